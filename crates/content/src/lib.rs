@@ -1,0 +1,26 @@
+//! Parses and validates the platform's content folder (courses, lessons, FAQ, eval sets; formats in
+//! `content/README.md`) and renders lesson Markdown to safe HTML. Pure: the only I/O is reading the
+//! folder, so `hocvuso content check`, the importer and tests all share one set of rules.
+
+mod course;
+mod error;
+pub mod eval;
+mod faq;
+mod hash;
+mod lesson;
+mod load;
+mod markdown;
+mod model;
+mod text;
+mod toml_doc;
+mod validate;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use error::ContentError;
+pub use lesson::{MAX_WORDS, MIN_QUESTIONS, MIN_WORDS};
+pub use load::load_dir;
+pub use markdown::{plain_text, render_markdown};
+pub use model::{Audience, Course, Faq, Lesson, Level, Library, Question, Topic};
+pub use text::{is_slug, word_count};

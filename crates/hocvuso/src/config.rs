@@ -1,0 +1,114 @@
+//! Command line and environment: one clap struct, every flag also an environment variable.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hocvuso",
+    version,
+    about = "Học vụ số — the platform for Bình dân học vụ số"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Clone, Args)]
+pub struct Settings {
+    /// `sqlite://path/file.db` (created on first start) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        global = true,
+        env = "HOCVUSO_DATABASE_URL",
+        default_value = "sqlite://data/hocvuso.db"
+    )]
+    pub database_url: String,
+    /// Official code of the province this deployment serves (44 = Quảng Trị).
+    #[arg(long, global = true, env = "HOCVUSO_PROVINCE", default_value = "44")]
+    pub province: String,
+    /// Folder of courses, FAQ and scam rules.
+    #[arg(
+        long,
+        global = true,
+        env = "HOCVUSO_CONTENT_DIR",
+        default_value = "content"
+    )]
+    pub content_dir: PathBuf,
+    /// Public address, e.g. https://hocvuso.quangtri.gov.vn; used in QR codes and links in exports.
+    /// When it starts with https, cookies are marked Secure.
+    #[arg(long, global = true, env = "HOCVUSO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+impl std::fmt::Debug for Settings {
+    /// Secrets redacted: a password inside the database URL never reaches logs or `print-config`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("province", &self.province)
+            .field("content_dir", &self.content_dir)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+/// Replace the password of `scheme://user:password@host` with `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((auth, host)) => match auth.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (creates and migrates the database and loads reference data on first start).
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Print the effective configuration, secrets redacted.
+    PrintConfig,
+    /// Administrator accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Administrative units.
+    #[command(subcommand)]
+    Units(UnitsCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "HOCVUSO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a province administrator. Prints a one-time password unless --password-stdin is given.
+    Create {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// Import villages (thôn, bản, tổ dân phố) from a CSV: commune_code,name[,division_type][,code].
+    Import { file: PathBuf },
+}

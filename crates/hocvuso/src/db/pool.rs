@@ -1,0 +1,341 @@
+//! The pool over either backend, and transactions.
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnection, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Decode, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Type};
+
+use super::{Arg, DbError, DbResult, Query};
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The application's database handle; cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// An open transaction; dropped without [`Tx::commit`] it rolls back, so an error half way writes nothing.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Pg(sqlx::Transaction<'static, Postgres>),
+}
+
+/// A row type readable from both backends.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// A single value readable from both backends.
+pub trait Scalar:
+    for<'r> Decode<'r, Sqlite>
+    + Type<Sqlite>
+    + for<'r> Decode<'r, Postgres>
+    + Type<Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> Scalar for T where
+    T: for<'r> Decode<'r, Sqlite>
+        + Type<Sqlite>
+        + for<'r> Decode<'r, Postgres>
+        + Type<Postgres>
+        + Send
+        + Unpin
+{
+}
+
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for a in $args {
+            query = match a {
+                Arg::I64(v) => query.bind(v),
+                Arg::F64(v) => query.bind(v),
+                Arg::Text(v) => query.bind(v),
+                Arg::Bool(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+/// A borrowed connection of either kind: the one place statements are executed.
+enum Conn<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+impl Conn<'_> {
+    async fn execute(self, q: Query) -> DbResult<u64> {
+        let r = match self {
+            Conn::Sqlite(c) => {
+                bind_all!(sqlx::query(sqlx::AssertSqlSafe(q.sql.into_owned())), q.args)
+                    .execute(c)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+            Conn::Pg(c) => bind_all!(sqlx::query(sqlx::AssertSqlSafe(q.sql.into_owned())), q.args)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()),
+        };
+        r.map_err(DbError::classify)
+    }
+
+    async fn fetch_all<T: Row>(self, q: Query) -> DbResult<Vec<T>> {
+        let r = match self {
+            Conn::Sqlite(c) => {
+                bind_all!(
+                    sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(q.sql.into_owned())),
+                    q.args
+                )
+                .fetch_all(c)
+                .await
+            }
+            Conn::Pg(c) => {
+                bind_all!(
+                    sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(q.sql.into_owned())),
+                    q.args
+                )
+                .fetch_all(c)
+                .await
+            }
+        };
+        r.map_err(DbError::classify)
+    }
+
+    async fn fetch_optional<T: Row>(self, q: Query) -> DbResult<Option<T>> {
+        let r = match self {
+            Conn::Sqlite(c) => {
+                bind_all!(
+                    sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(q.sql.into_owned())),
+                    q.args
+                )
+                .fetch_optional(c)
+                .await
+            }
+            Conn::Pg(c) => {
+                bind_all!(
+                    sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(q.sql.into_owned())),
+                    q.args
+                )
+                .fetch_optional(c)
+                .await
+            }
+        };
+        r.map_err(DbError::classify)
+    }
+
+    async fn scalar<T: Scalar>(self, q: Query) -> DbResult<Option<T>> {
+        let r = match self {
+            Conn::Sqlite(c) => {
+                bind_all!(
+                    sqlx::query_scalar::<_, T>(sqlx::AssertSqlSafe(q.sql.into_owned())),
+                    q.args
+                )
+                .fetch_optional(c)
+                .await
+            }
+            Conn::Pg(c) => {
+                bind_all!(
+                    sqlx::query_scalar::<_, T>(sqlx::AssertSqlSafe(q.sql.into_owned())),
+                    q.args
+                )
+                .fetch_optional(c)
+                .await
+            }
+        };
+        r.map_err(DbError::classify)
+    }
+}
+
+/// Statements through any [`Handle`]: the bodies shared by [`Db`] (each call borrows a pooled
+/// connection) and [`Tx`].
+macro_rules! with_conn {
+    ($h:expr, $c:ident => $body:expr) => {{
+        match $h {
+            Handle::SqlitePool(p) => {
+                let mut pc = p.acquire().await.map_err(DbError::classify)?;
+                let $c = Conn::Sqlite(&mut pc);
+                $body
+            }
+            Handle::PgPool(p) => {
+                let mut pc = p.acquire().await.map_err(DbError::classify)?;
+                let $c = Conn::Pg(&mut pc);
+                $body
+            }
+            Handle::Sqlite(sc) => {
+                let $c = Conn::Sqlite(sc);
+                $body
+            }
+            Handle::Pg(pc) => {
+                let $c = Conn::Pg(pc);
+                $body
+            }
+        }
+    }};
+}
+
+async fn execute(h: Handle<'_>, q: Query) -> DbResult<u64> {
+    with_conn!(h, c => c.execute(q).await)
+}
+async fn fetch_all<T: Row>(h: Handle<'_>, q: Query) -> DbResult<Vec<T>> {
+    with_conn!(h, c => c.fetch_all(q).await)
+}
+async fn fetch_optional<T: Row>(h: Handle<'_>, q: Query) -> DbResult<Option<T>> {
+    with_conn!(h, c => c.fetch_optional(q).await)
+}
+async fn scalar<T: Scalar>(h: Handle<'_>, q: Query) -> DbResult<Option<T>> {
+    with_conn!(h, c => c.scalar(q).await)
+}
+
+enum Handle<'a> {
+    SqlitePool(&'a SqlitePool),
+    PgPool(&'a PgPool),
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+impl Db {
+    /// Connect (creating an SQLite file and its folder when missing) and run the migrations.
+    pub async fn connect(url: &str) -> DbResult<Db> {
+        let db = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new()
+                .max_connections(32)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .map_err(DbError::classify)?;
+            Db::Pg(pool)
+        } else {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(DbError::classify)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            if let Some(dir) = opts.get_filename().parent()
+                && !dir.as_os_str().is_empty()
+            {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await
+                .map_err(DbError::classify)?;
+            Db::Sqlite(pool)
+        };
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> DbResult<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Begin a transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`): a deferred
+    /// transaction that reads then writes can fail with SQLITE_BUSY even with a busy timeout.
+    pub async fn begin(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(
+                p.begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(DbError::classify)?,
+            ),
+            Db::Pg(p) => Tx::Pg(p.begin().await.map_err(DbError::classify)?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Pg(p) => p.close().await,
+        }
+    }
+
+    fn handle(&self) -> Handle<'_> {
+        match self {
+            Db::Sqlite(p) => Handle::SqlitePool(p),
+            Db::Pg(p) => Handle::PgPool(p),
+        }
+    }
+
+    /// Run a statement; returns the number of rows affected.
+    pub async fn execute(&self, q: Query) -> DbResult<u64> {
+        execute(self.handle(), q).await
+    }
+    pub async fn fetch_all<T: Row>(&self, q: Query) -> DbResult<Vec<T>> {
+        fetch_all(self.handle(), q).await
+    }
+    pub async fn fetch_optional<T: Row>(&self, q: Query) -> DbResult<Option<T>> {
+        fetch_optional(self.handle(), q).await
+    }
+    /// First column of the first row, if any.
+    pub async fn scalar<T: Scalar>(&self, q: Query) -> DbResult<Option<T>> {
+        scalar(self.handle(), q).await
+    }
+    /// `COUNT(*)`-style queries.
+    pub async fn count(&self, q: Query) -> DbResult<i64> {
+        Ok(self.scalar::<i64>(q).await?.unwrap_or(0))
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Pg(t) => t.commit().await,
+        }
+        .map_err(DbError::classify)
+    }
+
+    fn handle(&mut self) -> Handle<'_> {
+        match self {
+            Tx::Sqlite(t) => Handle::Sqlite(&mut *t),
+            Tx::Pg(t) => Handle::Pg(&mut *t),
+        }
+    }
+
+    /// Run a statement; returns the number of rows affected.
+    pub async fn execute(&mut self, q: Query) -> DbResult<u64> {
+        execute(self.handle(), q).await
+    }
+    pub async fn fetch_all<T: Row>(&mut self, q: Query) -> DbResult<Vec<T>> {
+        fetch_all(self.handle(), q).await
+    }
+    pub async fn fetch_optional<T: Row>(&mut self, q: Query) -> DbResult<Option<T>> {
+        fetch_optional(self.handle(), q).await
+    }
+    /// First column of the first row, if any.
+    pub async fn scalar<T: Scalar>(&mut self, q: Query) -> DbResult<Option<T>> {
+        scalar(self.handle(), q).await
+    }
+    /// `COUNT(*)`-style queries.
+    pub async fn count(&mut self, q: Query) -> DbResult<i64> {
+        Ok(self.scalar::<i64>(q).await?.unwrap_or(0))
+    }
+}

@@ -1,0 +1,128 @@
+//! The application's errors and how each becomes an HTTP answer.
+//!
+//! Policy: handlers return [`AppError`]; `IntoResponse` only records *what* went wrong (status, a Fluent
+//! message id, the field) in a response extension, and one middleware (`web::errors`) turns that into a
+//! translated HTML page or a JSON body, with the request id to quote. Internal causes are logged with the
+//! request id and never shown. Validation problems are 4xx with the field and the reason; nothing is
+//! written, because every write runs in one transaction that is dropped on error.
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use thiserror::Error;
+
+use crate::db::DbError;
+
+/// One invalid form or JSON field: the field name and the Fluent id of the reason.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub reason: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, reason: &'static str) -> Self {
+        FieldError { field, reason }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("CSRF check failed")]
+    Csrf,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict on {}", .0.field)]
+    Conflict(FieldError),
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn field(field: &'static str, reason: &'static str) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, reason)])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Fluent id of the message a person reads.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) => "error-invalid",
+            AppError::BadRequest(key) => key,
+            AppError::Unauthorized => "error-401",
+            AppError::Forbidden => "error-403",
+            AppError::Csrf => "error-csrf",
+            AppError::NotFound => "error-404",
+            AppError::Conflict(f) => f.reason,
+            AppError::TooManyRequests => "error-429",
+            AppError::Db(_) | AppError::Internal(_) => "error-500",
+        }
+    }
+
+    pub fn fields(&self) -> Vec<FieldError> {
+        match self {
+            AppError::Invalid(f) => f.clone(),
+            AppError::Conflict(f) => vec![f.clone()],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// What the error middleware needs to render the answer.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub message_id: &'static str,
+    pub fields: Vec<FieldError>,
+    /// For the log only.
+    pub detail: Option<String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let detail = match &self {
+            AppError::Db(_) | AppError::Internal(_) => Some(self.to_string()),
+            _ => None,
+        };
+        let info = ErrorInfo {
+            message_id: self.message_id(),
+            fields: self.fields(),
+            detail,
+        };
+        let mut resp = self.status().into_response();
+        resp.extensions_mut().insert(info);
+        resp
+    }
+}
+
+/// Failures while starting up (binary only reports them).
+#[derive(Debug, Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("province {0} is not in the official list of administrative units")]
+    UnknownProvince(String),
+}

@@ -1,0 +1,80 @@
+//! Học vụ số: the platform library. `main.rs` is a thin CLI over [`prepare`], [`build_router`] and
+//! [`serve`]; tests drive the same functions on 127.0.0.1:0.
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod people;
+pub mod telemetry;
+pub mod units;
+pub mod web;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+pub use error::{AppError, AppResult};
+
+/// Everything a request handler needs; cheap to clone. All durable state is in `db`, so any number
+/// of servers can share one PostgreSQL.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub settings: Arc<config::Settings>,
+    pub province: Arc<units::model::Unit>,
+}
+
+/// Connect, migrate, load reference data: what `serve` and every admin command do first.
+pub async fn prepare(settings: config::Settings) -> Result<AppState, error::StartError> {
+    let db = db::Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let province = units::reference::ensure_province(&db, &settings.province).await?;
+    Ok(AppState {
+        db,
+        settings: Arc::new(settings),
+        province: Arc::new(province),
+    })
+}
+
+/// The whole HTTP application.
+pub fn build_router(state: AppState) -> Router {
+    web::router(state)
+}
+
+/// Serve until `shutdown` resolves, then finish in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = state.db.clone();
+    let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let r = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    db.close().await;
+    r
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,213 @@
+//! A person's own page: their data, who looked at it, change password, download, delete.
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::model::{display_phone, password_problem};
+use super::{password, store};
+use crate::error::FieldError;
+use crate::units::store as units;
+use crate::web::auth::{CurrentUser, SESSION_COOKIE, delete_other_sessions};
+use crate::web::cookies::{CookieSpec, set_cookie};
+use crate::web::csrf::CsrfForm;
+use crate::web::page::{FormState, Page, render, render_status};
+use crate::web::secure_cookies;
+use crate::{AppError, AppResult, AppState};
+
+#[derive(Template)]
+#[template(path = "people/account.html")]
+struct AccountPage {
+    page: Page,
+    person: store::Person,
+    phone: String,
+    unit_name: String,
+    roles: Vec<crate::web::auth::RoleScope>,
+    access: Vec<store::AccessRow>,
+    welcome: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct AccountQuery {
+    moi: Option<String>,
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    axum::extract::Query(q): axum::extract::Query<AccountQuery>,
+) -> AppResult<Response> {
+    let person = store::get(&state.db, &user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let unit = units::get(&state.db, &person.unit_code).await?;
+    let unit_name = match &unit {
+        Some(u) => units::lineage(&state.db, u)
+            .await?
+            .iter()
+            .rev()
+            .map(|u| u.name.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => String::new(),
+    };
+    let access = store::access_log_of(&state.db, &user.id).await?;
+    let phone = person
+        .phone
+        .as_deref()
+        .map(display_phone)
+        .unwrap_or_default();
+    let t = AccountPage {
+        page,
+        phone,
+        unit_name,
+        roles: user.roles.clone(),
+        access,
+        welcome: q.moi.is_some(),
+        person,
+    };
+    Ok(render(&t))
+}
+
+/// Everything the platform holds about the person, as JSON (right of access and portability).
+pub async fn my_data(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> AppResult<Response> {
+    let person = store::get(&state.db, &user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let roles: Vec<_> = user
+        .roles
+        .iter()
+        .map(|r| serde_json::json!({"role": r.role, "unit_code": r.unit_code, "unit_name": r.unit_name}))
+        .collect();
+    let access = store::access_log_of(&state.db, &user.id).await?;
+    let body = serde_json::json!({
+        "person": person,
+        "roles": roles,
+        "personal_data_access_log": access,
+        "exported_at": crate::db::now(),
+    });
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"hocvuso-du-lieu-cua-toi.json\"",
+        )],
+        Json(body),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "people/password.html")]
+struct PasswordPage {
+    page: Page,
+    form: FormState,
+    done: bool,
+}
+
+pub async fn password_form(_user: CurrentUser, page: Page) -> Response {
+    render(&PasswordPage {
+        page,
+        form: FormState::default(),
+        done: false,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current: String,
+    password: String,
+    password2: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
+    page: Page,
+    CsrfForm(f): CsrfForm<PasswordForm>,
+) -> AppResult<Response> {
+    let creds = store::credentials_by_id(&state.db, &user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut form = FormState::default();
+    if !password::verify(f.current.clone(), creds.password_hash).await? {
+        form.errors
+            .push(FieldError::new("current", "password-wrong"));
+    } else if let Some(p) = password_problem(&f.password, user.phone.as_deref()) {
+        form.errors.push(FieldError::new("password", p));
+    } else if f.password != f.password2 {
+        form.errors
+            .push(FieldError::new("password2", "password-mismatch"));
+    }
+    if form.has_errors() {
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage {
+                page,
+                form,
+                done: false,
+            },
+        ));
+    }
+    let hash = password::hash(f.password).await?;
+    let keep = crate::web::cookies::get(&headers, SESSION_COOKIE);
+    let mut tx = state.db.begin().await?;
+    store::set_password(&mut tx, &user.id, &hash).await?;
+    // Anyone else signed in with the old password is signed out.
+    delete_other_sessions(&mut tx, &user.id, keep.as_deref()).await?;
+    tx.commit().await?;
+    Ok(render(&PasswordPage {
+        page,
+        form: FormState::default(),
+        done: true,
+    }))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DeleteForm {
+    password: String,
+    confirm: String,
+}
+
+/// Delete the account and the personal data with it. Asks for the password and an explicit tick.
+pub async fn delete_account(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    CsrfForm(f): CsrfForm<DeleteForm>,
+) -> AppResult<Response> {
+    let creds = store::credentials_by_id(&state.db, &user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if f.confirm != "yes" {
+        return Err(AppError::field("confirm", "delete-confirm-required"));
+    }
+    if !password::verify(f.password, creds.password_hash).await? {
+        return Err(AppError::field("password", "password-wrong"));
+    }
+    if user.has_role("province_admin") && store::count_role(&state.db, "province_admin").await? <= 1
+    {
+        return Err(AppError::field("confirm", "delete-last-admin"));
+    }
+    let mut tx = state.db.begin().await?;
+    store::delete(&mut tx, &user.id).await?;
+    tx.commit().await?;
+    let mut resp = Redirect::to("/?da-xoa=1").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(CookieSpec {
+            name: SESSION_COOKIE,
+            value: "",
+            max_age: Some(0),
+            same_site_strict: false,
+            secure: secure_cookies(&state),
+        }),
+    );
+    Ok(resp)
+}

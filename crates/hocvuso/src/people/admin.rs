@@ -1,0 +1,304 @@
+//! Administrators: the people of my units, their roles, password resets. Every read of a person's
+//! details is written to the access log the person can see.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Redirect, Response};
+
+use super::model::{display_phone, masked_phone};
+use super::{password, store};
+use crate::units::model::{LEVEL_COMMUNE, LEVEL_PROVINCE, LEVEL_VILLAGE, Unit, valid_code};
+use crate::units::store as units;
+use crate::web::auth::{AdminUser, ROLES, RoleScope, SessionUser, roles_of};
+use crate::web::csrf::CsrfForm;
+use crate::web::page::{Page, render};
+use crate::{AppError, AppResult, AppState};
+
+const PER_PAGE: i64 = 25;
+
+#[derive(Template)]
+#[template(path = "people/admin_home.html")]
+struct AdminHome {
+    page: Page,
+    scopes: Vec<RoleScope>,
+}
+
+pub async fn admin_home(AdminUser(user): AdminUser, page: Page) -> Response {
+    let scopes = user
+        .roles
+        .iter()
+        .filter(|r| crate::web::auth::is_admin_role(&r.role))
+        .cloned()
+        .collect();
+    render(&AdminHome { page, scopes })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    trang: Option<i64>,
+}
+
+pub struct ListRow {
+    pub id: String,
+    pub full_name: String,
+    pub phone: String,
+    pub unit_name: String,
+    pub target_group: String,
+}
+
+#[derive(Template)]
+#[template(path = "people/admin_list.html")]
+struct ListPage {
+    page: Page,
+    q: String,
+    rows: Vec<ListRow>,
+    total: i64,
+    page_no: i64,
+    pages: i64,
+    scope_name: String,
+}
+
+impl ListPage {
+    fn page_link(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        let n = *n.borrow();
+        format!(
+            "/quan-ly/nguoi-dung?q={}&trang={n}",
+            crate::web::page::url_encode(&self.q)
+        )
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    AdminUser(user): AdminUser,
+    page: Page,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Response> {
+    let scope = user.top_admin_unit().ok_or(AppError::Forbidden)?.clone();
+    let needle = crate::web::text::clean_line(&lq.q).map_err(|r| AppError::field("q", r))?;
+    let page_no = lq.trang.unwrap_or(1).clamp(1, 100_000);
+    let (rows, total) =
+        store::search_in_scope(&state.db, &scope.unit_path, &needle, page_no, PER_PAGE).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| ListRow {
+            id: r.id,
+            full_name: r.full_name,
+            phone: r.phone.as_deref().map(masked_phone).unwrap_or_default(),
+            unit_name: r.unit_name,
+            target_group: r.target_group,
+        })
+        .collect();
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    Ok(render(&ListPage {
+        page,
+        q: needle,
+        rows,
+        total,
+        page_no,
+        pages,
+        scope_name: scope.unit_name,
+    }))
+}
+
+/// The person, if they live within the admin's units; otherwise 404 (not 403: an admin of one commune
+/// should not learn who lives in another).
+async fn person_in_scope(
+    state: &AppState,
+    admin: &SessionUser,
+    id: &str,
+) -> AppResult<store::Person> {
+    let path = store::unit_path_of(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !admin.can_admin(&path) {
+        return Err(AppError::NotFound);
+    }
+    store::get(&state.db, id).await?.ok_or(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "people/admin_person.html")]
+struct PersonPage {
+    page: Page,
+    person: store::Person,
+    phone: String,
+    unit_name: String,
+    roles: Vec<RoleScope>,
+    grantable_roles: Vec<&'static str>,
+    grantable_units: Vec<Unit>,
+    new_password: Option<String>,
+}
+
+async fn person_page(
+    state: &AppState,
+    admin: &SessionUser,
+    page: Page,
+    id: &str,
+    new_password: Option<String>,
+) -> AppResult<Response> {
+    let person = person_in_scope(state, admin, id).await?;
+    store::log_access(&state.db, &admin.id, &admin.full_name, &person.id, "view").await?;
+    let unit_name = units::get(&state.db, &person.unit_code)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let roles = roles_of(&state.db, &person.id).await?;
+    let grantable_roles = ROLES
+        .iter()
+        .copied()
+        .filter(|r| *r != "province_admin" || admin.has_role("province_admin"))
+        .collect();
+    let grantable_units = grantable_units(state, admin).await?;
+    let phone = person
+        .phone
+        .as_deref()
+        .map(display_phone)
+        .unwrap_or_default();
+    Ok(render(&PersonPage {
+        page,
+        person,
+        phone,
+        unit_name,
+        roles,
+        grantable_roles,
+        grantable_units,
+        new_password,
+    }))
+}
+
+/// Units where this admin may grant roles: their own units and those below (communes, villages).
+async fn grantable_units(state: &AppState, admin: &SessionUser) -> AppResult<Vec<Unit>> {
+    let mut out = Vec::new();
+    for r in admin
+        .roles
+        .iter()
+        .filter(|r| crate::web::auth::is_admin_role(&r.role))
+    {
+        let Some(u) = units::get(&state.db, &r.unit_code).await? else {
+            continue;
+        };
+        let children = units::children(&state.db, &u.code).await?;
+        out.push(u);
+        out.extend(children);
+    }
+    out.dedup_by(|a, b| a.code == b.code);
+    Ok(out)
+}
+
+pub async fn person(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    page: Page,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    person_page(&state, &admin, page, &id, None).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct RoleForm {
+    role: String,
+    unit: String,
+}
+
+/// Which unit levels each role may be attached to.
+fn role_fits_level(role: &str, level: i64) -> bool {
+    match role {
+        "province_admin" => level == LEVEL_PROVINCE,
+        "commune_admin" => level == LEVEL_COMMUNE,
+        "learner" | "volunteer" | "instructor" => level == LEVEL_COMMUNE || level == LEVEL_VILLAGE,
+        _ => false,
+    }
+}
+
+/// Validate a grant or revoke: the person and the unit within my scope, the role known and fitting.
+async fn check_role_change(
+    state: &AppState,
+    admin: &SessionUser,
+    id: &str,
+    f: &RoleForm,
+) -> AppResult<store::Person> {
+    let person = person_in_scope(state, admin, id).await?;
+    if !ROLES.contains(&f.role.as_str()) {
+        return Err(AppError::field("role", "field-choose"));
+    }
+    if f.role == "province_admin" && !admin.has_role("province_admin") {
+        return Err(AppError::Forbidden);
+    }
+    if !valid_code(&f.unit) {
+        return Err(AppError::field("unit", "field-choose"));
+    }
+    let unit = units::get(&state.db, &f.unit)
+        .await?
+        .ok_or_else(|| AppError::field("unit", "unit-unknown"))?;
+    if !admin.can_admin(&unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    if !role_fits_level(&f.role, unit.level) {
+        return Err(AppError::field("unit", "role-unit-mismatch"));
+    }
+    Ok(person)
+}
+
+pub async fn grant(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<RoleForm>,
+) -> AppResult<Redirect> {
+    let person = check_role_change(&state, &admin, &id, &f).await?;
+    let mut tx = state.db.begin().await?;
+    store::grant_role(&mut tx, &person.id, &f.role, &f.unit, &admin.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/nguoi-dung/{}", person.id)))
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<RoleForm>,
+) -> AppResult<Redirect> {
+    let person = check_role_change(&state, &admin, &id, &f).await?;
+    if f.role == "province_admin" && store::count_role(&state.db, "province_admin").await? <= 1 {
+        return Err(AppError::field("role", "delete-last-admin"));
+    }
+    let mut tx = state.db.begin().await?;
+    store::revoke_role(&mut tx, &person.id, &f.role, &f.unit).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/nguoi-dung/{}", person.id)))
+}
+
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
+/// Set a one-time password, shown once to the admin to read out; the person's sessions end.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    page: Page,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let person = person_in_scope(&state, &admin, &id).await?;
+    if person.phone.is_none() {
+        return Err(AppError::BadRequest("reset-no-phone"));
+    }
+    let otp = password::one_time_password();
+    let hash = password::hash(otp.clone()).await?;
+    let mut tx = state.db.begin().await?;
+    store::set_password(&mut tx, &person.id, &hash).await?;
+    crate::web::auth::delete_other_sessions(&mut tx, &person.id, None).await?;
+    tx.commit().await?;
+    store::log_access(
+        &state.db,
+        &admin.id,
+        &admin.full_name,
+        &person.id,
+        "reset_password",
+    )
+    .await?;
+    person_page(&state, &admin, page, &id, Some(otp)).await
+}

@@ -1,0 +1,303 @@
+//! Sign up, sign in, sign out.
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::model::{SEXES, SignUpForm, TARGET_GROUPS, normalize_phone, validate_sign_up};
+use super::{password, store};
+use crate::error::FieldError;
+use crate::units::model::{LEVEL_COMMUNE, LEVEL_VILLAGE, Unit};
+use crate::units::reference::ethnic_groups;
+use crate::units::store as units;
+use crate::web::auth::{
+    SESSION_COOKIE, SESSION_SECONDS, create_session, delete_session, random_token,
+};
+use crate::web::cookies::{CookieSpec, set_cookie};
+use crate::web::csrf::{CsrfForm, token_cookie};
+use crate::web::page::{FormState, Page, render_status};
+use crate::web::{secure_cookies, text};
+use crate::{AppError, AppResult, AppState};
+
+/// Sign-in limits: per phone number (guessing one account) and per address (spraying many).
+const WINDOW_SECONDS: i64 = 15 * 60;
+const MAX_FAILURES_PER_PHONE: i64 = 5;
+const MAX_FAILURES_PER_IP: i64 = 30;
+
+#[derive(Template)]
+#[template(path = "people/sign_up.html")]
+struct SignUpPage {
+    page: Page,
+    form: FormState,
+    communes: Vec<Unit>,
+    villages: Vec<Unit>,
+    ethnic_groups: &'static [String],
+    sexes: &'static [&'static str],
+    target_groups: &'static [&'static str],
+}
+
+#[derive(serde::Deserialize)]
+pub struct SignUpQuery {
+    xa: Option<String>,
+}
+
+async fn sign_up_page(
+    state: &AppState,
+    page: Page,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let communes = units::children(&state.db, &state.province.code).await?;
+    let commune = form.value("commune");
+    let villages = if communes.iter().any(|c| c.code == commune) {
+        units::villages_of(&state.db, commune).await?
+    } else {
+        Vec::new()
+    };
+    let t = SignUpPage {
+        page,
+        form,
+        communes,
+        villages,
+        ethnic_groups: ethnic_groups(),
+        sexes: SEXES,
+        target_groups: TARGET_GROUPS,
+    };
+    Ok(render_status(status, &t))
+}
+
+pub async fn sign_up_form(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<SignUpQuery>,
+) -> AppResult<Response> {
+    let mut form = FormState::default();
+    form.values.insert("ethnic_group", "Kinh".into());
+    form.values.insert("target_group", "nguoi-dan".into());
+    if let Some(xa) = q.xa {
+        form.values.insert("commune", xa);
+    }
+    sign_up_page(&state, page, form, StatusCode::OK).await
+}
+
+fn form_values(f: &SignUpForm) -> FormState {
+    let mut s = FormState::default();
+    for (k, v) in [
+        ("phone", &f.phone),
+        ("full_name", &f.full_name),
+        ("birth_year", &f.birth_year),
+        ("sex", &f.sex),
+        ("ethnic_group", &f.ethnic_group),
+        ("commune", &f.commune),
+        ("village", &f.village),
+        ("target_group", &f.target_group),
+        ("consent", &f.consent),
+    ] {
+        s.values.insert(k, v.clone());
+    }
+    s
+}
+
+/// Check the commune is one of this province's and the village one of that commune's; returns the unit
+/// the person belongs to (the village when given).
+pub async fn resolve_home_unit(
+    state: &AppState,
+    commune: &str,
+    village: Option<&str>,
+) -> AppResult<Result<Unit, FieldError>> {
+    let Some(c) = units::get(&state.db, commune).await? else {
+        return Ok(Err(FieldError::new("commune", "unit-unknown")));
+    };
+    if c.level != LEVEL_COMMUNE || c.parent_code.as_deref() != Some(state.province.code.as_str()) {
+        return Ok(Err(FieldError::new("commune", "unit-unknown")));
+    }
+    let Some(v) = village else { return Ok(Ok(c)) };
+    match units::get(&state.db, v).await? {
+        Some(u) if u.level == LEVEL_VILLAGE && u.parent_code.as_deref() == Some(commune) => {
+            Ok(Ok(u))
+        }
+        _ => Ok(Err(FieldError::new("village", "unit-unknown"))),
+    }
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(f): CsrfForm<SignUpForm>,
+) -> AppResult<Response> {
+    let this_year = crate::i18n::vn_time(crate::db::now()).year() as i64;
+    let mut form = form_values(&f);
+    let person = match validate_sign_up(&f, this_year) {
+        Ok(p) => p,
+        Err(errors) => {
+            form.errors = errors;
+            return sign_up_page(&state, page, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let unit = match resolve_home_unit(&state, &person.commune, person.village.as_deref()).await? {
+        Ok(u) => u,
+        Err(e) => {
+            form.errors = vec![e];
+            return sign_up_page(&state, page, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let hash = password::hash(f.password.clone()).await?;
+    let mut tx = state.db.begin().await?;
+    let phone = person.phone.clone().unwrap_or_default();
+    if store::phone_taken(&mut tx, &phone).await? {
+        drop(tx);
+        form.errors = vec![FieldError::new("phone", "phone-taken")];
+        return sign_up_page(&state, page, form, StatusCode::CONFLICT).await;
+    }
+    let id = match store::insert(&mut tx, &person, &unit.code, Some(&hash), None).await {
+        Ok(id) => id,
+        // Two sign-ups with the same number at the same instant: the constraint decides.
+        Err(e) if e.is_unique() => {
+            form.errors = vec![FieldError::new("phone", "phone-taken")];
+            return sign_up_page(&state, page, form, StatusCode::CONFLICT).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    store::grant_role(&mut tx, &id, "learner", &unit.code, &id).await?;
+    let token = create_session(&mut tx, &id).await?;
+    tx.commit().await?;
+    Ok(signed_in_response(&state, &token, "/tai-khoan?moi=1"))
+}
+
+/// Redirect with a fresh session cookie and a rotated CSRF token.
+fn signed_in_response(state: &AppState, token: &str, to: &str) -> Response {
+    let mut resp = Redirect::to(to).into_response();
+    let secure = secure_cookies(state);
+    let h = resp.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(CookieSpec {
+            name: SESSION_COOKIE,
+            value: token,
+            max_age: Some(SESSION_SECONDS),
+            same_site_strict: false,
+            secure,
+        }),
+    );
+    h.append(header::SET_COOKIE, token_cookie(state, &random_token()));
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "people/sign_in.html")]
+struct SignInPage {
+    page: Page,
+    form: FormState,
+    next: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SignInForm {
+    phone: String,
+    password: String,
+    next: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn sign_in_form(page: Page, Query(q): Query<NextQuery>) -> Response {
+    let next = text::local_path(q.next.as_deref());
+    render_status(
+        StatusCode::OK,
+        &SignInPage {
+            page,
+            form: FormState::default(),
+            next,
+        },
+    )
+}
+
+fn client_ip(headers: &axum::http::HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+    // Behind a load balancer the peer is the balancer; it appends the client as the last hop.
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(|s| s.trim().to_owned())
+        .or_else(|| peer.map(|p| p.ip().to_string()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: axum::http::HeaderMap,
+    page: Page,
+    CsrfForm(f): CsrfForm<SignInForm>,
+) -> AppResult<Response> {
+    let next = text::local_path(Some(&f.next));
+    let mut form = FormState::default();
+    form.values.insert("phone", f.phone.clone());
+    let Some(phone) = normalize_phone(&f.phone) else {
+        form.errors = vec![FieldError::new("phone", "phone-invalid")];
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SignInPage { page, form, next },
+        ));
+    };
+    let ip_key = format!("ip:{}", client_ip(&headers, peer.map(|c| (c.0).0)));
+    let phone_key = format!("phone:{phone}");
+    let since = crate::db::now() - WINDOW_SECONDS;
+    if store::recent_failures(&state.db, &phone_key, since).await? >= MAX_FAILURES_PER_PHONE
+        || store::recent_failures(&state.db, &ip_key, since).await? >= MAX_FAILURES_PER_IP
+    {
+        return Err(AppError::TooManyRequests);
+    }
+    let creds = store::credentials_by_phone(&state.db, &phone).await?;
+    let ok = password::verify(
+        f.password.clone(),
+        creds.as_ref().and_then(|c| c.password_hash.clone()),
+    )
+    .await?;
+    let Some(creds) = creds.filter(|_| ok) else {
+        store::record_failure(&state.db, &phone_key).await?;
+        store::record_failure(&state.db, &ip_key).await?;
+        form.errors = vec![FieldError::new("password", "sign-in-failed")];
+        return Ok(render_status(
+            StatusCode::UNAUTHORIZED,
+            &SignInPage { page, form, next },
+        ));
+    };
+    store::clear_failures(&state.db, &phone_key).await?;
+    let mut tx = state.db.begin().await?;
+    let token = create_session(&mut tx, &creds.id).await?;
+    tx.commit().await?;
+    Ok(signed_in_response(&state, &token, &next))
+}
+
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    if let Some(token) = crate::web::cookies::get(&headers, SESSION_COOKIE) {
+        delete_session(&state.db, &token).await?;
+    }
+    let mut resp = Redirect::to("/").into_response();
+    let secure = secure_cookies(&state);
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(CookieSpec {
+            name: SESSION_COOKIE,
+            value: "",
+            max_age: Some(0),
+            same_site_strict: false,
+            secure,
+        }),
+    );
+    resp.headers_mut()
+        .append(header::SET_COOKIE, token_cookie(&state, &random_token()));
+    Ok(resp)
+}

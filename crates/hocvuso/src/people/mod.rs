@@ -1,0 +1,42 @@
+//! People and roles: sign-up, sign-in, the person's own data, and administrators' people pages.
+pub mod account;
+pub mod admin;
+pub mod auth_pages;
+pub mod cli;
+pub mod model;
+pub mod password;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/dang-ky",
+            get(auth_pages::sign_up_form).post(auth_pages::sign_up),
+        )
+        .route(
+            "/dang-nhap",
+            get(auth_pages::sign_in_form).post(auth_pages::sign_in),
+        )
+        .route("/dang-xuat", post(auth_pages::sign_out))
+        .route("/tai-khoan", get(account::account))
+        .route("/tai-khoan/du-lieu.json", get(account::my_data))
+        .route(
+            "/tai-khoan/mat-khau",
+            get(account::password_form).post(account::change_password),
+        )
+        .route("/tai-khoan/xoa", post(account::delete_account))
+        .route("/quan-ly", get(admin::admin_home))
+        .route("/quan-ly/nguoi-dung", get(admin::list))
+        .route("/quan-ly/nguoi-dung/{id}", get(admin::person))
+        .route("/quan-ly/nguoi-dung/{id}/vai-tro", post(admin::grant))
+        .route("/quan-ly/nguoi-dung/{id}/vai-tro/xoa", post(admin::revoke))
+        .route(
+            "/quan-ly/nguoi-dung/{id}/dat-lai-mat-khau",
+            post(admin::reset_password),
+        )
+}

@@ -1,0 +1,57 @@
+//! Argon2id hashing, off the async threads (it is deliberately slow).
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+
+use crate::AppError;
+
+pub async fn hash(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("join: {e}")))?
+}
+
+/// Verify; a missing hash (an account without a password) still costs one hash, so response time does
+/// not tell which phone numbers have accounts.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(b"dummy-password", &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        });
+        let (hash, real) = match &stored {
+            Some(h) => (h.as_str(), true),
+            None => (DUMMY.as_str(), false),
+        };
+        let ok = PasswordHash::new(hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        ok && real
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("join: {e}")))
+}
+
+/// A one-time password an admin reads out to a person: 12 characters without look-alikes (0/O, 1/l).
+pub fn one_time_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    (0..12)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}

@@ -1,0 +1,277 @@
+//! People, roles, sign-in failures and the personal-data access log.
+use crate::db::{Db, DbResult, Tx, new_id, now, q};
+
+use super::model::NewPerson;
+
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct Person {
+    pub id: String,
+    pub phone: Option<String>,
+    pub full_name: String,
+    pub birth_year: Option<i64>,
+    pub sex: String,
+    pub ethnic_group: String,
+    pub unit_code: String,
+    pub target_group: String,
+    pub consent_at: i64,
+    pub consent_version: String,
+    pub created_at: i64,
+}
+
+const PERSON_COLS: &str = "id, phone, full_name, birth_year, sex, ethnic_group, unit_code, target_group, \
+                           consent_at, consent_version, created_at";
+
+fn search_key(full_name: &str, phone: Option<&str>) -> String {
+    let digits = phone.map(|p| p.replace("+84", "0")).unwrap_or_default();
+    format!("{} {}", vntext::fold(full_name), digits)
+}
+
+/// Insert a person; the unit must already be checked. `recorded_by` is set when a volunteer registered them.
+pub async fn insert(
+    tx: &mut Tx,
+    p: &NewPerson,
+    unit_code: &str,
+    password_hash: Option<&str>,
+    recorded_by: Option<&str>,
+) -> DbResult<String> {
+    let id = new_id();
+    let t = now();
+    tx.execute(
+        q("INSERT INTO people (id, phone, password_hash, full_name, birth_year, sex, ethnic_group, unit_code,
+               target_group, consent_at, consent_version, consent_recorded_by, search_key, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)")
+        .bind(&id)
+        .bind(p.phone.clone())
+        .bind(password_hash)
+        .bind(&p.full_name)
+        .bind(p.birth_year)
+        .bind(&p.sex)
+        .bind(&p.ethnic_group)
+        .bind(unit_code)
+        .bind(&p.target_group)
+        .bind(t)
+        .bind(super::model::CONSENT_VERSION)
+        .bind(recorded_by)
+        .bind(search_key(&p.full_name, p.phone.as_deref()))
+        .bind(t),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn get(db: &Db, id: &str) -> DbResult<Option<Person>> {
+    db.fetch_optional(q(format!("SELECT {PERSON_COLS} FROM people WHERE id = $1")).bind(id))
+        .await
+}
+
+#[derive(sqlx::FromRow)]
+pub struct Credentials {
+    pub id: String,
+    pub password_hash: Option<String>,
+}
+
+pub async fn credentials_by_phone(db: &Db, phone: &str) -> DbResult<Option<Credentials>> {
+    db.fetch_optional(q("SELECT id, password_hash FROM people WHERE phone = $1").bind(phone))
+        .await
+}
+
+pub async fn credentials_by_id(db: &Db, id: &str) -> DbResult<Option<Credentials>> {
+    db.fetch_optional(q("SELECT id, password_hash FROM people WHERE id = $1").bind(id))
+        .await
+}
+
+pub async fn phone_taken(tx: &mut Tx, phone: &str) -> DbResult<bool> {
+    Ok(tx
+        .count(q("SELECT COUNT(*) FROM people WHERE phone = $1").bind(phone))
+        .await?
+        > 0)
+}
+
+pub async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
+    tx.execute(
+        q("UPDATE people SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(now())
+            .bind(id),
+    )
+    .await
+}
+
+/// Delete a person and everything that is theirs (roles, sessions, access log rows about them cascade).
+pub async fn delete(tx: &mut Tx, id: &str) -> DbResult<u64> {
+    tx.execute(q("DELETE FROM people WHERE id = $1").bind(id))
+        .await
+}
+
+/// A row of the admin's people list: the phone only masked.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: String,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub unit_name: String,
+    pub target_group: String,
+}
+
+/// People living in units under `path`, optionally matching a name or phone fragment, by page.
+pub async fn search_in_scope(
+    db: &Db,
+    path: &str,
+    needle: &str,
+    page: i64,
+    per_page: i64,
+) -> DbResult<(Vec<PersonRow>, i64)> {
+    let pattern = format!("%{}%", search_needle(needle));
+    let total = db
+        .count(
+            q(
+                "SELECT COUNT(*) FROM people p JOIN units u ON u.code = p.unit_code
+               WHERE u.path LIKE $1 AND p.search_key LIKE $2",
+            )
+            .bind(format!("{path}%"))
+            .bind(&pattern),
+        )
+        .await?;
+    let rows = db
+        .fetch_all(
+            q(
+                "SELECT p.id, p.full_name, p.phone, u.name AS unit_name, p.target_group
+               FROM people p JOIN units u ON u.code = p.unit_code
+               WHERE u.path LIKE $1 AND p.search_key LIKE $2
+               ORDER BY p.search_key, p.id LIMIT $3 OFFSET $4",
+            )
+            .bind(format!("{path}%"))
+            .bind(&pattern)
+            .bind(per_page)
+            .bind((page - 1).max(0) * per_page),
+        )
+        .await?;
+    Ok((rows, total))
+}
+
+/// What the admin typed, in the shape of `search_key`: folded name words or phone digits; LIKE
+/// wildcards removed so a "%" cannot widen the search.
+fn search_needle(needle: &str) -> String {
+    let folded = vntext::fold(needle).replace(['%', '_', '\\'], "");
+    let digits: String = folded
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    if !digits.is_empty() && digits.len() == folded.trim().len() {
+        return super::model::normalize_phone(&digits)
+            .map(|p| p.replace("+84", "0"))
+            .unwrap_or(digits);
+    }
+    folded
+}
+
+/// The unit path of a person's unit (for scope checks).
+pub async fn unit_path_of(db: &Db, person_id: &str) -> DbResult<Option<String>> {
+    db.scalar(
+        q("SELECT u.path FROM people p JOIN units u ON u.code = p.unit_code WHERE p.id = $1")
+            .bind(person_id),
+    )
+    .await
+}
+
+pub async fn grant_role(
+    tx: &mut Tx,
+    person_id: &str,
+    role: &str,
+    unit: &str,
+    by: &str,
+) -> DbResult<u64> {
+    tx.execute(
+        q("INSERT INTO roles (person_id, role, unit_code, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (person_id, role, unit_code) DO NOTHING")
+        .bind(person_id)
+        .bind(role)
+        .bind(unit)
+        .bind(by)
+        .bind(now()),
+    )
+    .await
+}
+
+pub async fn revoke_role(tx: &mut Tx, person_id: &str, role: &str, unit: &str) -> DbResult<u64> {
+    tx.execute(
+        q("DELETE FROM roles WHERE person_id = $1 AND role = $2 AND unit_code = $3")
+            .bind(person_id)
+            .bind(role)
+            .bind(unit),
+    )
+    .await
+}
+
+pub async fn count_role(db: &Db, role: &str) -> DbResult<i64> {
+    db.count(q("SELECT COUNT(*) FROM roles WHERE role = $1").bind(role))
+        .await
+}
+
+/// Record that `actor` read or changed `subject`'s personal data.
+pub async fn log_access(
+    db: &Db,
+    actor_id: &str,
+    actor_name: &str,
+    subject_id: &str,
+    action: &str,
+) -> DbResult<()> {
+    db.execute(
+        q("INSERT INTO access_log (id, actor_id, actor_name, subject_id, action, at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(new_id())
+            .bind(actor_id)
+            .bind(actor_name)
+            .bind(subject_id)
+            .bind(action)
+            .bind(now()),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct AccessRow {
+    pub actor_name: String,
+    pub action: String,
+    pub at: i64,
+}
+
+pub async fn access_log_of(db: &Db, subject_id: &str) -> DbResult<Vec<AccessRow>> {
+    db.fetch_all(
+        q("SELECT actor_name, action, at FROM access_log WHERE subject_id = $1 ORDER BY at DESC, id DESC LIMIT 200")
+            .bind(subject_id),
+    )
+    .await
+}
+
+// ---- sign-in rate limits -------------------------------------------------------------------------
+
+pub async fn recent_failures(db: &Db, key: &str, since: i64) -> DbResult<i64> {
+    db.count(
+        q("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
+            .bind(key)
+            .bind(since),
+    )
+    .await
+}
+
+pub async fn record_failure(db: &Db, key: &str) -> DbResult<()> {
+    let t = now();
+    db.execute(
+        q("INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)")
+            .bind(new_id())
+            .bind(key)
+            .bind(t),
+    )
+    .await?;
+    // Old rows are useless; trimming here keeps the table small without a scheduler.
+    db.execute(q("DELETE FROM login_failures WHERE at < $1").bind(t - 24 * 3600))
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: &Db, key: &str) -> DbResult<()> {
+    db.execute(q("DELETE FROM login_failures WHERE key = $1").bind(key))
+        .await?;
+    Ok(())
+}

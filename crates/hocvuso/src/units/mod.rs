@@ -1,0 +1,22 @@
+//! Administrative units: province → commune / ward / special zone (official list) → village.
+pub mod api;
+pub mod import;
+pub mod model;
+pub mod pages;
+pub mod reference;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/units/{code}", get(api::get_unit))
+        .route("/api/v1/units/{code}/children", get(api::get_children))
+        .route("/quan-ly/don-vi", get(pages::tree_root))
+        .route("/quan-ly/don-vi/{code}", get(pages::tree))
+        .route("/quan-ly/don-vi/{code}/them-thon", post(pages::add_village))
+        .route("/quan-ly/don-vi/{code}/doi-ten", post(pages::rename))
+}

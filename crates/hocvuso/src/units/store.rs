@@ -1,0 +1,115 @@
+//! Unit queries.
+use crate::db::{Db, DbResult, Tx, now, q};
+
+use super::model::{LEVEL_VILLAGE, Unit, child_path, name_key};
+
+const COLS: &str = "code, name, division_type, level, parent_code, path";
+
+pub async fn get(db: &Db, code: &str) -> DbResult<Option<Unit>> {
+    db.fetch_optional(q(format!("SELECT {COLS} FROM units WHERE code = $1")).bind(code))
+        .await
+}
+
+pub async fn children(db: &Db, code: &str) -> DbResult<Vec<Unit>> {
+    db.fetch_all(
+        q(format!(
+            "SELECT {COLS} FROM units WHERE parent_code = $1 ORDER BY level, name"
+        ))
+        .bind(code),
+    )
+    .await
+}
+
+/// The unit and its ancestors, province first (for breadcrumbs).
+pub async fn lineage(db: &Db, unit: &Unit) -> DbResult<Vec<Unit>> {
+    let codes: Vec<&str> = unit.path.trim_end_matches('/').split('/').collect();
+    let mut out = Vec::with_capacity(codes.len());
+    for c in codes {
+        if let Some(u) = get(db, c).await? {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
+/// Communes of a province, and villages of a commune: what pickers offer.
+pub async fn villages_of(db: &Db, commune: &str) -> DbResult<Vec<Unit>> {
+    db.fetch_all(
+        q(format!(
+            "SELECT {COLS} FROM units WHERE parent_code = $1 AND level = $2 ORDER BY name"
+        ))
+        .bind(commune)
+        .bind(LEVEL_VILLAGE),
+    )
+    .await
+}
+
+pub async fn find_child_by_name(tx: &mut Tx, parent: &str, name: &str) -> DbResult<Option<Unit>> {
+    tx.fetch_optional(
+        q(format!(
+            "SELECT {COLS} FROM units WHERE parent_code = $1 AND name_key = $2"
+        ))
+        .bind(parent)
+        .bind(name_key(name)),
+    )
+    .await
+}
+
+/// Create a village under `commune` with the next free code `<commune>-NNN`.
+pub async fn insert_village(
+    tx: &mut Tx,
+    commune: &Unit,
+    name: &str,
+    division_type: &str,
+) -> DbResult<Unit> {
+    let prefix = format!("{}-", commune.code);
+    let last: Option<String> = tx
+        .scalar::<Option<String>>(
+            q("SELECT MAX(code) FROM units WHERE parent_code = $1 AND level = $2")
+                .bind(&commune.code)
+                .bind(LEVEL_VILLAGE),
+        )
+        .await?
+        .flatten();
+    let next = last
+        .as_deref()
+        .and_then(|c| c.strip_prefix(&prefix))
+        .and_then(|n| n.parse::<u32>().ok())
+        .map_or(1, |n| n + 1);
+    let code = format!("{prefix}{next:03}");
+    let unit = Unit {
+        path: child_path(&commune.path, &code),
+        code,
+        name: name.to_owned(),
+        division_type: division_type.to_owned(),
+        level: LEVEL_VILLAGE,
+        parent_code: Some(commune.code.clone()),
+    };
+    tx.execute(
+        q("INSERT INTO units (code, name, division_type, level, parent_code, codename, path, name_key, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(&unit.code)
+        .bind(&unit.name)
+        .bind(&unit.division_type)
+        .bind(unit.level)
+        .bind(unit.parent_code.clone())
+        .bind(vntext::fold(name).replace(' ', "_"))
+        .bind(&unit.path)
+        .bind(name_key(name))
+        .bind(now()),
+    )
+    .await?;
+    Ok(unit)
+}
+
+pub async fn rename(tx: &mut Tx, code: &str, name: &str, division_type: &str) -> DbResult<u64> {
+    tx.execute(
+        q("UPDATE units SET name = $1, division_type = $2, name_key = $3, codename = $4 WHERE code = $5")
+            .bind(name)
+            .bind(division_type)
+            .bind(name_key(name))
+            .bind(vntext::fold(name).replace(' ', "_"))
+            .bind(code),
+    )
+    .await
+}

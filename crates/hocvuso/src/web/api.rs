@@ -1,0 +1,44 @@
+//! The JSON API's shared pieces: the error body and the OpenAPI description of every endpoint.
+use axum::Json;
+use utoipa::OpenApi;
+
+/// Every JSON error has this shape.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    pub error: ApiErrorBody,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    pub status: u16,
+    /// Machine-readable reason, e.g. `unit-code-malformed`.
+    pub code: String,
+    /// The reason in the interface language.
+    pub message: String,
+    pub fields: Vec<ApiFieldError>,
+    /// Quote this to the administrator.
+    pub request_id: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiFieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Học vụ số API", description = "Open data and app API of Học vụ số.", license(name = "AGPL-3.0-or-later")),
+    paths(crate::units::api::get_unit, crate::units::api::get_children),
+    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit)),
+    tags((name = "units", description = "Administrative units: province, communes, villages"))
+)]
+pub struct ApiDoc;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}

@@ -1,0 +1,244 @@
+//! Who is asking: sessions stored in the database (any app server can read them) and the
+//! `CurrentUser` / `MaybeUser` extractors. Scope rules live on [`SessionUser`].
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::db::{Db, DbResult, Tx, now, q};
+use crate::{AppError, AppState};
+
+pub const SESSION_COOKIE: &str = "hv_session";
+/// Thirty days: elderly learners should not have to remember a password every week.
+pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
+
+/// The five roles, lowest first.
+pub const ROLES: &[&str] = &[
+    "learner",
+    "volunteer",
+    "instructor",
+    "commune_admin",
+    "province_admin",
+];
+
+pub fn is_admin_role(role: &str) -> bool {
+    matches!(role, "commune_admin" | "province_admin")
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoleScope {
+    pub role: String,
+    pub unit_code: String,
+    pub unit_path: String,
+    pub unit_name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionPerson {
+    pub id: String,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub unit_code: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub id: String,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub unit_code: String,
+    pub roles: Vec<RoleScope>,
+}
+
+impl SessionUser {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r.role == role)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.roles.iter().any(|r| is_admin_role(&r.role))
+    }
+
+    /// Paths of the units this person administers.
+    pub fn admin_paths(&self) -> impl Iterator<Item = &str> {
+        self.roles
+            .iter()
+            .filter(|r| is_admin_role(&r.role))
+            .map(|r| r.unit_path.as_str())
+    }
+
+    /// May this person administer the unit at `path` (their unit or one below it)?
+    pub fn can_admin(&self, path: &str) -> bool {
+        self.admin_paths().any(|p| path.starts_with(p))
+    }
+
+    /// The highest unit this person administers (for "my units" pages).
+    pub fn top_admin_unit(&self) -> Option<&RoleScope> {
+        self.roles
+            .iter()
+            .filter(|r| is_admin_role(&r.role))
+            .min_by_key(|r| r.unit_path.len())
+    }
+
+    /// Roles in units at or below `path`: volunteers and instructors act in their unit.
+    pub fn acts_in(&self, role: &str, path: &str) -> bool {
+        self.roles
+            .iter()
+            .any(|r| r.role == role && path.starts_with(&r.unit_path))
+            || self.can_admin(path)
+    }
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A random URL-safe token (256 bits).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Open a session for `person_id`; returns the token for the cookie.
+pub async fn create_session(tx: &mut Tx, person_id: &str) -> DbResult<String> {
+    let token = random_token();
+    let t = now();
+    tx.execute(
+        q("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(hash_token(&token))
+            .bind(person_id)
+            .bind(t)
+            .bind(t + SESSION_SECONDS),
+    )
+    .await?;
+    // Housekeeping rides along with sign-ins instead of needing a scheduler.
+    tx.execute(q("DELETE FROM sessions WHERE expires_at < $1").bind(t))
+        .await?;
+    Ok(token)
+}
+
+pub async fn delete_session(db: &Db, token: &str) -> DbResult<()> {
+    db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
+        .await?;
+    Ok(())
+}
+
+/// End every session of a person except, optionally, the current one (after a password change).
+pub async fn delete_other_sessions(
+    tx: &mut Tx,
+    person_id: &str,
+    keep_token: Option<&str>,
+) -> DbResult<()> {
+    let keep = keep_token.map(hash_token).unwrap_or_default();
+    tx.execute(
+        q("DELETE FROM sessions WHERE person_id = $1 AND token_hash <> $2")
+            .bind(person_id)
+            .bind(keep),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn roles_of(db: &Db, person_id: &str) -> DbResult<Vec<RoleScope>> {
+    db.fetch_all(
+        q("SELECT r.role, r.unit_code, u.path AS unit_path, u.name AS unit_name
+           FROM roles r JOIN units u ON u.code = r.unit_code WHERE r.person_id = $1 ORDER BY u.path, r.role")
+        .bind(person_id),
+    )
+    .await
+}
+
+async fn load_user(db: &Db, token: &str) -> DbResult<Option<SessionUser>> {
+    let person: Option<SessionPerson> = db
+        .fetch_optional(
+            q("SELECT p.id, p.full_name, p.phone, p.unit_code FROM sessions s JOIN people p ON p.id = s.person_id
+               WHERE s.token_hash = $1 AND s.expires_at > $2")
+            .bind(hash_token(token))
+            .bind(now()),
+        )
+        .await?;
+    let Some(p) = person else { return Ok(None) };
+    let roles = roles_of(db, &p.id).await?;
+    Ok(Some(SessionUser {
+        id: p.id,
+        full_name: p.full_name,
+        phone: p.phone,
+        unit_code: p.unit_code,
+        roles,
+    }))
+}
+
+/// The session token from the cookie, if any.
+pub fn session_token(parts: &Parts) -> Option<String> {
+    super::cookies::get(&parts.headers, SESSION_COOKIE)
+}
+
+/// The signed-in person, loaded once per request and cached in the request's extensions.
+pub async fn current_user(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<SessionUser>, AppError> {
+    #[derive(Clone)]
+    struct Cached(Arc<Option<SessionUser>>);
+    if let Some(Cached(u)) = parts.extensions.get::<Cached>() {
+        return Ok((**u).clone());
+    }
+    let user = match session_token(parts) {
+        Some(token) => load_user(&state.db, &token).await?,
+        None => None,
+    };
+    parts.extensions.insert(Cached(Arc::new(user.clone())));
+    Ok(user)
+}
+
+/// Extractor: the signed-in person or nobody.
+pub struct MaybeUser(pub Option<SessionUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(current_user(parts, state).await?))
+    }
+}
+
+/// Extractor: the signed-in person; 401 (a sign-in redirect on pages) otherwise.
+pub struct CurrentUser(pub SessionUser);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        current_user(parts, state)
+            .await?
+            .map(CurrentUser)
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+/// Extractor: a signed-in administrator (commune or province); 403 for anyone else signed in.
+pub struct AdminUser(pub SessionUser);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = current_user(parts, state)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        if user.is_admin() {
+            Ok(AdminUser(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The one place an [`AppError`](crate::AppError) becomes what a person or a program reads.
+use askama::Template;
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use super::page::{lang_of, render_status, url_encode};
+use crate::error::ErrorInfo;
+use crate::i18n::Lang;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    lang: Lang,
+
+    title: String,
+    message: String,
+    fields: Vec<(String, String)>,
+    request_id: String,
+    text_class: &'static str,
+}
+
+impl ErrorPage {
+    fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+    fn asset(&self, name: &str) -> String {
+        super::assets::url(name)
+    }
+}
+
+pub async fn render_errors(req: Request, next: Next) -> Response {
+    let lang = lang_of(req.headers());
+    let is_api = req.uri().path().starts_with("/api/");
+    let wants_page = req.method() == axum::http::Method::GET && !is_api;
+    let here = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text_class = match super::cookies::get(req.headers(), super::page::SIZE_COOKIE).as_deref() {
+        Some("1") => "ts-1",
+        Some("2") => "ts-2",
+        _ => "ts-0",
+    };
+    let mut resp = next.run(req).await;
+    let Some(info) = resp.extensions_mut().remove::<ErrorInfo>() else {
+        return resp;
+    };
+    let status = resp.status();
+    if let Some(detail) = &info.detail {
+        tracing::error!(request_id, %status, detail, "request failed");
+    }
+    if status == StatusCode::UNAUTHORIZED && wants_page {
+        return Redirect::to(&format!("/dang-nhap?next={}", url_encode(&here))).into_response();
+    }
+    let message = lang.t(info.message_id);
+    let fields: Vec<(String, String)> = info
+        .fields
+        .iter()
+        .map(|f| (f.field.to_owned(), lang.t(f.reason)))
+        .collect();
+    let labelled: Vec<(String, String)> = fields
+        .iter()
+        .map(|(f, m)| (lang.t(&format!("label-{f}")), m.clone()))
+        .collect();
+    let mut out = if is_api {
+        let fields_json: Vec<_> = fields
+            .iter()
+            .map(|(f, m)| json!({"field": f, "message": m}))
+            .collect();
+        let code = info
+            .fields
+            .first()
+            .map(|f| f.reason)
+            .unwrap_or(info.message_id);
+        (
+            status,
+            Json(json!({"error": {
+                "status": status.as_u16(), "code": code, "message": message,
+                "fields": fields_json, "request_id": request_id,
+            }})),
+        )
+            .into_response()
+    } else {
+        let title = lang.t(&format!("error-title-{}", status.as_u16()));
+        let title = if title.starts_with("error-title-") {
+            lang.t("error-title-400")
+        } else {
+            title
+        };
+        let page = ErrorPage {
+            lang,
+            title,
+            message,
+            fields: labelled,
+            request_id,
+            text_class,
+        };
+        render_status(status, &page)
+    };
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        out.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    }
+    out
+}

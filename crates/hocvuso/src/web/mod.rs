@@ -1,0 +1,142 @@
+//! The shared web layer: router assembly, layers (request id, logs, compression, security headers,
+//! error pages, CSRF), pages every capability uses, and the OpenAPI description.
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod cookies;
+pub mod csrf;
+pub mod errors;
+pub mod home;
+pub mod page;
+pub mod text;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::{AppError, AppState};
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+connect-src 'self'; font-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; \
+form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'";
+
+pub fn secure_cookies(state: &AppState) -> bool {
+    state
+        .settings
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+}
+
+pub fn router(state: AppState) -> Router {
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let headers = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(self), microphone=(), geolocation=()"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+
+    Router::new()
+        .route("/", get(home::home))
+        .route("/cai-dat", get(preferences))
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(api::openapi_json))
+        .route("/assets/{file}", get(assets::serve))
+        .merge(crate::units::routes())
+        .merge(crate::people::routes())
+        .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::ensure_token))
+        .layer(middleware::from_fn(errors::render_errors))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(headers)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    state
+        .db
+        .count(
+            crate::db::q("SELECT COUNT(*) FROM units WHERE code = $1").bind(&state.province.code),
+        )
+        .await?;
+    Ok("ok")
+}
+
+#[derive(serde::Deserialize)]
+struct Prefs {
+    lang: Option<String>,
+    size: Option<String>,
+    next: Option<String>,
+}
+
+/// Language and text-size switches: plain links, remembered in a cookie for a year, no account needed.
+async fn preferences(State(state): State<AppState>, Query(p): Query<Prefs>) -> Response {
+    let mut resp = Redirect::to(&text::local_path(p.next.as_deref())).into_response();
+    let year = Some(365 * 24 * 3600);
+    let secure = secure_cookies(&state);
+    if let Some(lang) = p.lang.as_deref().and_then(crate::i18n::Lang::parse) {
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            cookies::set_cookie(cookies::CookieSpec {
+                name: page::LANG_COOKIE,
+                value: lang.code(),
+                max_age: year,
+                same_site_strict: false,
+                secure,
+            }),
+        );
+    }
+    if let Some(size) = p.size.as_deref().filter(|s| matches!(*s, "0" | "1" | "2")) {
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            cookies::set_cookie(cookies::CookieSpec {
+                name: page::SIZE_COOKIE,
+                value: size,
+                max_age: year,
+                same_site_strict: false,
+                secure,
+            }),
+        );
+    }
+    resp
+}

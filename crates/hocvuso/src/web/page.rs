@@ -1,0 +1,162 @@
+//! What every HTML page knows about the request: language, text size, the person, the CSRF token.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::auth::{SessionUser, current_user};
+use super::cookies;
+use super::csrf::CsrfToken;
+use crate::error::FieldError;
+use crate::i18n::Lang;
+use crate::{AppError, AppState};
+
+pub const LANG_COOKIE: &str = "hv_lang";
+pub const SIZE_COOKIE: &str = "hv_size";
+
+pub struct Page {
+    pub lang: Lang,
+    /// 0 normal, 1 large (A+), 2 larger (A++).
+    pub text_size: u8,
+    pub user: Option<SessionUser>,
+    pub csrf: String,
+    /// Path and query of this request, for "come back here" links.
+    pub here: String,
+    pub province_name: String,
+}
+
+impl Page {
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// A message whose id is built from a prefix and a stored value: `tp("role-", "learner")`.
+    pub fn tp(&self, prefix: &str, value: &str) -> String {
+        self.lang.t(&format!("{prefix}{value}"))
+    }
+
+    pub fn int(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        self.lang.int(*n.borrow())
+    }
+
+    pub fn date(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        self.lang.date(*n.borrow())
+    }
+
+    pub fn datetime(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        self.lang.datetime(*n.borrow())
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        super::assets::url(name)
+    }
+
+    pub fn html_class(&self) -> &'static str {
+        match self.text_size {
+            1 => "ts-1",
+            2 => "ts-2",
+            _ => "ts-0",
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(SessionUser::is_admin)
+    }
+
+    /// Link that switches a preference and comes back to this page.
+    pub fn pref_link(&self, key: &str, value: &str) -> String {
+        let next: String = url_encode(&self.here);
+        format!("/cai-dat?{key}={value}&next={next}")
+    }
+}
+
+pub fn url_encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        let text_size = cookies::get(&parts.headers, SIZE_COOKIE)
+            .and_then(|v| v.parse::<u8>().ok())
+            .filter(|v| *v <= 2)
+            .unwrap_or(0);
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        let user = current_user(parts, state).await?;
+        Ok(Page {
+            lang,
+            text_size,
+            user,
+            csrf,
+            here,
+            province_name: state.province.name.clone(),
+        })
+    }
+}
+
+/// The interface language: the cookie set by the switch, else Vietnamese.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    cookies::get(headers, LANG_COOKIE)
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}
+
+/// Render a template as a 200 page.
+pub fn render(t: &impl Template) -> Response {
+    render_status(StatusCode::OK, t)
+}
+
+pub fn render_status(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+/// Values and per-field errors of a submitted form, for showing it again.
+#[derive(Default)]
+pub struct FormState {
+    pub values: HashMap<&'static str, String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl FormState {
+    pub fn value(&self, field: &str) -> &str {
+        self.values.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    /// Fluent id of the field's error, or "" when none.
+    pub fn error(&self, field: &str) -> &'static str {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.reason)
+            .unwrap_or("")
+    }
+
+    /// Is `field` currently `value` (for `selected` and `checked`)?
+    pub fn is(&self, field: &str, value: &str) -> bool {
+        self.value(field) == value
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}

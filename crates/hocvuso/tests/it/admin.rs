@@ -1,0 +1,237 @@
+//! Administrators: scope is checked on the server for every read and write.
+use crate::{QT_COMMUNE_A, QT_COMMUNE_B, both};
+
+/// A province admin makes `phone` the commune admin of `commune`.
+async fn make_commune_admin(province: &crate::TestApp, person_id: &str, commune: &str) {
+    let r = province
+        .post_form(
+            &format!("/quan-ly/nguoi-dung/{person_id}/vai-tro"),
+            &[("role", "commune_admin"), ("unit", commune)],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "grant");
+}
+
+both!(
+    commune_admin_stays_in_their_commune,
+    |app: crate::TestApp| async move {
+        let province = app.new_browser();
+        province.as_province_admin("0900000001").await;
+
+        let a = app.new_browser();
+        a.sign_up_with(&[
+            ("phone", "0911000001"),
+            ("full_name", "Lê Văn An"),
+            ("commune", QT_COMMUNE_A),
+        ])
+        .await;
+        let a_id = app.person_id("0911000001").await;
+        let b = app.new_browser();
+        b.sign_up_with(&[
+            ("phone", "0911000002"),
+            ("full_name", "Phạm Thị Bình"),
+            ("commune", QT_COMMUNE_B),
+        ])
+        .await;
+        let b_id = app.person_id("0911000002").await;
+
+        // A plain learner is not an admin.
+        assert_eq!(a.get("/quan-ly").await.status(), 403);
+        make_commune_admin(&province, &a_id, QT_COMMUNE_A).await;
+        assert_eq!(a.get("/quan-ly").await.status(), 200);
+
+        // Reads outside the commune: the person is not found, the unit is forbidden.
+        assert_eq!(
+            a.get(&format!("/quan-ly/nguoi-dung/{b_id}")).await.status(),
+            404
+        );
+        assert_eq!(
+            a.get(&format!("/quan-ly/don-vi/{QT_COMMUNE_B}"))
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(a.get("/quan-ly/don-vi/44").await.status(), 403);
+        let (_, list) = a.get_text("/quan-ly/nguoi-dung").await;
+        assert!(list.contains("Lê Văn An") && !list.contains("Phạm Thị Bình"));
+        let (_, found) = a.get_text("/quan-ly/nguoi-dung?q=binh").await;
+        assert!(!found.contains("Phạm Thị Bình"));
+
+        // Writes outside the commune change nothing.
+        let roles_before = app.count("roles").await;
+        let r = a
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{b_id}/vai-tro"),
+                &[("role", "volunteer"), ("unit", QT_COMMUNE_B)],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        let r = a
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{a_id}/vai-tro"),
+                &[("role", "volunteer"), ("unit", QT_COMMUNE_B)],
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        let r = a
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{a_id}/vai-tro"),
+                &[("role", "province_admin"), ("unit", "44")],
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        let r = a
+            .post_form(
+                &format!("/quan-ly/don-vi/{QT_COMMUNE_B}/them-thon"),
+                &[("name", "Thôn Lạ"), ("division_type", "thôn")],
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        let r = a
+            .post_form(&format!("/quan-ly/nguoi-dung/{b_id}/dat-lai-mat-khau"), &[])
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(app.count("roles").await, roles_before);
+        assert_eq!(app.count("units").await, 79);
+
+        // Inside the commune it works.
+        let r = a
+            .post_form(
+                &format!("/quan-ly/don-vi/{QT_COMMUNE_A}/them-thon"),
+                &[("name", "Thôn Tân Lập"), ("division_type", "thôn")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let r = a
+            .post_form(
+                &format!("/quan-ly/don-vi/{QT_COMMUNE_A}/them-thon"),
+                &[("name", "thôn tân  lập"), ("division_type", "thôn")],
+            )
+            .await;
+        assert_eq!(r.status(), 409, "same village twice");
+        let r = a
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{a_id}/vai-tro"),
+                &[("role", "volunteer"), ("unit", "19360-001")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let r = a
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{a_id}/vai-tro"),
+                &[("role", "commune_admin"), ("unit", "19360-001")],
+            )
+            .await;
+        assert_eq!(r.status(), 422, "a commune admin role belongs to a commune");
+        let r = a
+            .post_form(
+                "/quan-ly/don-vi/19360-001/doi-ten",
+                &[("name", "Thôn Tân Lập Mới"), ("division_type", "thôn")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let u: serde_json::Value = a.get("/api/v1/units/19360-001").await.json().await.unwrap();
+        assert_eq!(u["name"], "Thôn Tân Lập Mới");
+    }
+);
+
+both!(
+    admin_reads_are_logged_and_visible_to_the_person,
+    |app: crate::TestApp| async move {
+        let province = app.new_browser();
+        province.as_province_admin("0900000001").await;
+        let p = app.new_browser();
+        p.sign_up_with(&[("phone", "0911000003"), ("full_name", "Hồ Văn Cường")])
+            .await;
+        let id = app.person_id("0911000003").await;
+        let (s, body) = province
+            .get_text(&format!("/quan-ly/nguoi-dung/{id}"))
+            .await;
+        assert_eq!(s, 200);
+        assert!(body.contains("Hồ Văn Cường") && body.contains("0911 000 003"));
+        let (_, mine) = p.get_text("/tai-khoan").await;
+        assert!(mine.contains("Trần Văn Tỉnh") && mine.contains("Xem thông tin cá nhân"));
+
+        // Password reset: a one-time password shown once; the old one stops working.
+        let r = province
+            .post_form(&format!("/quan-ly/nguoi-dung/{id}/dat-lai-mat-khau"), &[])
+            .await;
+        assert_eq!(r.status(), 200);
+        let body = r.text().await.unwrap();
+        let otp = body
+            .split("class=\"otp\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert_eq!(otp.len(), 12);
+        assert_eq!(p.get("/tai-khoan").await.status(), 303, "sessions ended");
+        let fresh = app.new_browser();
+        assert_eq!(
+            fresh
+                .sign_in("0911000003", "lúa chín vàng đồng")
+                .await
+                .status(),
+            401
+        );
+        assert_eq!(fresh.sign_in("0911000003", &otp).await.status(), 303);
+        let data: serde_json::Value = fresh
+            .get("/tai-khoan/du-lieu.json")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let actions: Vec<&str> = data["personal_data_access_log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["action"].as_str().unwrap())
+            .collect();
+        assert!(actions.contains(&"view") && actions.contains(&"reset_password"));
+    }
+);
+
+both!(
+    people_search_is_paged_and_ignores_diacritics,
+    |app: crate::TestApp| async move {
+        let province = app.new_browser();
+        province.as_province_admin("0900000001").await;
+        for i in 0..30 {
+            let b = app.new_browser();
+            let phone = format!("09120000{i:02}");
+            let name = format!("Nguyễn Văn Đức {i:02}");
+            let r = b
+                .sign_up_with(&[("phone", &phone), ("full_name", &name)])
+                .await;
+            assert_eq!(r.status(), 303);
+        }
+        let (_, page1) = province
+            .get_text("/quan-ly/nguoi-dung?q=nguyen%20van%20duc")
+            .await;
+        assert!(
+            page1.contains("30 người") || page1.contains("30 "),
+            "total shown"
+        );
+        assert_eq!(
+            page1.matches("href=\"/quan-ly/nguoi-dung/0").count(),
+            25,
+            "25 people a page"
+        );
+        assert!(page1.contains("Nguyễn Văn Đức 00") && !page1.contains("Nguyễn Văn Đức 29"));
+        assert!(page1.contains("rel=\"next\""));
+        let (_, page2) = province
+            .get_text("/quan-ly/nguoi-dung?q=nguyen%20van%20duc&trang=2")
+            .await;
+        assert!(page2.contains("Nguyễn Văn Đức 29"));
+        let (_, by_phone) = province.get_text("/quan-ly/nguoi-dung?q=0912000017").await;
+        assert!(by_phone.contains("Nguyễn Văn Đức 17") && !by_phone.contains("Nguyễn Văn Đức 16"));
+        assert!(by_phone.contains("091*****17"), "phones masked in lists");
+        let (_, wild) = province.get_text("/quan-ly/nguoi-dung?q=%25").await;
+        assert!(
+            wild.contains("Nguyễn Văn Đức 00"),
+            "a % is not a wildcard but an empty search lists all"
+        );
+    }
+);

@@ -1,0 +1,314 @@
+//! `TestApp`: the real router on 127.0.0.1:0 over a fresh database, and an HTTP client with cookies.
+use std::sync::Arc;
+
+use hocvuso::AppState;
+use hocvuso::config::Settings;
+use hocvuso::db::{Backend, Db, q};
+use reqwest::cookie::CookieStore;
+use tokio::sync::OnceCell;
+
+pub const PG_ADMIN_URL_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
+    pub state: AppState,
+    pub backend: Backend,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("HOCVUSO_TEST_PG_URL").unwrap_or_else(|_| PG_ADMIN_URL_DEFAULT.to_owned())
+}
+
+/// Databases left by earlier runs are dropped once per test process.
+static PG_CLEANED: OnceCell<bool> = OnceCell::const_new();
+
+async fn pg_available() -> bool {
+    *PG_CLEANED
+        .get_or_init(|| async {
+            let Ok(db) = Db::connect(&pg_admin_url()).await else {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("CI=true but PostgreSQL at {} is not reachable", pg_admin_url());
+                }
+                eprintln!(
+                    "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+                     !!  PostgreSQL is not reachable at {} — SKIPPING the PostgreSQL half.\n\
+                     !!  Set HOCVUSO_TEST_PG_URL or start PostgreSQL. CI=true never skips.\n\
+                     !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n",
+                    pg_admin_url()
+                );
+                return false;
+            };
+            let old: Vec<(String,)> = db
+                .fetch_all(q("SELECT datname FROM pg_database WHERE datname LIKE 'hvt_%'"))
+                .await
+                .unwrap_or_default();
+            for (name,) in old {
+                let _ = db.execute(q(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+            }
+            db.close().await;
+            true
+        })
+        .await
+}
+
+fn pg_url_for(db_name: &str) -> String {
+    let admin = pg_admin_url();
+    match admin.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{db_name}"),
+        None => format!("{admin}/{db_name}"),
+    }
+}
+
+impl TestApp {
+    /// A fresh app; `None` only for PostgreSQL when it is unreachable outside CI.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let url = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join("hocvuso-tests");
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                format!(
+                    "sqlite://{}/{}.db",
+                    dir.display(),
+                    uuid::Uuid::new_v4().simple()
+                )
+            }
+            Backend::Postgres => {
+                if !pg_available().await {
+                    return None;
+                }
+                let name = format!("hvt_{}", uuid::Uuid::new_v4().simple());
+                let admin = Db::connect(&pg_admin_url()).await.expect("pg admin");
+                admin
+                    .execute(q(format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("create database");
+                admin.close().await;
+                pg_url_for(&name)
+            }
+        };
+        let settings = Settings {
+            database_url: url,
+            province: "44".into(),
+            content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
+            public_url: None,
+        };
+        let state = hocvuso::prepare(settings).await.expect("prepare");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let serve_state = state.clone();
+        tokio::spawn(async move {
+            let _ = hocvuso::serve(listener, serve_state, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Some(TestApp {
+            base: format!("http://{addr}"),
+            client,
+            jar,
+            state,
+            backend,
+            shutdown: Some(tx),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        let s = r.status().as_u16();
+        (s, r.text().await.expect("body"))
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url = self.base.parse().expect("url");
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split(';')
+            .filter_map(|p| p.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    /// The CSRF token of this client's browser session (visiting the home page first if needed).
+    pub async fn csrf(&self) -> String {
+        if let Some(t) = self.cookie("hv_csrf") {
+            return t;
+        }
+        self.get("/").await;
+        self.cookie("hv_csrf")
+            .expect("csrf cookie set on first visit")
+    }
+
+    /// POST a form with this session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// POST a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A second browser on the same server and database.
+    pub fn new_browser(&self) -> TestApp {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            base: self.base.clone(),
+            client,
+            jar,
+            state: self.state.clone(),
+            backend: self.backend,
+            shutdown: None,
+        }
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        self.state
+            .db
+            .count(q(format!("SELECT COUNT(*) FROM {table}")))
+            .await
+            .expect("count")
+    }
+
+    /// Sign up through the form with sensible defaults, overriding some fields.
+    pub async fn sign_up(&self, phone: &str, name: &str, commune: &str) -> reqwest::Response {
+        self.sign_up_with(&[("phone", phone), ("full_name", name), ("commune", commune)])
+            .await
+    }
+
+    pub async fn sign_up_with(&self, overrides: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("phone", "0912345678"),
+            ("password", "lúa chín vàng đồng"),
+            ("password2", "lúa chín vàng đồng"),
+            ("full_name", "Hồ Thị Lan"),
+            ("birth_year", "1962"),
+            ("sex", "nu"),
+            ("ethnic_group", "Bru-Vân Kiều"),
+            ("commune", QT_COMMUNE_A),
+            ("village", ""),
+            ("target_group", "nguoi-dan"),
+            ("consent", "yes"),
+        ];
+        for (k, v) in overrides {
+            if let Some(slot) = fields.iter_mut().find(|(fk, _)| fk == k) {
+                slot.1 = v;
+            } else {
+                fields.push((k, v));
+            }
+        }
+        self.post_form("/dang-ky", &fields).await
+    }
+
+    pub async fn sign_in(&self, phone: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/dang-nhap",
+            &[
+                ("phone", phone),
+                ("password", password),
+                ("next", "/tai-khoan"),
+            ],
+        )
+        .await
+    }
+
+    /// A province admin created the way the CLI does it, then signed in on this client.
+    pub async fn as_province_admin(&self, phone: &str) -> String {
+        hocvuso::people::cli::create_admin(
+            &self.state,
+            phone,
+            "Trần Văn Tỉnh",
+            Some("quản trị tỉnh nhà".into()),
+        )
+        .await
+        .expect("create admin");
+        let r = self.sign_in(phone, "quản trị tỉnh nhà").await;
+        assert_eq!(r.status(), 303, "admin sign-in");
+        self.person_id(phone).await
+    }
+
+    pub async fn person_id(&self, phone: &str) -> String {
+        let normal = hocvuso::people::model::normalize_phone(phone).expect("phone");
+        self.state
+            .db
+            .scalar::<String>(q("SELECT id FROM people WHERE phone = $1").bind(normal))
+            .await
+            .expect("query")
+            .expect("person exists")
+    }
+}
+
+/// Two real communes of Quảng Trị (code 44).
+pub const QT_COMMUNE_A: &str = "19360"; // Phường Quảng Trị
+pub const QT_COMMUNE_B: &str = "18880"; // Phường Đồng Hới
+
+/// Define a test that runs on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn(hocvuso::db::Backend::Sqlite)
+                    .await
+                    .expect("sqlite app");
+                ($body)(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::TestApp::spawn(hocvuso::db::Backend::Postgres).await {
+                    ($body)(app).await;
+                }
+            }
+        }
+    };
+}

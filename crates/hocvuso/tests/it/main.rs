@@ -1,0 +1,10 @@
+//! The integration tests: one binary; each test starts the real app on a fresh database and drives it
+//! over HTTP. Every test runs twice, on SQLite and on PostgreSQL (`both!`).
+mod helpers;
+
+mod accounts;
+mod admin;
+mod platform;
+mod units;
+
+pub use helpers::*;

@@ -1,0 +1,134 @@
+//! The platform as a whole: health, pages, headers, languages, errors, the OpenAPI description.
+use crate::both;
+
+both!(
+    home_is_vietnamese_and_secure,
+    |app: crate::TestApp| async move {
+        let r = app
+            .client
+            .get(app.url("/"))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let h = r.headers().clone();
+        assert_eq!(h["content-encoding"], "br", "compressed for 3G");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "same-origin");
+        assert!(h.contains_key("x-request-id"));
+        let set_cookie: Vec<_> = h
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        assert!(set_cookie.iter().any(|c| c.starts_with("hv_csrf=")
+            && c.contains("HttpOnly")
+            && c.contains("SameSite=Strict")));
+        let (_, body) = app.get_text("/").await;
+        assert!(body.contains("<html lang=\"vi\""));
+        assert!(body.contains("Học kỹ năng số"));
+        assert!(body.contains("Quảng Trị"));
+        assert!(
+            !body.contains("<script>"),
+            "no inline scripts under the CSP"
+        );
+    }
+);
+
+both!(health_and_assets, |app: crate::TestApp| async move {
+    let (s, body) = app.get_text("/healthz").await;
+    assert_eq!((s, body.as_str()), (200, "ok"));
+    let (_, home) = app.get_text("/").await;
+    let css = home
+        .split("href=\"")
+        .find_map(|p| p.split('"').next().filter(|h| h.ends_with(".css")))
+        .unwrap();
+    assert!(
+        css.starts_with("/assets/app.") && css.len() > "/assets/app.css".len(),
+        "hashed name: {css}"
+    );
+    let r = app.get(css).await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(app.get("/assets/app.0000000000.css").await.status(), 404);
+});
+
+both!(
+    english_switch_and_text_size,
+    |app: crate::TestApp| async move {
+        let r = app.get("/cai-dat?lang=en&next=/dang-nhap").await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/dang-nhap");
+        let (_, body) = app.get_text("/dang-nhap").await;
+        assert!(body.contains("<html lang=\"en\""));
+        assert!(body.contains("Sign in"));
+        app.get("/cai-dat?size=2&next=/").await;
+        let (_, body) = app.get_text("/").await;
+        assert!(body.contains("class=\"ts-2\""));
+        // An open redirect is refused.
+        let r = app.get("/cai-dat?lang=vi&next=//evil.example").await;
+        assert_eq!(r.headers()["location"], "/");
+    }
+);
+
+both!(
+    error_pages_are_translated_with_request_id,
+    |app: crate::TestApp| async move {
+        let r = app.get("/khong-co-trang-nay").await;
+        assert_eq!(r.status(), 404);
+        let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Không tìm thấy trang"));
+        assert!(body.contains(&id), "request id shown to quote");
+        app.get("/cai-dat?lang=en&next=/").await;
+        let (_, body) = app.get_text("/khong-co-trang-nay").await;
+        assert!(body.contains("Page not found"));
+    }
+);
+
+both!(openapi_matches_snapshot, |app: crate::TestApp| async move {
+    let r = app.get("/api/openapi.json").await;
+    assert_eq!(r.status(), 200);
+    let spec: serde_json::Value = r.json().await.unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    let pretty = serde_json::to_string_pretty(&spec).unwrap() + "\n";
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let expected =
+        std::fs::read_to_string(&path).expect("snapshot exists (run with UPDATE_SNAPSHOTS=1)");
+    assert_eq!(
+        pretty, expected,
+        "the API changed: review, then UPDATE_SNAPSHOTS=1 cargo test"
+    );
+});
+
+#[test]
+fn migrations_have_the_same_versions_on_both_databases() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let names = |sub: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(dir.join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
+    assert!(!names("sqlite").is_empty());
+}

@@ -1,0 +1,63 @@
+//! Evaluates the assistant search on `content/` and times it.
+//!
+//! `cargo run --release -p kbsearch --example eval [content-dir] [--misses]`
+
+#[path = "../tests/support/local_content.rs"]
+mod local_content;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use kbsearch::KnowledgeBase;
+use kbsearch::eval::evaluate;
+
+const ASKS: usize = 1000;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let show_misses = args.iter().any(|a| a == "--misses");
+    let dir = args.iter().find(|a| !a.starts_with("--")).map_or_else(local_content::content_dir, PathBuf::from);
+
+    let docs = local_content::load_docs(&dir);
+    let cases = local_content::load_cases(&dir);
+    let n_docs = docs.len();
+    let started = Instant::now();
+    let kb = KnowledgeBase::build(docs)?;
+    let build = started.elapsed();
+    println!("{n_docs} documents indexed in {build:.1?}; {} evaluation cases\n", cases.len());
+
+    let report = evaluate(&kb, &cases);
+    print!("{report}");
+    println!(
+        "\ntop-1 {:.3} (target 0.8)   top-3 {:.3} (target 0.9)   refusals {:.3} (target 0.9)",
+        report.top1(),
+        report.top3(),
+        report.refusals()
+    );
+    if show_misses {
+        println!("\nmisses:");
+        for m in &report.misses {
+            println!(
+                "  [{}] {:?} cov {:.2} {} expect {:?} got {:?}",
+                m.kind,
+                m.q,
+                m.coverage,
+                if m.confident { "answered" } else { "refused" },
+                m.expect,
+                m.got
+            );
+        }
+    }
+
+    let mut times: Vec<Duration> = Vec::with_capacity(ASKS);
+    for i in 0..ASKS {
+        let q = &cases[i % cases.len()].q;
+        let t = Instant::now();
+        std::hint::black_box(kb.ask(q));
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
+    println!("\n{ASKS} asks: p50 {:.2?}  p95 {:.2?}  max {:.2?}", pct(50), pct(95), times[times.len() - 1]);
+    Ok(())
+}

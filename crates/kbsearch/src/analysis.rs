@@ -1,0 +1,158 @@
+//! Turning documents and questions into the terms the index and the confidence check compare.
+//!
+//! Every text yields three term streams: exact syllables (NFC, lowercase, one tone placement), folded
+//! search terms (no diacritics, abbreviations expanded) and folded bigrams. Vietnamese words are mostly
+//! two syllables, so a bigram such as `matkhau` is what says "mật khẩu" rather than two unrelated
+//! syllables; bigrams are glued without a separator so `matkhau` typed as one word also matches.
+
+use std::collections::HashSet;
+
+/// Accented function words: question words, pronouns, particles, and the kinship words Vietnamese uses
+/// as pronouns ("mẹ tôi", "cháu nó", "con gái"). They say how or by whom something is asked, not what
+/// about, so they neither score nor count towards the confidence check.
+const STOP_EXACT: &[&str] = &[
+    "à", "ạ", "anh", "bà", "bác", "bạn", "bị", "bởi", "các", "cái", "cách", "cho", "chị", "chú", "chưa", "có",
+    "cô", "của", "cũng", "cứ", "đã", "đang", "đây", "để", "đến", "đi", "đó", "được", "em", "gì", "giờ", "hả",
+    "hay", "hỏi", "họ", "khi", "không", "là", "làm", "mà", "mấy", "mình", "muốn", "này", "nào", "nay", "nên",
+    "nếu", "nghĩa", "nhé", "nhiêu", "như", "những", "nó", "nữa", "ơi", "ở", "ông", "phải", "ra", "rồi", "sao",
+    "sẽ", "ta", "tại", "thế", "thì", "thôi", "tôi", "trên", "từ", "và", "vào", "vậy", "về", "vì", "với", "xin",
+    "đâu", "bố", "cha", "mẹ", "con", "cháu", "cụ", "vợ", "chồng", "gái", "trai",
+];
+
+/// The same words typed without diacritics, minus every folded form that is also a content word people
+/// type bare: `ma` (mã), `vay` (vay tiền), `vi` (ví), `dang` (đăng ký), `ho` (hồ sơ), `la` (lạ), `muon`
+/// (mượn), `minh` (xác minh), `no` (nợ), `anh` (ảnh), `ban` (bản), `tai` (tài khoản), `hoi` (xã hội),
+/// `bo` (bộ), `chong` (phòng chống) …
+const STOP_FOLDED: &[&str] = &[
+    "a", "bi", "boi", "cac", "cach", "cai", "cho", "chua", "co", "cua", "cung", "da", "de", "den", "di", "dau",
+    "duoc", "em", "gi", "gio", "hay", "khi", "khong", "lam", "nao", "nay", "neu", "nghia", "nhe", "nhieu",
+    "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi", "sao", "se", "ta", "the", "thi", "toi",
+    "tren", "va", "vao", "ve", "voi", "xin", "cha", "me", "con", "chau", "vo", "gai", "trai",
+];
+
+pub fn is_stop_exact(token: &str) -> bool {
+    STOP_EXACT.contains(&token)
+}
+
+pub fn is_stop_folded(term: &str) -> bool {
+    STOP_FOLDED.contains(&term)
+}
+
+/// The three term streams of one document text, in order, for the index.
+pub struct Analyzed {
+    pub exact: Vec<String>,
+    pub folded: Vec<String>,
+    pub bigrams: Vec<String>,
+}
+
+pub fn analyze(text: &str) -> Analyzed {
+    let exact = vntext::tokens(text);
+    let folded = vntext::expand_abbreviations(&exact.iter().map(|t| vntext::fold(t)).collect::<Vec<_>>());
+    let bigrams = folded.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
+    Analyzed { exact, folded, bigrams }
+}
+
+/// What one document contains, as sets, for the confidence check.
+pub struct TermSets {
+    pub exact: HashSet<String>,
+    pub folded: HashSet<String>,
+    pub bigrams: HashSet<String>,
+}
+
+impl TermSets {
+    pub fn from_texts(texts: &[&Analyzed]) -> Self {
+        let collect = |pick: fn(&Analyzed) -> &Vec<String>| -> HashSet<String> {
+            texts.iter().flat_map(|a| pick(a).iter().cloned()).collect()
+        };
+        TermSets {
+            exact: collect(|a| &a.exact),
+            folded: collect(|a| &a.folded),
+            bigrams: collect(|a| &a.bigrams),
+        }
+    }
+}
+
+/// One content term of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryTerm {
+    /// The accented syllable when the asker typed diacritics; `None` when typed bare or expanded.
+    pub exact: Option<String>,
+    pub folded: String,
+}
+
+/// A question reduced to content terms and the bigrams between them.
+#[derive(Debug, Default)]
+pub struct QueryTerms {
+    pub terms: Vec<QueryTerm>,
+    /// Bigrams of adjacent folded terms where at least one side is a content term (for ranking).
+    pub bigrams: Vec<String>,
+    /// Bigrams of adjacent content terms only (for the confidence check).
+    pub content_bigrams: Vec<String>,
+}
+
+pub fn analyze_query(q: &str) -> QueryTerms {
+    let mut all: Vec<(QueryTerm, bool)> = Vec::new();
+    for token in vntext::tokens(q) {
+        let folded = vntext::fold(&token);
+        let expanded = vntext::expand_abbreviations(std::slice::from_ref(&folded));
+        if expanded.len() == 1 && expanded[0] == folded {
+            let accented = folded != token;
+            let stop = if accented { is_stop_exact(&token) } else { is_stop_folded(&folded) };
+            let exact = accented.then_some(token);
+            all.push((QueryTerm { exact, folded }, stop));
+        } else {
+            for term in expanded {
+                let stop = is_stop_folded(&term);
+                all.push((QueryTerm { exact: None, folded: term }, stop));
+            }
+        }
+    }
+    let glue = |w: &[(QueryTerm, bool)]| format!("{}{}", w[0].0.folded, w[1].0.folded);
+    let bigrams = all.windows(2).filter(|w| !(w[0].1 && w[1].1)).map(glue).collect();
+    let content_bigrams = all.windows(2).filter(|w| !w[0].1 && !w[1].1).map(glue).collect();
+    let terms = all.into_iter().filter(|(_, stop)| !stop).map(|(t, _)| t).collect();
+    QueryTerms { terms, bigrams, content_bigrams }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_stop_words_are_folded_exact_stop_words() {
+        let folded: HashSet<String> = STOP_EXACT.iter().map(|w| vntext::fold(w)).collect();
+        for w in STOP_FOLDED {
+            assert!(folded.contains(*w), "{w} is not the fold of an exact stop word");
+        }
+        for w in STOP_EXACT {
+            assert_eq!(vntext::normalize(w), *w);
+        }
+    }
+
+    #[test]
+    fn question_words_drop_out_and_diacritics_are_kept_where_typed() {
+        let q = analyze_query("Mã OTP là gì vậy?");
+        let folded: Vec<&str> = q.terms.iter().map(|t| t.folded.as_str()).collect();
+        assert_eq!(folded, ["ma", "otp"]);
+        assert_eq!(q.terms[0].exact.as_deref(), Some("mã"));
+        assert_eq!(q.terms[1].exact, None);
+        assert!(q.bigrams.contains(&"maotp".to_owned()));
+        assert!(!q.bigrams.contains(&"lagi".to_owned()));
+    }
+
+    #[test]
+    fn abbreviations_expand_and_bare_ambiguous_words_stay() {
+        let q = analyze_query("ck nham stk r phai lam j");
+        let folded: Vec<&str> = q.terms.iter().map(|t| t.folded.as_str()).collect();
+        assert_eq!(folded, ["chuyen", "khoan", "nham", "so", "tai", "khoan"]);
+        let q = analyze_query("vay tien online");
+        assert_eq!(q.terms.len(), 3);
+    }
+
+    #[test]
+    fn only_stop_words_leaves_no_terms() {
+        let q = analyze_query("là gì vậy");
+        assert!(q.terms.is_empty());
+        assert!(q.bigrams.is_empty());
+    }
+}

@@ -1,0 +1,179 @@
+//! Knowledge-base search for the assistant: FAQ entries and lessons in an in-RAM tantivy index.
+//!
+//! A question finds its answer whether typed with or without diacritics, with old or new tone placement,
+//! in NFD, with teen-code or a typo; exact-diacritic matches rank first. [`KnowledgeBase::ask`] also
+//! decides whether the best hit really answers the question, so the assistant can say it does not know.
+//!
+//! The index is derived data: every app server builds its own at start-up and rebuilds it (a new
+//! `KnowledgeBase`, swapped in) when content changes. Building the platform's few hundred documents
+//! takes milliseconds.
+
+mod analysis;
+mod confidence;
+pub mod eval;
+mod index;
+
+use analysis::{Analyzed, TermSets, analyze, analyze_query};
+use confidence::{Coverage, DocSets, Idf, coverage};
+use index::SearchIndex;
+
+/// Share of the question the best document must explain before the assistant answers from it;
+/// chosen on the evaluation set (`cargo run --release -p kbsearch --example eval`).
+pub const CONFIDENCE_THRESHOLD: f32 = 0.6;
+
+/// Credit for a question term found only in a document's body, relative to its title/question.
+const BODY_CREDIT: f32 = 0.5;
+
+/// How many hits [`KnowledgeBase::ask`] returns.
+const ASK_HITS: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocKind {
+    Faq,
+    Lesson,
+}
+
+/// One searchable document.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// FAQ id, or `lesson:<course>/<lesson>` for a lesson (the form evaluation sets use).
+    pub id: String,
+    pub kind: DocKind,
+    pub title: String,
+    pub url: String,
+    /// What the document answers: the FAQ question and its alternatives; the lesson title and summary.
+    pub question_text: String,
+    /// FAQ answer; lesson plain text.
+    pub body: String,
+    /// What to show the asker: the FAQ answer, or the lesson summary.
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub kind: DocKind,
+    pub title: String,
+    pub url: String,
+    pub answer: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// Whether the first hit answers the question; when false the assistant says it does not know
+    /// (the hits may still be offered as "related").
+    pub confident: bool,
+    pub hits: Vec<Hit>,
+    /// Share of the question the first hit explains (0..=1), the number `confident` is decided on.
+    pub coverage: f32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KbError {
+    #[error("building the search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("two documents share the id {0:?}")]
+    DuplicateId(String),
+}
+
+pub struct KnowledgeBase {
+    docs: Vec<Doc>,
+    heads: Vec<TermSets>,
+    terms: Vec<TermSets>,
+    idf: Idf,
+    index: SearchIndex,
+}
+
+impl KnowledgeBase {
+    pub fn build(docs: Vec<Doc>) -> Result<Self, KbError> {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = docs.iter().find(|d| !seen.insert(d.id.as_str())) {
+            return Err(KbError::DuplicateId(dup.id.clone()));
+        }
+        let analyzed: Vec<(Analyzed, Analyzed)> = docs
+            .iter()
+            .map(|d| (analyze(&format!("{}\n{}", d.title, d.question_text)), analyze(&d.body)))
+            .collect();
+        let heads: Vec<TermSets> = analyzed.iter().map(|(h, _)| TermSets::from_texts(&[h])).collect();
+        let terms: Vec<TermSets> = analyzed.iter().map(|(h, b)| TermSets::from_texts(&[h, b])).collect();
+        let idf = Idf::new(&terms);
+        let index = SearchIndex::build(&analyzed)?;
+        Ok(KnowledgeBase { docs, heads, terms, idf, index })
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The `k` best documents for `q`, best first; empty when nothing matches at all.
+    pub fn search(&self, q: &str, k: usize) -> Vec<Hit> {
+        self.ranked(&analyze_query(q), k)
+            .into_iter()
+            .map(|(ord, score)| self.hit(ord, score))
+            .collect()
+    }
+
+    /// The best documents for a citizen's question and whether the first one answers it.
+    pub fn ask(&self, q: &str) -> Answer {
+        let query = analyze_query(q);
+        let ranked = self.ranked(&query, ASK_HITS);
+        let coverage = match ranked.first() {
+            Some(&(ord, _)) if !query.terms.is_empty() => coverage(&query, &self.sets(ord), &self.idf, BODY_CREDIT),
+            _ => Coverage { terms: 0.0, bigrams: None },
+        };
+        let score = coverage.score();
+        Answer {
+            confident: score >= CONFIDENCE_THRESHOLD,
+            hits: ranked.into_iter().map(|(ord, s)| self.hit(ord, s)).collect(),
+            coverage: score,
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn debug_signals(&self, q: &str) -> String {
+        let query = analyze_query(q);
+        let ranked = self.ranked(&query, 1);
+        let Some(&(ord, score)) = ranked.first() else { return "none".into() };
+        let c = coverage(&query, &self.sets(ord), &self.idf, 1.0);
+        let h = coverage(&query, &self.sets(ord), &self.idf, 0.5);
+        let h0 = coverage(&query, &self.sets(ord), &self.idf, 0.0);
+        let d = confidence::debug(&query, &self.terms[ord], &self.idf);
+        format!("{:.3}\t{:.3}\t{:.2}\t{}\t{}\t{:.3}\t{:.3}\t{:.3}\t{:.3}", c.terms, c.bigrams.unwrap_or(-1.0), score, query.terms.len(), d, h.terms, h.bigrams.unwrap_or(-1.0), h0.terms, h0.bigrams.unwrap_or(-1.0))
+    }
+
+    fn ranked(&self, query: &analysis::QueryTerms, k: usize) -> Vec<(usize, f32)> {
+        // A search failure on an in-RAM index we built ourselves is a bug, not an input problem; the
+        // asker still gets an honest "no answer" rather than a crash.
+        let prior: f32 = std::env::var("KB_LESSON_PRIOR").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+        let mut ranked = self.index.search(query, k.max(10)).unwrap_or_default();
+        for (ord, score) in &mut ranked {
+            if self.docs[*ord].kind == DocKind::Lesson {
+                *score *= prior;
+            }
+        }
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.truncate(k);
+        ranked
+    }
+
+    fn sets(&self, ord: usize) -> DocSets<'_> {
+        DocSets { head: &self.heads[ord], all: &self.terms[ord] }
+    }
+
+    fn hit(&self, ord: usize, score: f32) -> Hit {
+        let d = &self.docs[ord];
+        Hit {
+            id: d.id.clone(),
+            kind: d.kind,
+            title: d.title.clone(),
+            url: d.url.clone(),
+            answer: d.answer.clone(),
+            score,
+        }
+    }
+}

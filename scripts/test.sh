@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every test of Học vụ số: Rust unit, property and integration tests (each storage test on SQLite and on
+# PostgreSQL), the content check, and the browser tests. PostgreSQL is expected at 127.0.0.1:5432
+# (HOCVUSO_TEST_PG_URL to change); without it the PostgreSQL half is skipped loudly, except under CI=true.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo test (SQLite + PostgreSQL) =="
+cargo test --workspace --all-targets
+
+if [ -f e2e/package.json ]; then
+  echo "== browser tests (Playwright + axe-core, Debian chromium) =="
+  bash e2e/run.sh
+fi
