@@ -5,6 +5,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod people;
+pub mod stats;
 pub mod telemetry;
 pub mod units;
 pub mod web;

@@ -159,6 +159,17 @@ pub async fn sign_up(
         Err(e) => return Err(e.into()),
     };
     store::grant_role(&mut tx, &id, "learner", &unit.code, &id).await?;
+    crate::stats::emit(
+        &mut tx,
+        crate::stats::StatEvent {
+            metric: crate::stats::metric::PERSON_REGISTERED,
+            unit_code: &unit.code,
+            person_id: Some(&id),
+            value: 1,
+            at: crate::db::now(),
+        },
+    )
+    .await?;
     let token = create_session(&mut tx, &id).await?;
     tx.commit().await?;
     Ok(signed_in_response(&state, &token, "/tai-khoan?moi=1"))

@@ -24,6 +24,7 @@ both!(
             .unwrap();
         assert_eq!(phone, "+84912345678");
         assert_eq!(version, hocvuso::people::model::CONSENT_VERSION);
+        assert_eq!(app.count("stat_events").await, 1, "the sign-up is counted");
         let session = app.cookie("hv_session").expect("session cookie");
         assert_eq!(session.len(), 64);
     }
