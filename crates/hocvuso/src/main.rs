@@ -3,9 +3,26 @@ use anyhow::Context;
 use clap::Parser;
 use hocvuso::config::{AdminCommand, Cli, Command, UnitsCommand};
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    // Errors are printed as one readable chain, without a backtrace: this is what an operator reads.
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     hocvuso::telemetry::init();
     let settings = cli.settings;
     match cli.command {

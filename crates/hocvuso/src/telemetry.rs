@@ -5,7 +5,11 @@ pub fn init() {
     let filter = EnvFilter::try_from_env("HOCVUSO_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let json = std::env::var("HOCVUSO_LOG_JSON").is_ok_and(|v| v == "1");
-    let builder = fmt().with_env_filter(filter).with_target(false);
+    // Logs go to stderr so command output (passwords, reports) stays clean on stdout.
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr);
     let _ = if json {
         builder.json().try_init()
     } else {

@@ -127,6 +127,9 @@ pub async fn sign_up(
 ) -> AppResult<Response> {
     let this_year = crate::i18n::vn_time(crate::db::now()).year() as i64;
     let mut form = form_values(&f);
+    if f.step == "villages" {
+        return sign_up_page(&state, page, form, StatusCode::OK).await;
+    }
     let person = match validate_sign_up(&f, this_year) {
         Ok(p) => p,
         Err(errors) => {

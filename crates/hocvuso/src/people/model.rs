@@ -128,6 +128,8 @@ pub struct SignUpForm {
     pub village: String,
     pub target_group: String,
     pub consent: String,
+    /// "villages" when the no-JavaScript "show the villages" button was pressed: show the form again.
+    pub step: String,
 }
 
 /// A person ready to be stored (unit checks against the database come after).

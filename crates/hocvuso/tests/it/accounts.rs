@@ -252,3 +252,27 @@ both!(
         assert_eq!(app.get("/tai-khoan").await.status(), 303);
     }
 );
+
+both!(
+    village_list_without_javascript_keeps_the_form,
+    |app: crate::TestApp| async move {
+        hocvuso::units::import::import_bytes(
+            &app.state.db,
+            "commune_code,name\n19360,Thôn Vĩnh Phước\n".as_bytes(),
+            false,
+        )
+        .await
+        .unwrap();
+        let r = app
+            .sign_up_with(&[("step", "villages"), ("full_name", "Nguyễn Văn Bảy")])
+            .await;
+        assert_eq!(r.status(), 200);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Thôn Vĩnh Phước") && body.contains("value=\"Nguyễn Văn Bảy\""));
+        assert!(
+            !body.contains("lúa chín"),
+            "passwords are never echoed back"
+        );
+        assert_eq!(app.count("people").await, 0);
+    }
+);
