@@ -12,8 +12,11 @@ fn run(dir: &Path, text: &str) -> Result<(), String> {
         let path = dir.join(rel);
         std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
     };
-    let rules = Rules::from_toml(&read(scamcheck::DOMAINS_FILE)?, &read(scamcheck::SIGNALS_FILE)?)
-        .map_err(|e| e.to_string())?;
+    let rules = Rules::from_toml(
+        &read(scamcheck::DOMAINS_FILE)?,
+        &read(scamcheck::SIGNALS_FILE)?,
+    )
+    .map_err(|e| e.to_string())?;
     let checker = Checker::new(rules, CommunityData::default());
     let v = checker.check(text);
     println!("{} ({:.3})  learn: {}", v.verdict, v.score, v.learn);

@@ -253,12 +253,18 @@ mod tests {
             brands: brands.iter().map(|s| (*s).to_owned()).collect(),
         };
         let officials = vec![
-            official("Vietcombank", &["vietcombank.com.vn"], &["vietcombank", "vcb"]),
+            official(
+                "Vietcombank",
+                &["vietcombank.com.vn"],
+                &["vietcombank", "vcb"],
+            ),
             official("VietinBank", &["vietinbank.vn"], &["vietinbank"]),
             official("Gov", &["gov.vn"], &["gov"]),
             official("DVC", &["dichvucong.gov.vn"], &["dichvucong"]),
         ];
-        let single = [('а', 'a'), ('і', 'i'), ('0', 'o'), ('1', 'l'), ('i', 'l')].into_iter().collect();
+        let single = [('а', 'a'), ('і', 'i'), ('0', 'o'), ('1', 'l'), ('i', 'l')]
+            .into_iter()
+            .collect();
         let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         DomainRules::new(
             kinds,
@@ -277,14 +283,19 @@ mod tests {
 
     fn lookalike_name(host: &str) -> Option<String> {
         let r = rules();
-        r.analyze(host).lookalike.map(|i| r.officials[i].name.clone())
+        r.analyze(host)
+            .lookalike
+            .map(|i| r.officials[i].name.clone())
     }
 
     #[test]
     fn official_domains_and_subdomains() {
         let r = rules();
         assert_eq!(r.analyze("vietcombank.com.vn").official, Some(0));
-        assert_eq!(r.analyze("vcbdigibank.vietcombank.com.vn").official, Some(0));
+        assert_eq!(
+            r.analyze("vcbdigibank.vietcombank.com.vn").official,
+            Some(0)
+        );
         assert_eq!(r.analyze("dichvucong.gov.vn").official, Some(3));
         assert_eq!(r.analyze("quangtri.gov.vn").official, Some(2));
         assert_eq!(r.analyze("notvietcombank.com.vn").official, None);
@@ -292,14 +303,38 @@ mod tests {
 
     #[test]
     fn lookalikes() {
-        assert_eq!(lookalike_name("vietcombank-vn.com").as_deref(), Some("Vietcombank"));
-        assert_eq!(lookalike_name("vcb-online.top").as_deref(), Some("Vietcombank"));
-        assert_eq!(lookalike_name("vcbonline.com").as_deref(), Some("Vietcombank"));
-        assert_eq!(lookalike_name("vietcornbank.com").as_deref(), Some("Vietcombank"));
-        assert_eq!(lookalike_name("vietc0mbank.com").as_deref(), Some("Vietcombank"));
-        assert_eq!(lookalike_name("vietlnbank.vn").as_deref(), Some("VietinBank"));
-        assert_eq!(lookalike_name("vіetіnbank.com").as_deref(), Some("VietinBank"));
-        assert_eq!(lookalike_name("dichvucong.gov.vn.hoso.net").as_deref(), Some("DVC"));
+        assert_eq!(
+            lookalike_name("vietcombank-vn.com").as_deref(),
+            Some("Vietcombank")
+        );
+        assert_eq!(
+            lookalike_name("vcb-online.top").as_deref(),
+            Some("Vietcombank")
+        );
+        assert_eq!(
+            lookalike_name("vcbonline.com").as_deref(),
+            Some("Vietcombank")
+        );
+        assert_eq!(
+            lookalike_name("vietcornbank.com").as_deref(),
+            Some("Vietcombank")
+        );
+        assert_eq!(
+            lookalike_name("vietc0mbank.com").as_deref(),
+            Some("Vietcombank")
+        );
+        assert_eq!(
+            lookalike_name("vietlnbank.vn").as_deref(),
+            Some("VietinBank")
+        );
+        assert_eq!(
+            lookalike_name("vіetіnbank.com").as_deref(),
+            Some("VietinBank")
+        );
+        assert_eq!(
+            lookalike_name("dichvucong.gov.vn.hoso.net").as_deref(),
+            Some("DVC")
+        );
         assert_eq!(lookalike_name("dichvucong-gov.com").as_deref(), Some("DVC"));
         assert_eq!(lookalike_name("thegioididong.com"), None);
         assert_eq!(lookalike_name("vcbx.com"), None);
@@ -317,7 +352,10 @@ mod tests {
     #[test]
     fn registrable_domain() {
         let r = rules();
-        assert_eq!(r.analyze("a.b.vietcombank.com.vn").registrable, "vietcombank.com.vn");
+        assert_eq!(
+            r.analyze("a.b.vietcombank.com.vn").registrable,
+            "vietcombank.com.vn"
+        );
         assert_eq!(r.analyze("x.evil.top").registrable, "evil.top");
         assert!(r.analyze("bit.ly").shortener);
         assert!(r.analyze("evil.top").risky_tld);

@@ -52,7 +52,11 @@ impl RulesError {
 /// 1-based line number of a byte offset.
 pub(crate) fn line_of(src: &str, offset: usize) -> usize {
     let end = offset.min(src.len());
-    src.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    src.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Builds `Invalid` errors for one file, turning spans into line numbers.

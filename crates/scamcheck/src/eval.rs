@@ -171,11 +171,18 @@ impl fmt::Display for Report {
         }
         let closest = |expect: Expect, n: usize| {
             let mut v: Vec<&Scored> = self.scores.iter().filter(|s| s.expect == expect).collect();
-            v.sort_by(|a, b| (a.score - self.threshold).abs().total_cmp(&(b.score - self.threshold).abs()));
+            v.sort_by(|a, b| {
+                (a.score - self.threshold)
+                    .abs()
+                    .total_cmp(&(b.score - self.threshold).abs())
+            });
             v.into_iter().take(n).collect::<Vec<_>>()
         };
         writeln!(f, "closest calls (threshold {:.2}):", self.threshold)?;
-        for s in closest(Expect::Scam, 4).into_iter().chain(closest(Expect::Safe, 4)) {
+        for s in closest(Expect::Scam, 4)
+            .into_iter()
+            .chain(closest(Expect::Safe, 4))
+        {
             let text: String = s.text.chars().take(90).collect();
             writeln!(f, "  {:.2} [{:?} {}] {text}", s.score, s.expect, s.kind)?;
         }

@@ -33,6 +33,15 @@ pub(crate) struct FoundPhone {
     pub normalized: String,
 }
 
+impl FoundPhone {
+    /// A personal mobile number (+84 3/5/7/8/9…), as opposed to a landline or a 1800/1900 hotline.
+    pub fn is_mobile(&self) -> bool {
+        self.normalized
+            .strip_prefix("+84")
+            .is_some_and(|rest| rest.len() == 9 && rest.starts_with(['3', '5', '7', '8', '9']))
+    }
+}
+
 const SCHEMES: [&str; 4] = ["https://", "http://", "hxxps://", "hxxp://"];
 
 /// Splits on whitespace and on characters that never occur inside a link as people paste them.
@@ -40,7 +49,22 @@ fn is_word_break(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
-            '<' | '>' | '"' | '\'' | '“' | '”' | '‘' | '’' | '(' | ')' | '[' | ']' | '{' | '}' | ',' | '，' | '|'
+            '<' | '>'
+                | '"'
+                | '\''
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | ','
+                | '，'
+                | '|'
         )
 }
 
@@ -78,10 +102,9 @@ pub(crate) fn links(text: &str, tlds: &HashSet<String>) -> (Vec<FoundLink>, Vec<
                 ip,
                 apk,
             }),
-            None if path_of(&lower).ends_with(".apk") && lower.len() > 4 => apks.push(FoundApk {
-                span,
-                name: lower,
-            }),
+            None if path_of(&lower).ends_with(".apk") && lower.len() > 4 => {
+                apks.push(FoundApk { span, name: lower })
+            }
             None => {}
         }
     }
@@ -94,7 +117,9 @@ fn split_label_colon(word: &str) -> (usize, &str) {
         return (0, word);
     }
     match word.find(':') {
-        Some(i) if !word[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => (i + 1, &word[i + 1..]),
+        Some(i) if !word[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
+            (i + 1, &word[i + 1..])
+        }
         _ => (0, word),
     }
 }
@@ -127,17 +152,22 @@ fn parse_link(word: &str, tlds: &HashSet<String>) -> Option<(String, bool, bool)
     let has_www = host.starts_with("www.");
     let labels: Vec<&str> = host.split('.').collect();
     if labels.len() < 2
-        || labels
-            .iter()
-            .any(|l| l.is_empty() || !l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+        || labels.iter().any(|l| {
+            l.is_empty()
+                || !l
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
     {
         return None;
     }
     let apk = path_of(path).ends_with(".apk");
     let ip = labels.len() == 4
-        && labels
-            .iter()
-            .all(|l| l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit()) && l.parse::<u16>().is_ok_and(|n| n <= 255));
+        && labels.iter().all(|l| {
+            l.len() <= 3
+                && l.bytes().all(|b| b.is_ascii_digit())
+                && l.parse::<u16>().is_ok_and(|n| n <= 255)
+        });
     if ip {
         return Some((host.to_owned(), true, apk));
     }
@@ -196,7 +226,9 @@ fn scan_number(bytes: &[u8], start: usize) -> (usize, Option<(usize, String)>) {
         if i == group_start || digits.len() > 12 {
             break;
         }
-        let followed_by_word = bytes.get(i).is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80);
+        let followed_by_word = bytes
+            .get(i)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80);
         if !followed_by_word && let Some(n) = normalize_digits(&digits, plus) {
             best = Some((i, n));
         }
@@ -244,7 +276,10 @@ mod tests {
     use super::*;
 
     fn tlds() -> HashSet<String> {
-        ["com", "vn", "net", "top", "ly", "xyz"].iter().map(|s| (*s).to_owned()).collect()
+        ["com", "vn", "net", "top", "ly", "xyz"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
     }
 
     fn hosts(text: &str) -> Vec<String> {
@@ -253,9 +288,18 @@ mod tests {
 
     #[test]
     fn links_with_and_without_scheme() {
-        assert_eq!(hosts("Truy cap https://vietcombank-vn.com/xac-minh ngay"), ["vietcombank-vn.com"]);
-        assert_eq!(hosts("vao VIETCOMBANK-VN.COM/xac-minh."), ["vietcombank-vn.com"]);
-        assert_eq!(hosts("tại:dichvucong.gov.vn, đăng nhập"), ["dichvucong.gov.vn"]);
+        assert_eq!(
+            hosts("Truy cap https://vietcombank-vn.com/xac-minh ngay"),
+            ["vietcombank-vn.com"]
+        );
+        assert_eq!(
+            hosts("vao VIETCOMBANK-VN.COM/xac-minh."),
+            ["vietcombank-vn.com"]
+        );
+        assert_eq!(
+            hosts("tại:dichvucong.gov.vn, đăng nhập"),
+            ["dichvucong.gov.vn"]
+        );
         assert_eq!(hosts("(bit.ly/abc)"), ["bit.ly"]);
     }
 
@@ -268,12 +312,18 @@ mod tests {
 
     #[test]
     fn userinfo_trick_goes_to_the_real_host() {
-        assert_eq!(hosts("https://vietcombank.com.vn@evil.top/login"), ["evil.top"]);
+        assert_eq!(
+            hosts("https://vietcombank.com.vn@evil.top/login"),
+            ["evil.top"]
+        );
     }
 
     #[test]
     fn ip_and_apk() {
-        let (l, a) = links("http://103.72.96.14/hoanthue va 45.119.82.7:8080/login, tai etax.apk", &tlds());
+        let (l, a) = links(
+            "http://103.72.96.14/hoanthue va 45.119.82.7:8080/login, tai etax.apk",
+            &tlds(),
+        );
         assert!(l.iter().all(|l| l.ip));
         assert_eq!(l.len(), 2);
         assert_eq!(a.len(), 1);
@@ -301,15 +351,37 @@ mod tests {
     }
 
     #[test]
+    fn mobiles_are_told_from_hotlines_and_landlines() {
+        let mobile = |t: &str| {
+            phones(t)
+                .iter()
+                .map(FoundPhone::is_mobile)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            mobile("0912 345 678, 0233 3852 123, 1900 545 426"),
+            [true, false, false]
+        );
+    }
+
+    #[test]
     fn amounts_dates_and_codes_are_not_phones() {
-        assert!(numbers("1.500.000d ngay 10-11-2025 luc 09:15, ma 482913, ref12345678901").is_empty());
+        assert!(
+            numbers("1.500.000d ngay 10-11-2025 luc 09:15, ma 482913, ref12345678901").is_empty()
+        );
         assert!(numbers("PC05BB0123456").is_empty());
     }
 
     #[test]
     fn normalize_phone_for_community_lists() {
-        assert_eq!(normalize_phone("0912-345-678").as_deref(), Some("+84912345678"));
-        assert_eq!(normalize_phone("+84912345678").as_deref(), Some("+84912345678"));
+        assert_eq!(
+            normalize_phone("0912-345-678").as_deref(),
+            Some("+84912345678")
+        );
+        assert_eq!(
+            normalize_phone("+84912345678").as_deref(),
+            Some("+84912345678")
+        );
         assert_eq!(normalize_phone("12345"), None);
     }
 }

@@ -55,18 +55,16 @@ pub(crate) fn fold_phrase(s: &str) -> Seq {
         .collect()
 }
 
-/// Stands for "any number" inside a phrase; message tokens are alphanumeric so never equal it.
-const NUMBER: &str = "#";
+/// Starts a number word inside a phrase: `#` is any number, `#h` a number written with that unit
+/// ("24h", "16h"). Message tokens are alphanumeric, so they never start with it.
+const NUMBER: char = '#';
 
-/// Folds a phrase of a pattern or group, keeping `#` (any number) in place.
+/// Folds a phrase of a pattern or group, keeping number words (`#`, `#h`) in place.
 pub(crate) fn fold_pattern_phrase(s: &str) -> Seq {
     s.split_whitespace()
-        .flat_map(|w| {
-            if w == NUMBER {
-                vec![Box::from(NUMBER)]
-            } else {
-                fold_phrase(w)
-            }
+        .flat_map(|w| match w.strip_prefix(NUMBER) {
+            Some(unit) => vec![format!("{NUMBER}{}", vntext::fold(unit)).into_boxed_str()],
+            None => fold_phrase(w),
         })
         .collect()
 }
@@ -113,7 +111,9 @@ fn parse_item(
                 .map_err(|_| format!("bad gap \"{word}\" in pattern \"{src}\" (use * or *N)"))?
         };
         if gap == 0 || gap > MAX_GAP {
-            return Err(format!("gap \"{word}\" must be 1..={MAX_GAP} in pattern \"{src}\""));
+            return Err(format!(
+                "gap \"{word}\" must be 1..={MAX_GAP} in pattern \"{src}\""
+            ));
         }
         return Ok(Item::Gap(gap));
     }
@@ -129,6 +129,11 @@ fn parse_item(
         .unwrap_or(word);
     let mut alts = Vec::new();
     for alt in inner.split('|') {
+        if let Some(unit) = alt.split_whitespace().find_map(|w| w.strip_prefix(NUMBER))
+            && !unit.chars().all(char::is_alphanumeric)
+        {
+            return Err(format!("bad number word \"#{unit}\" in pattern \"{src}\""));
+        }
         if alt.contains(['*', '@', '(', ')']) {
             return Err(format!(
                 "\"{alt}\" in pattern \"{src}\": * and @ cannot be alternatives"
@@ -178,7 +183,7 @@ impl Matcher {
                 Some(Item::Alt(seqs)) => {
                     for seq in seqs {
                         let list = match seq.first() {
-                            Some(w) if &**w == NUMBER => &mut number_first,
+                            Some(w) if w.starts_with(NUMBER) => &mut number_first,
                             Some(w) => by_first.entry(w.clone()).or_default(),
                             None => continue,
                         };
@@ -255,7 +260,10 @@ pub(crate) fn starts_with(toks: &[Tok], pos: usize, seq: &[Box<str>]) -> bool {
     toks.get(pos..pos + seq.len()).is_some_and(|w| {
         w.iter()
             .zip(seq)
-            .all(|(t, s)| if &**s == NUMBER { t.numeric } else { t.text == *s })
+            .all(|(t, s)| match s.strip_prefix(NUMBER) {
+                Some(unit) => t.numeric && t.text.ends_with(unit),
+                None => t.text == *s,
+            })
     })
 }
 
@@ -269,7 +277,10 @@ mod tests {
 
     fn matches(pattern: &str, text: &str) -> bool {
         let mut groups = HashMap::new();
-        groups.insert("OTP".to_owned(), vec![fold_phrase("mã OTP"), fold_phrase("mã xác thực")]);
+        groups.insert(
+            "OTP".to_owned(),
+            vec![fold_phrase("mã OTP"), fold_phrase("mã xác thực")],
+        );
         let items = parse(pattern, &groups, 3).expect("pattern parses");
         let m = Matcher::new(vec![Pattern {
             signal: 0,
@@ -310,6 +321,8 @@ mod tests {
         assert!(!matches("trong # phut", "trong vài phút"));
         assert!(matches("(ma # so|otp)", "nhập mã 6 số"));
         assert!(!matches("(ma # so|otp)", "nhập mã số thuế"));
+        assert!(matches("truoc #h", "chuyển trước 16h"));
+        assert!(!matches("truoc #h", "chuyển trước 16/12"));
     }
 
     #[test]

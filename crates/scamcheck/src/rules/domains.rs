@@ -114,8 +114,7 @@ fn domain_name(s: &Spanned<String>, rep: &Reporter<'_>) -> Result<String, RulesE
 fn word(s: &Spanned<String>, rep: &Reporter<'_>, what: &str) -> Result<String, RulesError> {
     let v = s.get_ref();
     if !v.is_empty()
-        && v
-            .bytes()
+        && v.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         Ok(v.clone())

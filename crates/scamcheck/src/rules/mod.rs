@@ -54,6 +54,8 @@ pub(crate) struct Signal {
     pub learn: String,
     pub negatable: bool,
     pub claims: Option<usize>,
+    /// Signals of one family say the same thing in different words; only the strongest counts.
+    pub family: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +79,7 @@ pub(crate) struct Advice {
 #[derive(Debug, Clone)]
 pub(crate) struct Computed {
     pub claim_mismatch: usize,
+    pub claim_mobile: usize,
     pub idn: usize,
     pub shortener: usize,
     pub ip: usize,
@@ -89,8 +92,9 @@ pub(crate) struct Computed {
 }
 
 /// Computed codes every `signals.toml` must define, with the kind each must have.
-pub(crate) const COMPUTED: [(&str, SignalKind); 10] = [
+pub(crate) const COMPUTED: [(&str, SignalKind); 11] = [
     ("link_claim_mismatch", SignalKind::Link),
+    ("claim_mobile_number", SignalKind::Link),
     ("link_idn", SignalKind::Link),
     ("link_shortener", SignalKind::Link),
     ("link_ip", SignalKind::Link),
@@ -183,7 +187,8 @@ pub(crate) fn is_lesson_link(s: &str) -> bool {
         !p.is_empty()
             && !p.starts_with('-')
             && !p.ends_with('-')
-            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
     s.split_once('/').is_some_and(|(c, l)| slug(c) && slug(l))
 }

@@ -102,4 +102,6 @@ pub(super) struct SignalDef {
     pub claims: Option<String>,
     #[serde(default)]
     pub include_brands: bool,
+    #[serde(default)]
+    pub family: Option<String>,
 }

@@ -39,7 +39,9 @@ pub(super) fn signals(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Vec<Sign
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         {
-            return Err(at("code must be lowercase ASCII letters, digits or _".into()));
+            return Err(at(
+                "code must be lowercase ASCII letters, digits or _".into()
+            ));
         }
         if out.iter().any(|o| o.code == def.code) {
             return Err(at("defined twice".into()));
@@ -67,7 +69,14 @@ pub(super) fn signals(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Vec<Sign
             return Err(at("needs at least one pattern".into()));
         }
         if !needs_patterns && !def.patterns.is_empty() {
-            return Err(at("is computed from links or numbers and takes no patterns".into()));
+            return Err(at(
+                "is computed from links or numbers and takes no patterns".into(),
+            ));
+        }
+        if def.family.is_some() && (def.kind == SignalKind::Safe || def.kind.is_hard()) {
+            return Err(at(
+                "family only applies to phrase signals that raise the score".into(),
+            ));
         }
         if def.include_brands && def.claims.is_none() {
             return Err(at("include_brands needs claims = \"<kind>\"".into()));
@@ -81,6 +90,7 @@ pub(super) fn signals(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Vec<Sign
             learn: lesson(&def.learn, rep)?,
             negatable: def.negatable,
             claims: None,
+            family: def.family.clone(),
         });
     }
     Ok(out)
@@ -134,10 +144,7 @@ pub(super) fn computed(
     rep: &Reporter<'_>,
 ) -> Result<Computed, RulesError> {
     let find = |code: &str| -> Result<usize, RulesError> {
-        let kind = COMPUTED
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, k)| *k);
+        let kind = COMPUTED.iter().find(|(c, _)| *c == code).map(|(_, k)| *k);
         signals
             .iter()
             .position(|s| s.code == code && Some(s.kind) == kind)
@@ -154,6 +161,7 @@ pub(super) fn computed(
     };
     Ok(Computed {
         claim_mismatch: find("link_claim_mismatch")?,
+        claim_mobile: find("claim_mobile_number")?,
         idn: find("link_idn")?,
         shortener: find("link_shortener")?,
         ip: find("link_ip")?,
@@ -185,7 +193,11 @@ pub(super) fn patterns(
 ) -> Result<Matcher, RulesError> {
     let mut groups: HashMap<String, Vec<Seq>> = HashMap::new();
     for (name, phrases) in &file.groups {
-        let seqs: Vec<Seq> = phrases.get_ref().iter().map(|p| fold_pattern_phrase(p)).collect();
+        let seqs: Vec<Seq> = phrases
+            .get_ref()
+            .iter()
+            .map(|p| fold_pattern_phrase(p))
+            .collect();
         if seqs.is_empty() || seqs.iter().any(Vec::is_empty) {
             return Err(rep.at(phrases.span(), format!("group {name} has an empty phrase")));
         }
@@ -235,12 +247,13 @@ fn brand_patterns(domains: &DomainRules, kind: &str, signal: usize) -> Vec<Patte
 
 pub(super) fn scoring(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Scoring, RulesError> {
     let s = &file.scoring;
-    let (scam, suspicious, cap) = (*s.scam.get_ref(), *s.suspicious.get_ref(), *s.safe_cap.get_ref());
+    let (scam, suspicious, cap) = (
+        *s.scam.get_ref(),
+        *s.suspicious.get_ref(),
+        *s.safe_cap.get_ref(),
+    );
     if !(0.0 < suspicious && suspicious < scam && scam <= 1.0) {
-        return Err(rep.at(
-            s.suspicious.span(),
-            "need 0 < suspicious < scam <= 1",
-        ));
+        return Err(rep.at(s.suspicious.span(), "need 0 < suspicious < scam <= 1"));
     }
     if !(0.0..1.0).contains(&cap) {
         return Err(rep.at(s.safe_cap.span(), "safe_cap must be in 0..1"));
@@ -251,7 +264,10 @@ pub(super) fn scoring(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Scoring,
     }
     let window = *s.negation_window.get_ref();
     if window > 10 {
-        return Err(rep.at(s.negation_window.span(), "negation_window must be at most 10"));
+        return Err(rep.at(
+            s.negation_window.span(),
+            "negation_window must be at most 10",
+        ));
     }
     Ok(Scoring {
         scam,

@@ -1,0 +1,128 @@
+//! Link and file signals: look-alikes, claims that do not match the link, shorteners, IPs, .apk,
+//! community-confirmed domains, and the reassurance of an all-official set of links.
+
+use super::{Checker, Fill, Found, Input};
+use crate::domain::host_matches;
+
+impl Checker {
+    /// The first organisation kind the wording speaks for ("Công an…", "Vietcombank…") among those
+    /// that only ever use their own domains and hotlines.
+    pub(super) fn strict_claim(&self, found: &Found) -> Option<usize> {
+        let rules = &self.rules;
+        found
+            .hits
+            .iter()
+            .filter_map(|h| rules.signals[h.signal].claims)
+            .find(|&k| rules.domains.kinds[k].strict)
+    }
+
+    /// Phone numbers: community-confirmed scam numbers, and a personal mobile number given as the
+    /// contact of a bank, agency, carrier or power company (they use 1800/1900 hotlines).
+    pub(super) fn number_signals(&self, input: &Input, found: &mut Found) {
+        let rules = &self.rules;
+        let c = &rules.computed;
+        let claim = self.strict_claim(found);
+        for p in &input.phones {
+            let fill = |kind: Option<usize>| Fill {
+                number: &input.text[p.span.clone()],
+                kind_vi: kind.map_or("", |k| rules.domains.kinds[k].label_vi.as_str()),
+                kind_en: kind.map_or("", |k| rules.domains.kinds[k].label_en.as_str()),
+                ..Fill::default()
+            };
+            if self.numbers.contains(&p.normalized) {
+                found.add(
+                    c.community_number,
+                    self.reason(c.community_number, &fill(None)),
+                );
+            }
+            if p.is_mobile() && claim.is_some() {
+                found.add(c.claim_mobile, self.reason(c.claim_mobile, &fill(claim)));
+            }
+        }
+    }
+
+    pub(super) fn link_signals(&self, input: &Input, found: &mut Found) {
+        let rules = &self.rules;
+        let c = &rules.computed;
+        let strict_claim = self.strict_claim(found);
+        let mut all_vouched = !input.links.is_empty();
+        let mut first_official = None;
+        for link in &input.links {
+            let info = rules.domains.analyze(&link.host);
+            let official = info.official.map(|o| &rules.domains.officials[o]);
+            let domain = info.display.as_str();
+            let plain = Fill {
+                domain,
+                ..Fill::default()
+            };
+            let before = found.hits.len();
+            if self.domains.iter().any(|d| host_matches(&info.ascii, d)) {
+                found.add(c.community_domain, self.reason(c.community_domain, &plain));
+            }
+            for (sig, on) in [
+                (c.ip, link.ip),
+                (c.apk, link.apk),
+                (c.shortener, info.shortener),
+                (c.idn, info.idn),
+                (c.risky_tld, info.risky_tld && official.is_none()),
+            ] {
+                if on {
+                    found.add(sig, self.reason(sig, &plain));
+                }
+            }
+            if let Some(o) = info.lookalike {
+                let o = &rules.domains.officials[o];
+                let kind = &rules.domains.kinds[o.kind];
+                let fill = Fill {
+                    domain,
+                    official: o.domains.first().map_or("", String::as_str),
+                    name: &o.name,
+                    kind_vi: &kind.label_vi,
+                    kind_en: &kind.label_en,
+                    number: "",
+                };
+                found.add(
+                    kind.lookalike_signal,
+                    self.reason(kind.lookalike_signal, &fill),
+                );
+            } else if official.is_none()
+                && !info.shortener
+                && let Some(k) = strict_claim
+            {
+                let kind = &rules.domains.kinds[k];
+                let fill = Fill {
+                    domain,
+                    kind_vi: &kind.label_vi,
+                    kind_en: &kind.label_en,
+                    ..Fill::default()
+                };
+                found.add(c.claim_mismatch, self.reason(c.claim_mismatch, &fill));
+            }
+            let flagged = found.hits.len() > before || info.lookalike.is_some();
+            if official.is_none() && !flagged {
+                found.add(c.unknown, self.reason(c.unknown, &plain));
+            }
+            match official {
+                Some(o) if rules.domains.kinds[o.kind].vouch && !flagged => {
+                    first_official.get_or_insert((domain.to_owned(), o.name.clone()));
+                }
+                _ => all_vouched = false,
+            }
+        }
+        for apk in &input.apks {
+            let fill = Fill {
+                domain: &apk.name,
+                ..Fill::default()
+            };
+            found.add(c.apk, self.reason(c.apk, &fill));
+        }
+        if all_vouched && let Some((domain, name)) = first_official {
+            let fill = Fill {
+                domain: &domain,
+                name: &name,
+                ..Fill::default()
+            };
+            found.add(c.official, self.reason(c.official, &fill));
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Checking one message: phrase signals, then links and numbers, then the score.
+
+mod links;
+mod phrases;
+mod score;
+
+use std::collections::HashSet;
+
+use crate::extract::{self, normalize_phone};
+use crate::rules::Rules;
+use crate::verdict::{CommunityData, PatternMatch, Reason, Verdict};
+
+/// Longest input examined. Pasted messages are a few hundred characters; a cap keeps a pasted book
+/// from tying up a request thread, and scam cues sit at the start anyway.
+pub const MAX_CHARS: usize = 8_000;
+
+/// A ready checker: rules plus community data. Cheap to share between threads (`&self` only).
+#[derive(Debug, Clone)]
+pub struct Checker {
+    rules: Rules,
+    numbers: HashSet<String>,
+    domains: Vec<String>,
+}
+
+impl Checker {
+    pub fn new(rules: Rules, community: CommunityData) -> Self {
+        let numbers = community
+            .confirmed_numbers
+            .iter()
+            .filter_map(|n| normalize_phone(n))
+            .collect();
+        let domains = community
+            .confirmed_domains
+            .iter()
+            .filter_map(|d| clean_domain(d))
+            .collect();
+        Self {
+            rules,
+            numbers,
+            domains,
+        }
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn check(&self, text: &str) -> Verdict {
+        let input = Input::new(text, &self.rules);
+        let mut found = Found::default();
+        self.phrase_signals(&input.masked, &mut found);
+        self.link_signals(&input, &mut found);
+        self.number_signals(&input, &mut found);
+        self.verdict(found)
+    }
+
+    /// Every phrase-pattern match in `text`, negated ones included: what an admin needs to see
+    /// when a rule fires where it should not.
+    pub fn explain(&self, text: &str) -> Vec<PatternMatch> {
+        self.pattern_matches(&Input::new(text, &self.rules).masked)
+    }
+
+    fn reason(&self, sig: usize, fill: &Fill<'_>) -> Reason {
+        let s = &self.rules.signals[sig];
+        Reason {
+            code: s.code.clone(),
+            message_vi: render(&s.message_vi, fill, true),
+            message_en: render(&s.message_en, fill, false),
+            learn: s.learn.clone(),
+            weight: s.weight,
+        }
+    }
+}
+
+/// The message, what was extracted from it, and the text phrases are matched on.
+struct Input {
+    text: String,
+    links: Vec<extract::FoundLink>,
+    apks: Vec<extract::FoundApk>,
+    phones: Vec<extract::FoundPhone>,
+    masked: String,
+}
+
+impl Input {
+    fn new(text: &str, rules: &Rules) -> Self {
+        let text = vntext::nfc(truncate(text, MAX_CHARS));
+        let (links, apks) = extract::links(&text, &rules.domains.tlds);
+        let phones = extract::phones(&text);
+        let spans = links
+            .iter()
+            .map(|l| l.span.clone())
+            .chain(apks.iter().map(|a| a.span.clone()));
+        let masked = mask(&text, spans);
+        Self {
+            text,
+            links,
+            apks,
+            phones,
+            masked,
+        }
+    }
+}
+
+/// Values for a message template.
+#[derive(Default)]
+struct Fill<'a> {
+    domain: &'a str,
+    official: &'a str,
+    name: &'a str,
+    kind_vi: &'a str,
+    kind_en: &'a str,
+    number: &'a str,
+}
+
+struct Hit {
+    signal: usize,
+    reason: Reason,
+}
+
+/// Signals raised so far; each signal counts once.
+#[derive(Default)]
+struct Found {
+    hits: Vec<Hit>,
+}
+
+impl Found {
+    fn has(&self, signal: usize) -> bool {
+        self.hits.iter().any(|h| h.signal == signal)
+    }
+
+    fn add(&mut self, signal: usize, reason: Reason) {
+        if !self.has(signal) {
+            self.hits.push(Hit { signal, reason });
+        }
+    }
+}
+
+fn render(template: &str, fill: &Fill<'_>, vi: bool) -> String {
+    if !template.contains('{') {
+        return template.to_owned();
+    }
+    template
+        .replace("{domain}", fill.domain)
+        .replace("{official}", fill.official)
+        .replace("{name}", fill.name)
+        .replace("{kind}", if vi { fill.kind_vi } else { fill.kind_en })
+        .replace("{number}", fill.number)
+}
+
+/// Replaces each span (links, file names) by the word "link" so patterns such as "bấm vào link" also
+/// match a real address, and the words inside an address ("xac-minh") are not read as the message.
+fn mask(text: &str, spans: impl Iterator<Item = std::ops::Range<usize>>) -> String {
+    let mut spans: Vec<_> = spans.collect();
+    spans.sort_by_key(|s| s.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for s in spans {
+        if s.start < at {
+            continue;
+        }
+        out.push_str(&text[at..s.start]);
+        out.push_str(" link ");
+        at = s.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+fn truncate(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// "https://www.Evil.top/x" → "evil.top"; `None` for something that is not a host name.
+fn clean_domain(d: &str) -> Option<String> {
+    let d = d.trim().to_lowercase();
+    let d = d
+        .strip_prefix("https://")
+        .or_else(|| d.strip_prefix("http://"))
+        .unwrap_or(&d);
+    let host = d.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host
+        .strip_prefix("www.")
+        .unwrap_or(host)
+        .trim_end_matches('.');
+    let ascii = idna::domain_to_ascii(host).ok()?;
+    (ascii.contains('.') && !ascii.starts_with('.')).then_some(ascii)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_replaces_spans_with_the_word_link() {
+        assert_eq!(
+            mask("vao abc.com nhe", std::iter::once(4..11)),
+            "vao  link  nhe"
+        );
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("mã OTP", 2), "mã");
+        assert_eq!(truncate("ab", 5), "ab");
+    }
+
+    #[test]
+    fn community_domains_are_cleaned() {
+        assert_eq!(
+            clean_domain(" https://www.Evil.TOP/x ").as_deref(),
+            Some("evil.top")
+        );
+        assert_eq!(clean_domain("not a domain"), None);
+    }
+}

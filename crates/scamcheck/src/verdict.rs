@@ -1,0 +1,74 @@
+//! What a check returns, and the community data it takes.
+
+use serde::{Deserialize, Serialize};
+
+/// Numbers and domains admins confirmed from citizens' reports. Kept outside the rule files because
+/// they change daily; phone numbers in any spelling, domains as host names or URLs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityData {
+    #[serde(default)]
+    pub confirmed_numbers: Vec<String>,
+    #[serde(default)]
+    pub confirmed_domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Safe,
+    Suspicious,
+    Scam,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Safe => "safe",
+            Self::Suspicious => "suspicious",
+            Self::Scam => "scam",
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One reason behind a verdict, with the lesson that explains it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+    /// "course-slug/lesson-slug"; the page is /hoc/<course>/<lesson>.
+    pub learn: String,
+    /// Weight of the signal; negative for reassuring signs.
+    pub weight: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub verdict: Level,
+    /// 0.0 (no sign of a scam) to 1.0.
+    pub score: f32,
+    /// Risk reasons first, strongest first; then reassuring ones.
+    pub reasons: Vec<Reason>,
+    pub advice_vi: String,
+    pub advice_en: String,
+    /// The lesson to read next: that of the strongest reason, or the advice's.
+    pub learn: String,
+}
+
+/// One phrase-pattern match, from [`crate::Checker::explain`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PatternMatch {
+    pub code: String,
+    pub pattern: String,
+    /// The folded words it matched.
+    pub words: String,
+    /// Discarded because of a negation before or inside it.
+    pub negated: bool,
+}

@@ -1,0 +1,504 @@
+//! Tests against the shipped content files: every signal fires on an example, the issue's "done when"
+//! cases, the evaluation set's precision and recall, rule-file errors, and robustness.
+
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use scamcheck::eval::{EvalSet, evaluate};
+use scamcheck::{Checker, CommunityData, Level, Rules, RulesError, Verdict};
+
+fn content(rel: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../content")
+        .join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn rules() -> Rules {
+    Rules::from_toml(
+        &content(scamcheck::DOMAINS_FILE),
+        &content(scamcheck::SIGNALS_FILE),
+    )
+    .unwrap_or_else(|e| panic!("shipped rules must load: {e}"))
+}
+
+fn community() -> CommunityData {
+    CommunityData {
+        confirmed_numbers: vec!["0587.654.321".into()],
+        confirmed_domains: vec!["https://www.quatang-khachhang.site/".into()],
+    }
+}
+
+fn checker() -> Checker {
+    Checker::new(rules(), community())
+}
+
+fn codes(v: &Verdict) -> Vec<&str> {
+    v.reasons.iter().map(|r| r.code.as_str()).collect()
+}
+
+/// One example per signal, written the ways people type: with and without diacritics, teen code,
+/// abbreviations, mixed case.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("asks_otp", "doc giup em ma OTP vua gui nhe"),
+    ("asks_password", "gửi mk zalo cho mình để mình đăng nhập hộ"),
+    ("asks_card", "cho em xin so the va ma CVV"),
+    ("asks_id_photo", "chụp ảnh CCCD 2 mặt gửi qua zalo"),
+    ("asks_transfer", "vui lòng chuyển khoản ngay 500k"),
+    ("personal_account", "nộp vào tài khoản cá nhân của cán bộ"),
+    ("third_party_account", "ck vao stk nay giup minh"),
+    ("install_app", "tải app theo link này về máy"),
+    ("remote_control", "bật chia sẻ màn hình để em hỗ trợ"),
+    ("secrecy", "khong duoc noi voi nguoi than ve cuoc goi nay"),
+    ("move_to_chat", "kết bạn zalo với em để trao đổi"),
+    ("imp_police", "Alo, đây là công an quận"),
+    ("legal_case", "ban lien quan den duong day rua tien"),
+    ("imp_tax", "Chi cục thuế thông báo"),
+    (
+        "imp_gov_service",
+        "cap nhat tai khoan dinh danh dien tu VNeID",
+    ),
+    ("imp_electricity", "nhân viên điện lực xin thông báo"),
+    ("imp_bank", "VIETCOMBANK kính gửi quý khách"),
+    ("imp_ewallet", "Ví MoMo thông báo"),
+    ("imp_carrier", "Nhà mạng Viettel thông báo"),
+    ("imp_delivery", "shipper giao hàng đây"),
+    ("sim_upgrade", "nâng cấp sim 5G miễn phí"),
+    ("account_verify", "tài khoản của bạn bị tạm khóa"),
+    ("urgency", "trong vòng 30 phút"),
+    ("threat", "nếu không sẽ bị khóa vĩnh viễn"),
+    ("prize", "bạn đã trúng thưởng 1 chiếc xe SH"),
+    ("upfront_fee", "đóng phí hồ sơ 500k để giải ngân"),
+    ("delivery_fee", "đơn hàng chưa đóng phí xuất kho"),
+    ("easy_job", "viec nhe luong cao tai nha"),
+    ("order_task", "nạp tiền làm nhiệm vụ hoàn vốn"),
+    ("easy_loan", "vay không thế chấp, giải ngân nhanh"),
+    ("investment", "lợi nhuận cam kết 30% mỗi tháng"),
+    ("gambling", "soi cầu lô đề chuẩn"),
+    (
+        "relative_emergency",
+        "con chị bị tai nạn, đang cấp cứu, chuyển tiền gấp",
+    ),
+    ("borrow_money", "cho em mượn 2 triệu mai em trả"),
+    ("no_callback", "em đang họp ko nghe máy được"),
+    ("wrong_transfer", "em chuyển nhầm vào tài khoản chị"),
+    ("recovery_service", "hỗ trợ lấy lại tiền bị lừa đảo"),
+    (
+        "account_takeover",
+        "Facebook của bạn vi phạm chính sách cộng đồng",
+    ),
+    ("phishing_lure", "bình chọn giúp cháu mình nhé"),
+    ("fee_study", "học bổng toàn phần, đặt cọc 20 triệu"),
+    (
+        "never_share_advice",
+        "Tuyệt đối không cung cấp mã OTP cho bất kỳ ai",
+    ),
+    (
+        "no_link_policy",
+        "Ngân hàng không gửi đường link qua tin nhắn",
+    ),
+    ("official_channel", "tải ứng dụng trên CH Play"),
+    ("pay_on_delivery", "thanh toán khi nhận hàng"),
+    ("warning_context", "cảnh giác thủ đoạn giả danh công an"),
+    ("balance_notice", "So du 5,000,000 VND"),
+    ("question", "mã OTP là gì vậy"),
+    ("planned_work", "tạm ngừng cấp điện để bảo dưỡng lưới điện"),
+    ("link_lookalike", "vietcombank-vn.com/xac-minh"),
+    ("link_lookalike_gov", "dang nhap vneid-gov.com"),
+    (
+        "link_claim_mismatch",
+        "Công an xã thông báo xem tại thongbao-hoso.com",
+    ),
+    (
+        "claim_mobile_number",
+        "Vietcombank: gọi ngay 0912 345 678 để hủy giao dịch",
+    ),
+    ("link_idn", "https://xn--vitcombank-lsi.com"),
+    ("link_shortener", "bit.ly/abc"),
+    ("link_ip", "http://10.1.2.3/login"),
+    ("link_apk", "tai file app-moi.apk"),
+    ("link_risky_tld", "khuyenmai-hot.top"),
+    ("link_unknown", "xem tai shophoamai.vn"),
+    ("link_official", "xem tai dichvucong.gov.vn"),
+    ("community_number", "goi 0587 654 321"),
+    ("community_domain", "vao quatang-khachhang.site"),
+];
+
+#[test]
+fn every_signal_fires_on_its_example() {
+    let c = checker();
+    for (code, text) in EXAMPLES {
+        let v = c.check(text);
+        assert!(
+            codes(&v).contains(code),
+            "{code} did not fire on {text:?}: {:?}",
+            codes(&v)
+        );
+    }
+}
+
+#[test]
+fn every_signal_has_an_example() {
+    let r = rules();
+    for code in r.signal_codes() {
+        assert!(
+            EXAMPLES.iter().any(|(c, _)| *c == code),
+            "signal {code} has no example in EXAMPLES"
+        );
+    }
+}
+
+#[test]
+fn every_reason_links_a_lesson_of_the_curriculum() {
+    let v = checker().check("Công an phường yêu cầu cung cấp mã OTP tại vietcombank-vn.com");
+    assert!(!v.reasons.is_empty());
+    for r in &v.reasons {
+        let (course, lesson) = r.learn.split_once('/').expect("course/lesson");
+        assert!(!course.is_empty() && !lesson.is_empty());
+    }
+    let known_courses = [
+        "dien-thoai-thong-minh",
+        "zalo-facebook-an-toan",
+        "vneid",
+        "dich-vu-cong",
+        "thanh-toan-khong-tien-mat",
+        "bao-mat-tai-khoan",
+        "nhan-dien-lua-dao",
+    ];
+    for link in rules().lesson_links() {
+        let course = link.split('/').next().unwrap_or_default();
+        assert!(
+            known_courses.contains(&course),
+            "{link} is not in the curriculum"
+        );
+    }
+}
+
+// ───────────── the issue's "done when" ─────────────
+
+#[test]
+fn fake_police_otp_request_is_a_scam_with_reasons() {
+    let v = checker().check("Công an phường yêu cầu cung cấp mã OTP");
+    assert_eq!(v.verdict, Level::Scam, "{v:?}");
+    let c = codes(&v);
+    assert!(
+        c.contains(&"asks_otp") && c.contains(&"imp_police"),
+        "{c:?}"
+    );
+    assert!(v.advice_vi.contains("OTP") && v.advice_vi.contains("113"));
+    assert_eq!(v.learn, "bao-mat-tai-khoan/ma-otp");
+    // The same without diacritics and in capitals.
+    let v = checker().check("CONG AN PHUONG YEU CAU CUNG CAP MA OTP");
+    assert_eq!(v.verdict, Level::Scam);
+}
+
+#[test]
+fn vietcombank_lookalike_link_is_a_scam() {
+    let v = checker().check("vietcombank-vn.com");
+    assert_eq!(v.verdict, Level::Scam, "{v:?}");
+    let r = &v.reasons[0];
+    assert_eq!(r.code, "link_lookalike");
+    assert!(
+        r.message_vi.contains("vietcombank-vn.com") && r.message_vi.contains("vietcombank.com.vn")
+    );
+    assert_eq!(r.learn, "nhan-dien-lua-dao/lien-ket-trang-web-gia");
+}
+
+#[test]
+fn real_bank_otp_notice_is_safe() {
+    let v = checker().check(
+        "Vietcombank: Ma OTP cua Quy khach la 482913, hieu luc trong 3 phut. \
+         Tuyet doi KHONG cung cap OTP cho bat ky ai, ke ca nhan vien ngan hang.",
+    );
+    assert_eq!(v.verdict, Level::Safe, "{v:?}");
+    assert!(!codes(&v).contains(&"asks_otp"));
+    assert!(codes(&v).contains(&"never_share_advice"));
+}
+
+// ───────────── legitimate look-alikes ─────────────
+
+#[test]
+fn real_government_link_is_safe() {
+    let v =
+        checker().check("Nộp hồ sơ trực tuyến tại https://dichvucong.gov.vn, đăng nhập bằng VNeID");
+    assert_eq!(v.verdict, Level::Safe, "{v:?}");
+    assert!(codes(&v).contains(&"link_official"));
+}
+
+#[test]
+fn delivery_notice_without_payment_link_is_safe() {
+    let v = checker().check(
+        "GHN: Don hang GHN12345 dang duoc giao den ban hom nay. Shipper se goi truoc khi den.",
+    );
+    assert_eq!(v.verdict, Level::Safe, "{v:?}");
+}
+
+#[test]
+fn family_message_is_safe() {
+    for text in [
+        "Mẹ ơi con tới nơi rồi nhé, mai con gọi",
+        "ck ơi tối nay anh đón con giúp em nhé",
+    ] {
+        assert_eq!(checker().check(text).verdict, Level::Safe, "{text}");
+    }
+}
+
+// ───────────── negation, links, numbers ─────────────
+
+#[test]
+fn negation_turns_a_request_into_advice_but_not_a_condition() {
+    let c = checker();
+    let advice = c.check("Không cung cấp mã OTP cho người khác");
+    assert!(!codes(&advice).contains(&"asks_otp"));
+    let threat = c.check("Nếu không cung cấp mã OTP tài khoản sẽ bị khóa");
+    assert!(codes(&threat).contains(&"asks_otp"), "{:?}", codes(&threat));
+    let after_comma = c.check("không được nói với ai, đọc mã OTP cho anh");
+    assert!(codes(&after_comma).contains(&"asks_otp"));
+}
+
+#[test]
+fn reassuring_words_do_not_clean_a_fake_link() {
+    let v = checker().check(
+        "Vietcombank: khong cung cap OTP cho bat ky ai. Dang nhap tai vietcombank-vn.com de xac minh",
+    );
+    assert_eq!(v.verdict, Level::Scam, "{v:?}");
+}
+
+#[test]
+fn homoglyph_and_punycode_links() {
+    let c = checker();
+    for text in [
+        "https://vіetcombank.com.vn.secure.top",
+        "vao аgribank-online.com de mo khoa",
+        "https://xn--scombank-16g.com",
+        "dichvuc0ng.gov.vn.hoso.net",
+    ] {
+        let v = c.check(text);
+        assert_eq!(v.verdict, Level::Scam, "{text}: {v:?}");
+    }
+}
+
+#[test]
+fn government_claim_with_a_non_government_link() {
+    let v = checker().check("Bo Cong an thong bao cap nhat ho so tai capnhat-hoso.com");
+    assert!(
+        codes(&v).contains(&"link_claim_mismatch"),
+        "{:?}",
+        codes(&v)
+    );
+    assert_ne!(v.verdict, Level::Safe);
+}
+
+#[test]
+fn confirmed_numbers_raise_future_verdicts() {
+    let text = "Zalo mình +84 587 654 321 nha, có việc cần nhờ";
+    let without = Checker::new(rules(), CommunityData::default()).check(text);
+    let with = checker().check(text);
+    assert_eq!(without.verdict, Level::Safe);
+    assert_eq!(with.verdict, Level::Scam);
+    assert!(with.score > without.score);
+}
+
+#[test]
+fn confirmed_domains_raise_future_verdicts() {
+    let v = checker().check("Xem chương trình tại sub.quatang-khachhang.site/ct");
+    assert_eq!(v.verdict, Level::Scam);
+    assert_eq!(v.reasons[0].code, "community_domain");
+}
+
+#[test]
+fn teen_code_and_sms_style() {
+    let c = checker();
+    for text in [
+        "c oi e la nv ngan hang, c gui e ma otp vua nhan de e hoan tien nha",
+        "cho e xin mk fb de e vao check giup",
+        "ck gap 5tr vao stk nay giup e, mai e tra, e dang ko nghe may dc",
+    ] {
+        assert_ne!(c.check(text).verdict, Level::Safe, "{text}");
+    }
+}
+
+#[test]
+fn reasons_are_ordered_strongest_risk_first() {
+    let v = checker().check("Vietcombank: tai khoan bi khoa, truy cap vietcombank-vn.com. Khong chia se OTP cho bat ky ai");
+    let weights: Vec<f32> = v.reasons.iter().map(|r| r.weight).collect();
+    let risks: Vec<f32> = weights.iter().copied().filter(|w| *w > 0.0).collect();
+    assert!(risks.windows(2).all(|w| w[0] >= w[1]), "{weights:?}");
+    assert!(weights.last().is_some_and(|w| *w < 0.0));
+}
+
+#[test]
+fn one_family_counts_once() {
+    // "nhờ em chuyển hộ" is both a transfer request and a borrowing: the same fact, counted once.
+    let c = checker();
+    let v = c.check("Em ơi mai chị nhờ em chuyển hộ tiền học cho cháu nhé");
+    let both = codes(&v);
+    assert!(
+        both.contains(&"asks_transfer") && both.contains(&"borrow_money"),
+        "{both:?}"
+    );
+    assert_eq!(v.verdict, Level::Safe, "{v:?}");
+    assert!(
+        (v.score - 0.3).abs() < 1e-6,
+        "strongest of the family only: {}",
+        v.score
+    );
+}
+
+#[test]
+fn a_single_signal_at_the_threshold_is_flagged() {
+    // 1 − (1 − 0.4) must not fall below the 0.4 threshold through float rounding.
+    let v = checker().check("học bổng toàn phần, chỉ cần chứng minh tài chính");
+    assert_eq!(codes(&v), ["fee_study"]);
+    assert_eq!(v.verdict, Level::Suspicious, "{v:?}");
+}
+
+#[test]
+fn checker_can_be_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Checker>();
+}
+
+// ───────────── evaluation set ─────────────
+
+#[test]
+fn evaluation_set_meets_the_quality_bar() {
+    let set = EvalSet::from_toml(&content(scamcheck::eval::EVAL_FILE)).expect("eval set loads");
+    assert!(set.cases.len() >= 150);
+    let scams = set
+        .cases
+        .iter()
+        .filter(|c| c.expect == scamcheck::eval::Expect::Scam)
+        .count();
+    assert!(
+        scams * 3 >= set.cases.len() && scams * 3 <= set.cases.len() * 2,
+        "roughly half scams"
+    );
+    let report = evaluate(&Checker::new(rules(), set.community.clone()), &set.cases);
+    assert!(report.precision() >= 0.95, "{report}");
+    assert!(report.recall() >= 0.95, "{report}");
+}
+
+// ───────────── rule-file errors name file and line ─────────────
+
+fn load_err(domains: &str, signals: &str) -> RulesError {
+    match Rules::from_toml(domains, signals) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e,
+    }
+}
+
+fn line_of(src: &str, needle: &str) -> usize {
+    src.lines()
+        .position(|l| l.contains(needle))
+        .map_or(0, |i| i + 1)
+}
+
+#[test]
+fn bad_toml_is_reported_with_file_and_line() {
+    let signals = content(scamcheck::SIGNALS_FILE);
+    let broken = signals.replacen("weight = 0.65", "weight = = 0.65", 1);
+    let e = load_err(&content(scamcheck::DOMAINS_FILE), &broken);
+    assert_eq!(e.file(), "scam/signals.toml");
+    assert_eq!(e.line(), line_of(&broken, "weight = = 0.65"));
+}
+
+#[test]
+fn unknown_field_is_reported() {
+    // The header comment also mentions "negatable = true:"; target a real key line.
+    let signals =
+        content(scamcheck::SIGNALS_FILE).replacen("negatable = true\n", "negateable = true\n", 1);
+    let e = load_err(&content(scamcheck::DOMAINS_FILE), &signals);
+    assert!(e.to_string().contains("negateable"), "{e}");
+    assert_eq!(e.line(), line_of(&signals, "negateable"));
+}
+
+#[test]
+fn bad_pattern_and_unknown_group_are_reported_at_their_line() {
+    let signals =
+        content(scamcheck::SIGNALS_FILE).replacen("\"@GIVE *5 @OTP\"", "\"@NOPE * @OTP\"", 1);
+    let e = load_err(&content(scamcheck::DOMAINS_FILE), &signals);
+    assert!(e.to_string().contains("@NOPE"), "{e}");
+    assert_eq!(e.line(), line_of(&signals, "@NOPE"));
+}
+
+#[test]
+fn bad_domain_and_missing_kind_are_reported() {
+    let domains =
+        content(scamcheck::DOMAINS_FILE).replacen("\"bidv.com.vn\"", "\"https://BIDV.com.vn\"", 1);
+    let e = load_err(&domains, &content(scamcheck::SIGNALS_FILE));
+    assert_eq!(e.file(), "scam/domains.toml");
+    assert_eq!(e.line(), line_of(&domains, "https://BIDV"));
+
+    let domains = content(scamcheck::DOMAINS_FILE).replacen(
+        "kind = \"bank\"\nname = \"BIDV\"",
+        "kind = \"banks\"\nname = \"BIDV\"",
+        1,
+    );
+    let e = load_err(&domains, &content(scamcheck::SIGNALS_FILE));
+    assert!(e.to_string().contains("banks"), "{e}");
+}
+
+#[test]
+fn computed_signals_must_exist() {
+    let signals =
+        content(scamcheck::SIGNALS_FILE).replace("code = \"link_ip\"", "code = \"link_ipv4\"");
+    let e = load_err(&content(scamcheck::DOMAINS_FILE), &signals);
+    assert!(e.to_string().contains("link_ip"), "{e}");
+}
+
+#[test]
+fn weights_and_lessons_are_validated() {
+    let domains = content(scamcheck::DOMAINS_FILE);
+    let signals = content(scamcheck::SIGNALS_FILE).replacen("weight = 0.65", "weight = 1.5", 1);
+    assert!(load_err(&domains, &signals).to_string().contains("weight"));
+    let signals = content(scamcheck::SIGNALS_FILE).replacen(
+        "learn = \"bao-mat-tai-khoan/ma-otp\"",
+        "learn = \"/hoc/bao-mat-tai-khoan/ma-otp\"",
+        1,
+    );
+    assert!(
+        load_err(&domains, &signals)
+            .to_string()
+            .contains("lesson link")
+    );
+}
+
+// ───────────── robustness ─────────────
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn check_never_panics_and_scores_stay_in_range(text in any::<String>()) {
+        let v = checker_static().check(&text);
+        prop_assert!((0.0..=1.0).contains(&v.score));
+    }
+
+    #[test]
+    fn check_never_panics_on_link_and_number_soup(
+        parts in prop::collection::vec(
+            prop::sample::select(vec![
+                "https://", "www.", ".", "-", "/", "@", ":", "0", "+84", " ", "vietcombank", "gov", "vn",
+                "xn--", "а", "1", "..", ".apk", "mã", "OTP", "không", ",", "(", ")", "#", "*",
+            ]),
+            0..40,
+        )
+    ) {
+        let text: String = parts.concat();
+        let v = checker_static().check(&text);
+        prop_assert!((0.0..=1.0).contains(&v.score));
+    }
+}
+
+fn checker_static() -> &'static Checker {
+    static CHECKER: std::sync::OnceLock<Checker> = std::sync::OnceLock::new();
+    CHECKER.get_or_init(checker)
+}
+
+#[test]
+fn very_long_input_is_cut_not_choked_on() {
+    let long = "Công an yêu cầu cung cấp mã OTP. ".repeat(2_000);
+    let v = checker().check(&long);
+    assert_eq!(v.verdict, Level::Scam);
+}
