@@ -1,6 +1,6 @@
 //! Evaluates the assistant search on `content/` and times it.
 //!
-//! `cargo run --release -p kbsearch --example eval [content-dir] [--misses]`
+//! `cargo run --release -p kbsearch --example eval [content-dir] [--misses] [--sweep]`
 
 #[path = "../tests/support/local_content.rs"]
 mod local_content;
@@ -9,22 +9,32 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use kbsearch::KnowledgeBase;
-use kbsearch::eval::evaluate;
+use kbsearch::eval::{evaluate, evaluate_at};
 
 const ASKS: usize = 1000;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show_misses = args.iter().any(|a| a == "--misses");
-    let dir = args.iter().find(|a| !a.starts_with("--")).map_or_else(local_content::content_dir, PathBuf::from);
+    let sweep = args.iter().any(|a| a == "--sweep");
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map_or_else(local_content::content_dir, PathBuf::from);
 
-    let docs = local_content::load_docs(&dir);
-    let cases = local_content::load_cases(&dir);
+    let docs = local_content::load_docs(&dir)?;
+    let cases = local_content::load_cases(&dir)?;
+    if cases.is_empty() {
+        return Err("no evaluation cases".into());
+    }
     let n_docs = docs.len();
     let started = Instant::now();
     let kb = KnowledgeBase::build(docs)?;
     let build = started.elapsed();
-    println!("{n_docs} documents indexed in {build:.1?}; {} evaluation cases\n", cases.len());
+    println!(
+        "{n_docs} documents indexed in {build:.1?}; {} evaluation cases\n",
+        cases.len()
+    );
 
     let report = evaluate(&kb, &cases);
     print!("{report}");
@@ -49,6 +59,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
+    if sweep {
+        println!("\nthreshold  top-1  top-3  refusals");
+        for t in (20..=70).step_by(2) {
+            let t = t as f32 / 100.0;
+            let r = evaluate_at(&kb, &cases, t);
+            println!(
+                "     {t:.2}  {:.3}  {:.3}  {:.3}",
+                r.top1(),
+                r.top3(),
+                r.refusals()
+            );
+        }
+    }
+
     let mut times: Vec<Duration> = Vec::with_capacity(ASKS);
     for i in 0..ASKS {
         let q = &cases[i % cases.len()].q;
@@ -58,6 +82,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     times.sort();
     let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
-    println!("\n{ASKS} asks: p50 {:.2?}  p95 {:.2?}  max {:.2?}", pct(50), pct(95), times[times.len() - 1]);
+    println!(
+        "\n{ASKS} asks: p50 {:.2?}  p95 {:.2?}  max {:.2?}",
+        pct(50),
+        pct(95),
+        times[times.len() - 1]
+    );
     Ok(())
 }

@@ -5,18 +5,19 @@
 //! two syllables, so a bigram such as `matkhau` is what says "mật khẩu" rather than two unrelated
 //! syllables; bigrams are glued without a separator so `matkhau` typed as one word also matches.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Accented function words: question words, pronouns, particles, and the kinship words Vietnamese uses
 /// as pronouns ("mẹ tôi", "cháu nó", "con gái"). They say how or by whom something is asked, not what
 /// about, so they neither score nor count towards the confidence check.
 const STOP_EXACT: &[&str] = &[
-    "à", "ạ", "anh", "bà", "bác", "bạn", "bị", "bởi", "các", "cái", "cách", "cho", "chị", "chú", "chưa", "có",
-    "cô", "của", "cũng", "cứ", "đã", "đang", "đây", "để", "đến", "đi", "đó", "được", "em", "gì", "giờ", "hả",
-    "hay", "hỏi", "họ", "khi", "không", "là", "làm", "mà", "mấy", "mình", "muốn", "này", "nào", "nay", "nên",
-    "nếu", "nghĩa", "nhé", "nhiêu", "như", "những", "nó", "nữa", "ơi", "ở", "ông", "phải", "ra", "rồi", "sao",
-    "sẽ", "ta", "tại", "thế", "thì", "thôi", "tôi", "trên", "từ", "và", "vào", "vậy", "về", "vì", "với", "xin",
-    "đâu", "bố", "cha", "mẹ", "con", "cháu", "cụ", "vợ", "chồng", "gái", "trai",
+    "à", "ạ", "anh", "bà", "bác", "bạn", "bị", "bởi", "các", "cái", "cách", "cho", "chị", "chú",
+    "chưa", "có", "cô", "của", "cũng", "cứ", "đã", "đang", "đây", "để", "đến", "đi", "đó", "được",
+    "em", "gì", "giờ", "hả", "hay", "hỏi", "họ", "khi", "không", "là", "làm", "mà", "mấy", "mình",
+    "muốn", "này", "nào", "nay", "nên", "nếu", "nghĩa", "nhé", "nhiêu", "như", "những", "nó",
+    "nữa", "ơi", "ở", "ông", "phải", "ra", "rồi", "sao", "sẽ", "ta", "tại", "thế", "thì", "thôi",
+    "tôi", "trên", "từ", "và", "vào", "vậy", "về", "vì", "với", "xin", "đâu", "kiểu", "bố", "cha",
+    "mẹ", "con", "cháu", "cụ", "vợ", "chồng", "gái", "trai",
 ];
 
 /// The same words typed without diacritics, minus every folded form that is also a content word people
@@ -24,10 +25,11 @@ const STOP_EXACT: &[&str] = &[
 /// (mượn), `minh` (xác minh), `no` (nợ), `anh` (ảnh), `ban` (bản), `tai` (tài khoản), `hoi` (xã hội),
 /// `bo` (bộ), `chong` (phòng chống) …
 const STOP_FOLDED: &[&str] = &[
-    "a", "bi", "boi", "cac", "cach", "cai", "cho", "chua", "co", "cua", "cung", "da", "de", "den", "di", "dau",
-    "duoc", "em", "gi", "gio", "hay", "khi", "khong", "lam", "nao", "nay", "neu", "nghia", "nhe", "nhieu",
-    "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi", "sao", "se", "ta", "the", "thi", "toi",
-    "tren", "va", "vao", "ve", "voi", "xin", "cha", "me", "con", "chau", "vo", "gai", "trai",
+    "a", "bi", "boi", "cac", "cach", "cai", "cho", "chua", "co", "cua", "cung", "da", "de", "den",
+    "di", "dau", "duoc", "em", "gi", "gio", "hay", "khi", "kieu", "khong", "lam", "nao", "nay",
+    "neu", "nghia", "nhe", "nhieu", "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi",
+    "sao", "se", "ta", "the", "thi", "toi", "tren", "va", "vao", "ve", "voi", "xin", "cha", "me",
+    "con", "chau", "vo", "gai", "trai",
 ];
 
 pub fn is_stop_exact(token: &str) -> bool {
@@ -47,9 +49,17 @@ pub struct Analyzed {
 
 pub fn analyze(text: &str) -> Analyzed {
     let exact = vntext::tokens(text);
-    let folded = vntext::expand_abbreviations(&exact.iter().map(|t| vntext::fold(t)).collect::<Vec<_>>());
-    let bigrams = folded.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
-    Analyzed { exact, folded, bigrams }
+    let folded =
+        vntext::expand_abbreviations(&exact.iter().map(|t| vntext::fold(t)).collect::<Vec<_>>());
+    let bigrams = folded
+        .windows(2)
+        .map(|w| format!("{}{}", w[0], w[1]))
+        .collect();
+    Analyzed {
+        exact,
+        folded,
+        bigrams,
+    }
 }
 
 /// What one document contains, as sets, for the confidence check.
@@ -69,6 +79,55 @@ impl TermSets {
             folded: collect(|a| &a.folded),
             bigrams: collect(|a| &a.bigrams),
         }
+    }
+}
+
+/// Document frequencies over the knowledge base: which terms it knows, and how rare each is.
+pub struct Vocabulary {
+    terms: HashMap<String, u32>,
+    bigrams: HashMap<String, u32>,
+    docs: f32,
+}
+
+impl Vocabulary {
+    pub fn new(docs: &[TermSets]) -> Self {
+        let mut terms = HashMap::new();
+        let mut bigrams = HashMap::new();
+        for d in docs {
+            for t in &d.folded {
+                *terms.entry(t.clone()).or_insert(0) += 1;
+            }
+            for b in &d.bigrams {
+                *bigrams.entry(b.clone()).or_insert(0) += 1;
+            }
+        }
+        Vocabulary {
+            terms,
+            bigrams,
+            docs: docs.len() as f32,
+        }
+    }
+
+    pub fn knows_term(&self, folded: &str) -> bool {
+        self.terms.contains_key(folded)
+    }
+
+    pub fn knows_bigram(&self, bigram: &str) -> bool {
+        self.bigrams.contains_key(bigram)
+    }
+
+    /// BM25's inverse document frequency; a term no document has weighs the most.
+    pub fn term_weight(&self, folded: &str) -> f32 {
+        self.idf(self.terms.get(folded))
+    }
+
+    pub fn bigram_weight(&self, bigram: &str) -> f32 {
+        self.idf(self.bigrams.get(bigram))
+    }
+
+    fn idf(&self, df: Option<&u32>) -> f32 {
+        let df = df.copied().unwrap_or(0) as f32;
+        (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln()
     }
 }
 
@@ -97,21 +156,47 @@ pub fn analyze_query(q: &str) -> QueryTerms {
         let expanded = vntext::expand_abbreviations(std::slice::from_ref(&folded));
         if expanded.len() == 1 && expanded[0] == folded {
             let accented = folded != token;
-            let stop = if accented { is_stop_exact(&token) } else { is_stop_folded(&folded) };
+            let stop = if accented {
+                is_stop_exact(&token)
+            } else {
+                is_stop_folded(&folded)
+            };
             let exact = accented.then_some(token);
             all.push((QueryTerm { exact, folded }, stop));
         } else {
             for term in expanded {
                 let stop = is_stop_folded(&term);
-                all.push((QueryTerm { exact: None, folded: term }, stop));
+                all.push((
+                    QueryTerm {
+                        exact: None,
+                        folded: term,
+                    },
+                    stop,
+                ));
             }
         }
     }
     let glue = |w: &[(QueryTerm, bool)]| format!("{}{}", w[0].0.folded, w[1].0.folded);
-    let bigrams = all.windows(2).filter(|w| !(w[0].1 && w[1].1)).map(glue).collect();
-    let content_bigrams = all.windows(2).filter(|w| !w[0].1 && !w[1].1).map(glue).collect();
-    let terms = all.into_iter().filter(|(_, stop)| !stop).map(|(t, _)| t).collect();
-    QueryTerms { terms, bigrams, content_bigrams }
+    let bigrams = all
+        .windows(2)
+        .filter(|w| !(w[0].1 && w[1].1))
+        .map(glue)
+        .collect();
+    let content_bigrams = all
+        .windows(2)
+        .filter(|w| !w[0].1 && !w[1].1)
+        .map(glue)
+        .collect();
+    let terms = all
+        .into_iter()
+        .filter(|(_, stop)| !stop)
+        .map(|(t, _)| t)
+        .collect();
+    QueryTerms {
+        terms,
+        bigrams,
+        content_bigrams,
+    }
 }
 
 #[cfg(test)]
@@ -122,7 +207,10 @@ mod tests {
     fn folded_stop_words_are_folded_exact_stop_words() {
         let folded: HashSet<String> = STOP_EXACT.iter().map(|w| vntext::fold(w)).collect();
         for w in STOP_FOLDED {
-            assert!(folded.contains(*w), "{w} is not the fold of an exact stop word");
+            assert!(
+                folded.contains(*w),
+                "{w} is not the fold of an exact stop word"
+            );
         }
         for w in STOP_EXACT {
             assert_eq!(vntext::normalize(w), *w);

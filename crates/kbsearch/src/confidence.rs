@@ -1,54 +1,39 @@
 //! Whether the best document actually answers the question.
 //!
 //! BM25 always ranks something first, even for "giá vàng hôm nay". The signal used to decide is how much
-//! of the question's information the best document explains: each content term weighs its inverse
+//! of the question the best document explains. Each content term of the question weighs its inverse
 //! document frequency (a word the knowledge base never uses weighs the most), and the document gets
-//! credit for the terms it contains. An off-topic question keeps at least one heavy word no document
-//! has ("vàng", "xổ số", "bún bò"); a short or misspelt on-topic one is mostly explained by one document.
+//! credit for the terms it contains, full credit in its title/question, half in its body. The same is done
+//! for adjacent term pairs, because Vietnamese words are mostly two syllables: "thời tiết" is not
+//! explained by a lesson that says "thời gian" and "chi tiết". An off-topic question keeps a heavy word
+//! or pair no document has ("giá vàng", "xổ số", "ly hôn"); a short or misspelt on-topic question is
+//! mostly explained by the title of one document.
 
-use std::collections::HashMap;
+use crate::analysis::{QueryTerm, QueryTerms, TermSets, Vocabulary};
 
-use crate::analysis::{QueryTerm, QueryTerms, TermSets};
-
+/// Credit for a match only in the body, relative to one in the title/question: a lesson that mentions a
+/// word in passing is weaker evidence than a FAQ question that asks about it.
+const BODY_CREDIT: f32 = 0.5;
 /// Credit for an accented question term found only without its diacritics ("thuốc" vs "thuộc"): usually
-/// a typo in the marks, sometimes a different word.
+/// a slip in the marks, sometimes a different word.
 const FOLDED_ONLY: f32 = 0.7;
-/// Credit for a term found only within one edit (typo).
+/// Credit for an unknown term within typo distance of one the document has.
 const FUZZY: f32 = 0.6;
-const FUZZY_MIN_LEN: usize = 4;
+/// Terms shorter than this are never matched as typos: one edit turns most 2–3 letter syllables into
+/// another real syllable.
+pub const FUZZY_MIN_LEN: usize = 4;
+/// Glued pairs shorter than this are never matched as typos.
+pub const FUZZY_BIGRAM_MIN_LEN: usize = 6;
 /// Words at least this long may be two edits off.
-pub const LONG_WORD: usize = 8;
+const LONG_WORD: usize = 8;
 /// Numbers in a question are specifics (an amount, a date: "chuyển nhầm 5 triệu"), rarely its topic, so
 /// they weigh at most this much however rare they are.
 const NUMBER_WEIGHT: f32 = 1.0;
-const FUZZY_BIGRAM_MIN_LEN: usize = 6;
 
-/// Document frequencies over the knowledge base, for weighting question terms.
-pub struct Idf {
-    terms: HashMap<String, u32>,
-    bigrams: HashMap<String, u32>,
-    docs: f32,
-}
-
-impl Idf {
-    pub fn new(sets: &[TermSets]) -> Self {
-        let mut terms = HashMap::new();
-        let mut bigrams = HashMap::new();
-        for s in sets {
-            for t in &s.folded {
-                *terms.entry(t.clone()).or_insert(0) += 1;
-            }
-            for b in &s.bigrams {
-                *bigrams.entry(b.clone()).or_insert(0) += 1;
-            }
-        }
-        Idf { terms, bigrams, docs: sets.len() as f32 }
-    }
-
-    fn weight(&self, df: Option<&u32>) -> f32 {
-        let df = df.copied().unwrap_or(0) as f32;
-        (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln()
-    }
+/// Where a document says something: its title/question part, and everything (head and body).
+pub struct DocSets<'a> {
+    pub head: &'a TermSets,
+    pub all: &'a TermSets,
 }
 
 /// How much of a question one document explains, each in 0..=1.
@@ -61,6 +46,11 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    pub const NONE: Coverage = Coverage {
+        terms: 0.0,
+        bigrams: None,
+    };
+
     /// One number for the refusal threshold: pairs, where there are any, count as much as terms,
     /// because a question whose words each appear somewhere but never together is not answered.
     pub fn score(&self) -> f32 {
@@ -71,77 +61,58 @@ impl Coverage {
     }
 }
 
-/// Where a document says something: its title/question part, and everything (head and body).
-pub struct DocSets<'a> {
-    pub head: &'a TermSets,
-    pub all: &'a TermSets,
-}
-
-pub fn coverage(q: &QueryTerms, doc: &DocSets, idf: &Idf, body_credit: f32) -> Coverage {
-    let credit = |f: &dyn Fn(&TermSets) -> f32| f(doc.head).max(body_credit * f(doc.all));
+pub fn coverage(q: &QueryTerms, doc: &DocSets, vocab: &Vocabulary) -> Coverage {
+    let credit = |f: &dyn Fn(&TermSets) -> f32| f(doc.head).max(BODY_CREDIT * f(doc.all));
     let (mut got, mut total) = (0.0, 0.0);
     for t in &q.terms {
-        let mut w = idf.weight(idf.terms.get(&t.folded));
+        let mut w = vocab.term_weight(&t.folded);
         if t.folded.bytes().all(|b| b.is_ascii_digit()) {
             w = w.min(NUMBER_WEIGHT);
         }
+        let known = vocab.knows_term(&t.folded);
         total += w;
-        got += w * credit(&|s| term_credit(t, s));
+        got += w * credit(&|s| term_credit(t, known, s));
     }
     let terms = if total > 0.0 { got / total } else { 0.0 };
 
     let bigrams = (!q.content_bigrams.is_empty()).then(|| {
         let (mut got, mut total) = (0.0, 0.0);
         for b in &q.content_bigrams {
-            let w = idf.weight(idf.bigrams.get(b));
+            let w = vocab.bigram_weight(b);
+            let known = vocab.knows_bigram(b);
             total += w;
-            got += w * credit(&|s| bigram_credit(b, s));
+            got += w * credit(&|s| bigram_credit(b, known, s));
         }
         got / total
     });
     Coverage { terms, bigrams }
 }
 
-fn term_credit(t: &QueryTerm, s: &TermSets) -> f32 {
+/// Typo matching only for terms the knowledge base does not know: a known word missing from this
+/// document is a different word, not a misspelling of one it has.
+fn term_credit(t: &QueryTerm, known: bool, s: &TermSets) -> f32 {
     match &t.exact {
         Some(e) if s.exact.contains(e) => 1.0,
         Some(_) if s.folded.contains(&t.folded) => FOLDED_ONLY,
         None if s.folded.contains(&t.folded) || s.bigrams.contains(&t.folded) => 1.0,
-        _ if t.folded.len() >= FUZZY_MIN_LEN && near(&t.folded, s.folded.iter()) => FUZZY,
+        _ if !known
+            && t.folded.len() >= FUZZY_MIN_LEN
+            && near(&t.folded, max_edits(&t.folded), s.folded.iter()) =>
+        {
+            FUZZY
+        }
         _ => 0.0,
     }
 }
 
-fn bigram_credit(b: &str, s: &TermSets) -> f32 {
+fn bigram_credit(b: &str, known: bool, s: &TermSets) -> f32 {
     if s.bigrams.contains(b) {
         1.0
-    } else if b.len() >= FUZZY_BIGRAM_MIN_LEN && near(b, s.bigrams.iter()) {
+    } else if !known && b.len() >= FUZZY_BIGRAM_MIN_LEN && near(b, 1, s.bigrams.iter()) {
         FUZZY
     } else {
         0.0
     }
-}
-
-pub fn debug(q: &QueryTerms, doc: &TermSets, idf: &Idf) -> String {
-    let doc = doc;
-    let mut out = String::new();
-    let (mut got, mut total, mut unknown) = (0.0, 0.0, 0.0);
-    for t in &q.terms {
-        let w = idf.weight(idf.terms.get(&t.folded));
-        let known = idf.terms.contains_key(&t.folded);
-        let hit = doc.folded.contains(&t.folded);
-        total += w;
-        if hit { got += w; }
-        if !known { unknown += w; }
-        out.push_str(&format!("{}{}:{:.1} ", t.folded, if hit {"+"} else if known {"-"} else {"?"}, w));
-    }
-    let (mut bg, mut bt) = (0.0, 0.0);
-    for b in &q.content_bigrams {
-        let w = idf.weight(idf.bigrams.get(b));
-        bt += w;
-        if doc.bigrams.contains(b) { bg += w; out.push_str(&format!("[{b}] ")); }
-    }
-    format!("{got:.1}\t{total:.1}\t{unknown:.1}\t{bg:.1}\t{bt:.1}\t{out}")
 }
 
 /// How many edits a typo may be away: one, or two for long words (a long word two edits from another
@@ -150,8 +121,7 @@ pub fn max_edits(word: &str) -> usize {
     if word.len() >= LONG_WORD { 2 } else { 1 }
 }
 
-fn near<'a>(word: &str, mut candidates: impl Iterator<Item = &'a String>) -> bool {
-    let max = max_edits(word);
+fn near<'a>(word: &str, max: usize, mut candidates: impl Iterator<Item = &'a String>) -> bool {
     candidates.any(|c| within_edits(word.as_bytes(), c.as_bytes(), max))
 }
 
@@ -161,7 +131,7 @@ pub fn within_edits(a: &[u8], b: &[u8], max: usize) -> bool {
     if a.len().abs_diff(b.len()) > max {
         return false;
     }
-    // Three rolling rows of the OSA table; terms are short, so this is a few hundred steps at most.
+    // Three rolling rows of the table; terms are short, so this is a few hundred steps at most.
     let mut prev2 = vec![0usize; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0usize; b.len() + 1];
@@ -189,15 +159,27 @@ pub fn within_edits(a: &[u8], b: &[u8], max: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::{TermSets, Vocabulary, analyze, analyze_query};
 
     #[test]
     fn one_edit_covers_typos_and_nothing_more() {
-        let yes = [("vneid", "vnied"), ("facebook", "faceboook"), ("khoan", "khaon"), ("mat", "mat"), ("ab", "abc")];
+        let yes = [
+            ("vneid", "vnied"),
+            ("facebook", "faceboook"),
+            ("khoan", "khaon"),
+            ("mat", "mat"),
+            ("ab", "abc"),
+        ];
         for (a, b) in yes {
             assert!(within_edits(a.as_bytes(), b.as_bytes(), 1), "{a} {b}");
             assert!(within_edits(b.as_bytes(), a.as_bytes(), 1), "{b} {a}");
         }
-        for (a, b) in [("vneid", "vndie"), ("khoan", "khan "), ("abcd", "ab"), ("chuyen", "chuyin2")] {
+        for (a, b) in [
+            ("vneid", "vndie"),
+            ("khoan", "khan "),
+            ("abcd", "ab"),
+            ("chuyen", "chuyin2"),
+        ] {
             assert!(!within_edits(a.as_bytes(), b.as_bytes(), 1), "{a} {b}");
         }
     }
@@ -209,5 +191,52 @@ mod tests {
         assert!(within_edits(b"deepfack", b"deepfake", 2));
         assert!(!within_edits(b"deepfack", b"deepfake", 1));
         assert!(!within_edits(b"facebook", b"feedback", 2));
+    }
+
+    fn sets(head: &str, body: &str) -> (TermSets, TermSets) {
+        let (h, b) = (analyze(head), analyze(body));
+        (TermSets::from_texts(&[&h]), TermSets::from_texts(&[&h, &b]))
+    }
+
+    #[test]
+    fn title_matches_count_more_than_body_matches_and_pairs_matter() {
+        let (h1, a1) = sets(
+            "Quên mật khẩu VNeID",
+            "Bấm Quên mật khẩu, nhập số định danh.",
+        );
+        let (h2, a2) = sets(
+            "Cài ứng dụng",
+            "Đặt mật khẩu khi cài; quên thì hỏi người thân về khẩu vị.",
+        );
+        let all = [a1, a2];
+        let vocab = Vocabulary::new(&all);
+        let q = analyze_query("quen mat khau vneid");
+        let title = coverage(
+            &q,
+            &DocSets {
+                head: &h1,
+                all: &all[0],
+            },
+            &vocab,
+        );
+        let body = coverage(
+            &q,
+            &DocSets {
+                head: &h2,
+                all: &all[1],
+            },
+            &vocab,
+        );
+        assert!((title.score() - 1.0).abs() < 1e-6, "{title:?}");
+        assert!(body.score() < 0.5, "{body:?}");
+    }
+
+    #[test]
+    fn an_unknown_heavy_word_sinks_coverage() {
+        let (h, a) = sets("Giá cước Internet", "Giá gói cước di động.");
+        let vocab = Vocabulary::new(std::slice::from_ref(&a));
+        let doc = DocSets { head: &h, all: &a };
+        assert!(coverage(&analyze_query("giá cước internet"), &doc, &vocab).score() > 0.99);
+        assert!(coverage(&analyze_query("giá vàng hôm nay"), &doc, &vocab).score() < 0.3);
     }
 }

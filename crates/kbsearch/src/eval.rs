@@ -79,13 +79,23 @@ impl EvalReport {
 }
 
 pub fn evaluate(kb: &KnowledgeBase, cases: &[EvalCase]) -> EvalReport {
+    evaluate_at(kb, cases, crate::CONFIDENCE_THRESHOLD)
+}
+
+/// [`evaluate`] as if the refusal threshold were `threshold`, for choosing it.
+pub fn evaluate_at(kb: &KnowledgeBase, cases: &[EvalCase], threshold: f32) -> EvalReport {
     let mut report = EvalReport::default();
     for case in cases {
-        let answer = kb.ask(&case.q);
+        let mut answer = kb.ask(&case.q);
+        answer.confident = answer.coverage >= threshold;
         let got: Vec<String> = answer.hits.iter().map(|h| h.id.clone()).collect();
         let rank = got.iter().position(|id| case.expect.contains(id));
         let stats = if case.expect.is_empty() {
-            KindStats { offtopic: 1, refused: usize::from(!answer.confident), ..KindStats::default() }
+            KindStats {
+                offtopic: 1,
+                refused: usize::from(!answer.confident),
+                ..KindStats::default()
+            }
         } else {
             KindStats {
                 answerable: 1,
@@ -97,7 +107,11 @@ pub fn evaluate(kb: &KnowledgeBase, cases: &[EvalCase]) -> EvalReport {
             }
         };
         report.total.add(&stats);
-        report.by_kind.entry(case.kind.clone()).or_default().add(&stats);
+        report
+            .by_kind
+            .entry(case.kind.clone())
+            .or_default()
+            .add(&stats);
         if stats.top1 + stats.refused == 0 {
             report.misses.push(Miss {
                 q: case.q.clone(),
@@ -114,10 +128,21 @@ pub fn evaluate(kb: &KnowledgeBase, cases: &[EvalCase]) -> EvalReport {
 
 impl fmt::Display for EvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rows = std::iter::once(("all", &self.total)).chain(self.by_kind.iter().map(|(k, s)| (k.as_str(), s)));
-        writeln!(f, "{:<14} {:>4} {:>7} {:>7} {:>9} {:>8} {:>4} {:>8}", "kind", "n", "top-1", "top-3", "ranked-1", "refused", "off", "refusal")?;
+        let rows = std::iter::once(("all", &self.total))
+            .chain(self.by_kind.iter().map(|(k, s)| (k.as_str(), s)));
+        writeln!(
+            f,
+            "{:<14} {:>4} {:>7} {:>7} {:>9} {:>8} {:>4} {:>8}",
+            "kind", "n", "top-1", "top-3", "ranked-1", "refused", "off", "refusal"
+        )?;
         for (kind, s) in rows {
-            let pct = |n, d| if d == 0 { "-".to_owned() } else { format!("{:.3}", ratio(n, d)) };
+            let pct = |n, d| {
+                if d == 0 {
+                    "-".to_owned()
+                } else {
+                    format!("{:.3}", ratio(n, d))
+                }
+            };
             writeln!(
                 f,
                 "{kind:<14} {:>4} {:>7} {:>7} {:>9} {:>8} {:>4} {:>8}",

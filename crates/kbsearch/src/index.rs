@@ -8,8 +8,8 @@ use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, Ter
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{Analyzed, QueryTerms};
-use crate::confidence::max_edits;
+use crate::analysis::{Analyzed, QueryTerms, Vocabulary};
+use crate::confidence::{FUZZY_BIGRAM_MIN_LEN, FUZZY_MIN_LEN, max_edits};
 
 /// Relative weight of each way a question term can meet a document. Exact (accented) matches outrank
 /// folded ones so "mã" prefers documents that say "mã" over ones that say "má"; the title/question part
@@ -26,12 +26,6 @@ mod weight {
     pub const FUZZY_BODY: f32 = 0.1;
 }
 
-/// Terms shorter than this are not matched fuzzily: one edit turns most 2–3 letter syllables into
-/// another real syllable.
-const FUZZY_MIN_LEN: usize = 4;
-/// Glued bigrams at least this long are matched fuzzily, which is how a typo in a short syllable
-/// ("mat kau") still finds "mật khẩu".
-const FUZZY_BIGRAM_MIN_LEN: usize = 6;
 /// tantivy refuses a smaller indexing arena.
 const WRITER_MEMORY: usize = 15_000_000;
 
@@ -83,7 +77,10 @@ impl SearchIndex {
         writer.wait_merging_threads()?;
 
         // The index never changes after build, so no reload watcher.
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let searcher = reader.searcher();
         let mut ords = Vec::with_capacity(searcher.segment_readers().len());
         for segment in searcher.segment_readers() {
@@ -93,36 +90,60 @@ impl SearchIndex {
                 .collect();
             ords.push(map);
         }
-        Ok(SearchIndex { searcher, head, body, ords })
+        Ok(SearchIndex {
+            searcher,
+            head,
+            body,
+            ords,
+        })
     }
 
     /// Top `k` document ordinals with their scores, best first.
-    pub fn search(&self, q: &QueryTerms, k: usize) -> tantivy::Result<Vec<(usize, f32)>> {
+    pub fn search(
+        &self,
+        q: &QueryTerms,
+        vocab: &Vocabulary,
+        k: usize,
+    ) -> tantivy::Result<Vec<(usize, f32)>> {
         if k == 0 {
             return Ok(Vec::new());
         }
-        let query = self.query(q);
-        let top = self.searcher.search(&query, &TopDocs::with_limit(k).order_by_score())?;
+        let query = self.query(q, vocab);
+        let top = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(k).order_by_score())?;
         Ok(top
             .into_iter()
             .filter_map(|(score, addr)| {
-                let ord = *self.ords.get(addr.segment_ord as usize)?.get(addr.doc_id as usize)?;
+                let ord = *self
+                    .ords
+                    .get(addr.segment_ord as usize)?
+                    .get(addr.doc_id as usize)?;
                 Some((ord, score))
             })
             .collect())
     }
 
-    fn query(&self, q: &QueryTerms) -> BooleanQuery {
+    /// Fuzzy clauses only for terms the knowledge base does not know: they exist for typos, and a typo
+    /// that lands on a real word is already handled by folding. Glued bigrams are matched fuzzily too,
+    /// which is how a slip in a short syllable ("mat kau") still finds "mật khẩu".
+    fn query(&self, q: &QueryTerms, vocab: &Vocabulary) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut add = |query: Box<dyn Query>, boost: f32| {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
         };
         let term = |field: Field, text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            ))
         };
-        let fuzzy = |field: Field, text: &str| -> Box<dyn Query> {
-            let edits = max_edits(text) as u8;
-            Box::new(FuzzyTermQuery::new(Term::from_field_text(field, text), edits, true))
+        let fuzzy = |field: Field, text: &str, edits: usize| -> Box<dyn Query> {
+            Box::new(FuzzyTermQuery::new(
+                Term::from_field_text(field, text),
+                edits as u8,
+                true,
+            ))
         };
         for t in &q.terms {
             if let Some(exact) = &t.exact {
@@ -131,9 +152,16 @@ impl SearchIndex {
             }
             add(term(self.head.folded, &t.folded), weight::HEAD_FOLDED);
             add(term(self.body.folded, &t.folded), weight::BODY_FOLDED);
-            if t.folded.len() >= FUZZY_MIN_LEN {
-                add(fuzzy(self.head.folded, &t.folded), weight::FUZZY_HEAD);
-                add(fuzzy(self.body.folded, &t.folded), weight::FUZZY_BODY);
+            if t.folded.len() >= FUZZY_MIN_LEN && !vocab.knows_term(&t.folded) {
+                let edits = max_edits(&t.folded);
+                add(
+                    fuzzy(self.head.folded, &t.folded, edits),
+                    weight::FUZZY_HEAD,
+                );
+                add(
+                    fuzzy(self.body.folded, &t.folded, edits),
+                    weight::FUZZY_BODY,
+                );
                 // Two syllables typed as one word ("matkhau") meet the glued bigram.
                 add(term(self.head.bigram, &t.folded), weight::HEAD_BIGRAM);
                 add(term(self.body.bigram, &t.folded), weight::BODY_BIGRAM);
@@ -142,9 +170,10 @@ impl SearchIndex {
         for b in &q.bigrams {
             add(term(self.head.bigram, b), weight::HEAD_BIGRAM);
             add(term(self.body.bigram, b), weight::BODY_BIGRAM);
-            if b.len() >= FUZZY_BIGRAM_MIN_LEN {
-                add(fuzzy(self.head.bigram, b), weight::FUZZY_HEAD);
-                add(fuzzy(self.body.bigram, b), weight::FUZZY_BODY);
+            if b.len() >= FUZZY_BIGRAM_MIN_LEN && !vocab.knows_bigram(b) {
+                // One edit: a two-edit automaton over a long glued pair costs milliseconds to build.
+                add(fuzzy(self.head.bigram, b, 1), weight::FUZZY_HEAD);
+                add(fuzzy(self.body.bigram, b, 1), weight::FUZZY_BODY);
             }
         }
         BooleanQuery::new(clauses)

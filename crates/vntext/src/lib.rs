@@ -29,11 +29,17 @@ fn nfc_cow(s: &str) -> Cow<'_, str> {
 pub fn normalize(s: &str) -> String {
     let composed = nfc_cow(s);
     let mut out = String::with_capacity(composed.len());
+    // ASCII text (much of what is typed without diacritics) has no tones to place.
+    let ascii = composed.is_ascii();
     for word in composed.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        push_lower_unified(word, &mut out);
+        if ascii {
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            push_lower_unified(word, &mut out);
+        }
     }
     out
 }
@@ -44,22 +50,26 @@ fn push_lower_unified(word: &str, out: &mut String) {
     let mut run_ascii = true;
     let mut chars = word.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_alphabetic() {
-            out.extend(c.to_lowercase());
-            run_ascii &= c.is_ascii();
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
         } else {
             out.extend(c.to_lowercase());
+        }
+        if !c.is_alphabetic() {
             run_start = out.len();
             run_ascii = true;
             continue;
         }
-        let run_ends = chars.peek().is_none_or(|n| !n.is_alphabetic());
+        run_ascii &= c.is_ascii();
+        if run_ascii || chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            continue;
+        }
         // A combining mark right after the run belongs to its last letter; moving a tone there could
         // let NFC compose a second tone, so such runs stay as they are.
         let mark_follows = chars
             .peek()
             .is_some_and(|&n| unicode_normalization::char::is_combining_mark(n));
-        if run_ends && !run_ascii && !mark_follows {
+        if !mark_follows {
             unify_tail(out, run_start);
         }
     }
@@ -147,7 +157,15 @@ pub fn folded_tokens(s: &str) -> Vec<String> {
 
 /// Folded tokens with the domain's abbreviations and teen-code expanded (ko → khong, dvc → dich vu cong).
 pub fn search_terms(s: &str) -> Vec<String> {
-    expand_abbreviations(&folded_tokens(s))
+    let folded = fold(s);
+    let mut out = Vec::new();
+    for token in folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+    {
+        push_expanded(token, &mut out);
+    }
+    out
 }
 
 /// Replaces each abbreviation among folded `tokens` by its expansion, which may be several tokens.
@@ -156,12 +174,16 @@ pub fn search_terms(s: &str) -> Vec<String> {
 pub fn expand_abbreviations(tokens: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(tokens.len() + 2);
     for token in tokens {
-        match abbrev::lookup(token) {
-            Some(expansion) => out.extend(expansion.split(' ').map(str::to_owned)),
-            None => out.push(token.clone()),
-        }
+        push_expanded(token, &mut out);
     }
     out
+}
+
+fn push_expanded(token: &str, out: &mut Vec<String>) {
+    match abbrev::lookup(token) {
+        Some(expansion) => out.extend(expansion.split(' ').map(str::to_owned)),
+        None => out.push(token.to_owned()),
+    }
 }
 
 #[cfg(test)]

@@ -50,44 +50,48 @@ struct RawCase {
     expect: Vec<String>,
 }
 
-fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+/// What went wrong, with the path: enough for a developer running the tests or the example.
+pub type Error = String;
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
-    paths
+    Ok(paths)
 }
 
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+fn read(path: &Path) -> Result<String, Error> {
+    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> T {
-    toml::from_str(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+fn parse<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T, Error> {
+    toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Every FAQ entry and lesson under `dir` as search documents.
-pub fn load_docs(dir: &Path) -> Vec<Doc> {
+pub fn load_docs(dir: &Path) -> Result<Vec<Doc>, Error> {
     let mut docs = Vec::new();
-    for path in sorted_entries(&dir.join("faq")) {
+    for path in sorted_entries(&dir.join("faq"))? {
         if path.extension().is_some_and(|e| e == "toml") {
-            let file: FaqFile = parse(&path, &read(&path));
+            let file: FaqFile = parse(&path, &read(&path)?)?;
             docs.extend(file.faq.into_iter().map(faq_doc));
         }
     }
-    for course in sorted_entries(&dir.join("courses")) {
-        if !course.is_dir() {
+    for course in sorted_entries(&dir.join("courses"))? {
+        let Some(course_slug) = course
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|_| course.is_dir())
+        else {
             continue;
-        }
-        let course_slug = course.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        for path in sorted_entries(&course) {
+        };
+        for path in sorted_entries(&course)? {
             if path.extension().is_some_and(|e| e == "md") {
-                docs.push(lesson_doc(&course_slug, &path));
+                docs.push(lesson_doc(course_slug, &path)?);
             }
         }
     }
-    docs
+    Ok(docs)
 }
 
 fn faq_doc(f: Faq) -> Doc {
@@ -96,7 +100,10 @@ fn faq_doc(f: Faq) -> Doc {
         None => format!("/hoi-dap#{}", f.id),
     };
     Doc {
-        question_text: std::iter::once(f.q.as_str()).chain(f.alt.iter().map(String::as_str)).collect::<Vec<_>>().join(". "),
+        question_text: std::iter::once(f.q.as_str())
+            .chain(f.alt.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(". "),
         id: f.id,
         kind: DocKind::Faq,
         title: f.q,
@@ -106,12 +113,13 @@ fn faq_doc(f: Faq) -> Doc {
     }
 }
 
-fn lesson_doc(course: &str, path: &Path) -> Doc {
-    let text = read(path);
+fn lesson_doc(course: &str, path: &Path) -> Result<Doc, Error> {
+    let text = read(path)?;
     let mut parts = text.splitn(3, "+++");
     let (_, front, body) = (parts.next(), parts.next(), parts.next());
-    let front: FrontMatter = parse(path, front.unwrap_or_else(|| panic!("{}: no front matter", path.display())));
-    Doc {
+    let front = front.ok_or_else(|| format!("{}: no +++ front matter", path.display()))?;
+    let front: FrontMatter = parse(path, front)?;
+    Ok(Doc {
         id: format!("lesson:{course}/{}", front.slug),
         kind: DocKind::Lesson,
         url: format!("/hoc/{course}/{}", front.slug),
@@ -119,7 +127,7 @@ fn lesson_doc(course: &str, path: &Path) -> Doc {
         body: plain_text(body.unwrap_or_default()),
         answer: front.summary,
         title: front.title,
-    }
+    })
 }
 
 /// Markdown to words: link targets go (they are URLs, not what the lesson says), markup characters
@@ -129,14 +137,24 @@ fn plain_text(md: &str) -> String {
     let mut rest = md;
     while let Some(i) = rest.find("](") {
         out.push_str(&rest[..i]);
-        rest = rest[i + 2..].find(')').map_or("", |j| &rest[i + 2 + j + 1..]);
+        rest = rest[i + 2..]
+            .find(')')
+            .map_or("", |j| &rest[i + 2 + j + 1..]);
     }
     out.push_str(rest);
     out
 }
 
-pub fn load_cases(dir: &Path) -> Vec<EvalCase> {
+pub fn load_cases(dir: &Path) -> Result<Vec<EvalCase>, Error> {
     let path = dir.join("eval/assistant.toml");
-    let file: EvalFile = parse(&path, &read(&path));
-    file.case.into_iter().map(|c| EvalCase { q: c.q, kind: c.kind, expect: c.expect }).collect()
+    let file: EvalFile = parse(&path, &read(&path)?)?;
+    Ok(file
+        .case
+        .into_iter()
+        .map(|c| EvalCase {
+            q: c.q,
+            kind: c.kind,
+            expect: c.expect,
+        })
+        .collect())
 }

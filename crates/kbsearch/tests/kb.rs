@@ -1,0 +1,151 @@
+//! Behaviour of the knowledge base on a small hand-made corpus.
+
+use kbsearch::{Doc, DocKind, KbError, KnowledgeBase};
+use unicode_normalization::UnicodeNormalization;
+
+fn faq(id: &str, q: &str, a: &str) -> Doc {
+    Doc {
+        id: id.into(),
+        kind: DocKind::Faq,
+        title: q.into(),
+        url: format!("/hoi-dap#{id}"),
+        question_text: q.into(),
+        body: a.into(),
+        answer: a.into(),
+    }
+}
+
+fn kb() -> KnowledgeBase {
+    let mut docs = vec![
+        faq(
+            "ma-otp",
+            "Mã OTP gửi về điện thoại là gì?",
+            "Mã OTP là mã xác nhận dùng một lần. Không đọc cho ai.",
+        ),
+        faq(
+            "ma-gui-tien",
+            "Má gửi tiền về quê thế nào?",
+            "Dùng ứng dụng ngân hàng để chuyển khoản cho người thân.",
+        ),
+        faq(
+            "hoa-don",
+            "Trả hóa đơn tiền điện qua ngân hàng",
+            "Mở ứng dụng ngân hàng, chọn thanh toán hóa đơn, nhập mã khách hàng.",
+        ),
+        faq(
+            "khoa-zalo",
+            "Khóa Zalo bằng mật mã",
+            "Vào Cá nhân, Cài đặt, Tài khoản và bảo mật, đặt mã khóa Zalo.",
+        ),
+        faq(
+            "vneid-muc-2",
+            "Kích hoạt định danh điện tử mức 2 ở đâu?",
+            "Đến công an cấp xã, mang thẻ căn cước gắn chip.",
+        ),
+        faq(
+            "quen-mat-khau",
+            "Quên mật khẩu VNeID thì làm thế nào?",
+            "Bấm Quên mật khẩu, nhập số định danh và số điện thoại, nhận mã OTP.",
+        ),
+    ];
+    docs.push(Doc {
+        id: "lesson:an-toan/thuy-dien".into(),
+        kind: DocKind::Lesson,
+        title: "Sức khỏe và an toàn khi dùng điện thoại".into(),
+        url: "/hoc/an-toan/thuy-dien".into(),
+        question_text: "Sức khỏe và an toàn khi dùng điện thoại. Nghỉ mắt sau mỗi 20 phút.".into(),
+        body: "Nhìn xa 20 giây sau mỗi 20 phút nhìn màn hình. Giữ điện thoại cách mắt 30 cm."
+            .into(),
+        answer: "Nghỉ mắt sau mỗi 20 phút.".into(),
+    });
+    KnowledgeBase::build(docs).expect("the corpus builds")
+}
+
+fn first(kb: &KnowledgeBase, q: &str) -> String {
+    kb.search(q, 3)
+        .first()
+        .map(|h| h.id.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn diacritics_case_nfd_and_tone_placement_do_not_matter() {
+    let kb = kb();
+    for q in [
+        "quên mật khẩu vneid",
+        "quen mat khau vneid",
+        "QUÊN MẬT KHẨU VNEID",
+        &"quên mật khẩu vneid".nfd().collect::<String>(),
+    ] {
+        assert_eq!(first(&kb, q), "quen-mat-khau", "{q:?}");
+    }
+    assert_eq!(first(&kb, "trả hoá đơn tiền điện"), "hoa-don");
+    assert_eq!(first(&kb, "khoá zalo"), "khoa-zalo");
+    assert_eq!(
+        first(&kb, "sức khoẻ khi dùng điện thoại"),
+        "lesson:an-toan/thuy-dien"
+    );
+}
+
+#[test]
+fn exact_diacritics_rank_first() {
+    let kb = kb();
+    assert_eq!(first(&kb, "mã gửi về"), "ma-otp");
+    assert_eq!(first(&kb, "má gửi về"), "ma-gui-tien");
+}
+
+#[test]
+fn teen_code_and_typos_still_find_the_answer() {
+    let kb = kb();
+    assert_eq!(first(&kb, "ko nho mk vneid"), "quen-mat-khau");
+    assert_eq!(first(&kb, "quen mat khau vnied"), "quen-mat-khau");
+    assert_eq!(first(&kb, "kich hoat dinh danh muc2"), "vneid-muc-2");
+    assert_eq!(first(&kb, "matkhau vneid"), "quen-mat-khau");
+}
+
+#[test]
+fn on_topic_is_answered_and_off_topic_refused() {
+    let kb = kb();
+    let a = kb.ask("kích hoạt định danh mức 2");
+    assert!(a.confident, "{a:?}");
+    assert_eq!(a.hits[0].id, "vneid-muc-2");
+    assert!(a.hits.len() <= 3);
+    for q in [
+        "giá vàng hôm nay bao nhiêu",
+        "kết quả xổ số miền trung",
+        "cách nấu bún bò",
+    ] {
+        let a = kb.ask(q);
+        assert!(!a.confident, "{q}: {a:?}");
+    }
+}
+
+#[test]
+fn empty_and_stop_word_questions_are_not_answered() {
+    let kb = kb();
+    for q in ["", "   ", "?!", "là gì vậy", "làm sao"] {
+        let a = kb.ask(q);
+        assert!(!a.confident, "{q:?}");
+        assert_eq!(a.coverage, 0.0);
+    }
+    assert!(kb.search("otp", 0).is_empty());
+}
+
+#[test]
+fn hits_carry_what_the_assistant_shows() {
+    let kb = kb();
+    let hit = &kb.search("ma otp la gi", 1)[0];
+    assert_eq!(hit.kind, DocKind::Faq);
+    assert_eq!(hit.url, "/hoi-dap#ma-otp");
+    assert!(hit.answer.starts_with("Mã OTP là mã xác nhận"));
+    assert!(hit.score > 0.0);
+}
+
+#[test]
+fn duplicate_ids_are_rejected_and_empty_corpus_is_fine() {
+    let dup = vec![faq("a", "Câu một", "Một"), faq("a", "Câu hai", "Hai")];
+    assert!(matches!(KnowledgeBase::build(dup), Err(KbError::DuplicateId(id)) if id == "a"));
+    let empty = KnowledgeBase::build(Vec::new()).expect("an empty knowledge base builds");
+    assert!(empty.is_empty());
+    assert!(!empty.ask("otp").confident);
+}
