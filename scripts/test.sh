@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== cargo test (SQLite + PostgreSQL) =="
-cargo test --workspace --all-targets
+cargo test --workspace
 
 if [ -f e2e/package.json ]; then
   echo "== browser tests (Playwright + axe-core, Debian chromium) =="
