@@ -19,7 +19,7 @@ use index::SearchIndex;
 
 /// Share of the question the best document must explain before the assistant answers from it.
 ///
-/// Chosen on `content/eval/assistant.toml` with `cargo run --release -p kbsearch --example eval --
+/// Chosen on `content/eval/assistant.toml` with `cargo run --release -p kbsearch --example kb_eval --
 /// --sweep`: every threshold from 0.36 to 0.40 meets the targets (top-1 ≥ 0.8, top-3 ≥ 0.9, refusals ≥
 /// 0.9) and this is the middle of that range. Below it off-topic questions start getting answers
 /// ("tối nay Việt Nam đá với Thái Lan"), above it long narrated questions start getting refused.

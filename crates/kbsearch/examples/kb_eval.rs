@@ -1,6 +1,6 @@
 //! Evaluates the assistant search on `content/` and times it.
 //!
-//! `cargo run --release -p kbsearch --example eval [content-dir] [--misses] [--sweep]`
+//! `cargo run --release -p kbsearch --example kb_eval [content-dir] [--misses] [--sweep]`
 
 #[path = "../tests/support/local_content.rs"]
 mod local_content;

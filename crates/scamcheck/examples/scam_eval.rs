@@ -1,6 +1,6 @@
 //! Prints precision/recall on the evaluation set and the time per check.
 //!
-//!     cargo run --release -p scamcheck --example eval -- /work/main/content
+//!     cargo run --release -p scamcheck --example scam_eval -- /work/main/content
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
