@@ -85,6 +85,32 @@ pub enum Command {
     /// Administrative units.
     #[command(subcommand)]
     Units(UnitsCommand),
+    /// Measure quality on an evaluation set.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Scam check rules.
+    #[command(subcommand)]
+    Scam(ScamCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Precision and recall of the scam rules on content/eval/scam.toml; fails below 0.95.
+    Scam {
+        /// Content folder (defaults to --content-dir).
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScamCommand {
+    /// Validate content/scam/*.toml (syntax, patterns, domains, lesson links) and the evaluation set.
+    CheckRules {
+        /// Content folder (defaults to --content-dir).
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -125,4 +125,6 @@ pub enum StartError {
     Db(#[from] DbError),
     #[error("province {0} is not in the official list of administrative units")]
     UnknownProvince(String),
+    #[error("scam rules: {0}")]
+    ScamRules(#[from] crate::scam::engine::EngineError),
 }

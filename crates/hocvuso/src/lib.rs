@@ -5,6 +5,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod people;
+pub mod scam;
 pub mod stats;
 pub mod telemetry;
 pub mod units;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub db: db::Db,
     pub settings: Arc<config::Settings>,
     pub province: Arc<units::model::Unit>,
+    /// The scam checker, rebuilt in-process from the rule files and the database.
+    pub scam: Arc<scam::ScamEngine>,
 }
 
 /// Connect, migrate, load reference data: what `serve` and every admin command do first.
@@ -30,7 +33,9 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     let db = db::Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     let province = units::reference::ensure_province(&db, &settings.province).await?;
+    let scam = scam::ScamEngine::load(&db, &settings.content_dir).await?;
     Ok(AppState {
+        scam: Arc::new(scam),
         db,
         settings: Arc::new(settings),
         province: Arc::new(province),

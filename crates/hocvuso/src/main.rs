@@ -1,7 +1,7 @@
 //! The `hocvuso` binary: parses the command line and hands over to the library.
 use anyhow::Context;
 use clap::Parser;
-use hocvuso::config::{AdminCommand, Cli, Command, UnitsCommand};
+use hocvuso::config::{AdminCommand, Cli, Command, EvalCommand, ScamCommand, UnitsCommand};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -71,6 +71,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{report}");
+        }
+        Command::Eval(EvalCommand::Scam { content }) => {
+            let dir = content.unwrap_or(settings.content_dir);
+            let (report, pass) = hocvuso::scam::cli::eval(&dir).map_err(anyhow::Error::msg)?;
+            print!("{report}");
+            anyhow::ensure!(pass, "precision or recall below 0.95");
+        }
+        Command::Scam(ScamCommand::CheckRules { content }) => {
+            let dir = content.unwrap_or(settings.content_dir);
+            let summary = hocvuso::scam::cli::check_rules(&dir).map_err(anyhow::Error::msg)?;
+            println!("{summary}");
         }
     }
     Ok(())

@@ -262,6 +262,15 @@ fn normalize_digits(d: &str, plus: bool) -> Option<String> {
     None
 }
 
+/// Every phone number in `text`: its byte range in `text` as given and its normalised form. Lets the
+/// platform strip a reporter's own number from a message in whatever spelling it was written.
+pub fn find_phones(text: &str) -> Vec<(Range<usize>, String)> {
+    phones(text)
+        .into_iter()
+        .map(|p| (p.span, p.normalized))
+        .collect()
+}
+
 /// Normalises a phone number the way the platform stores them: "+84…" for Vietnamese numbers, bare
 /// digits for 1800/1900 numbers. `None` when it is not a Vietnamese phone number.
 pub fn normalize_phone(s: &str) -> Option<String> {

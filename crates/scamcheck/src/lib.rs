@@ -31,6 +31,6 @@ mod verdict;
 
 pub use checker::{Checker, MAX_CHARS};
 pub use error::RulesError;
-pub use extract::normalize_phone;
+pub use extract::{find_phones, normalize_phone};
 pub use rules::{DOMAINS_FILE, Rules, SIGNALS_FILE, SignalKind};
-pub use verdict::{CommunityData, Level, PatternMatch, Reason, Verdict};
+pub use verdict::{CommunityData, Evidence, Level, PatternMatch, Reason, Verdict};

@@ -72,3 +72,14 @@ pub struct PatternMatch {
     /// Discarded because of a negation before or inside it.
     pub negated: bool,
 }
+
+/// Phone numbers and web addresses in a message that may be a scammer's: what an admin can add to
+/// the community data when confirming a report. Official domains and link shorteners are left out
+/// (confirming them would flag every message that uses them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Normalised like [`crate::normalize_phone`]: "+84…", or bare digits for 1800/1900 numbers.
+    pub numbers: Vec<String>,
+    /// ASCII host names without "www.".
+    pub domains: Vec<String>,
+}

@@ -502,3 +502,22 @@ fn very_long_input_is_cut_not_choked_on() {
     let v = checker().check(&long);
     assert_eq!(v.verdict, Level::Scam);
 }
+
+#[test]
+fn evidence_lists_numbers_and_unofficial_hosts_once() {
+    let ev = checker().evidence(
+        "Goi 0912 345 678 hoac +84912345678, vao https://www.Vietcombank-VN.com/x, \
+         vietcombank.com.vn, bit.ly/abc hoac 1900 545 413",
+    );
+    assert_eq!(ev.numbers, ["+84912345678", "1900545413"]);
+    assert_eq!(ev.domains, ["vietcombank-vn.com"]);
+}
+
+#[test]
+fn find_phones_gives_spans_in_the_text() {
+    let text = "Số của tôi: 0912.345.678, gọi nhé";
+    let found = scamcheck::find_phones(text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(&text[found[0].0.clone()], "0912.345.678");
+    assert_eq!(found[0].1, "+84912345678");
+}

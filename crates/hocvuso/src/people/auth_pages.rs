@@ -230,7 +230,7 @@ pub async fn sign_in_form(page: Page, Query(q): Query<NextQuery>) -> Response {
     )
 }
 
-fn client_ip(headers: &axum::http::HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+pub fn client_ip(headers: &axum::http::HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
     // Behind a load balancer the peer is the balancer; it appends the client as the last hop.
     headers
         .get("x-forwarded-for")

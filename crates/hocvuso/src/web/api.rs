@@ -29,9 +29,11 @@ pub struct ApiFieldError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Học vụ số API", description = "Open data and app API of Học vụ số.", license(name = "AGPL-3.0-or-later")),
-    paths(crate::units::api::get_unit, crate::units::api::get_children),
+    paths(crate::units::api::get_unit, crate::units::api::get_children,
+        crate::scam::api::check, crate::scam::api::report),
     components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit)),
-    tags((name = "units", description = "Administrative units: province, communes, villages"))
+    tags((name = "units", description = "Administrative units: province, communes, villages"),
+        (name = "scam", description = "Scam check: is this message a scam, and why; report one"))
 )]
 pub struct ApiDoc;
 

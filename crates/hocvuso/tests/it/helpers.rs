@@ -103,6 +103,16 @@ impl TestApp {
             content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
             public_url: None,
         };
+        Some(Self::serve_with(settings, backend).await)
+    }
+
+    /// A second app server on the same database (another copy behind the load balancer), with its
+    /// own in-process state and its own browser.
+    pub async fn spawn_sibling(&self) -> TestApp {
+        Self::serve_with((*self.state.settings).clone(), self.backend).await
+    }
+
+    async fn serve_with(settings: Settings, backend: Backend) -> TestApp {
         let state = hocvuso::prepare(settings).await.expect("prepare");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -122,14 +132,14 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Some(TestApp {
+        TestApp {
             base: format!("http://{addr}"),
             client,
             jar,
             state,
             backend,
             shutdown: Some(tx),
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use crate::extract::{self, normalize_phone};
 use crate::rules::Rules;
-use crate::verdict::{CommunityData, PatternMatch, Reason, Verdict};
+use crate::verdict::{CommunityData, Evidence, PatternMatch, Reason, Verdict};
 
 /// Longest input examined. Pasted messages are a few hundred characters; a cap keeps a pasted book
 /// from tying up a request thread, and scam cues sit at the start anyway.
@@ -58,6 +58,29 @@ impl Checker {
     /// when a rule fires where it should not.
     pub fn explain(&self, text: &str) -> Vec<PatternMatch> {
         self.pattern_matches(&Input::new(text, &self.rules).masked)
+    }
+
+    /// The numbers and non-official, non-shortener hosts in `text`, each once, in order of appearance.
+    pub fn evidence(&self, text: &str) -> Evidence {
+        let input = Input::new(text, &self.rules);
+        let mut ev = Evidence::default();
+        for p in &input.phones {
+            if !ev.numbers.contains(&p.normalized) {
+                ev.numbers.push(p.normalized.clone());
+            }
+        }
+        for link in &input.links {
+            let info = self.rules.domains.analyze(&link.host);
+            if info.official.is_some() || info.shortener {
+                continue;
+            }
+            if let Some(d) = clean_domain(&info.ascii)
+                && !ev.domains.contains(&d)
+            {
+                ev.domains.push(d);
+            }
+        }
+        ev
     }
 
     fn reason(&self, sig: usize, fill: &Fill<'_>) -> Reason {

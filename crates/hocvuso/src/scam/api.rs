@@ -1,0 +1,182 @@
+//! JSON: check a message; report one.
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde_json::Value;
+
+use super::model::{ReasonView, ResultView, clean_message};
+use crate::i18n::Lang;
+use crate::web::api::ApiError;
+use crate::web::auth::MaybeUser;
+use crate::web::page::lang_of;
+use crate::{AppError, AppResult, AppState};
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictLevel {
+    Scam,
+    Suspicious,
+    Safe,
+}
+
+impl From<scamcheck::Level> for VerdictLevel {
+    fn from(l: scamcheck::Level) -> Self {
+        match l {
+            scamcheck::Level::Scam => VerdictLevel::Scam,
+            scamcheck::Level::Suspicious => VerdictLevel::Suspicious,
+            scamcheck::Level::Safe => VerdictLevel::Safe,
+        }
+    }
+}
+
+/// A message to check.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct CheckRequest {
+    /// The message, phone number or link as received (at most 5,000 characters).
+    pub text: String,
+    /// Language of the reasons and advice, `vi` (default) or `en`.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CheckResult {
+    pub verdict: VerdictLevel,
+    /// 0.0 (no sign of a scam) to 1.0.
+    pub score: f32,
+    /// Warnings first, strongest first; then reassuring signs.
+    pub reasons: Vec<ReasonView>,
+    /// What to do now.
+    pub advice: String,
+    /// The lesson to read next.
+    pub learn_url: String,
+}
+
+impl From<ResultView> for CheckResult {
+    fn from(v: ResultView) -> Self {
+        CheckResult {
+            verdict: v.level.into(),
+            score: v.score,
+            reasons: v.reasons,
+            advice: v.advice,
+            learn_url: v.learn_url,
+        }
+    }
+}
+
+/// A message to report as a scam.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ReportRequest {
+    /// The message as received. The reporter's own phone number and name (when signed in) and
+    /// ID-card-like numbers are removed before it is stored.
+    pub text: String,
+    /// Official code of the commune where it was received; defaults to the signed-in person's.
+    #[serde(default)]
+    pub commune: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ReportFiled {
+    pub id: String,
+    pub verdict: VerdictLevel,
+    /// Code of the strongest reason, or `none`.
+    pub kind: String,
+    /// The same client had already reported this message today; it was not counted again.
+    pub duplicate: bool,
+}
+
+/// The JSON object of the body, or 400.
+fn object(body: &[u8]) -> AppResult<serde_json::Map<String, Value>> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(AppError::BadRequest("scam-json-invalid")),
+    }
+}
+
+/// A string field, or a field error (`field-required` when absent or null).
+fn string_field(
+    map: &serde_json::Map<String, Value>,
+    name: &'static str,
+    required: bool,
+) -> AppResult<String> {
+    match map.get(name) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        None | Some(Value::Null) if !required => Ok(String::new()),
+        None | Some(Value::Null) => Err(AppError::field(name, "field-required")),
+        Some(_) => Err(AppError::field(name, "scam-field-not-text")),
+    }
+}
+
+/// Check a message, phone number or link.
+///
+/// Writes nothing, so it needs no CSRF token; any site or app may call it.
+#[utoipa::path(post, path = "/api/v1/scam/check", tag = "scam",
+    request_body = CheckRequest,
+    responses((status = 200, body = CheckResult), (status = 400, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn check(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<CheckResult>> {
+    let map = object(&body)?;
+    let text = string_field(&map, "text", true)?;
+    let lang = match string_field(&map, "lang", false)?.as_str() {
+        "" => lang_of(&headers),
+        other => Lang::parse(other).ok_or_else(|| AppError::field("lang", "field-choose"))?,
+    };
+    let text = clean_message(&text).map_err(|e| AppError::Invalid(vec![e]))?;
+    let snapshot = state.scam.snapshot(&state.db).await;
+    let verdict = snapshot.checker.check(&text);
+    let view = ResultView::new(&verdict, lang, |l| {
+        state.scam.lesson_title(l).map(str::to_owned)
+    });
+    Ok(Json(view.into()))
+}
+
+/// Report a message as a scam (the "Báo cáo lừa đảo" button).
+///
+/// A write: the body must be `application/json` and, from a browser, same-origin. Limited per client
+/// address; the same message from the same client is counted once a day.
+#[utoipa::path(post, path = "/api/v1/scam/reports", tag = "scam",
+    request_body = ReportRequest,
+    responses((status = 201, body = ReportFiled), (status = 200, description = "Already reported by this client today", body = ReportFiled),
+        (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
+pub async fn report(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<(StatusCode, Json<ReportFiled>)> {
+    if !crate::web::csrf::same_origin(&headers) {
+        return Err(AppError::Csrf);
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(AppError::BadRequest("scam-json-required"));
+    }
+    let map = object(&body)?;
+    let text = string_field(&map, "text", true)?;
+    let commune = string_field(&map, "commune", false)?;
+    let ip = crate::people::auth_pages::client_ip(&headers, peer.map(|c| (c.0).0));
+    let filed = super::report::file(&state, user.as_ref(), &ip, &text, &commune).await?;
+    let status = if filed.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(ReportFiled {
+            id: filed.id,
+            verdict: filed.verdict.into(),
+            kind: filed.kind,
+            duplicate: filed.duplicate,
+        }),
+    ))
+}

@@ -1,0 +1,71 @@
+//! `hocvuso eval scam` and `hocvuso scam check-rules`: the rule files measured and validated from the
+//! command line, without a database.
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::engine::{RuleTexts, lesson_titles};
+use super::rules::{QUALITY_BAR, evaluate_dir, validate};
+
+fn read_texts(content_dir: &Path) -> Result<RuleTexts, String> {
+    let read = |rel: &str| {
+        let path = content_dir.join(rel);
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    Ok(RuleTexts {
+        domains: read(scamcheck::DOMAINS_FILE)?,
+        signals: read(scamcheck::SIGNALS_FILE)?,
+    })
+}
+
+/// Validate `<content>/scam/*.toml`: the TOML, every pattern and domain rule, every lesson link
+/// (against `<content>/courses`) and the evaluation set. Returns a one-paragraph summary, or the first
+/// problem as "file:line: message". `hocvuso content check` can call this for the scam files.
+pub fn check_rules(content_dir: &Path) -> Result<String, String> {
+    let texts = read_texts(content_dir)?;
+    let lessons = lesson_titles(content_dir);
+    if lessons.is_empty() {
+        return Err(format!(
+            "{}: no lessons found; scam rules link lessons there",
+            content_dir.join("courses").display()
+        ));
+    }
+    let exists = |l: &str| lessons.contains_key(l);
+    let rules = validate(&texts, Some(&exists)).map_err(|p| p.message)?;
+    let mut out = format!(
+        "{} and {}: {} signals, {} lesson links, all valid",
+        scamcheck::DOMAINS_FILE,
+        scamcheck::SIGNALS_FILE,
+        rules.signal_codes().len(),
+        rules.lesson_links().len()
+    );
+    match evaluate_dir(content_dir, &rules) {
+        Some(Ok(r)) => {
+            let _ = write!(out, "; {}: {} cases", scamcheck::eval::EVAL_FILE, r.total());
+        }
+        Some(Err(e)) => return Err(e),
+        None => {}
+    }
+    Ok(out)
+}
+
+/// The evaluation report and whether both precision and recall reach the bar.
+pub fn eval(content_dir: &Path) -> Result<(String, bool), String> {
+    let texts = read_texts(content_dir)?;
+    let rules = texts.parse().map_err(|e| e.to_string())?;
+    let report = evaluate_dir(content_dir, &rules).ok_or_else(|| {
+        format!(
+            "{}: not found",
+            content_dir.join(scamcheck::eval::EVAL_FILE).display()
+        )
+    })??;
+    let pass = report.precision() >= QUALITY_BAR && report.recall() >= QUALITY_BAR;
+    let mut out = report.to_string();
+    let _ = writeln!(
+        out,
+        "\nprecision {:.3}  recall {:.3}  (bar {QUALITY_BAR:.2}): {}",
+        report.precision(),
+        report.recall(),
+        if pass { "PASS" } else { "FAIL" }
+    );
+    Ok((out, pass))
+}
