@@ -29,9 +29,10 @@ pub struct ApiFieldError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Học vụ số API", description = "Open data and app API of Học vụ số.", license(name = "AGPL-3.0-or-later")),
-    paths(crate::units::api::get_unit, crate::units::api::get_children),
-    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit)),
-    tags((name = "units", description = "Administrative units: province, communes, villages"))
+    paths(crate::units::api::get_unit, crate::units::api::get_children, crate::reports::api::get_unit_stats),
+    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit, crate::reports::api::UnitStats)),
+    tags((name = "units", description = "Administrative units: province, communes, villages"),
+        (name = "stats", description = "Open data: aggregates per unit and period"))
 )]
 pub struct ApiDoc;
 

@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(assets::serve))
         .merge(crate::units::routes())
         .merge(crate::people::routes())
+        .merge(crate::reports::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::ensure_token))
         .layer(middleware::from_fn(errors::render_errors))

@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod platform;
+mod reports;
 mod units;
 
 pub use helpers::*;
