@@ -91,6 +91,11 @@ pub enum Command {
     /// Scam check rules.
     #[command(subcommand)]
     Scam(ScamCommand),
+    /// Generate a synthetic province (clearly marked demo data) for trying out and benchmarking.
+    DemoData(DemoArgs),
+    /// Export data.
+    #[command(subcommand)]
+    Export(ExportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +116,28 @@ pub enum ScamCommand {
         #[arg(long)]
         content: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Number of synthetic learners.
+    #[arg(long)]
+    pub learners: u64,
+    /// Average lesson events (opened + completed) per learner.
+    #[arg(long, default_value_t = 20)]
+    pub lessons_per_learner: u32,
+    /// Months of history, ending this month (1–24).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=24))]
+    pub months: u32,
+    /// Seed of the generator (same seed, same data).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The province's aggregate dataset (CSV + JSON + datapackage.json schema) for the shared database.
+    OpenData { dir: PathBuf },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -6,6 +6,7 @@ pub mod error;
 pub mod i18n;
 pub mod people;
 pub mod scam;
+pub mod reports;
 pub mod stats;
 pub mod telemetry;
 pub mod units;
@@ -34,6 +35,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     db.migrate().await?;
     let province = units::reference::ensure_province(&db, &settings.province).await?;
     let scam = scam::ScamEngine::load(&db, &settings.content_dir).await?;
+    reports::store::seed_baseline(&db, &province.code).await?;
     Ok(AppState {
         scam: Arc::new(scam),
         db,
@@ -54,10 +56,12 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
+    let aggregator = reports::agg::spawn(db.clone());
     let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let r = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    aggregator.abort();
     db.close().await;
     r
 }

@@ -1,7 +1,7 @@
 //! The `hocvuso` binary: parses the command line and hands over to the library.
 use anyhow::Context;
 use clap::Parser;
-use hocvuso::config::{AdminCommand, Cli, Command, EvalCommand, ScamCommand, UnitsCommand};
+use hocvuso::config::{AdminCommand, Cli, Command, EvalCommand, ExportCommand, ScamCommand, UnitsCommand};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -83,6 +83,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let summary = hocvuso::scam::cli::check_rules(&dir).map_err(anyhow::Error::msg)?;
             println!("{summary}");
         }
+        Command::DemoData(args) => {
+            let state = hocvuso::prepare(settings).await.context("starting")?;
+            let opts = hocvuso::reports::demo::Options {
+                learners: args.learners,
+                lessons_per_learner: args.lessons_per_learner,
+                months: args.months,
+                seed: args.seed,
+                progress: true,
+            };
+            let summary = hocvuso::reports::demo::generate(&state.db, &state.province, &opts)
+                .await
+                .context("generating demo data")?;
+        Command::Export(ExportCommand::OpenData { dir }) => {
+            let state = hocvuso::prepare(settings).await.context("starting")?;
+            hocvuso::reports::agg::catch_up(&state.db)
+                .await
+                .context("aggregating")?;
+            let summary = hocvuso::reports::opendata::export(&state, &dir)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{summary} → {}", dir.display());
     }
     Ok(())
 }

@@ -3,19 +3,39 @@
 //! from these rows; capabilities never write report tables themselves.
 //!
 //! `emit` runs inside the caller's transaction, so an event exists exactly when the thing it counts does.
+//! It writes the event and a row in `stat_inbox`; the reports aggregator (`reports::agg`) folds inbox rows
+//! into the aggregate tables a few seconds later, so emitting stays one cheap insert on the hot path and
+//! never contends on the busy province-wide aggregate rows.
 use crate::db::{DbResult, Tx, new_id, q};
 
-/// Metric names (stable: reports and open data use them).
+/// Metric names (stable: reports and open data use them). What each counts, and what `value` means:
 pub mod metric {
+    /// A person created an account or was registered by a volunteer (value 1, person set).
     pub const PERSON_REGISTERED: &str = "person_registered";
+    /// A learner opened a lesson (value 1, person set).
     pub const LESSON_OPENED: &str = "lesson_opened";
+    /// A learner finished a lesson (value 1, person set).
     pub const LESSON_COMPLETED: &str = "lesson_completed";
+    /// A learner finished a whole course (value 1, person set).
     pub const COURSE_COMPLETED: &str = "course_completed";
+    /// A certificate was issued (value 1, person set).
     pub const CERTIFICATE_ISSUED: &str = "certificate_issued";
+    /// A class session took place (value 1, no person; unit = where).
     pub const CLASS_HELD: &str = "class_held";
+    /// A person attended a class session (value 1, person set).
     pub const CLASS_ATTENDANCE: &str = "class_attendance";
+    /// A community team logged one support activity: `emit_kind` with the activity kind; value = number
+    /// of people helped by it (1 when one person); person set when the helped person is registered.
     pub const TEAM_ACTIVITY: &str = "team_activity";
+    /// A household reached by a team activity (value 1 per household per activity).
+    pub const HOUSEHOLD_HELPED: &str = "household_helped";
+    /// A household's checklist item changed: `emit_kind` with the item (e.g. `smartphone`, `internet`,
+    /// `vneid`, `cashless`); value +1 when it became true, -1 when it became false.
     pub const HOUSEHOLD_CHECK: &str = "household_check";
+    /// The denominator of checklist coverage: +1 when field work creates a household in a village, -1
+    /// when it is removed (unit = the village).
+    pub const HOUSEHOLD_COUNT: &str = "household_count";
+    /// A citizen reported a scam: `emit_kind` with the scam type (value 1).
     pub const SCAM_REPORT: &str = "scam_report";
 }
 
@@ -32,20 +52,38 @@ pub struct StatEvent<'a> {
 /// Record an event inside the caller's transaction. The person's target group, sex, birth year and
 /// minority status are copied in, so aggregates never need personal data later.
 pub async fn emit(tx: &mut Tx, ev: StatEvent<'_>) -> DbResult<()> {
-    tx.execute(
-        q("INSERT INTO stat_events (id, metric, unit_code, unit_path, person_id, target_group, sex, birth_year,
-               ethnic_minority, value, at)
+    insert(tx, ev, None).await
+}
+
+/// [`emit`] for events that have a kind: the activity kind of a team activity, the checklist item of a
+/// household check, the type of a scam report. Reports break these down by kind.
+pub async fn emit_kind(tx: &mut Tx, ev: StatEvent<'_>, kind: &str) -> DbResult<()> {
+    insert(tx, ev, Some(kind)).await
+}
+
+async fn insert(tx: &mut Tx, ev: StatEvent<'_>, kind: Option<&str>) -> DbResult<()> {
+    let id = new_id();
+    let written = tx
+        .execute(
+            q("INSERT INTO stat_events (id, metric, unit_code, unit_path, person_id, target_group, sex, birth_year,
+               ethnic_minority, value, at, kind)
            SELECT $1, $2, u.code, u.path, p.id, p.target_group, p.sex, p.birth_year,
-                  CASE WHEN p.ethnic_group IS NULL THEN NULL WHEN p.ethnic_group = 'Kinh' THEN 0 ELSE 1 END, $3, $4
+                  CASE WHEN p.ethnic_group IS NULL THEN NULL WHEN p.ethnic_group = 'Kinh' THEN 0 ELSE 1 END, $3, $4, $7
            FROM units u LEFT JOIN people p ON p.id = $5
            WHERE u.code = $6")
-        .bind(new_id())
-        .bind(ev.metric)
-        .bind(ev.value)
-        .bind(ev.at)
-        .bind(ev.person_id)
-        .bind(ev.unit_code),
-    )
-    .await?;
+            .bind(&id)
+            .bind(ev.metric)
+            .bind(ev.value)
+            .bind(ev.at)
+            .bind(ev.person_id)
+            .bind(ev.unit_code)
+            .bind(kind),
+        )
+        .await?;
+    // An unknown unit writes no event (callers validate units first); then there is nothing to fold in.
+    if written == 1 {
+        tx.execute(q("INSERT INTO stat_inbox (event_id) VALUES ($1)").bind(&id))
+            .await?;
+    }
     Ok(())
 }

@@ -29,11 +29,19 @@ pub struct ApiFieldError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Học vụ số API", description = "Open data and app API of Học vụ số.", license(name = "AGPL-3.0-or-later")),
-    paths(crate::units::api::get_unit, crate::units::api::get_children,
-        crate::scam::api::check, crate::scam::api::report),
-    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit)),
-    tags((name = "units", description = "Administrative units: province, communes, villages"),
-        (name = "scam", description = "Scam check: is this message a scam, and why; report one"))
+    paths(
+        crate::units::api::get_unit,
+        crate::units::api::get_children,
+        crate::scam::api::check,
+        crate::scam::api::report,
+        crate::reports::api::get_unit_stats,
+    ),
+    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit, crate::reports::api::UnitStats)),
+    tags(
+        (name = "units", description = "Administrative units: province, communes, villages"),
+        (name = "scam", description = "Scam check: is this message a scam, and why; report one"),
+        (name = "stats", description = "Open data: aggregates per unit and period"),
+    )
 )]
 pub struct ApiDoc;
 

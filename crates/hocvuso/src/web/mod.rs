@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::units::routes())
         .merge(crate::people::routes())
         .merge(crate::scam::routes())
+        .merge(crate::reports::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::ensure_token))
         .layer(middleware::from_fn(errors::render_errors))

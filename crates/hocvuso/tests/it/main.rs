@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod platform;
 mod scam;
+mod reports;
 mod units;
 
 pub use helpers::*;

@@ -1,0 +1,306 @@
+//! The aggregator: folds new events (`stat_inbox`) into `stat_agg` and `stat_active`.
+//!
+//! Every app server runs [`spawn`]: every [`TICK`] it tries to take the job's lease (a row in `stat_jobs`,
+//! taken inside the same transaction that does the work) and, if it holds it, processes the inbox in
+//! batches. One server holds the lease while it is alive; another takes over [`LEASE_SECONDS`] after it
+//! stops. Each batch reads inbox rows, adds their events to a [`Cube`], upserts the cells, updates the
+//! active-months masks and deletes exactly those inbox rows, all in one transaction: an event is counted
+//! once, and if two runs ever raced, the second would find fewer inbox rows to delete and roll back.
+//!
+//! Lag: an event shows in dashboards within about [`TICK`] plus the time of one batch (milliseconds to
+//! a second); `catch_up` is there for tests and commands that need the figures now.
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use super::cube::{self, Cube, PersonDims};
+use super::period::{DAY, Period};
+use crate::db::{Db, DbResult, Tx, now, q};
+
+pub const TICK: Duration = Duration::from_secs(2);
+pub const LEASE_SECONDS: i64 = 30;
+pub const BATCH: i64 = 5_000;
+const JOB: &str = "aggregate";
+
+/// This process's name on the lease.
+static HOLDER: LazyLock<String> = LazyLock::new(|| uuid::Uuid::new_v4().to_string());
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Another server holds the lease.
+    Busy,
+    /// Events folded in (0 when the inbox was empty).
+    Done(usize),
+}
+
+#[derive(sqlx::FromRow)]
+struct InboxRow {
+    inbox_id: String,
+    metric: Option<String>,
+    kind: Option<String>,
+    unit_path: Option<String>,
+    person_id: Option<String>,
+    target_group: Option<String>,
+    sex: Option<String>,
+    birth_year: Option<i64>,
+    ethnic_minority: Option<i64>,
+    value: Option<i64>,
+    at: Option<i64>,
+}
+
+/// Start the background aggregator for this server.
+pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            loop {
+                match run_once(&db, &HOLDER, BATCH).await {
+                    Ok(Outcome::Done(n)) if n as i64 == BATCH => continue,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "aggregating stat events failed; will retry");
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Fold everything waiting in the inbox, waiting for another holder if needed. Returns events folded.
+pub async fn catch_up(db: &Db) -> DbResult<usize> {
+    let mut total = 0;
+    let mut waited = 0;
+    loop {
+        match run_once_as(db, &HOLDER, BATCH, true).await? {
+            Outcome::Done(0) => return Ok(total),
+            Outcome::Done(n) => total += n,
+            Outcome::Busy if waited < 600 => {
+                waited += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Outcome::Busy => return Ok(total),
+        }
+    }
+}
+
+pub async fn run_once(db: &Db, holder: &str, batch: i64) -> DbResult<Outcome> {
+    run_once_as(db, holder, batch, false).await
+}
+
+/// Events waiting to be folded in.
+pub async fn pending(db: &Db) -> DbResult<i64> {
+    db.count(q("SELECT COUNT(*) FROM stat_inbox")).await
+}
+
+/// Is anything waiting? (Cheap even when a burst of events is queued.)
+pub async fn has_pending(db: &Db) -> DbResult<bool> {
+    Ok(db
+        .count(q(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM stat_inbox LIMIT 1) AS waiting",
+        ))
+        .await?
+        > 0)
+}
+
+/// `force` lets a command or test take a lease held by a server that may be gone; it is still one
+/// transaction at a time, and the inbox delete check keeps it exact.
+async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult<Outcome> {
+    let t = now();
+    let mut tx = db.begin().await?;
+    let got = tx
+        .execute(
+            q("UPDATE stat_jobs SET holder = $1, lease_until = $2
+               WHERE name = $3 AND (lease_until < $4 OR holder = $1 OR $5)")
+            .bind(holder)
+            .bind(t + LEASE_SECONDS)
+            .bind(JOB)
+            .bind(t)
+            .bind(force),
+        )
+        .await?;
+    if got != 1 {
+        return Ok(Outcome::Busy);
+    }
+    let rows: Vec<InboxRow> = tx
+        .fetch_all(
+            q("SELECT i.event_id AS inbox_id, e.metric, e.kind, e.unit_path, e.person_id, e.target_group, e.sex,
+                      e.birth_year, e.ethnic_minority, e.value, e.at
+               FROM stat_inbox i LEFT JOIN stat_events e ON e.id = i.event_id
+               ORDER BY i.event_id LIMIT $1")
+            .bind(batch),
+        )
+        .await?;
+    if rows.is_empty() {
+        tx.commit().await?;
+        return Ok(Outcome::Done(0));
+    }
+    let cube = fold(&mut tx, &rows).await?;
+    write_cube(&mut tx, &cube).await?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.inbox_id.as_str()).collect();
+    let mut deleted = 0;
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "DELETE FROM stat_inbox WHERE event_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut stmt = q(sql);
+        for id in chunk {
+            stmt = stmt.bind(*id);
+        }
+        deleted += tx.execute(stmt).await?;
+    }
+    if deleted as usize != rows.len() {
+        // Someone else folded some of these in meanwhile: drop our work (the transaction rolls back).
+        return Ok(Outcome::Busy);
+    }
+    tx.execute(
+        q("UPDATE stat_jobs SET processed = processed + $1, last_run_at = $2 WHERE name = $3")
+            .bind(rows.len() as i64)
+            .bind(t)
+            .bind(JOB),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Outcome::Done(rows.len()))
+}
+
+/// Build the cube of a batch, updating the people's active-months masks on the way.
+async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<Cube> {
+    let mut masks = load_masks(tx, rows).await?;
+    let before = masks.clone();
+    let mut cube = Cube::default();
+    let mut ordered: Vec<&InboxRow> = rows.iter().filter(|r| r.metric.is_some()).collect();
+    ordered.sort_by_key(|r| r.at);
+    for r in ordered {
+        let (Some(metric), Some(path), Some(value), Some(at)) =
+            (r.metric.as_deref(), r.unit_path.as_deref(), r.value, r.at)
+        else {
+            continue;
+        };
+        let units = cube::path_units(path);
+        let date = crate::i18n::vn_time(at).date();
+        let (year, month) = (date.year(), u8::from(date.month()));
+        let person = match (&r.person_id, &r.target_group, &r.sex) {
+            (Some(_), Some(tg), Some(sex)) => Some(PersonDims {
+                target_group: tg.clone(),
+                sex: sex.clone(),
+                age: cube::age_band(r.birth_year, year),
+                ethnic: cube::ethnic_value(r.ethnic_minority),
+            }),
+            _ => None,
+        };
+        cube.add_day(&units, metric, &Period::of_date(DAY, date).key(), 1, value);
+        cube.add_periods(
+            &units,
+            metric,
+            (year, month),
+            person.as_ref(),
+            r.kind.as_deref(),
+            1,
+            value,
+        );
+        if let (Some(pid), Some(p)) = (&r.person_id, &person)
+            && cube::is_activity(metric)
+        {
+            let mask = masks.entry((pid.clone(), i64::from(year))).or_insert(0);
+            let (new, next) = cube::mark_active(*mask, month);
+            *mask = next;
+            cube.add_active(&units, (year, month), new, p, 1);
+        }
+    }
+    let changed: Vec<(&(String, i64), &i64)> = masks
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .collect();
+    for chunk in changed.chunks(500) {
+        let sql = format!(
+            "INSERT INTO stat_active (person_id, year, months) VALUES {}
+             ON CONFLICT (person_id, year) DO UPDATE SET months = excluded.months",
+            tuples(chunk.len(), 3)
+        );
+        let mut stmt = q(sql);
+        for ((pid, year), mask) in chunk {
+            stmt = stmt.bind(pid.as_str()).bind(*year).bind(**mask);
+        }
+        tx.execute(stmt).await?;
+    }
+    Ok(cube)
+}
+
+async fn load_masks(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<HashMap<(String, i64), i64>> {
+    let mut wanted: HashMap<i64, Vec<&str>> = HashMap::new();
+    for r in rows {
+        if let (Some(m), Some(pid), Some(at)) = (&r.metric, &r.person_id, r.at)
+            && cube::is_activity(m)
+        {
+            let year = i64::from(crate::i18n::vn_time(at).year());
+            wanted.entry(year).or_default().push(pid);
+        }
+    }
+    let mut masks = HashMap::new();
+    for (year, mut people) in wanted {
+        people.sort_unstable();
+        people.dedup();
+        for chunk in people.chunks(500) {
+            let sql = format!(
+                "SELECT person_id, months FROM stat_active WHERE year = $1 AND person_id IN ({})",
+                placeholders(2, chunk.len())
+            );
+            let mut stmt = q(sql).bind(year);
+            for p in chunk {
+                stmt = stmt.bind(*p);
+            }
+            let found: Vec<(String, i64)> = tx.fetch_all(stmt).await?;
+            for (pid, m) in found {
+                masks.insert((pid, year), m);
+            }
+        }
+    }
+    Ok(masks)
+}
+
+/// Add a cube's cells to `stat_agg` (insert or add to the existing counts).
+pub async fn write_cube(tx: &mut Tx, cube: &Cube) -> DbResult<()> {
+    let cells: Vec<_> = cube.cells.iter().collect();
+    for chunk in cells.chunks(1000) {
+        let sql = format!(
+            "INSERT INTO stat_agg (unit_code, grain, period, metric, dim, dim_value, n, total) VALUES {}
+             ON CONFLICT (unit_code, grain, period, metric, dim, dim_value)
+             DO UPDATE SET n = stat_agg.n + excluded.n, total = stat_agg.total + excluded.total",
+            tuples(chunk.len(), 8)
+        );
+        let mut stmt = q(sql);
+        for (k, (n, total)) in chunk {
+            stmt = stmt
+                .bind(k.unit.as_str())
+                .bind(k.grain)
+                .bind(k.period.as_str())
+                .bind(k.metric.as_str())
+                .bind(k.dim)
+                .bind(k.dim_value.as_str())
+                .bind(*n)
+                .bind(*total);
+        }
+        tx.execute(stmt).await?;
+    }
+    Ok(())
+}
+
+/// "$first, $first+1, …" for `n` values.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "($1, $2), ($3, $4), …" for `rows` tuples of `width` values.
+pub fn tuples(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", placeholders(r * width + 1, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
