@@ -1,7 +1,7 @@
 //! The `hocvuso` binary: parses the command line and hands over to the library.
 use anyhow::Context;
 use clap::Parser;
-use hocvuso::config::{AdminCommand, Cli, Command, UnitsCommand};
+use hocvuso::config::{AdminCommand, Cli, Command, HouseholdsCommand, TeamsCommand, UnitsCommand};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -53,6 +53,22 @@ async fn main() -> anyhow::Result<()> {
             let report = hocvuso::units::import::import_file(&state.db, &file)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{report}");
+        }
+        Command::Teams(TeamsCommand::Import { file }) => {
+            let state = hocvuso::prepare(settings).await.context("starting")?;
+            let report =
+                hocvuso::teams::import::import_teams_file(&state.db, &state.province, &file)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{report}");
+        }
+        Command::Households(HouseholdsCommand::Import { file }) => {
+            let state = hocvuso::prepare(settings).await.context("starting")?;
+            let report =
+                hocvuso::teams::import::import_households_file(&state.db, &state.province, &file)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{report}");
         }
     }

@@ -29,9 +29,12 @@ pub struct ApiFieldError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Học vụ số API", description = "Open data and app API of Học vụ số.", license(name = "AGPL-3.0-or-later")),
-    paths(crate::units::api::get_unit, crate::units::api::get_children),
-    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit)),
-    tags((name = "units", description = "Administrative units: province, communes, villages"))
+    paths(crate::units::api::get_unit, crate::units::api::get_children, crate::sync::api::sync),
+    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit,
+        crate::sync::model::SyncRequest, crate::sync::model::SyncItem, crate::sync::model::SyncResponse,
+        crate::sync::model::SyncResult, crate::sync::model::SyncFieldError, crate::sync::model::ItemStatus)),
+    tags((name = "units", description = "Administrative units: province, communes, villages"),
+        (name = "field", description = "Field work: offline sync of team activities, households and attendance"))
 )]
 pub struct ApiDoc;
 

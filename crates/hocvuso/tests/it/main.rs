@@ -4,7 +4,10 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod classes;
 mod platform;
+mod sync;
+mod teams;
 mod units;
 
 pub use helpers::*;
