@@ -143,7 +143,6 @@ value-date-future = This date has not come yet.
 fw-yes = Yes
 fw-no = No
 fw-delete = Delete
-label-address = Address
 label-result = Result
 label-quiz_passed = Quiz in class
 label-note = Note

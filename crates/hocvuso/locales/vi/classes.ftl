@@ -143,7 +143,6 @@ value-date-future = Ngày này chưa tới.
 fw-yes = Có
 fw-no = Không
 fw-delete = Xóa
-label-address = Địa chỉ
 label-result = Kết quả
 label-quiz_passed = Bài kiểm tra tại lớp
 label-note = Ghi chú

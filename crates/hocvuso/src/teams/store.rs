@@ -596,6 +596,11 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// Households with item `i` done.
+    pub fn item(&self, i: &usize) -> i64 {
+        self.items[*i]
+    }
+
     /// Share of households with item `i`, in percent.
     pub fn share(&self, i: &usize) -> f64 {
         if self.households == 0 {
