@@ -96,6 +96,12 @@ pub enum Command {
     /// Export data.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Community digital teams and their members.
+    #[command(subcommand)]
+    Teams(TeamsCommand),
+    /// Household registers of villages.
+    #[command(subcommand)]
+    Households(HouseholdsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,5 +169,18 @@ pub enum AdminCommand {
 #[derive(Debug, Subcommand)]
 pub enum UnitsCommand {
     /// Import villages (thôn, bản, tổ dân phố) from a CSV: commune_code,name[,division_type][,code].
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamsCommand {
+    /// Import teams and members from a CSV:
+    /// unit_code,team_name,phone,full_name,role,joined_on[,sex,ethnic_group,left_on,publish_contact].
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HouseholdsCommand {
+    /// Import households from a CSV: village_code,head_name,address,adults.
     Import { file: PathBuf },
 }

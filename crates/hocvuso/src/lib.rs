@@ -1,5 +1,6 @@
 //! Học vụ số: the platform library. `main.rs` is a thin CLI over [`prepare`], [`build_router`] and
 //! [`serve`]; tests drive the same functions on 127.0.0.1:0.
+pub mod classes;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -8,6 +9,8 @@ pub mod people;
 pub mod scam;
 pub mod reports;
 pub mod stats;
+pub mod sync;
+pub mod teams;
 pub mod telemetry;
 pub mod units;
 pub mod web;

@@ -1,7 +1,10 @@
 //! The `hocvuso` binary: parses the command line and hands over to the library.
 use anyhow::Context;
 use clap::Parser;
-use hocvuso::config::{AdminCommand, Cli, Command, EvalCommand, ExportCommand, ScamCommand, UnitsCommand};
+use hocvuso::config::{
+    AdminCommand, Cli, Command, EvalCommand, ExportCommand, HouseholdsCommand, ScamCommand, TeamsCommand,
+    UnitsCommand,
+};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -104,6 +107,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{summary} → {}", dir.display());
+        Command::Teams(TeamsCommand::Import { file }) => {
+            let report =
+                hocvuso::teams::import::import_teams_file(&state.db, &state.province, &file)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{report}");
+        Command::Households(HouseholdsCommand::Import { file }) => {
+            let report =
+                hocvuso::teams::import::import_households_file(&state.db, &state.province, &file)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{report}");
     }
     Ok(())
 }

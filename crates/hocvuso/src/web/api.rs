@@ -35,12 +35,16 @@ pub struct ApiFieldError {
         crate::scam::api::check,
         crate::scam::api::report,
         crate::reports::api::get_unit_stats,
+        crate::sync::api::sync,
     ),
-    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit, crate::reports::api::UnitStats)),
+    components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit, crate::reports::api::UnitStats,
+        crate::sync::model::SyncRequest, crate::sync::model::SyncItem, crate::sync::model::SyncResponse,
+        crate::sync::model::SyncResult, crate::sync::model::SyncFieldError, crate::sync::model::ItemStatus)),
     tags(
         (name = "units", description = "Administrative units: province, communes, villages"),
         (name = "scam", description = "Scam check: is this message a scam, and why; report one"),
         (name = "stats", description = "Open data: aggregates per unit and period"),
+        (name = "field", description = "Field work: offline sync of team activities, households and attendance"),
     )
 )]
 pub struct ApiDoc;

@@ -4,9 +4,12 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod classes;
 mod platform;
 mod scam;
 mod reports;
+mod sync;
+mod teams;
 mod units;
 
 pub use helpers::*;

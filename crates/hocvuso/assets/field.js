@@ -1,0 +1,259 @@
+// Học vụ số field work: forms marked data-sync write to an outbox in IndexedDB (each write with its own
+// UUID), which is sent to /api/v1/sync now if there is a signal, else on the next page load or when the
+// phone comes back online. "N chưa gửi" shows what is still on the phone. Without this file the same
+// forms post normally.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var T = script ? script.dataset : {};
+  var DB = "hocvuso-field", STORE = "outbox";
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function open() {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) return reject(new Error("no IndexedDB"));
+      var req = indexedDB.open(DB, 1);
+      req.onupgradeneeded = function () { req.result.createObjectStore(STORE, { keyPath: "client_id" }); };
+      req.onsuccess = function () { resolve(req.result); };
+      req.onerror = function () { reject(req.error); };
+    });
+  }
+  function tx(mode, fn) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var t = db.transaction(STORE, mode), out;
+        out = fn(t.objectStore(STORE));
+        t.oncomplete = function () { resolve(out && out.result !== undefined ? out.result : out); };
+        t.onerror = function () { reject(t.error); };
+      });
+    });
+  }
+  function all() { return tx("readonly", function (s) { return s.getAll(); }); }
+  function put(items) { return tx("readwrite", function (s) { items.forEach(function (i) { s.put(i); }); }); }
+  function remove(ids) { return tx("readwrite", function (s) { ids.forEach(function (id) { s.delete(id); }); }); }
+
+  // ---- the "N chưa gửi" line ------------------------------------------------------------------------
+  var status;
+  function showCount() {
+    return all().then(function (items) {
+      var pending = items.filter(function (i) { return i.state !== "rejected"; }).length;
+      var rejected = items.length - pending;
+      var always = document.querySelector("form[data-sync]") || document.getElementById("outbox");
+      if (!items.length && !always) { if (status) status.hidden = true; return items; }
+      if (!status) {
+        status = document.createElement("p");
+        status.className = "outbox-status";
+        status.setAttribute("role", "status");
+        var main = document.getElementById("main");
+        if (main) main.insertBefore(status, main.firstChild);
+      }
+      status.hidden = false;
+      status.textContent = "";
+      var a = document.createElement("a");
+      a.href = "/chua-gui";
+      a.textContent = pending + " " + (T.unsent || "") + (rejected ? " · " + rejected + " " + (T.rejected || "") : "");
+      status.appendChild(a);
+      status.classList.toggle("has-pending", pending > 0);
+      return items;
+    }).catch(function () { return []; });
+  }
+
+  // ---- sending ---------------------------------------------------------------------------------------
+  var sending = false;
+  function flush() {
+    if (sending || !navigator.onLine) return Promise.resolve(false);
+    sending = true;
+    return all().then(function (items) {
+      var pending = items.filter(function (i) { return i.state !== "rejected"; });
+      if (!pending.length) return false;
+      var batch = pending.slice(0, 100);
+      return fetch("/api/v1/sync", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          user: batch[0].user || null,
+          items: batch.filter(function (i) { return i.user === batch[0].user; }).map(function (i) {
+            return { client_id: i.client_id, kind: i.kind, device_time: i.device_time, data: i.data };
+          })
+        })
+      }).then(function (r) {
+        if (!r.ok) return false;
+        return r.json().then(function (body) {
+          var done = [], bad = [];
+          body.results.forEach(function (res) {
+            if (res.status === "rejected") {
+              var item = pending.filter(function (i) { return i.client_id === res.client_id; })[0];
+              if (item) { item.state = "rejected"; item.errors = res.errors; bad.push(item); }
+            } else {
+              done.push(res.client_id);
+            }
+          });
+          return remove(done).then(function () { return put(bad); }).then(function () {
+            document.dispatchEvent(new CustomEvent("hv-synced", { detail: body }));
+            return true;
+          });
+        });
+      });
+    }).catch(function () { return false; }).then(function (sent) {
+      sending = false;
+      return showCount().then(function (items) {
+        // More than one batch waiting: keep going.
+        if (sent && items.some(function (i) { return i.state !== "rejected"; })) return flush();
+        return sent;
+      });
+    });
+  }
+
+  // ---- forms -----------------------------------------------------------------------------------------
+  function dataOf(form) {
+    var arrays = (form.dataset.arrays || "").split(" ");
+    var data = {};
+    new FormData(form).forEach(function (v, k) {
+      if (k === "csrf" || k === "client_id") return;
+      if (arrays.indexOf(k) >= 0) (data[k] = data[k] || []).push(v);
+      else data[k] = v;
+    });
+    arrays.forEach(function (k) { if (k && !data[k]) data[k] = []; });
+    return data;
+  }
+
+  function itemsOf(form) {
+    var kind = form.dataset.sync, now = Date.now(), user = form.dataset.user || "";
+    var label = form.dataset.label || document.title;
+    if (kind === "household_checks") {
+      var base = dataOf(form), out = [];
+      form.querySelectorAll("input[name=items]").forEach(function (box) {
+        if (box.checked === (box.dataset.was === "yes")) return;
+        out.push({ client_id: uuid(), kind: "household_check", device_time: now, user: user, label: label,
+          data: { household: base.household, item: box.value, done: box.checked ? "yes" : "no", phone: base.phone || "" } });
+        box.dataset.was = box.checked ? "yes" : "no";
+      });
+      return out;
+    }
+    return [{ client_id: uuid(), kind: kind, device_time: now, user: user, label: label, data: dataOf(form) }];
+  }
+
+  function notice(form, text) {
+    var n = form.querySelector(".sync-notice");
+    if (!n) {
+      n = document.createElement("p");
+      n.className = "sync-notice";
+      n.setAttribute("role", "status");
+      form.appendChild(n);
+    }
+    n.textContent = text;
+  }
+
+  document.querySelectorAll("form[data-sync]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!window.indexedDB) return; // the plain post still works
+      ev.preventDefault();
+      var items = itemsOf(form);
+      if (!items.length) return;
+      put(items).then(function () {
+        notice(form, T.saved || "");
+        if (form.dataset.mark) {
+          // Attendance: show the new mark at once, sent or not.
+          var row = form.closest("[data-row]");
+          if (row) row.dataset.state = form.dataset.mark;
+          var cell = row && row.querySelector("[data-mark]");
+          if (cell) cell.textContent = form.dataset.markText || "";
+        }
+        if (form.dataset.reset === "yes") {
+          form.reset();
+          var d = form.querySelector("input[name=happened_on]");
+          if (d && d.defaultValue) d.value = d.defaultValue;
+        }
+        return showCount().then(flush).then(function (sent) {
+          if (sent) notice(form, T.sent || "");
+        });
+      }).catch(function () { form.submit(); });
+    });
+  });
+
+  // Sign-out on a shared phone: forget the pages kept for this person.
+  document.querySelectorAll("form[action='/dang-xuat']").forEach(function (f) {
+    f.addEventListener("submit", function () {
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage("forget-pages");
+    });
+  });
+
+  // ---- the outbox page -------------------------------------------------------------------------------
+  var list = document.getElementById("outbox");
+  function renderOutbox(items) {
+    if (!list) return;
+    list.textContent = "";
+    items.forEach(function (i) {
+      var li = document.createElement("li");
+      li.className = "card";
+      var p = document.createElement("p");
+      p.textContent = i.label + " — " + new Date(i.device_time).toLocaleString(document.documentElement.lang === "vi" ? "vi-VN" : "en-GB");
+      li.appendChild(p);
+      if (i.state === "rejected") {
+        var e = document.createElement("p");
+        e.className = "err";
+        e.textContent = (i.errors || []).map(function (x) { return x.message; }).join(" ");
+        li.appendChild(e);
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "small secondary";
+        b.textContent = T.discard || "×";
+        b.addEventListener("click", function () { remove([i.client_id]).then(refresh); });
+        li.appendChild(b);
+      }
+      list.appendChild(li);
+    });
+  }
+  function refresh() { return showCount().then(function (items) { renderOutbox(items); return items; }); }
+  var sendNow = document.getElementById("send-now");
+  if (sendNow) {
+    sendNow.hidden = false;
+    sendNow.addEventListener("click", function () { flush().then(refresh); });
+  }
+
+  // ---- scanning a card or certificate QR code (where the browser can) --------------------------------
+  var scan = document.getElementById("scan-code");
+  if (scan && "BarcodeDetector" in window && navigator.mediaDevices) {
+    scan.hidden = false;
+    scan.addEventListener("click", function () {
+      var video = document.getElementById("scan-video"), input = document.getElementById(scan.dataset.target);
+      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+        video.srcObject = stream;
+        video.hidden = false;
+        video.play();
+        var stop = function () { stream.getTracks().forEach(function (t) { t.stop(); }); video.hidden = true; };
+        var tick = function () {
+          detector.detect(video).then(function (codes) {
+            if (codes.length) {
+              stop();
+              input.value = codes[0].rawValue;
+              input.form.requestSubmit();
+            } else if (!video.hidden) {
+              requestAnimationFrame(tick);
+            }
+          }).catch(stop);
+        };
+        tick();
+      }).catch(function () { /* no camera: typing the code still works */ });
+    });
+  }
+
+  window.addEventListener("online", function () { flush().then(refresh); });
+  refresh().then(flush).then(refresh);
+  // While a page stays open in the field, try again every minute.
+  setInterval(function () { if (navigator.onLine) flush().then(refresh); }, 60000);
+})();

@@ -1,0 +1,835 @@
+//! Organising classes: create and edit, sessions, instructors, registration on someone's behalf
+//! (including people with no phone), the waitlist, results.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::model::{
+    ClassForm, MODES, RESULTS, STATUSES, SessionForm, short_code, validate_class, validate_session,
+};
+use super::store::{self, Class, PersonName, Registration, Session, Venue};
+use super::venues::{CommuneQuery, commune_in_scope, default_commune};
+use super::{acts_around, can_organise};
+use crate::error::FieldError;
+use crate::people::model::{
+    SEXES, SignUpForm, TARGET_GROUPS, normalize_phone, validate_person_fields,
+};
+use crate::units::model::Unit;
+use crate::units::reference::ethnic_groups;
+use crate::units::store as units;
+use crate::web::auth::{CurrentUser, SessionUser};
+use crate::web::csrf::CsrfForm;
+use crate::web::page::{FormState, Page, render, render_status};
+use crate::{AppError, AppResult, AppState};
+
+/// The class, if `user` may manage it (its commune's admins and its instructors); 404 otherwise so
+/// classes of other communes are not probed through these pages.
+pub async fn managed_class(state: &AppState, user: &SessionUser, code: &str) -> AppResult<Class> {
+    let class = store::class_by_code(&state.db, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.can_admin(&class.commune_path) {
+        return Ok(class);
+    }
+    let mut tx = state.db.begin().await?;
+    let teaches = store::is_instructor(&mut tx, &class.id, &user.id).await?;
+    drop(tx);
+    if teaches {
+        Ok(class)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "classes/admin_list.html")]
+struct ListPage {
+    page: Page,
+    classes: Vec<Class>,
+    commune: Option<Unit>,
+    can_create: bool,
+    is_admin: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Query(cq): Query<CommuneQuery>,
+) -> AppResult<Response> {
+    let commune = match default_commune(&user, &cq.xa) {
+        Some(c) => commune_in_scope(&state, &c, |p| {
+            acts_around(&user, "instructor", p) || acts_around(&user, "volunteer", p)
+        })
+        .await
+        .ok(),
+        None => None,
+    };
+    let mut classes = match (&commune, user.top_admin_unit()) {
+        (Some(c), _) if user.can_admin(&c.path) => store::classes_under(&state.db, &c.path).await?,
+        (_, Some(top)) => store::classes_under(&state.db, &top.unit_path).await?,
+        _ => Vec::new(),
+    };
+    for c in store::classes_taught_by(&state.db, &user.id).await? {
+        if !classes.iter().any(|k| k.id == c.id) {
+            classes.push(c);
+        }
+    }
+    let can_create = commune
+        .as_ref()
+        .is_some_and(|c| can_organise(&user, &c.path));
+    Ok(render(&ListPage {
+        is_admin: commune.as_ref().is_some_and(|c| user.can_admin(&c.path)),
+        page,
+        classes,
+        commune,
+        can_create,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "classes/edit.html")]
+struct EditPage {
+    page: Page,
+    commune: Unit,
+    class: Option<Class>,
+    venues: Vec<Venue>,
+    villages: Vec<Unit>,
+    form: FormState,
+    modes: &'static [&'static str],
+    statuses: &'static [&'static str],
+    groups: Vec<&'static str>,
+}
+
+async fn edit_page(
+    state: &AppState,
+    page: Page,
+    commune: Unit,
+    class: Option<Class>,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let venues = store::venues_of(&state.db, &commune.code).await?;
+    let villages = units::villages_of(&state.db, &commune.code).await?;
+    let mut groups = vec!["all"];
+    groups.extend_from_slice(TARGET_GROUPS);
+    Ok(render_status(
+        status,
+        &EditPage {
+            page,
+            commune,
+            class,
+            venues,
+            villages,
+            form,
+            modes: MODES,
+            statuses: STATUSES,
+            groups,
+        },
+    ))
+}
+
+fn class_form_state(f: &ClassForm) -> FormState {
+    let mut s = FormState::default();
+    for (k, v) in [
+        ("village", &f.village),
+        ("title", &f.title),
+        ("courses", &f.courses),
+        ("mode", &f.mode),
+        ("venue", &f.venue),
+        ("meeting_url", &f.meeting_url),
+        ("how_to_join", &f.how_to_join),
+        ("target_group", &f.target_group),
+        ("capacity", &f.capacity),
+        ("status", &f.status),
+    ] {
+        s.values.insert(k, v.clone());
+    }
+    s
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Query(cq): Query<CommuneQuery>,
+) -> AppResult<Response> {
+    let code = default_commune(&user, &cq.xa).ok_or(AppError::Forbidden)?;
+    let commune = commune_in_scope(&state, &code, |p| can_organise(&user, p)).await?;
+    let f = ClassForm {
+        mode: "in_person".into(),
+        target_group: "nguoi-dan".into(),
+        capacity: "30".into(),
+        status: "open".into(),
+        ..Default::default()
+    };
+    edit_page(
+        &state,
+        page,
+        commune,
+        None,
+        class_form_state(&f),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Validate a class form against the database: the village belongs to the commune and the venue too.
+async fn check_class(
+    state: &AppState,
+    commune: &Unit,
+    f: &ClassForm,
+) -> AppResult<Result<super::model::NewClass, Vec<FieldError>>> {
+    let mut c = match validate_class(f) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    c.commune = commune.code.clone();
+    if let Some(v) = &c.village
+        && !units::get(&state.db, v)
+            .await?
+            .is_some_and(|u| u.parent_code.as_deref() == Some(&commune.code))
+    {
+        return Ok(Err(vec![FieldError::new("village", "unit-unknown")]));
+    }
+    if let Some(v) = &c.venue_id
+        && !store::get_venue(&state.db, v)
+            .await?
+            .is_some_and(|v| v.commune_code == commune.code)
+    {
+        return Ok(Err(vec![FieldError::new("venue", "field-choose")]));
+    }
+    Ok(Ok(c))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    CsrfForm(f): CsrfForm<ClassForm>,
+) -> AppResult<Response> {
+    let commune = commune_in_scope(&state, f.commune.trim(), |p| can_organise(&user, p)).await?;
+    let c = match check_class(&state, &commune, &f).await? {
+        Ok(c) => c,
+        Err(errors) => {
+            let mut form = class_form_state(&f);
+            form.errors = errors;
+            return edit_page(
+                &state,
+                page,
+                commune,
+                None,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let mut code = short_code(6);
+    // A collision on a six-letter code is rare; try a few before giving up.
+    for _ in 0..5 {
+        if tx
+            .count(crate::db::q("SELECT COUNT(*) FROM classes WHERE code = $1").bind(&code))
+            .await?
+            == 0
+        {
+            break;
+        }
+        code = short_code(6);
+    }
+    let id = store::insert_class(&mut tx, &c, &code, &user.id).await?;
+    // An instructor who opens a class teaches it; an admin who opens one manages it anyway.
+    if user.has_role("instructor") {
+        store::add_instructor(&mut tx, &id, &user.id).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/lop/{code}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "classes/admin_class.html")]
+struct ClassAdminPage {
+    page: Page,
+    class: Class,
+    sessions: Vec<Session>,
+    instructors: Vec<PersonName>,
+    registrations: Vec<Registration>,
+    results: &'static [&'static str],
+    form: FormState,
+    notice: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct NoticeQuery {
+    kq: String,
+}
+
+async fn class_admin_page(
+    state: &AppState,
+    page: Page,
+    class: Class,
+    form: FormState,
+    notice: &str,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let sessions = store::sessions_of(&state.db, &class.id).await?;
+    let instructors = store::instructors_of(&state.db, &class.id).await?;
+    let registrations = store::registrations_of(&state.db, &class.id).await?;
+    Ok(render_status(
+        status,
+        &ClassAdminPage {
+            page,
+            class,
+            sessions,
+            instructors,
+            registrations,
+            results: RESULTS,
+            form,
+            notice: notice.to_owned(),
+        },
+    ))
+}
+
+pub async fn class_admin(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Path(code): Path<String>,
+    Query(nq): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let class = managed_class(&state, &user, &code).await?;
+    let notice = match nq.kq.as_str() {
+        "seat" | "waitlist" | "already" | "cancelled" | "saved" => {
+            format!("class-notice-{}", nq.kq)
+        }
+        _ => String::new(),
+    };
+    class_admin_page(
+        &state,
+        page,
+        class,
+        FormState::default(),
+        &notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<ClassForm>,
+) -> AppResult<Response> {
+    let class = managed_class(&state, &user, &code).await?;
+    let commune = commune_in_scope(&state, &class.commune_code, |_| true).await?;
+    let c = match check_class(&state, &commune, &f).await? {
+        Ok(c) => c,
+        Err(errors) => {
+            let mut form = class_form_state(&f);
+            form.errors = errors;
+            return edit_page(
+                &state,
+                page,
+                commune,
+                Some(class),
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    store::update_class(&mut tx, &class.id, &c).await?;
+    // More seats: the people waiting move up, in order.
+    store::promote(&mut tx, &class.id, c.capacity).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")).into_response())
+}
+
+/// The edit form of an existing class (linked from its admin page).
+pub async fn edit_form(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let class = managed_class(&state, &user, &code).await?;
+    let state = &state;
+    let commune = commune_in_scope(state, &class.commune_code, |_| true).await?;
+    let f = ClassForm {
+        commune: class.commune_code.clone(),
+        village: class.village_code.clone().unwrap_or_default(),
+        title: class.title.clone(),
+        courses: class.courses.clone(),
+        mode: class.mode.clone(),
+        venue: class.venue_id.clone().unwrap_or_default(),
+        meeting_url: class.meeting_url.clone().unwrap_or_default(),
+        how_to_join: class.how_to_join.clone(),
+        target_group: class.target_group.clone(),
+        capacity: class.capacity.to_string(),
+        status: class.status.clone(),
+    };
+    edit_page(
+        state,
+        page,
+        commune,
+        Some(class),
+        class_form_state(&f),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn add_session(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<SessionForm>,
+) -> AppResult<Response> {
+    let class = managed_class(&state, &user, &code).await?;
+    let (starts, minutes) = match validate_session(&f) {
+        Ok(v) => v,
+        Err(errors) => {
+            let mut form = FormState::default();
+            form.values.insert("date", f.date.clone());
+            form.values.insert("start", f.start.clone());
+            form.values.insert("duration", f.duration.clone());
+            form.errors = errors;
+            return class_admin_page(
+                &state,
+                page,
+                class,
+                form,
+                "",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    store::add_session(&mut tx, &class.id, starts, minutes).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
+pub async fn delete_session(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((code, sid)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Redirect> {
+    let class = managed_class(&state, &user, &code).await?;
+    let mut tx = state.db.begin().await?;
+    if store::delete_session(&mut tx, &class.id, &sid).await? == 0 {
+        return Err(AppError::BadRequest("class-session-held"));
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct PhoneForm {
+    phone: String,
+}
+
+pub async fn add_instructor(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<PhoneForm>,
+) -> AppResult<Response> {
+    let class = managed_class(&state, &user, &code).await?;
+    let mut form = FormState::default();
+    form.values.insert("instructor_phone", f.phone.clone());
+    let found = match normalize_phone(&f.phone) {
+        Some(p) => crate::people::store::credentials_by_phone(&state.db, &p).await?,
+        None => None,
+    };
+    let Some(person) = found else {
+        form.errors = vec![FieldError::new(
+            "instructor_phone",
+            "class-person-not-found",
+        )];
+        return class_admin_page(
+            &state,
+            page,
+            class,
+            form,
+            "",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let mut tx = state.db.begin().await?;
+    store::add_instructor(&mut tx, &class.id, &person.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")).into_response())
+}
+
+// ---- registration on someone's behalf --------------------------------------------------------------
+
+/// May `user` register people for this class? Its managers, and team members (volunteers) and
+/// instructors working in or under its commune.
+async fn may_register_for(state: &AppState, user: &SessionUser, code: &str) -> AppResult<Class> {
+    let class = store::class_by_code(&state.db, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if acts_around(user, "volunteer", &class.commune_path)
+        || acts_around(user, "instructor", &class.commune_path)
+    {
+        return Ok(class);
+    }
+    managed_class(state, user, code).await
+}
+
+#[derive(Template)]
+#[template(path = "classes/on_behalf.html")]
+struct OnBehalfPage {
+    page: Page,
+    class: Class,
+    villages: Vec<Unit>,
+    form: FormState,
+    ethnic_groups: &'static [String],
+    sexes: &'static [&'static str],
+    target_groups: &'static [&'static str],
+    done: String,
+}
+
+async fn on_behalf_page(
+    state: &AppState,
+    page: Page,
+    class: Class,
+    form: FormState,
+    done: String,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let villages = units::villages_of(&state.db, &class.commune_code).await?;
+    Ok(render_status(
+        status,
+        &OnBehalfPage {
+            page,
+            class,
+            villages,
+            form,
+            ethnic_groups: ethnic_groups(),
+            sexes: SEXES,
+            target_groups: TARGET_GROUPS,
+            done,
+        },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    kq: String,
+    ten: String,
+}
+
+pub async fn on_behalf_form(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Path(code): Path<String>,
+    Query(dq): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let class = may_register_for(&state, &user, &code).await?;
+    let mut form = FormState::default();
+    form.values.insert("ethnic_group", "Kinh".into());
+    form.values.insert(
+        "target_group",
+        class.target_group.replace("all", "nguoi-dan"),
+    );
+    let done = match dq.kq.as_str() {
+        "seat" | "waitlist" | "already" => {
+            let name = crate::web::text::clean_line(&dq.ten).unwrap_or_default();
+            format!(
+                "{}: {}",
+                page.t(&format!("class-notice-other-{}", dq.kq)),
+                name
+            )
+        }
+        _ => String::new(),
+    };
+    on_behalf_page(&state, page, class, form, done, StatusCode::OK).await
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct OnBehalfForm {
+    /// "existing" (find by phone) or "new" (a minimal learner record).
+    who: String,
+    phone: String,
+    full_name: String,
+    birth_year: String,
+    sex: String,
+    ethnic_group: String,
+    village: String,
+    target_group: String,
+    consent_in_person: String,
+}
+
+pub async fn register_on_behalf(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<OnBehalfForm>,
+) -> AppResult<Response> {
+    let class = may_register_for(&state, &user, &code).await?;
+    if !super::model::REGISTERABLE.contains(&class.status.as_str()) {
+        return Err(AppError::BadRequest("class-not-open"));
+    }
+    let mut form = FormState::default();
+    for (k, v) in [
+        ("who", &f.who),
+        ("phone", &f.phone),
+        ("full_name", &f.full_name),
+        ("birth_year", &f.birth_year),
+        ("sex", &f.sex),
+        ("ethnic_group", &f.ethnic_group),
+        ("village", &f.village),
+        ("target_group", &f.target_group),
+        ("consent_in_person", &f.consent_in_person),
+    ] {
+        form.values.insert(k, v.clone());
+    }
+    let fail = |form: FormState, errors: Vec<FieldError>| {
+        let mut form = form;
+        form.errors = errors;
+        form
+    };
+    let mut tx = state.db.begin().await?;
+    let (person_id, name, created) = if f.who == "existing" {
+        let phone = normalize_phone(&f.phone);
+        let found = match &phone {
+            Some(p) => crate::people::store::credentials_by_phone(&state.db, p).await?,
+            None => None,
+        };
+        // Only people of this commune can be found: a volunteer must not learn who lives elsewhere.
+        let in_commune = match &found {
+            Some(c) => crate::people::store::unit_path_of(&state.db, &c.id)
+                .await?
+                .is_some_and(|p| p.starts_with(&class.commune_path)),
+            None => false,
+        };
+        match found {
+            Some(c) if in_commune => {
+                let person = crate::people::store::get(&state.db, &c.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                (person.id, person.full_name, false)
+            }
+            _ => {
+                drop(tx);
+                let form = fail(
+                    form,
+                    vec![FieldError::new("phone", "class-person-not-found")],
+                );
+                return on_behalf_page(
+                    &state,
+                    page,
+                    class,
+                    form,
+                    String::new(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        }
+    } else {
+        let this_year = crate::i18n::vn_time(crate::db::now()).year() as i64;
+        let sf = SignUpForm {
+            full_name: f.full_name.clone(),
+            birth_year: f.birth_year.clone(),
+            sex: f.sex.clone(),
+            ethnic_group: f.ethnic_group.clone(),
+            commune: class.commune_code.clone(),
+            village: f.village.clone(),
+            target_group: f.target_group.clone(),
+            ..Default::default()
+        };
+        let mut errors = Vec::new();
+        let person = validate_person_fields(&sf, this_year, &mut errors);
+        let phone = match f.phone.trim() {
+            "" => None,
+            p => match normalize_phone(p) {
+                Some(p) => Some(p),
+                None => {
+                    errors.push(FieldError::new("phone", "phone-invalid"));
+                    None
+                }
+            },
+        };
+        if f.consent_in_person != "yes" {
+            errors.push(FieldError::new("consent_in_person", "consent-required"));
+        }
+        let unit = match &person {
+            Some(p) => match crate::people::auth_pages::resolve_home_unit(
+                &state,
+                &p.commune,
+                p.village.as_deref(),
+            )
+            .await?
+            {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+            None => None,
+        };
+        if let Some(p) = &phone
+            && crate::people::store::phone_taken(&mut tx, p).await?
+        {
+            errors.push(FieldError::new("phone", "class-phone-has-account"));
+        }
+        let (Some(mut person), Some(unit), true) = (person, unit, errors.is_empty()) else {
+            drop(tx);
+            let form = fail(form, errors);
+            return on_behalf_page(
+                &state,
+                page,
+                class,
+                form,
+                String::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        };
+        person.phone = phone;
+        // No password: the person has no account to sign in to until they claim it with staff help.
+        let id = crate::people::store::insert(&mut tx, &person, &unit.code, None, Some(&user.id))
+            .await?;
+        crate::people::store::grant_role(&mut tx, &id, "learner", &unit.code, &user.id).await?;
+        crate::stats::emit(
+            &mut tx,
+            crate::stats::StatEvent {
+                metric: crate::stats::metric::PERSON_REGISTERED,
+                unit_code: &unit.code,
+                person_id: Some(&id),
+                value: 1,
+                at: crate::db::now(),
+            },
+        )
+        .await?;
+        (id, person.full_name, true)
+    };
+    let outcome = store::register(
+        &mut tx,
+        &class.id,
+        class.capacity,
+        &person_id,
+        Some(&user.id),
+    )
+    .await?;
+    let detail = format!("{} ({})", class.title, class.code);
+    if created {
+        crate::teams::store::record_acted_for(
+            &mut tx,
+            &person_id,
+            &user,
+            "created_record",
+            &detail,
+        )
+        .await?;
+    }
+    if outcome != store::Registered::Already {
+        crate::teams::store::record_acted_for(
+            &mut tx,
+            &person_id,
+            &user,
+            "registered_class",
+            &detail,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let kq = match outcome {
+        store::Registered::Seat => "seat",
+        store::Registered::Waitlist(_) => "waitlist",
+        store::Registered::Already => "already",
+    };
+    Ok(Redirect::to(&format!(
+        "/quan-ly/lop/{code}/dang-ky-ho?kq={kq}&ten={}",
+        crate::web::page::url_encode(&name)
+    ))
+    .into_response())
+}
+
+pub async fn cancel_for(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((code, person)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Redirect> {
+    let class = managed_class(&state, &user, &code).await?;
+    let mut tx = state.db.begin().await?;
+    let (cancelled, _) = store::cancel(&mut tx, &class.id, class.capacity, &person).await?;
+    if !cancelled {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=cancelled")))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ResultForm {
+    person: String,
+    result: String,
+    quiz_passed: String,
+    note: String,
+}
+
+pub async fn record_result(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<ResultForm>,
+) -> AppResult<Redirect> {
+    let class = managed_class(&state, &user, &code).await?;
+    if !RESULTS.contains(&f.result.as_str()) {
+        return Err(AppError::field("result", "field-choose"));
+    }
+    let note =
+        crate::web::text::clean_text(&f.note, 500).map_err(|r| AppError::field("note", r))?;
+    let quiz_passed = f.quiz_passed == "yes";
+    let mut tx = state.db.begin().await?;
+    if !store::is_registered(&mut tx, &class.id, &f.person).await? {
+        return Err(AppError::NotFound);
+    }
+    // "Passed" means the learner came and passed the course quiz in class.
+    if f.result == "passed" {
+        if store::sessions_attended(&mut tx, &class.id, &f.person).await? == 0 {
+            return Err(AppError::field("result", "class-result-needs-attendance"));
+        }
+        if !quiz_passed {
+            return Err(AppError::field("quiz_passed", "class-result-needs-quiz"));
+        }
+    }
+    store::record_result(
+        &mut tx,
+        &class,
+        &f.person,
+        &f.result,
+        quiz_passed,
+        &note,
+        &user.id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")))
+}

@@ -1,0 +1,88 @@
+//! Classes: venues per commune, in-person and online classes with sessions and instructors, a public
+//! "find a class near me", registration by the learner or on their behalf with a waitlist, attendance on a
+//! phone (offline through `sync`), results, and iCal feeds.
+pub mod attendance;
+pub mod ical;
+pub mod manage;
+pub mod model;
+pub mod pages;
+pub mod store;
+pub mod venues;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::db::{DbResult, Tx};
+use crate::web::auth::SessionUser;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/lop-hoc", get(pages::find))
+        .route("/lop-hoc/{code}", get(pages::class_page))
+        .route("/lop-hoc/{code}/dang-ky", post(pages::register_self))
+        .route("/lop-hoc/{code}/huy-dang-ky", post(pages::cancel_self))
+        .route("/lop-hoc/{code}/lich.ics", get(ical::class_feed))
+        .route("/lop-hoc/xa/{commune}/lich.ics", get(ical::commune_feed))
+        .route("/the-hoc-vien", get(pages::my_card))
+        .route("/quan-ly/dia-diem", get(venues::list).post(venues::create))
+        .route(
+            "/quan-ly/dia-diem/{id}",
+            get(venues::edit_form).post(venues::update),
+        )
+        .route("/quan-ly/lop", get(manage::list))
+        .route(
+            "/quan-ly/lop/moi",
+            get(manage::new_form).post(manage::create),
+        )
+        .route(
+            "/quan-ly/lop/{code}",
+            get(manage::class_admin).post(manage::update),
+        )
+        .route("/quan-ly/lop/{code}/sua", get(manage::edit_form))
+        .route("/quan-ly/lop/{code}/buoi", post(manage::add_session))
+        .route(
+            "/quan-ly/lop/{code}/buoi/{sid}/xoa",
+            post(manage::delete_session),
+        )
+        .route(
+            "/quan-ly/lop/{code}/giang-vien",
+            post(manage::add_instructor),
+        )
+        .route(
+            "/quan-ly/lop/{code}/dang-ky-ho",
+            get(manage::on_behalf_form).post(manage::register_on_behalf),
+        )
+        .route("/quan-ly/lop/{code}/huy/{person}", post(manage::cancel_for))
+        .route("/quan-ly/lop/{code}/ket-qua", post(manage::record_result))
+        .route(
+            "/quan-ly/lop/{code}/buoi/{sid}",
+            get(attendance::page).post(attendance::mark),
+        )
+        .route(
+            "/quan-ly/lop/{code}/buoi/{sid}/ma",
+            post(attendance::mark_by_code),
+        )
+}
+
+/// The hook for certificates: called inside the transaction that records a "passed" result (the learner
+/// attended and passed the course quiz in class). The learning capability owns certificates; it should
+/// issue the course certificate for each slug in `class.courses` here. Until then this only logs.
+pub async fn on_class_passed(_tx: &mut Tx, class: &store::Class, person_id: &str) -> DbResult<()> {
+    tracing::info!(class = %class.code, person = %person_id, courses = %class.courses, "class passed");
+    Ok(())
+}
+
+/// A role acting around `path`: held at the unit, above it, or below it (a village-level volunteer
+/// helps at the commune's class). Admins of the unit always qualify.
+pub fn acts_around(user: &SessionUser, role: &str, path: &str) -> bool {
+    user.can_admin(path)
+        || user.roles.iter().any(|r| {
+            r.role == role && (path.starts_with(&r.unit_path) || r.unit_path.starts_with(path))
+        })
+}
+
+/// May this person create classes in the commune at `path`? Its admins and its instructors.
+pub fn can_organise(user: &SessionUser, commune_path: &str) -> bool {
+    user.acts_in("instructor", commune_path)
+}

@@ -1,0 +1,277 @@
+//! Offline sync: idempotent replay, partial batches, the conflict rule, the request checks, the PWA files.
+use crate::teams::{count, setup, statuses, sync};
+use crate::{TestApp, both};
+
+fn id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+both!(
+    replaying_a_batch_three_times_writes_each_record_once,
+    |app: TestApp| async move {
+        let f = setup(&app).await;
+        let household = id();
+        let items = serde_json::json!({"items": [
+            {"client_id": id(), "kind": "activity", "device_time": 1_795_800_000_000_i64,
+             "data": {"team": f.team_a, "village": f.village_a, "happened_on": "2026-11-20", "kinds": ["vneid_install"], "people_helped": 1}},
+            {"client_id": id(), "kind": "activity", "device_time": "2026-11-21T08:00:00+07:00",
+             "data": {"team": f.team_a, "village": f.village_a, "happened_on": "2026-11-21", "kinds": ["cashless", "scam_warning"], "people_helped": "3", "members": [f.member_a_id]}},
+            {"client_id": id(), "kind": "activity",
+             "data": {"team": f.team_a, "village": f.village_a, "happened_on": "2026-11-22", "kinds": ["social_safe"], "notes": "Họp thôn"}},
+            {"client_id": household, "kind": "household", "data": {"village": f.village_a, "head_name": "Hồ Văn Lai", "address": "Xóm Đồng", "adults": 2}},
+            {"client_id": id(), "kind": "household_check", "device_time": 1_795_800_100, "data": {"household": household, "item": "vneid_level2", "done": true}}
+        ]});
+        let (s, first) = sync(&f.member_a, items.clone()).await;
+        assert_eq!(s, 200, "{first}");
+        assert_eq!(statuses(&first), vec!["created"; 5], "{first}");
+        for _ in 0..2 {
+            let (s, again) = sync(&f.member_a, items.clone()).await;
+            assert_eq!(s, 200);
+            assert_eq!(statuses(&again), vec!["duplicate"; 5]);
+            // A duplicate names the record the first copy made.
+            assert_eq!(
+                again["results"][3]["record_id"],
+                first["results"][3]["record_id"]
+            );
+        }
+        // Three explicit activities plus the one the tick made; one household; one check.
+        assert_eq!(app.count("activities").await, 4);
+        assert_eq!(app.count("households").await, 1);
+        assert_eq!(app.count("household_checks").await, 1);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM stat_events WHERE metric = $1",
+                "team_activity"
+            )
+            .await,
+            4
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM stat_events WHERE metric = $1",
+                "household_check"
+            )
+            .await,
+            1
+        );
+        assert_eq!(app.count("sync_receipts").await, 5);
+        // Device time and server time are both kept.
+        let (device, server): (i64, i64) = app
+            .state
+            .db
+            .fetch_optional(hocvuso::db::q(
+                "SELECT device_time, created_at FROM activities WHERE happened_on = '2026-11-20'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(device, 1_795_800_000);
+        assert!(server >= device);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM activity_members WHERE person_id = $1",
+                &f.member_a_id
+            )
+            .await,
+            4
+        );
+    }
+);
+
+both!(
+    a_partly_bad_batch_keeps_the_good_items,
+    |app: TestApp| async move {
+        let f = setup(&app).await;
+        let good = id();
+        let (s, body) = sync(&f.member_a, serde_json::json!({"items": [
+        {"client_id": good, "kind": "activity", "data": {"team": f.team_a, "village": f.village_a, "happened_on": "2026-11-20", "kinds": ["other"]}},
+        {"client_id": "not-a-uuid", "kind": "activity", "data": {}},
+        {"client_id": id(), "kind": "teleport", "data": {}},
+        {"client_id": id(), "kind": "activity", "data": {"team": f.team_a, "village": f.village_a, "happened_on": "2099-01-01", "kinds": []}},
+        {"client_id": id(), "kind": "household", "data": {"village": f.village_a, "head_name": "", "address": "x", "adults": 99}},
+        {"client_id": id(), "kind": "household_check", "device_time": "yesterday", "data": {}},
+        {"client_id": good, "kind": "activity", "data": {"team": f.team_a, "village": f.village_a, "happened_on": "2026-11-20", "kinds": ["other"]}}
+    ]})).await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            statuses(&body),
+            vec![
+                "created",
+                "rejected",
+                "rejected",
+                "rejected",
+                "rejected",
+                "rejected",
+                "duplicate"
+            ]
+        );
+        let fields = |i: usize| -> Vec<String> {
+            body["results"][i]["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["field"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(fields(1), ["client_id"]);
+        assert_eq!(fields(2), ["kind"]);
+        assert!(
+            fields(3).contains(&"happened_on".to_owned())
+                && fields(3).contains(&"kinds".to_owned())
+        );
+        assert!(
+            fields(4).contains(&"head_name".to_owned()) && fields(4).contains(&"adults".to_owned())
+        );
+        assert_eq!(fields(5), ["device_time"]);
+        // Messages are translated; codes are stable.
+        assert_eq!(body["results"][4]["errors"][0]["code"], "field-required");
+        assert!(
+            body["results"][4]["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Vui lòng")
+        );
+        assert_eq!(app.count("activities").await, 1);
+        assert_eq!(app.count("households").await, 0);
+    }
+);
+
+both!(
+    checklist_edits_resolve_by_latest_device_time,
+    |app: TestApp| async move {
+        let f = setup(&app).await;
+        let h = id();
+        sync(&f.member_a, serde_json::json!({"items": [{"client_id": h, "kind": "household", "data": {"village": f.village_a, "head_name": "Hồ Văn Lai", "address": "Xóm Đồng", "adults": 2}}]})).await;
+        // Phone 2 unticked at 10:05, but phone 1's tick made at 10:00 arrives later: the untick stands.
+        let (_, b) = sync(&f.member_a, serde_json::json!({"items": [{"client_id": id(), "kind": "household_check", "device_time": 1_795_860_300, "data": {"household": h, "item": "cashless", "done": false}}]})).await;
+        assert_eq!(statuses(&b), ["created"]);
+        let (_, b) = sync(&f.member_a, serde_json::json!({"items": [{"client_id": id(), "kind": "household_check", "device_time": 1_795_860_000, "data": {"household": h, "item": "cashless", "done": true}}]})).await;
+        assert_eq!(statuses(&b), ["superseded"]);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM household_checks WHERE household_id = $1 AND done",
+                &h
+            )
+            .await,
+            0
+        );
+        // A newer tick wins.
+        let (_, b) = sync(&f.member_a, serde_json::json!({"items": [{"client_id": id(), "kind": "household_check", "device_time": 1_795_860_600, "data": {"household": h, "item": "cashless", "done": "yes"}}]})).await;
+        assert_eq!(statuses(&b), ["created"]);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM household_checks WHERE household_id = $1 AND done",
+                &h
+            )
+            .await,
+            1
+        );
+        // A clock far in the future is clamped to the server's time, so a normal edit after it still wins.
+        sync(&f.member_a, serde_json::json!({"items": [{"client_id": id(), "kind": "household_check", "device_time": 4_000_000_000_i64, "data": {"household": h, "item": "cashless", "done": false}}]})).await;
+        let (_, b) = sync(&f.member_a, serde_json::json!({"items": [{"client_id": id(), "kind": "household_check", "data": {"household": h, "item": "cashless", "done": true}}]})).await;
+        assert_eq!(statuses(&b), ["created"]);
+    }
+);
+
+both!(sync_refuses_what_it_must, |app: TestApp| async move {
+    let f = setup(&app).await;
+    let body = serde_json::json!({"items": []});
+    // Not signed in.
+    let anon = app.new_browser();
+    let (s, b) = sync(&anon, body.clone()).await;
+    assert_eq!(s, 401);
+    assert_eq!(b["error"]["status"], 401);
+    // Not JSON, or from another site.
+    let r = f
+        .member_a
+        .client
+        .post(f.member_a.url("/api/v1/sync"))
+        .header("content-type", "text/plain")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = f
+        .member_a
+        .client
+        .post(f.member_a.url("/api/v1/sync"))
+        .header("content-type", "application/json")
+        .header("sec-fetch-site", "cross-site")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = f
+        .member_a
+        .client
+        .post(f.member_a.url("/api/v1/sync"))
+        .header("content-type", "application/json")
+        .header("origin", "http://evil.example")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // Malformed JSON, too many items, another person's outbox.
+    let r = f
+        .member_a
+        .client
+        .post(f.member_a.url("/api/v1/sync"))
+        .header("content-type", "application/json")
+        .body("{\"items\": [")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let many: Vec<_> = (0..501)
+        .map(|_| serde_json::json!({"client_id": id(), "kind": "activity", "data": {}}))
+        .collect();
+    let (s, _) = sync(&f.member_a, serde_json::json!({"items": many})).await;
+    assert_eq!(s, 400);
+    let (s, _) = sync(
+        &f.member_a,
+        serde_json::json!({"user": "someone-else", "items": []}),
+    )
+    .await;
+    assert_eq!(s, 409);
+    assert_eq!(app.count("sync_receipts").await, 0);
+});
+
+both!(the_installable_app_files, |app: TestApp| async move {
+    let r = app.get("/sw.js").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["service-worker-allowed"], "/");
+    assert!(
+        r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-cache")
+    );
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    let sw = r.text().await.unwrap();
+    assert!(sw.contains("/assets/app.") && sw.contains("/ngoai-tuyen"));
+    let m: serde_json::Value = app.get("/manifest.webmanifest").await.json().await.unwrap();
+    assert_eq!(m["start_url"], "/");
+    assert_eq!(m["display"], "standalone");
+    for icon in m["icons"].as_array().unwrap() {
+        let r = app.get(icon["src"].as_str().unwrap()).await;
+        assert_eq!(r.status(), 200, "{icon}");
+    }
+    let (_, home) = app.get_text("/").await;
+    assert!(home.contains("rel=\"manifest\"") && home.contains("/assets/field."));
+    assert_eq!(app.get("/ngoai-tuyen").await.status(), 200);
+    let (_, outbox) = app.get_text("/chua-gui").await;
+    assert!(outbox.contains("Chưa gửi"));
+});
