@@ -2,8 +2,8 @@
 use anyhow::Context;
 use clap::Parser;
 use hocvuso::config::{
-    AdminCommand, Cli, Command, EvalCommand, ExportCommand, HouseholdsCommand, ScamCommand, TeamsCommand,
-    UnitsCommand,
+    AdminCommand, Cli, Command, EvalCommand, ExportCommand, HouseholdsCommand, ScamCommand,
+    TeamsCommand, UnitsCommand,
 };
 
 fn main() -> std::process::ExitCode {
@@ -98,6 +98,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let summary = hocvuso::reports::demo::generate(&state.db, &state.province, &opts)
                 .await
                 .context("generating demo data")?;
+            println!("{summary}");
+        }
         Command::Export(ExportCommand::OpenData { dir }) => {
             let state = hocvuso::prepare(settings).await.context("starting")?;
             hocvuso::reports::agg::catch_up(&state.db)
@@ -107,18 +109,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{summary} → {}", dir.display());
+        }
         Command::Teams(TeamsCommand::Import { file }) => {
+            let state = hocvuso::prepare(settings).await.context("starting")?;
             let report =
                 hocvuso::teams::import::import_teams_file(&state.db, &state.province, &file)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{report}");
+        }
         Command::Households(HouseholdsCommand::Import { file }) => {
+            let state = hocvuso::prepare(settings).await.context("starting")?;
             let report =
                 hocvuso::teams::import::import_households_file(&state.db, &state.province, &file)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{report}");
+        }
     }
     Ok(())
 }

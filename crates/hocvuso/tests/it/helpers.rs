@@ -302,10 +302,11 @@ pub const QT_COMMUNE_B: &str = "18880"; // Phường Đồng Hới
 /// Define a test that runs on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! both {
-    ($name:ident, $body:expr) => {
+    ($(#[$m:meta])* $name:ident, $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
+            $(#[$m])*
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let app = $crate::TestApp::spawn(hocvuso::db::Backend::Sqlite)
@@ -313,6 +314,7 @@ macro_rules! both {
                     .expect("sqlite app");
                 ($body)(app).await;
             }
+            $(#[$m])*
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if let Some(app) = $crate::TestApp::spawn(hocvuso::db::Backend::Postgres).await {
