@@ -36,8 +36,12 @@ command -v node >/dev/null || { missing "node is not installed"; exit 0; }
 echo "== e2e: npm ci =="
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 
-echo "== e2e: cargo build -p hocvuso =="
-cargo build -p hocvuso
+# scripts/test.sh passes "--workspace --all-targets": the feature set `cargo test` just built, so this is
+# a link at most; `-p hocvuso` alone would unify features differently and rebuild many dependencies.
+BUILD_ARGS=${HV_E2E_BUILD_ARGS:--p hocvuso}
+echo "== e2e: cargo build $BUILD_ARGS =="
+# shellcheck disable=SC2086
+cargo build $BUILD_ARGS
 TARGET_DIR=${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')}
 BIN=$TARGET_DIR/debug/hocvuso
 [ -x "$BIN" ] || { echo "e2e: no binary at $BIN" >&2; exit 1; }

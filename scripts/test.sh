@@ -10,5 +10,5 @@ cargo test --workspace
 
 if [ -f e2e/package.json ]; then
   echo "== browser tests (Playwright + axe-core, Debian chromium) =="
-  bash e2e/run.sh
+  HV_E2E_BUILD_ARGS="--workspace --all-targets" bash e2e/run.sh
 fi
