@@ -109,7 +109,8 @@ test('field work offline on a phone: recorded, counted, synced exactly once, acc
     await page.selectOption('#village', village);
     await page.check('input[name=target_group][value=doan-vien]');
     await page.check('input[name=consent]');
-    await Promise.all([page.waitForURL(/tai-khoan/), page.click('main form button[type=submit]')]);
+    // The first submit button is the no-JavaScript "load villages" step (hidden here); send the form.
+    await Promise.all([page.waitForURL(/tai-khoan/), page.locator('main form.form button[type=submit]').last().click()]);
     await axe(page);
     await post(admin, `/quan-ly/to/${team}/thanh-vien`, { phone, role: 'youth_union', joined_on: '2026-01-05' });
     await post(admin, `/quan-ly/lop/${code}/giang-vien`, { phone });

@@ -87,7 +87,7 @@ async fn run(label: &str, url: String, records: usize) -> anyhow::Result<()> {
         .collect();
     // Warm up (statement caches, pages) with one batch that is not counted.
     let warm = batch(&team, &village, BATCH);
-    hocvuso::sync::api::sync(
+    let _ = hocvuso::sync::api::sync(
         State(state.clone()),
         CurrentUser(user.clone()),
         headers.clone(),
@@ -119,7 +119,7 @@ async fn run(label: &str, url: String, records: usize) -> anyhow::Result<()> {
     // Replaying every batch must not add anything, and is timed as well.
     let start = Instant::now();
     for body in bodies.iter().take(20).cloned() {
-        hocvuso::sync::api::sync(
+        let _ = hocvuso::sync::api::sync(
             State(state.clone()),
             CurrentUser(user.clone()),
             headers.clone(),

@@ -26,14 +26,16 @@ CREATE TABLE stat_agg (
     CONSTRAINT stat_agg_pk PRIMARY KEY (unit_code, grain, period, metric, dim, dim_value)
 ) WITHOUT ROWID;
 
--- Months (bit m-1) in which a person was active, one row per person and year: "active people" per
--- month, quarter and year are counted once each, in storage proportional to people, not events.
+-- Months (bit m-1) in which a person was active, one row per person, year and place (the unit path of
+-- the activity): "active people" of a unit per month, quarter and year are counted once each, in storage
+-- proportional to people, not events. A unit's months are the union of the rows under its path.
 CREATE TABLE stat_active (
     person_id TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    months INTEGER NOT NULL,
-    CONSTRAINT stat_active_pk PRIMARY KEY (person_id, year)
-) WITHOUT ROWID;
+    year BIGINT NOT NULL,
+    unit_path TEXT NOT NULL,
+    months BIGINT NOT NULL,
+    CONSTRAINT stat_active_pk PRIMARY KEY (person_id, year, unit_path)
+);
 
 -- One row per background job: a lease so that one app server at a time runs it, and its progress.
 CREATE TABLE stat_jobs (

@@ -167,7 +167,14 @@ async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult
     Ok(Outcome::Done(rows.len()))
 }
 
+/// A person's active-months masks for one year, one per place (unit path) where they were active.
+type Places = Vec<(String, i64)>;
+
 /// Build the cube of a batch, updating the people's active-months masks on the way.
+///
+/// "Active people" of a unit are the distinct people with learning activity in that unit or below, so a
+/// person who learns in two villages counts once in each village and once in the commune. Masks are kept
+/// per place; a unit's mask is the union of the person's masks at places under it.
 async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<Cube> {
     let mut masks = load_masks(tx, rows).await?;
     let before = masks.clone();
@@ -205,32 +212,55 @@ async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<Cube> {
         if let (Some(pid), Some(p)) = (&r.person_id, &person)
             && cube::is_activity(metric)
         {
-            let mask = masks.entry((pid.clone(), i64::from(year))).or_insert(0);
-            let (new, next) = cube::mark_active(*mask, month);
-            *mask = next;
-            cube.add_active(&units, (year, month), new, p, 1);
+            let places = masks.entry((pid.clone(), i64::from(year))).or_default();
+            let mut prefix = String::new();
+            for unit in &units {
+                prefix.push_str(unit);
+                prefix.push('/');
+                let (new, _) = cube::mark_active(union_under(places, &prefix), month);
+                cube.add_active(&[*unit], (year, month), new, p, 1);
+            }
+            let (_, bit) = cube::mark_active(0, month);
+            match places.iter_mut().find(|(place, _)| place == path) {
+                Some((_, mask)) => *mask |= bit,
+                None => places.push((path.to_owned(), bit)),
+            }
         }
     }
-    let changed: Vec<(&(String, i64), &i64)> = masks
-        .iter()
-        .filter(|(k, v)| before.get(*k) != Some(*v))
-        .collect();
-    for chunk in changed.chunks(500) {
+    let mut changed: Vec<(&str, i64, &str, i64)> = Vec::new();
+    for ((pid, year), places) in &masks {
+        let old = before.get(&(pid.clone(), *year));
+        for (place, mask) in places {
+            let was = old.and_then(|o| o.iter().find(|(p, _)| p == place).map(|(_, m)| *m));
+            if was != Some(*mask) {
+                changed.push((pid, *year, place, *mask));
+            }
+        }
+    }
+    for chunk in changed.chunks(400) {
         let sql = format!(
-            "INSERT INTO stat_active (person_id, year, months) VALUES {}
-             ON CONFLICT (person_id, year) DO UPDATE SET months = excluded.months",
-            tuples(chunk.len(), 3)
+            "INSERT INTO stat_active (person_id, year, unit_path, months) VALUES {}
+             ON CONFLICT (person_id, year, unit_path) DO UPDATE SET months = excluded.months",
+            tuples(chunk.len(), 4)
         );
         let mut stmt = q(sql);
-        for ((pid, year), mask) in chunk {
-            stmt = stmt.bind(pid.as_str()).bind(*year).bind(**mask);
+        for (pid, year, place, mask) in chunk {
+            stmt = stmt.bind(*pid).bind(*year).bind(*place).bind(*mask);
         }
         tx.execute(stmt).await?;
     }
     Ok(cube)
 }
 
-async fn load_masks(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<HashMap<(String, i64), i64>> {
+/// The months in which a person was active anywhere under `prefix` (a unit path ending in '/').
+fn union_under(places: &Places, prefix: &str) -> i64 {
+    places
+        .iter()
+        .filter(|(place, _)| place.starts_with(prefix))
+        .fold(0, |acc, (_, m)| acc | m)
+}
+
+async fn load_masks(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<HashMap<(String, i64), Places>> {
     let mut wanted: HashMap<i64, Vec<&str>> = HashMap::new();
     for r in rows {
         if let (Some(m), Some(pid), Some(at)) = (&r.metric, &r.person_id, r.at)
@@ -240,22 +270,22 @@ async fn load_masks(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<HashMap<(String,
             wanted.entry(year).or_default().push(pid);
         }
     }
-    let mut masks = HashMap::new();
+    let mut masks: HashMap<(String, i64), Places> = HashMap::new();
     for (year, mut people) in wanted {
         people.sort_unstable();
         people.dedup();
         for chunk in people.chunks(500) {
             let sql = format!(
-                "SELECT person_id, months FROM stat_active WHERE year = $1 AND person_id IN ({})",
+                "SELECT person_id, unit_path, months FROM stat_active WHERE year = $1 AND person_id IN ({})",
                 placeholders(2, chunk.len())
             );
             let mut stmt = q(sql).bind(year);
             for p in chunk {
                 stmt = stmt.bind(*p);
             }
-            let found: Vec<(String, i64)> = tx.fetch_all(stmt).await?;
-            for (pid, m) in found {
-                masks.insert((pid, year), m);
+            let found: Vec<(String, String, i64)> = tx.fetch_all(stmt).await?;
+            for (pid, place, m) in found {
+                masks.entry((pid, year)).or_default().push((place, m));
             }
         }
     }

@@ -881,6 +881,7 @@ pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summ
                 active_rows.push(vec![
                     Cell::T(seq_uuid(id_ms, i as u64)),
                     Cell::I(i64::from(y)),
+                    Cell::T(places[l.unit as usize].path.clone()),
                     Cell::I(mask),
                 ]);
             }
@@ -888,7 +889,7 @@ pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summ
         if active_rows.len() >= 50_000 {
             bulk.insert(
                 "stat_active",
-                &["person_id", "year", "months"],
+                &["person_id", "year", "unit_path", "months"],
                 &active_rows,
             )
             .await?;
@@ -898,7 +899,7 @@ pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summ
     }
     bulk.insert(
         "stat_active",
-        &["person_id", "year", "months"],
+        &["person_id", "year", "unit_path", "months"],
         &active_rows,
     )
     .await?;
