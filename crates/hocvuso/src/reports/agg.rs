@@ -86,6 +86,11 @@ pub async fn catch_up(db: &Db) -> DbResult<usize> {
     }
 }
 
+/// Fold at most `batch` waiting events as this server (tests use it to fold in uneven steps).
+pub async fn run_batch(db: &Db, batch: i64) -> DbResult<Outcome> {
+    run_once_as(db, &HOLDER, batch, true).await
+}
+
 pub async fn run_once(db: &Db, holder: &str, batch: i64) -> DbResult<Outcome> {
     run_once_as(db, holder, batch, false).await
 }

@@ -191,6 +191,18 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// POST JSON as the app's own scripts do (same-origin fetch).
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("POST")
+    }
+
     /// POST a form exactly as given (no CSRF token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client

@@ -7,6 +7,7 @@ mod admin;
 mod classes;
 mod platform;
 mod reports;
+mod reports_prop;
 mod scam;
 mod sync;
 mod teams;

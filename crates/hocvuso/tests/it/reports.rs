@@ -37,7 +37,7 @@ type Key = (String, String, String, String, String, String);
 
 /// The aggregates computed the slow, obvious way from every event: an oracle written independently of
 /// the aggregator (no `Cube`), checked against `stat_agg` in both directions.
-async fn assert_aggregates_match_events(app: &TestApp) {
+pub(crate) async fn assert_aggregates_match_events(app: &TestApp) {
     let events: Vec<EventRow> = app
         .state
         .db
@@ -171,7 +171,7 @@ async fn assert_aggregates_match_events(app: &TestApp) {
 }
 
 /// A village of commune A, created through the admin tree.
-async fn village(app: &TestApp, admin: &TestApp, name: &str) -> String {
+pub(crate) async fn village(app: &TestApp, admin: &TestApp, name: &str) -> String {
     let r = admin
         .post_form(
             &format!("/quan-ly/don-vi/{QT_COMMUNE_A}/them-thon"),
@@ -191,7 +191,7 @@ async fn village(app: &TestApp, admin: &TestApp, name: &str) -> String {
         .expect("village")
 }
 
-async fn emit_one(
+pub(crate) async fn emit_one(
     app: &TestApp,
     m: &str,
     unit: &str,
@@ -242,277 +242,274 @@ async fn figure(
         .unwrap_or(0)
 }
 
-both!(
-    aggregates_equal_direct_counts,
-    |app: TestApp| async move {
-        let admin = app.new_browser();
-        admin.as_province_admin("0900000001").await;
-        let v1 = village(&app, &admin, "Thôn Một").await;
-        let v2 = village(&app, &admin, "Thôn Hai").await;
-        let people = [
-            (
-                "0911000001",
-                "Hồ Thị Lan",
-                "nu",
-                "1958",
-                "Bru-Vân Kiều",
-                v1.as_str(),
-                "nguoi-dan",
-            ),
-            (
-                "0911000002",
-                "Lê Văn Nam",
-                "nam",
-                "2001",
-                "Kinh",
-                v1.as_str(),
-                "doan-vien",
-            ),
-            (
-                "0911000003",
-                "Trần Thị Hoa",
-                "nu",
-                "1980",
-                "Kinh",
-                v2.as_str(),
-                "can-bo",
-            ),
-            (
-                "0911000004",
-                "Phạm Văn Bình",
-                "nam",
-                "1990",
-                "Kinh",
-                "",
-                "nguoi-dan",
-            ),
-        ];
-        let mut ids = Vec::new();
-        for (phone, name, sex, year, eth, village, tg) in people {
-            let b = app.new_browser();
-            let r = b
-                .sign_up_with(&[
-                    ("phone", phone),
-                    ("full_name", name),
-                    ("sex", sex),
-                    ("birth_year", year),
-                    ("ethnic_group", eth),
-                    ("village", village),
-                    ("target_group", tg),
-                ])
-                .await;
-            assert_eq!(r.status(), 303, "sign-up {name}");
-            ids.push(app.person_id(phone).await);
-        }
-        // Two years; a quarter boundary; 2025-03-31 17:30 UTC is already 1 April in Vietnam.
-        let times = [
-            1_735_700_000,
-            1_743_442_200,
-            1_743_400_000,
-            1_760_000_000,
-            1_700_000_000,
-        ];
-        let homes = [v1.as_str(), v1.as_str(), v2.as_str(), QT_COMMUNE_A];
-        for (i, id) in ids.iter().enumerate() {
-            for (j, at) in times.iter().enumerate() {
-                let m = if (i + j) % 3 == 0 {
-                    metric::LESSON_OPENED
-                } else {
-                    metric::LESSON_COMPLETED
-                };
-                emit_one(&app, m, homes[i], Some(id), 1, *at, None).await;
-            }
-            emit_one(
-                &app,
-                metric::COURSE_COMPLETED,
-                homes[i],
-                Some(id),
-                1,
-                times[i],
-                None,
-            )
+both!(aggregates_equal_direct_counts, |app: TestApp| async move {
+    let admin = app.new_browser();
+    admin.as_province_admin("0900000001").await;
+    let v1 = village(&app, &admin, "Thôn Một").await;
+    let v2 = village(&app, &admin, "Thôn Hai").await;
+    let people = [
+        (
+            "0911000001",
+            "Hồ Thị Lan",
+            "nu",
+            "1958",
+            "Bru-Vân Kiều",
+            v1.as_str(),
+            "nguoi-dan",
+        ),
+        (
+            "0911000002",
+            "Lê Văn Nam",
+            "nam",
+            "2001",
+            "Kinh",
+            v1.as_str(),
+            "doan-vien",
+        ),
+        (
+            "0911000003",
+            "Trần Thị Hoa",
+            "nu",
+            "1980",
+            "Kinh",
+            v2.as_str(),
+            "can-bo",
+        ),
+        (
+            "0911000004",
+            "Phạm Văn Bình",
+            "nam",
+            "1990",
+            "Kinh",
+            "",
+            "nguoi-dan",
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (phone, name, sex, year, eth, village, tg) in people {
+        let b = app.new_browser();
+        let r = b
+            .sign_up_with(&[
+                ("phone", phone),
+                ("full_name", name),
+                ("sex", sex),
+                ("birth_year", year),
+                ("ethnic_group", eth),
+                ("village", village),
+                ("target_group", tg),
+            ])
             .await;
+        assert_eq!(r.status(), 303, "sign-up {name}");
+        ids.push(app.person_id(phone).await);
+    }
+    // Two years; a quarter boundary; 2025-03-31 17:30 UTC is already 1 April in Vietnam.
+    let times = [
+        1_735_700_000,
+        1_743_442_200,
+        1_743_400_000,
+        1_760_000_000,
+        1_700_000_000,
+    ];
+    let homes = [v1.as_str(), v1.as_str(), v2.as_str(), QT_COMMUNE_A];
+    for (i, id) in ids.iter().enumerate() {
+        for (j, at) in times.iter().enumerate() {
+            let m = if (i + j) % 3 == 0 {
+                metric::LESSON_OPENED
+            } else {
+                metric::LESSON_COMPLETED
+            };
+            emit_one(&app, m, homes[i], Some(id), 1, *at, None).await;
         }
         emit_one(
             &app,
-            metric::CERTIFICATE_ISSUED,
-            &v1,
-            Some(&ids[0]),
+            metric::COURSE_COMPLETED,
+            homes[i],
+            Some(id),
             1,
-            times[1],
+            times[i],
             None,
         )
         .await;
-        emit_one(&app, metric::CLASS_HELD, &v2, None, 1, times[0], None).await;
-        emit_one(
-            &app,
-            metric::CLASS_ATTENDANCE,
-            &v2,
-            Some(&ids[2]),
-            1,
-            times[0],
-            None,
-        )
-        .await;
-        emit_one(
-            &app,
-            metric::TEAM_ACTIVITY,
-            &v1,
-            None,
-            3,
-            times[3],
-            Some("vneid_install"),
-        )
-        .await;
-        emit_one(
-            &app,
-            metric::TEAM_ACTIVITY,
-            &v2,
-            Some(&ids[2]),
-            1,
-            times[3],
-            Some("cashless_setup"),
-        )
-        .await;
-        emit_one(&app, metric::HOUSEHOLD_COUNT, &v1, None, 1, times[0], None).await;
-        emit_one(&app, metric::HOUSEHOLD_COUNT, &v1, None, 1, times[0], None).await;
-        emit_one(
-            &app,
-            metric::HOUSEHOLD_CHECK,
-            &v1,
-            None,
-            1,
-            times[1],
-            Some("smartphone"),
-        )
-        .await;
-        emit_one(
-            &app,
-            metric::SCAM_REPORT,
-            QT_COMMUNE_B,
-            None,
-            1,
-            times[2],
-            Some("fake_bank"),
-        )
-        .await;
-        // An unknown unit writes nothing and leaves nothing pending.
-        emit_one(&app, metric::SCAM_REPORT, "99999", None, 1, times[2], None).await;
+    }
+    emit_one(
+        &app,
+        metric::CERTIFICATE_ISSUED,
+        &v1,
+        Some(&ids[0]),
+        1,
+        times[1],
+        None,
+    )
+    .await;
+    emit_one(&app, metric::CLASS_HELD, &v2, None, 1, times[0], None).await;
+    emit_one(
+        &app,
+        metric::CLASS_ATTENDANCE,
+        &v2,
+        Some(&ids[2]),
+        1,
+        times[0],
+        None,
+    )
+    .await;
+    emit_one(
+        &app,
+        metric::TEAM_ACTIVITY,
+        &v1,
+        None,
+        3,
+        times[3],
+        Some("vneid_install"),
+    )
+    .await;
+    emit_one(
+        &app,
+        metric::TEAM_ACTIVITY,
+        &v2,
+        Some(&ids[2]),
+        1,
+        times[3],
+        Some("cashless_setup"),
+    )
+    .await;
+    emit_one(&app, metric::HOUSEHOLD_COUNT, &v1, None, 1, times[0], None).await;
+    emit_one(&app, metric::HOUSEHOLD_COUNT, &v1, None, 1, times[0], None).await;
+    emit_one(
+        &app,
+        metric::HOUSEHOLD_CHECK,
+        &v1,
+        None,
+        1,
+        times[1],
+        Some("smartphone"),
+    )
+    .await;
+    emit_one(
+        &app,
+        metric::SCAM_REPORT,
+        QT_COMMUNE_B,
+        None,
+        1,
+        times[2],
+        Some("fake_bank"),
+    )
+    .await;
+    // An unknown unit writes nothing and leaves nothing pending.
+    emit_one(&app, metric::SCAM_REPORT, "99999", None, 1, times[2], None).await;
 
-        agg::catch_up(&app.state.db).await.expect("aggregate");
-        assert_eq!(agg::pending(&app.state.db).await.expect("pending"), 0);
-        assert_aggregates_match_events(&app).await;
+    agg::catch_up(&app.state.db).await.expect("aggregate");
+    assert_eq!(agg::pending(&app.state.db).await.expect("pending"), 0);
+    assert_aggregates_match_events(&app).await;
 
-        // A few figures spelled out, so a reader sees what is counted.
-        assert_eq!(
-            figure(
+    // A few figures spelled out, so a reader sees what is counted.
+    assert_eq!(
+        figure(
+            &app,
+            QT_COMMUNE_A,
+            "y",
+            "2025",
+            metric::LESSON_COMPLETED,
+            "sex",
+            "nu"
+        )
+        .await
+            + figure(
                 &app,
                 QT_COMMUNE_A,
                 "y",
                 "2025",
-                metric::LESSON_COMPLETED,
+                metric::LESSON_OPENED,
                 "sex",
                 "nu"
             )
-            .await
-                + figure(
-                    &app,
-                    QT_COMMUNE_A,
-                    "y",
-                    "2025",
-                    metric::LESSON_OPENED,
-                    "sex",
-                    "nu"
-                )
-                .await,
-            8
-        );
-        assert_eq!(
-            figure(
-                &app,
-                "44",
-                "q",
-                "2025-Q2",
-                metric::LESSON_COMPLETED,
-                "all",
-                ""
-            )
-            .await
-                + figure(&app, "44", "q", "2025-Q2", metric::LESSON_OPENED, "all", "").await,
-            4,
-            "Vietnam time"
-        );
-        assert_eq!(
-            figure(
-                &app,
-                QT_COMMUNE_A,
-                "y",
-                "2025",
-                cube::ACTIVE,
-                "eth",
-                "minority"
-            )
             .await,
-            1
-        );
-        assert_eq!(
-            figure(&app, "44", "y", "2025", cube::ACTIVE, "all", "").await,
-            4
-        );
-        assert_eq!(
-            figure(
-                &app,
-                "44",
-                "y",
-                "2025",
-                metric::TEAM_ACTIVITY,
-                "kind",
-                "vneid_install"
-            )
-            .await,
-            3
-        );
+        8
+    );
+    assert_eq!(
+        figure(
+            &app,
+            "44",
+            "q",
+            "2025-Q2",
+            metric::LESSON_COMPLETED,
+            "all",
+            ""
+        )
+        .await
+            + figure(&app, "44", "q", "2025-Q2", metric::LESSON_OPENED, "all", "").await,
+        4,
+        "Vietnam time"
+    );
+    assert_eq!(
+        figure(
+            &app,
+            QT_COMMUNE_A,
+            "y",
+            "2025",
+            cube::ACTIVE,
+            "eth",
+            "minority"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        figure(&app, "44", "y", "2025", cube::ACTIVE, "all", "").await,
+        4
+    );
+    assert_eq!(
+        figure(
+            &app,
+            "44",
+            "y",
+            "2025",
+            metric::TEAM_ACTIVITY,
+            "kind",
+            "vneid_install"
+        )
+        .await,
+        3
+    );
 
-        // More events later (a second batch) keep the aggregates equal to the events, incrementally.
-        for id in &ids {
-            emit_one(
-                &app,
-                metric::LESSON_COMPLETED,
-                homes[0],
-                Some(id),
-                1,
-                times[3] + 60,
-                None,
-            )
-            .await;
-        }
+    // More events later (a second batch) keep the aggregates equal to the events, incrementally.
+    for id in &ids {
         emit_one(
             &app,
-            metric::HOUSEHOLD_CHECK,
-            &v1,
+            metric::LESSON_COMPLETED,
+            homes[0],
+            Some(id),
+            1,
+            times[3] + 60,
             None,
-            -1,
-            times[3],
-            Some("smartphone"),
         )
         .await;
-        agg::catch_up(&app.state.db).await.expect("aggregate");
-        assert_aggregates_match_events(&app).await;
-        assert_eq!(
-            figure(
-                &app,
-                "44",
-                "y",
-                "2025",
-                metric::HOUSEHOLD_CHECK,
-                "kind",
-                "smartphone"
-            )
-            .await,
-            0
-        );
     }
-);
+    emit_one(
+        &app,
+        metric::HOUSEHOLD_CHECK,
+        &v1,
+        None,
+        -1,
+        times[3],
+        Some("smartphone"),
+    )
+    .await;
+    agg::catch_up(&app.state.db).await.expect("aggregate");
+    assert_aggregates_match_events(&app).await;
+    assert_eq!(
+        figure(
+            &app,
+            "44",
+            "y",
+            "2025",
+            metric::HOUSEHOLD_CHECK,
+            "kind",
+            "smartphone"
+        )
+        .await,
+        0
+    );
+});
 
 both!(
     demo_data_is_marked_and_its_aggregates_are_exact,
