@@ -114,7 +114,7 @@ async fn main() {
     let settings = Settings {
         database_url: url.clone(),
         province: std::env::var("HOCVUSO_PROVINCE").unwrap_or_else(|_| "44".into()),
-        content_dir: "content".into(),
+        content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
     };
     let state = hocvuso::prepare(settings).await.expect("prepare");

@@ -20,7 +20,7 @@ async fn setup(url: String) -> anyhow::Result<(hocvuso::AppState, SessionUser, S
     let settings = Settings {
         database_url: url,
         province: "44".into(),
-        content_dir: "content".into(),
+        content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
     };
     let state = hocvuso::prepare(settings).await?;

@@ -132,3 +132,49 @@ fn migrations_have_the_same_versions_on_both_databases() {
     assert_eq!(names("sqlite"), names("postgres"));
     assert!(!names("sqlite").is_empty());
 }
+
+both!(
+    compressed_pages_decode_to_the_page_and_are_reused,
+    |app: crate::TestApp| async move {
+        use std::io::Read;
+        let get = |enc: &'static str| {
+            let app = &app;
+            async move {
+                let r = app
+                    .client
+                    .get(app.url("/"))
+                    .header("accept-encoding", enc)
+                    .send()
+                    .await
+                    .expect("GET /");
+                let h = r.headers().clone();
+                (h, r.bytes().await.expect("body"))
+            }
+        };
+        let (plain_h, plain) = get("identity").await;
+        assert!(!plain_h.contains_key("content-encoding"));
+        assert!(
+            plain_h["vary"]
+                .to_str()
+                .unwrap_or("")
+                .contains("accept-encoding")
+        );
+        let (h1, gz1) = get("gzip").await;
+        let (_, gz2) = get("gzip").await;
+        assert_eq!(h1["content-encoding"], "gzip");
+        assert_eq!(gz1, gz2, "the same page gives the same compressed bytes");
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&gz1[..])
+            .read_to_end(&mut unzipped)
+            .expect("gunzip");
+        assert_eq!(unzipped, plain.to_vec(), "gzip decodes to the page");
+        let (h, br) = get("gzip, br").await;
+        assert_eq!(h["content-encoding"], "br");
+        let mut unbr = Vec::new();
+        brotli::Decompressor::new(&br[..], 4096)
+            .read_to_end(&mut unbr)
+            .expect("unbrotli");
+        assert_eq!(unbr, plain.to_vec(), "brotli decodes to the page");
+        assert!(br.len() * 2 < plain.len(), "{} → {}", plain.len(), br.len());
+    }
+);
