@@ -74,6 +74,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(api::openapi_json))
         .route("/assets/{file}", get(assets::serve))
+        // Browsers ask for /favicon.ico whatever the page says; send them to the app icon.
+        .route("/favicon.ico", get(|| async { Redirect::permanent(&assets::url("icon-192.png")) }))
         .merge(crate::units::routes())
         .merge(crate::people::routes())
         .merge(crate::scam::routes())

@@ -63,6 +63,11 @@ both!(health_and_assets, |app: crate::TestApp| async move {
             .contains("immutable")
     );
     assert_eq!(app.get("/assets/app.0000000000.css").await.status(), 404);
+    let icon = app.get("/favicon.ico").await;
+    assert_eq!(icon.status(), 308);
+    let to = icon.headers()["location"].to_str().unwrap_or("").to_owned();
+    assert!(to.starts_with("/assets/icon-192."), "{to}");
+    assert_eq!(app.get(&to).await.status(), 200);
 });
 
 both!(
