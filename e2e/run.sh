@@ -7,6 +7,7 @@
 #   bash e2e/run.sh                 both backends
 #   HV_BACKENDS=sqlite bash e2e/run.sh
 #   HV_SCREENSHOTS=/tmp/shots bash e2e/run.sh     a PNG of every page checked
+#   HV_E2E_FILES=e2e/assistant.test.mjs bash e2e/run.sh   only some test files
 #
 # Without Chromium or PostgreSQL the affected part is skipped with a loud warning; under CI=true it fails.
 # PostgreSQL: HV_E2E_PG_URL (default postgres://postgres@127.0.0.1:5432), a database is created per run
@@ -104,7 +105,7 @@ run_backend() {
   local status=0
   HV_BASE_URL="http://127.0.0.1:$port" HV_BACKEND=$backend CHROMIUM=$CHROMIUM \
     HV_ADMIN_PHONE=$ADMIN_PHONE HV_ADMIN_PASSWORD=$ADMIN_PASSWORD HV_ADMIN_NAME=$ADMIN_NAME \
-    node --test --test-concurrency=1 --test-reporter=spec e2e/ || status=$?
+    node --test --test-concurrency=1 --test-reporter=spec ${HV_E2E_FILES:-e2e/} || status=$?
   stop_server
   if [ "$status" -ne 0 ]; then
     echo "e2e: failures on $backend; the server's log ($log) ends with:" >&2

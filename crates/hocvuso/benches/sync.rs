@@ -22,6 +22,7 @@ async fn setup(url: String) -> anyhow::Result<(hocvuso::AppState, SessionUser, S
         province: "44".into(),
         content_dir: "content".into(),
         public_url: None,
+        assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await?;
     let db = &state.db;

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod assistant;
 mod admin;
 mod classes;
 mod platform;
