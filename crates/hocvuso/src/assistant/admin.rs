@@ -157,7 +157,11 @@ pub async fn new_form(
     let gap = if nq.gap.is_empty() {
         None
     } else {
-        Some(store::gap(&state.db, &nq.gap).await?.ok_or(AppError::NotFound)?)
+        Some(
+            store::gap(&state.db, &nq.gap)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        )
     };
     if let Some(g) = &gap {
         form.values.insert("q", g.question.clone());
@@ -180,7 +184,9 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     province_admin(&user)?;
-    let d = store::draft(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+    let d = store::draft(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut form = FormState::default();
     form.values.insert("slug", d.slug.clone());
     form.values.insert("q", d.q.clone());
@@ -201,7 +207,11 @@ pub async fn edit_form(
 }
 
 /// Checked, normalised fields of a draft, or the fields in error.
-fn validate(f: &DraftForm, k: &Knowledge, own_slug: Option<&str>) -> Result<[String; 5], Vec<FieldError>> {
+fn validate(
+    f: &DraftForm,
+    k: &Knowledge,
+    own_slug: Option<&str>,
+) -> Result<[String; 5], Vec<FieldError>> {
     let mut errors = Vec::new();
     let norm = |s: &str| vntext::nfc(s.trim());
     let slug = f.slug.trim().to_owned();
@@ -252,11 +262,18 @@ async fn save(
     f: DraftForm,
 ) -> AppResult<Response> {
     let existing = match &id {
-        Some(id) => Some(store::draft(&state.db, id).await?.ok_or(AppError::NotFound)?),
+        Some(id) => Some(
+            store::draft(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
         None => None,
     };
     // The knowledge base knows this entry's own slug when it is published; that is not a clash.
-    let own = existing.as_ref().filter(|d| d.status == "published").map(|d| d.slug.as_str());
+    let own = existing
+        .as_ref()
+        .filter(|d| d.status == "published")
+        .map(|d| d.slug.as_str());
     let k = state.assistant.current();
     let checked = validate(&f, &k, own);
     let gap_id = (!f.gap.is_empty()).then(|| f.gap.clone());
@@ -264,13 +281,27 @@ async fn save(
         Ok(v) => v,
         Err(errors) => {
             let mut form = FormState::default();
-            for (name, v) in [("slug", &f.slug), ("q", &f.q), ("alt", &f.alt), ("a", &f.a), ("lessons", &f.lessons), ("publish", &f.publish), ("gap", &f.gap)] {
+            for (name, v) in [
+                ("slug", &f.slug),
+                ("q", &f.q),
+                ("alt", &f.alt),
+                ("a", &f.a),
+                ("lessons", &f.lessons),
+                ("publish", &f.publish),
+                ("gap", &f.gap),
+            ] {
                 form.values.insert(name, v.clone());
             }
             form.errors = errors;
             return Ok(render_status(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &DraftPage { page, form, id, gap: None, toml: String::new() },
+                &DraftPage {
+                    page,
+                    form,
+                    id,
+                    gap: None,
+                    toml: String::new(),
+                },
             ));
         }
     };
@@ -287,16 +318,32 @@ async fn save(
     if store::slug_taken(&mut tx, &slug, id.as_deref().unwrap_or("")).await? {
         drop(tx);
         let mut form = FormState::default();
-        for (name, v) in [("slug", &f.slug), ("q", &f.q), ("alt", &f.alt), ("a", &f.a), ("lessons", &f.lessons), ("publish", &f.publish), ("gap", &f.gap)] {
+        for (name, v) in [
+            ("slug", &f.slug),
+            ("q", &f.q),
+            ("alt", &f.alt),
+            ("a", &f.a),
+            ("lessons", &f.lessons),
+            ("publish", &f.publish),
+            ("gap", &f.gap),
+        ] {
             form.values.insert(name, v.clone());
         }
-        form.errors.push(FieldError::new("slug", "assistant-slug-taken"));
+        form.errors
+            .push(FieldError::new("slug", "assistant-slug-taken"));
         return Ok(render_status(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            &DraftPage { page, form, id, gap: None, toml: String::new() },
+            &DraftPage {
+                page,
+                form,
+                id,
+                gap: None,
+                toml: String::new(),
+            },
         ));
     }
-    let saved = store::save_draft(&mut tx, id.as_deref(), gap_id.as_deref(), &input, &user.id).await?;
+    let saved =
+        store::save_draft(&mut tx, id.as_deref(), gap_id.as_deref(), &input, &user.id).await?;
     if let Some(g) = &gap_id {
         store::set_gap_status(&mut tx, g, "drafted", &user.id).await?;
     }
@@ -358,7 +405,11 @@ fn toml_list(items: &[String]) -> String {
 
 /// One entry as `[[faq]]` TOML, in the format of content/faq/*.toml.
 pub fn toml_entry(d: &Draft) -> String {
-    let mut out = format!("[[faq]]\nid = {}\nq = {}\n", toml_str(&d.slug), toml_str(&d.q));
+    let mut out = format!(
+        "[[faq]]\nid = {}\nq = {}\n",
+        toml_str(&d.slug),
+        toml_str(&d.q)
+    );
     let alt = d.alt_list();
     if !alt.is_empty() {
         out.push_str(&format!("alt = {}\n", toml_list(&alt)));
@@ -382,7 +433,11 @@ pub async fn export(
         "# FAQ entries written on Học vụ số. Paste them into content/faq/<topic>.toml, run\n\
          # `hocvuso content check`, then delete them on the admin page: the file's copy wins meanwhile.\n",
     );
-    for d in drafts.iter().filter(|d| d.status == "published").chain(drafts.iter().filter(|d| d.status != "published")) {
+    for d in drafts
+        .iter()
+        .filter(|d| d.status == "published")
+        .chain(drafts.iter().filter(|d| d.status != "published"))
+    {
         out.push('\n');
         if d.status != "published" {
             out.push_str("# draft, not published yet\n");
@@ -391,7 +446,10 @@ pub async fn export(
     }
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/toml; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/toml; charset=utf-8"),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"faq-hocvuso.toml\""),

@@ -61,6 +61,12 @@ pub async fn ask(
         other => Lang::parse(other).ok_or_else(|| AppError::field("lang", "field-choose"))?,
     };
     let question = clean_question(&question).map_err(|e| AppError::Invalid(vec![e]))?;
-    let reply = answer(&state, user.as_ref(), &question, AskOptions { lang, live: true }).await?;
+    let reply = answer(
+        &state,
+        user.as_ref(),
+        &question,
+        AskOptions { lang, live: true },
+    )
+    .await?;
     Ok(Json(reply))
 }

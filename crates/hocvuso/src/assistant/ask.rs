@@ -58,7 +58,9 @@ pub async fn ask(
                 let redacted = redact::redact(question);
                 let near = found.hits.first().map(|h| h.id.as_str()).unwrap_or("");
                 // Losing one log line must not lose the citizen their answer.
-                if let Err(e) = store::log_gap(&state.db, &gap_key(&redacted), &redacted, near).await {
+                if let Err(e) =
+                    store::log_gap(&state.db, &gap_key(&redacted), &redacted, near).await
+                {
                     tracing::warn!(error = %e, "assistant: could not log an unanswered question");
                 }
             }
@@ -81,7 +83,12 @@ async fn answer(
     {
         // The best hit, and the next one when it is an FAQ entry too (questions often span two).
         let passages: Vec<Passage> = std::iter::once(hit)
-            .chain(hits.iter().skip(1).take(1).filter(|h| h.kind == kbsearch::DocKind::Faq))
+            .chain(
+                hits.iter()
+                    .skip(1)
+                    .take(1)
+                    .filter(|h| h.kind == kbsearch::DocKind::Faq),
+            )
             .map(|h| Passage {
                 title: &h.title,
                 text: &h.answer,
@@ -161,16 +168,25 @@ async fn refusal(
                 .find(|t| t.unit_code == c.code)
                 .map(|t| format!("{} ({})", t.name, c.name))
                 .unwrap_or_else(|| {
-                    lang.t_args("assistant-team-of", &[("commune", FluentValue::from(c.name.clone()))])
+                    lang.t_args(
+                        "assistant-team-of",
+                        &[("commune", FluentValue::from(c.name.clone()))],
+                    )
                 });
             (name, format!("/to-cong-nghe-so?xa={}", c.code))
         }
-        None => (lang.t("assistant-team-general"), "/to-cong-nghe-so".to_owned()),
+        None => (
+            lang.t("assistant-team-general"),
+            "/to-cong-nghe-so".to_owned(),
+        ),
     };
     let province = state.province.name.clone();
     let hotline = &state.assistant.hotline;
     let hotline_text = if hotline.is_empty() {
-        lang.t_args("assistant-hotline-unset", &[("province", FluentValue::from(province.clone()))])
+        lang.t_args(
+            "assistant-hotline-unset",
+            &[("province", FluentValue::from(province.clone()))],
+        )
     } else {
         lang.t_args(
             "assistant-hotline",
@@ -195,7 +211,10 @@ async fn refusal(
         url: team_url,
     }];
     if !hotline.is_empty() {
-        let digits: String = hotline.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        let digits: String = hotline
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
         help.push(Source {
             title: hotline_text,
             url: format!("tel:{digits}"),

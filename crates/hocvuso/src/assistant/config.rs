@@ -19,7 +19,12 @@ pub struct AssistantSettings {
     #[arg(long, global = true, env = "HOCVUSO_LLM_KEY", hide_env_values = true)]
     pub llm_key: Option<String>,
     /// How long to wait for the model before answering from the FAQ instead, in milliseconds.
-    #[arg(long, global = true, env = "HOCVUSO_LLM_TIMEOUT_MS", default_value_t = 8000)]
+    #[arg(
+        long,
+        global = true,
+        env = "HOCVUSO_LLM_TIMEOUT_MS",
+        default_value_t = 8000
+    )]
     pub llm_timeout_ms: u64,
 }
 

@@ -144,8 +144,26 @@ pub fn documents(
     };
     let mut faq = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let from_files = lib.faq.iter().map(|f| (f.id.clone(), f.q.clone(), f.alt.clone(), f.a.clone(), f.lessons.clone(), false));
-    let from_db = published.iter().map(|p| (p.slug.clone(), p.q.clone(), p.alt_list(), p.a.clone(), p.lesson_list(), true));
+    let from_files = lib.faq.iter().map(|f| {
+        (
+            f.id.clone(),
+            f.q.clone(),
+            f.alt.clone(),
+            f.a.clone(),
+            f.lessons.clone(),
+            false,
+        )
+    });
+    let from_db = published.iter().map(|p| {
+        (
+            p.slug.clone(),
+            p.q.clone(),
+            p.alt_list(),
+            p.a.clone(),
+            p.lesson_list(),
+            true,
+        )
+    });
     for (id, q, alt, a, links, db) in from_files.chain(from_db) {
         if !seen.insert(id.clone()) {
             tracing::warn!(id = %id, "a published FAQ entry has the id of a content file's entry; the file's is used");
@@ -186,10 +204,18 @@ pub fn build(
     let lesson_links = lib
         .courses
         .iter()
-        .flat_map(|c| c.lessons.iter().map(move |l| format!("{}/{}", c.slug, l.slug)))
+        .flat_map(|c| {
+            c.lessons
+                .iter()
+                .map(move |l| format!("{}/{}", c.slug, l.slug))
+        })
         .collect();
     let kb = KnowledgeBase::build(docs)?;
-    let faq_index = faq.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
+    let faq_index = faq
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.clone(), i))
+        .collect();
     Ok(Knowledge {
         kb,
         faq,

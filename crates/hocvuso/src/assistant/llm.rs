@@ -55,7 +55,11 @@ pub const NO_ANSWER: &str = "KHONG_CO_TRONG_TAI_LIEU";
 
 impl Llm {
     pub fn from_settings(s: &AssistantSettings) -> Option<Llm> {
-        let url = s.llm_url.as_deref().map(str::trim).filter(|u| !u.is_empty())?;
+        let url = s
+            .llm_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())?;
         let client = reqwest::Client::builder()
             .timeout(Duration::from_millis(s.llm_timeout_ms.max(100)))
             .connect_timeout(Duration::from_millis(s.llm_timeout_ms.clamp(100, 3000)))

@@ -34,8 +34,14 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-ly/tro-ly", get(admin::list))
         .route("/quan-ly/tro-ly/nap-lai", post(admin::reload))
         .route("/quan-ly/tro-ly/cau-hoi/{id}/bo-qua", post(admin::dismiss))
-        .route("/quan-ly/tro-ly/soan", get(admin::new_form).post(admin::create))
+        .route(
+            "/quan-ly/tro-ly/soan",
+            get(admin::new_form).post(admin::create),
+        )
         .route("/quan-ly/tro-ly/faq.toml", get(admin::export))
-        .route("/quan-ly/tro-ly/faq/{id}", get(admin::edit_form).post(admin::update))
+        .route(
+            "/quan-ly/tro-ly/faq/{id}",
+            get(admin::edit_form).post(admin::update),
+        )
         .route("/quan-ly/tro-ly/faq/{id}/xoa", post(admin::delete))
 }

@@ -48,9 +48,16 @@ pub enum Portal {
 impl Portal {
     pub fn for_question(q: &str) -> Portal {
         let folded = vntext::folded_tokens(q).join(" ");
-        let about_identity = ["vneid", "dinh danh", "can cuoc", "cccd", "cmnd", "chung minh"]
-            .iter()
-            .any(|w| folded.contains(w));
+        let about_identity = [
+            "vneid",
+            "dinh danh",
+            "can cuoc",
+            "cccd",
+            "cmnd",
+            "chung minh",
+        ]
+        .iter()
+        .any(|w| folded.contains(w));
         if about_identity {
             Portal::Vneid
         } else {
@@ -96,15 +103,30 @@ mod tests {
 
     #[test]
     fn questions_are_validated() {
-        assert_eq!(clean_question("  làm sao\n kích hoạt  "), Ok("làm sao kích hoạt".into()));
-        assert_eq!(clean_question("   ").unwrap_err().reason, "assistant-question-empty");
-        assert_eq!(clean_question("?!").unwrap_err().reason, "assistant-question-no-words");
+        assert_eq!(
+            clean_question("  làm sao\n kích hoạt  "),
+            Ok("làm sao kích hoạt".into())
+        );
+        assert_eq!(
+            clean_question("   ").unwrap_err().reason,
+            "assistant-question-empty"
+        );
+        assert_eq!(
+            clean_question("?!").unwrap_err().reason,
+            "assistant-question-no-words"
+        );
         assert_eq!(
             clean_question(&"a".repeat(501)).unwrap_err().reason,
             "assistant-question-too-long"
         );
-        assert_eq!(clean_question(&"ạ".repeat(500)).map(|s| s.chars().count()), Ok(500));
-        assert_eq!(clean_question("a\u{0}b").unwrap_err().reason, "field-control-chars");
+        assert_eq!(
+            clean_question(&"ạ".repeat(500)).map(|s| s.chars().count()),
+            Ok(500)
+        );
+        assert_eq!(
+            clean_question("a\u{0}b").unwrap_err().reason,
+            "field-control-chars"
+        );
     }
 
     #[test]
@@ -114,7 +136,13 @@ mod tests {
 
     #[test]
     fn portal_follows_the_question() {
-        assert_eq!(Portal::for_question("tài khoản VNeID bị khóa của tôi"), Portal::Vneid);
-        assert_eq!(Portal::for_question("hồ sơ đất của tôi đến đâu rồi"), Portal::PublicServices);
+        assert_eq!(
+            Portal::for_question("tài khoản VNeID bị khóa của tôi"),
+            Portal::Vneid
+        );
+        assert_eq!(
+            Portal::for_question("hồ sơ đất của tôi đến đâu rồi"),
+            Portal::PublicServices
+        );
     }
 }

@@ -40,7 +40,11 @@ impl ChatPage {
     /// The questions the next post carries along (the newest few).
     fn carried(&self) -> Vec<&str> {
         let skip = self.turns.len().saturating_sub(MAX_HISTORY);
-        self.turns.iter().skip(skip).map(|t| t.question.as_str()).collect()
+        self.turns
+            .iter()
+            .skip(skip)
+            .map(|t| t.question.as_str())
+            .collect()
     }
 }
 
@@ -86,13 +90,31 @@ pub async fn submit(State(state): State<AppState>, page: Page, body: Bytes) -> A
     let user = page.user.clone();
     let mut turns = Vec::new();
     for q in history.into_iter().skip(skip) {
-        let reply = ask(&state, user.as_ref(), &q, AskOptions { lang: page.lang, live: false }).await?;
+        let reply = ask(
+            &state,
+            user.as_ref(),
+            &q,
+            AskOptions {
+                lang: page.lang,
+                live: false,
+            },
+        )
+        .await?;
         turns.push(Turn { question: q, reply });
     }
     let mut form = FormState::default();
     match clean_question(question) {
         Ok(q) => {
-            let reply = ask(&state, user.as_ref(), &q, AskOptions { lang: page.lang, live: true }).await?;
+            let reply = ask(
+                &state,
+                user.as_ref(),
+                &q,
+                AskOptions {
+                    lang: page.lang,
+                    live: true,
+                },
+            )
+            .await?;
             turns.push(Turn { question: q, reply });
             Ok(chat(page, turns, form, StatusCode::OK))
         }

@@ -82,7 +82,11 @@ fn redact_numbers(text: &str) -> String {
             continue;
         }
         // A run: digits, possibly separated by single separators between digits.
-        let start = if i > 0 && chars[i - 1].1 == '+' { i - 1 } else { i };
+        let start = if i > 0 && chars[i - 1].1 == '+' {
+            i - 1
+        } else {
+            i
+        };
         let mut digits = String::new();
         let mut e = i;
         loop {
@@ -90,9 +94,8 @@ fn redact_numbers(text: &str) -> String {
                 digits.push(chars[e].1);
                 e += 1;
             }
-            let joined = e + 1 < chars.len()
-                && is_separator(chars[e].1)
-                && chars[e + 1].1.is_ascii_digit();
+            let joined =
+                e + 1 < chars.len() && is_separator(chars[e].1) && chars[e + 1].1.is_ascii_digit();
             if !joined {
                 break;
             }
@@ -142,8 +145,14 @@ mod tests {
             ("cmnd 197123456", "cmnd [số giấy tờ]"),
             ("stk 1903 6666 8888 99 techcombank", "stk [số] techcombank"),
             ("mail lan.ho@gmail.com.", "mail [email]."),
-            ("liên hệ a_b+c@xa-quangtri.gov.vn giúp", "liên hệ [email] giúp"),
-            ("vneid mức 2 năm 2025, mất 5 triệu, gọi 113", "vneid mức 2 năm 2025, mất 5 triệu, gọi 113"),
+            (
+                "liên hệ a_b+c@xa-quangtri.gov.vn giúp",
+                "liên hệ [email] giúp",
+            ),
+            (
+                "vneid mức 2 năm 2025, mất 5 triệu, gọi 113",
+                "vneid mức 2 năm 2025, mất 5 triệu, gọi 113",
+            ),
             ("@ở đâu", "@ở đâu"),
         ];
         for (input, want) in cases {
@@ -159,7 +168,12 @@ mod tests {
             prop_oneof![Just(""), Just(" "), Just("."), Just("-")],
         )
             .prop_map(|(prefix, first, rest, sep)| {
-                format!("{prefix}{first}{}{sep}{}{sep}{}", &rest[..2], &rest[2..5], &rest[5..])
+                format!(
+                    "{prefix}{first}{}{sep}{}{sep}{}",
+                    &rest[..2],
+                    &rest[2..5],
+                    &rest[5..]
+                )
             })
     }
 
@@ -181,7 +195,11 @@ mod tests {
     }
 
     fn email() -> impl Strategy<Value = String> {
-        ("[a-z][a-z0-9._]{0,12}", "[a-z]{2,10}", prop::sample::select(vec!["com", "vn", "gov.vn", "com.vn"]))
+        (
+            "[a-z][a-z0-9._]{0,12}",
+            "[a-z]{2,10}",
+            prop::sample::select(vec!["com", "vn", "gov.vn", "com.vn"]),
+        )
             .prop_map(|(l, d, tld)| format!("{l}@{d}.{tld}"))
     }
 

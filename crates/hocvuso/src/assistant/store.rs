@@ -100,13 +100,17 @@ pub async fn log_gap(db: &Db, key: &str, question: &str, near: &str) -> DbResult
 pub async fn open_gaps(db: &Db) -> DbResult<(Vec<Gap>, i64)> {
     let rows = db
         .fetch_all(
-            q("SELECT id, question, asked, near, status, first_at, last_at FROM assistant_gaps
-               WHERE status = 'open' ORDER BY asked DESC, last_at DESC, id LIMIT $1")
+            q(
+                "SELECT id, question, asked, near, status, first_at, last_at FROM assistant_gaps
+               WHERE status = 'open' ORDER BY asked DESC, last_at DESC, id LIMIT $1",
+            )
             .bind(GAP_PAGE),
         )
         .await?;
     let total = db
-        .count(q("SELECT COUNT(*) FROM assistant_gaps WHERE status = 'open'"))
+        .count(q(
+            "SELECT COUNT(*) FROM assistant_gaps WHERE status = 'open'",
+        ))
         .await?;
     Ok((rows, total))
 }
@@ -139,8 +143,13 @@ pub async fn drafts(db: &Db) -> DbResult<Vec<Draft>> {
 }
 
 pub async fn draft(db: &Db, id: &str) -> DbResult<Option<Draft>> {
-    db.fetch_optional(q(format!("SELECT {DRAFT_COLS} FROM assistant_faq WHERE id = $1")).bind(id))
-        .await
+    db.fetch_optional(
+        q(format!(
+            "SELECT {DRAFT_COLS} FROM assistant_faq WHERE id = $1"
+        ))
+        .bind(id),
+    )
+    .await
 }
 
 pub async fn slug_taken(tx: &mut Tx, slug: &str, except: &str) -> DbResult<bool> {
@@ -230,7 +239,9 @@ pub async fn save_draft(
 
 pub async fn delete_draft(tx: &mut Tx, id: &str) -> DbResult<u64> {
     let was_published = tx
-        .count(q("SELECT COUNT(*) FROM assistant_faq WHERE id = $1 AND status = 'published'").bind(id))
+        .count(
+            q("SELECT COUNT(*) FROM assistant_faq WHERE id = $1 AND status = 'published'").bind(id),
+        )
         .await?
         > 0;
     let n = tx
@@ -243,7 +254,9 @@ pub async fn delete_draft(tx: &mut Tx, id: &str) -> DbResult<u64> {
 }
 
 async fn bump(tx: &mut Tx) -> DbResult<()> {
-    tx.execute(q("UPDATE assistant_versions SET faq = faq + 1 WHERE id = 1"))
-        .await?;
+    tx.execute(q(
+        "UPDATE assistant_versions SET faq = faq + 1 WHERE id = 1",
+    ))
+    .await?;
     Ok(())
 }

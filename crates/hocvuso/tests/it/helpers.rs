@@ -112,7 +112,11 @@ impl TestApp {
         let dir = std::env::temp_dir().join("hocvuso-tests");
         std::fs::create_dir_all(&dir).expect("temp dir");
         let mut settings = Settings {
-            database_url: format!("sqlite://{}/{}.db", dir.display(), uuid::Uuid::new_v4().simple()),
+            database_url: format!(
+                "sqlite://{}/{}.db",
+                dir.display(),
+                uuid::Uuid::new_v4().simple()
+            ),
             province: "44".into(),
             content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
             public_url: None,

@@ -3,8 +3,8 @@
 mod helpers;
 
 mod accounts;
-mod assistant;
 mod admin;
+mod assistant;
 mod classes;
 mod platform;
 mod reports;
