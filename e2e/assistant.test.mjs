@@ -3,7 +3,7 @@
 // with axe-core (WCAG 2.2 AA) and must have zero violations (lib.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch } from './lib.mjs';
+import { launch, Phone, PHONE_VIEWPORT, BASE } from './lib.mjs';
 
 let chromium;
 before(async () => {
@@ -16,7 +16,12 @@ after(async () => {
 const SCRIPT = /\/assets\/assistant\.[0-9a-f]+\.js$/;
 
 test('assistant: a phone asks without JavaScript, then with it', async () => {
-  const phone = await chromium.person();
+  // Service workers would answer the script request before page.route sees it: block them here.
+  const ctx = await chromium.browser.newContext({
+    viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'vi-VN',
+    baseURL: BASE, serviceWorkers: 'block',
+  });
+  const phone = new Phone(ctx, await ctx.newPage());
   const p = phone.page;
 
   // Without the enhancement (its script replaced by an empty one): each question posts the page.
