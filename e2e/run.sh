@@ -7,7 +7,7 @@
 #   bash e2e/run.sh                 both backends
 #   HV_BACKENDS=sqlite bash e2e/run.sh
 #   HV_SCREENSHOTS=/tmp/shots bash e2e/run.sh     a PNG of every page checked
-#   HV_E2E_FILES=e2e/field.test.mjs bash e2e/run.sh   one file only
+#   HV_E2E_FILES=e2e/assistant.test.mjs bash e2e/run.sh   only some test files
 #
 # Without Chromium or PostgreSQL the affected part is skipped with a loud warning; under CI=true it fails.
 # PostgreSQL: HV_E2E_PG_URL (default postgres://postgres@127.0.0.1:5432), a database is created per run

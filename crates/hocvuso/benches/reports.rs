@@ -116,6 +116,7 @@ async fn main() {
         province: std::env::var("HOCVUSO_PROVINCE").unwrap_or_else(|_| "44".into()),
         content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
+        assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await.expect("prepare");
     let db = state.db.clone();

@@ -28,6 +28,7 @@ async fn main() -> anyhow::Result<()> {
         province: "44".into(),
         content_dir: content.clone(),
         public_url: None,
+        assistant: Default::default(),
     })
     .await?;
     let eval_file = content.join("eval/scam.toml");
@@ -59,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             lat.push(t.elapsed());
-            std::hint::black_box(r);
+            let _ = std::hint::black_box(r);
         }
     }
     let wall = start.elapsed();

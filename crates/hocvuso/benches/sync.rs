@@ -22,6 +22,7 @@ async fn setup(url: String) -> anyhow::Result<(hocvuso::AppState, SessionUser, S
         province: "44".into(),
         content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
+        assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await?;
     let db = &state.db;

@@ -43,6 +43,8 @@ pub struct Settings {
     /// When it starts with https, cookies are marked Secure.
     #[arg(long, global = true, env = "HOCVUSO_PUBLIC_URL")]
     pub public_url: Option<String>,
+    #[command(flatten)]
+    pub assistant: crate::assistant::config::AssistantSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -53,6 +55,7 @@ impl std::fmt::Debug for Settings {
             .field("province", &self.province)
             .field("content_dir", &self.content_dir)
             .field("public_url", &self.public_url)
+            .field("assistant", &self.assistant)
             .finish()
     }
 }
@@ -106,6 +109,16 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum EvalCommand {
+    /// Top-1 and top-3 accuracy and the share of correct refusals of the assistant on
+    /// content/eval/assistant.toml.
+    Assistant {
+        /// Content folder (defaults to --content-dir).
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Also list the questions it got wrong.
+        #[arg(long)]
+        misses: bool,
+    },
     /// Precision and recall of the scam rules on content/eval/scam.toml; fails below 0.95.
     Scam {
         /// Content folder (defaults to --content-dir).

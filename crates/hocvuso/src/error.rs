@@ -127,4 +127,6 @@ pub enum StartError {
     UnknownProvince(String),
     #[error("scam rules: {0}")]
     ScamRules(#[from] crate::scam::engine::EngineError),
+    #[error("assistant: {0}")]
+    Assistant(#[from] crate::assistant::engine::StartupError),
 }

@@ -1,5 +1,6 @@
 //! Học vụ số: the platform library. `main.rs` is a thin CLI over [`prepare`], [`build_router`] and
 //! [`serve`]; tests drive the same functions on 127.0.0.1:0.
+pub mod assistant;
 pub mod classes;
 pub mod config;
 pub mod db;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub province: Arc<units::model::Unit>,
     /// The scam checker, rebuilt in-process from the rule files and the database.
     pub scam: Arc<scam::ScamEngine>,
+    /// The assistant's knowledge base, rebuilt in-process when the content or published FAQ changes.
+    pub assistant: Arc<assistant::Assistant>,
 }
 
 /// Connect, migrate, load reference data: what `serve` and every admin command do first.
@@ -38,9 +41,12 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     db.migrate().await?;
     let province = units::reference::ensure_province(&db, &settings.province).await?;
     let scam = scam::ScamEngine::load(&db, &settings.content_dir).await?;
+    let assistant =
+        assistant::Assistant::load(&db, &settings.content_dir, &settings.assistant).await?;
     reports::store::seed_baseline(&db, &province.code).await?;
     Ok(AppState {
         scam: Arc::new(scam),
+        assistant: Arc::new(assistant),
         db,
         settings: Arc::new(settings),
         province: Arc::new(province),

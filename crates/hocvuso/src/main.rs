@@ -81,6 +81,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{report}");
             anyhow::ensure!(pass, "precision or recall below 0.95");
         }
+        Command::Eval(EvalCommand::Assistant { content, misses }) => {
+            let dir = content.unwrap_or(settings.content_dir);
+            let (report, pass) =
+                hocvuso::assistant::cli::eval(&dir, misses).map_err(anyhow::Error::msg)?;
+            print!("{report}");
+            anyhow::ensure!(pass, "top-1, top-3 or refusals below target");
+        }
         Command::Scam(ScamCommand::CheckRules { content }) => {
             let dir = content.unwrap_or(settings.content_dir);
             let summary = hocvuso::scam::cli::check_rules(&dir).map_err(anyhow::Error::msg)?;

@@ -36,15 +36,18 @@ pub struct ApiFieldError {
         crate::scam::api::report,
         crate::reports::api::get_unit_stats,
         crate::sync::api::sync,
+        crate::assistant::api::ask,
     ),
     components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit, crate::reports::api::UnitStats,
         crate::sync::model::SyncRequest, crate::sync::model::SyncItem, crate::sync::model::SyncResponse,
-        crate::sync::model::SyncResult, crate::sync::model::SyncFieldError, crate::sync::model::ItemStatus)),
+        crate::sync::model::SyncResult, crate::sync::model::SyncFieldError, crate::sync::model::ItemStatus,
+        crate::assistant::api::AskRequest, crate::assistant::ask::Reply, crate::assistant::engine::Source)),
     tags(
         (name = "units", description = "Administrative units: province, communes, villages"),
         (name = "scam", description = "Scam check: is this message a scam, and why; report one"),
         (name = "stats", description = "Open data: aggregates per unit and period"),
         (name = "field", description = "Field work: offline sync of team activities, households and attendance"),
+        (name = "assistant", description = "Virtual assistant: answers from the platform's FAQ and lessons, or says it cannot"),
     )
 )]
 pub struct ApiDoc;

@@ -102,8 +102,28 @@ impl TestApp {
             province: "44".into(),
             content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
             public_url: None,
+            assistant: Default::default(),
         };
         Some(Self::serve_with(settings, backend).await)
+    }
+
+    /// A fresh SQLite app whose settings `configure` adjusts first (e.g. the assistant's language model).
+    pub async fn spawn_sqlite_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = std::env::temp_dir().join("hocvuso-tests");
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let mut settings = Settings {
+            database_url: format!(
+                "sqlite://{}/{}.db",
+                dir.display(),
+                uuid::Uuid::new_v4().simple()
+            ),
+            province: "44".into(),
+            content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
+            public_url: None,
+            assistant: Default::default(),
+        };
+        configure(&mut settings);
+        Self::serve_with(settings, Backend::Sqlite).await
     }
 
     /// A second app server on the same database (another copy behind the load balancer), with its

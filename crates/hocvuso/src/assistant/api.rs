@@ -1,0 +1,72 @@
+//! JSON: ask the assistant.
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use super::ask::{AskOptions, Reply, ask as answer};
+use super::model::clean_question;
+use crate::i18n::Lang;
+use crate::web::auth::MaybeUser;
+use crate::web::page::lang_of;
+use crate::{AppError, AppResult, AppState};
+
+/// A question.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct AskRequest {
+    /// The question as typed, with or without diacritics (1–500 characters).
+    pub question: String,
+    /// Interface language, `vi` or `en`; defaults to the language cookie, else Vietnamese.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+fn string_field(
+    map: &serde_json::Map<String, Value>,
+    name: &'static str,
+    required: bool,
+) -> AppResult<String> {
+    match map.get(name) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        None | Some(Value::Null) if !required => Ok(String::new()),
+        None | Some(Value::Null) => Err(AppError::field(name, "field-required")),
+        Some(_) => Err(AppError::field(name, "assistant-field-not-text")),
+    }
+}
+
+/// Ask the virtual assistant.
+///
+/// Answers from the platform's FAQ and lessons only, citing them; when they do not answer the question
+/// the reply says so (`confident: false`) and points to the commune's digital team, the province hotline
+/// and the official portal. An unanswered question is kept for the administrators with phone, ID,
+/// account numbers and e-mails removed. Needs no CSRF token.
+#[utoipa::path(post, path = "/api/v1/assistant/ask", tag = "assistant",
+    request_body = AskRequest,
+    responses((status = 200, body = Reply), (status = 400, body = crate::web::api::ApiError),
+        (status = 422, description = "Missing, empty or too long question", body = crate::web::api::ApiError)))]
+pub async fn ask(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<Reply>> {
+    let map = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(map)) => map,
+        _ => return Err(AppError::BadRequest("assistant-json-invalid")),
+    };
+    let question = string_field(&map, "question", true)?;
+    let lang = match string_field(&map, "lang", false)?.as_str() {
+        "" => lang_of(&headers),
+        other => Lang::parse(other).ok_or_else(|| AppError::field("lang", "field-choose"))?,
+    };
+    let question = clean_question(&question).map_err(|e| AppError::Invalid(vec![e]))?;
+    let reply = answer(
+        &state,
+        user.as_ref(),
+        &question,
+        AskOptions { lang, live: true },
+    )
+    .await?;
+    Ok(Json(reply))
+}

@@ -1,0 +1,236 @@
+//! Answering one question: search, decide, optionally let the model word it, or refuse honestly and
+//! say where to get help; log what could not be answered (without personal data).
+use fluent_templates::fluent_bundle::FluentValue;
+
+use super::engine::{Knowledge, Source};
+use super::llm::Passage;
+use super::model::{Portal, gap_key, sources_of};
+use super::{redact, store};
+use crate::i18n::Lang;
+use crate::units::model::{LEVEL_COMMUNE, LEVEL_VILLAGE, Unit};
+use crate::web::auth::SessionUser;
+use crate::{AppResult, AppState};
+
+/// What the assistant says. The JSON API returns it as is; the page shows it as a chat bubble.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Reply {
+    /// A short answer; when `confident` is false, the honest "I cannot answer this" and where to ask.
+    pub answer: String,
+    /// Whether the answer comes from the platform's knowledge (an FAQ entry or a lesson).
+    pub confident: bool,
+    /// What the answer is taken from; empty when not confident.
+    pub sources: Vec<Source>,
+    /// Where to get help instead: the commune's digital team, the province hotline, the official portal.
+    /// Empty when confident.
+    pub help: Vec<Source>,
+    /// Language the answer is written in (`vi` or `en`). FAQ and lessons are written in Vietnamese, so
+    /// a confident answer without a language model is Vietnamese even on the English interface.
+    pub answer_lang: String,
+    /// A remark for the reader in the interface language (e.g. that the answer is quoted in Vietnamese).
+    pub note: Option<String>,
+    /// Whether a language model worded the answer from the sources.
+    pub generated: bool,
+}
+
+/// How a question is being asked.
+pub struct AskOptions {
+    pub lang: Lang,
+    /// Log the question when unanswered and let the model word the answer (false for re-showing the
+    /// earlier turns of a conversation on the no-JavaScript page).
+    pub live: bool,
+}
+
+/// Answer `question` (already validated by `clean_question`).
+pub async fn ask(
+    state: &AppState,
+    user: Option<&SessionUser>,
+    question: &str,
+    opts: AskOptions,
+) -> AppResult<Reply> {
+    let k = state.assistant.knowledge(&state.db);
+    let found = k.kb.ask(question);
+    match found.hits.first() {
+        Some(hit) if found.confident => {
+            Ok(answer(state, &k, hit, &found.hits, question, &opts).await)
+        }
+        _ => {
+            if opts.live {
+                let redacted = redact::redact(question);
+                let near = found.hits.first().map(|h| h.id.as_str()).unwrap_or("");
+                // Losing one log line must not lose the citizen their answer.
+                if let Err(e) =
+                    store::log_gap(&state.db, &gap_key(&redacted), &redacted, near).await
+                {
+                    tracing::warn!(error = %e, "assistant: could not log an unanswered question");
+                }
+            }
+            refusal(state, user, question, opts.lang).await
+        }
+    }
+}
+
+async fn answer(
+    state: &AppState,
+    k: &Knowledge,
+    hit: &kbsearch::Hit,
+    hits: &[kbsearch::Hit],
+    question: &str,
+    opts: &AskOptions,
+) -> Reply {
+    let sources = sources_of(k, hit);
+    if opts.live
+        && let Some(llm) = &state.assistant.llm
+    {
+        // The best hit, and the next one when it is an FAQ entry too (questions often span two).
+        let passages: Vec<Passage> = std::iter::once(hit)
+            .chain(
+                hits.iter()
+                    .skip(1)
+                    .take(1)
+                    .filter(|h| h.kind == kbsearch::DocKind::Faq),
+            )
+            .map(|h| Passage {
+                title: &h.title,
+                text: &h.answer,
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        match llm.answer(question, &passages, opts.lang).await {
+            Ok(text) => {
+                let mut sources = sources;
+                for h in hits.iter().skip(1).take(passages.len() - 1) {
+                    let s = Source {
+                        title: h.title.clone(),
+                        url: h.url.clone(),
+                    };
+                    if !sources.contains(&s) {
+                        sources.push(s);
+                    }
+                }
+                return Reply {
+                    answer: text,
+                    confident: true,
+                    sources,
+                    help: Vec::new(),
+                    answer_lang: opts.lang.code().to_owned(),
+                    note: Some(opts.lang.t("assistant-note-generated")),
+                    generated: true,
+                };
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, ms = started.elapsed().as_millis() as u64,
+                    "assistant: language model failed; answering from the FAQ");
+            }
+        }
+    }
+    Reply {
+        answer: hit.answer.clone(),
+        confident: true,
+        sources,
+        help: Vec::new(),
+        answer_lang: "vi".to_owned(),
+        note: (opts.lang == Lang::En).then(|| opts.lang.t("assistant-note-vietnamese")),
+        generated: false,
+    }
+}
+
+/// The commune a signed-in person lives in, if any.
+async fn home_commune(state: &AppState, user: &SessionUser) -> AppResult<Option<Unit>> {
+    let Some(unit) = crate::units::store::get(&state.db, &user.unit_code).await? else {
+        return Ok(None);
+    };
+    Ok(match unit.level {
+        LEVEL_COMMUNE => Some(unit),
+        LEVEL_VILLAGE => match unit.parent_code.as_deref() {
+            Some(c) => crate::units::store::get(&state.db, c).await?,
+            None => None,
+        },
+        _ => None,
+    })
+}
+
+/// "I cannot answer this" and where to ask instead.
+async fn refusal(
+    state: &AppState,
+    user: Option<&SessionUser>,
+    question: &str,
+    lang: Lang,
+) -> AppResult<Reply> {
+    let commune = match user {
+        Some(u) => home_commune(state, u).await?,
+        None => None,
+    };
+    let (team, team_url) = match &commune {
+        Some(c) => {
+            let teams = crate::teams::store::teams_under(&state.db, &c.path).await?;
+            let name = teams
+                .iter()
+                .find(|t| t.unit_code == c.code)
+                .map(|t| format!("{} ({})", t.name, c.name))
+                .unwrap_or_else(|| {
+                    lang.t_args(
+                        "assistant-team-of",
+                        &[("commune", FluentValue::from(c.name.clone()))],
+                    )
+                });
+            (name, format!("/to-cong-nghe-so?xa={}", c.code))
+        }
+        None => (
+            lang.t("assistant-team-general"),
+            "/to-cong-nghe-so".to_owned(),
+        ),
+    };
+    let province = state.province.name.clone();
+    let hotline = &state.assistant.hotline;
+    let hotline_text = if hotline.is_empty() {
+        lang.t_args(
+            "assistant-hotline-unset",
+            &[("province", FluentValue::from(province.clone()))],
+        )
+    } else {
+        lang.t_args(
+            "assistant-hotline",
+            &[
+                ("province", FluentValue::from(province.clone())),
+                ("number", FluentValue::from(hotline.clone())),
+            ],
+        )
+    };
+    let portal = Portal::for_question(question);
+    let portal_name = lang.t(portal.message_id());
+    let answer = lang.t_args(
+        "assistant-refusal",
+        &[
+            ("team", FluentValue::from(team.clone())),
+            ("hotline", FluentValue::from(hotline_text.clone())),
+            ("portal", FluentValue::from(portal_name.clone())),
+        ],
+    );
+    let mut help = vec![Source {
+        title: team,
+        url: team_url,
+    }];
+    if !hotline.is_empty() {
+        let digits: String = hotline
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        help.push(Source {
+            title: hotline_text,
+            url: format!("tel:{digits}"),
+        });
+    }
+    help.push(Source {
+        title: portal_name,
+        url: portal.url().to_owned(),
+    });
+    Ok(Reply {
+        answer,
+        confident: false,
+        sources: Vec::new(),
+        help,
+        answer_lang: lang.code().to_owned(),
+        note: None,
+        generated: false,
+    })
+}
