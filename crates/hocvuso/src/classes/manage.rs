@@ -187,16 +187,16 @@ async fn check_class(
     };
     c.commune = commune.code.clone();
     if let Some(v) = &c.village
-        && !units::get(&state.db, v)
+        && units::get(&state.db, v)
             .await?
-            .is_some_and(|u| u.parent_code.as_deref() == Some(&commune.code))
+            .is_none_or(|u| u.parent_code.as_deref() != Some(&commune.code))
     {
         return Ok(Err(vec![FieldError::new("village", "unit-unknown")]));
     }
     if let Some(v) = &c.venue_id
-        && !store::get_venue(&state.db, v)
+        && store::get_venue(&state.db, v)
             .await?
-            .is_some_and(|v| v.commune_code == commune.code)
+            .is_none_or(|v| v.commune_code != commune.code)
     {
         return Ok(Err(vec![FieldError::new("venue", "field-choose")]));
     }

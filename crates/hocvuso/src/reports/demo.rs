@@ -376,7 +376,7 @@ impl Reducer {
 
 pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summary> {
     let started = Instant::now();
-    let mut rng = Rng(opts.seed ^ 0x5EED_0F_DA7A);
+    let mut rng = Rng(opts.seed ^ 0x005E_ED0F_DA7A);
     let villages_created = ensure_villages(db, province, &mut rng).await?;
 
     // Places: communes and their villages.

@@ -52,9 +52,8 @@ async fn check_page(
     mut form: FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let result = if form.has_errors() && form.error("text") != "" {
-        None
-    } else if form.value("text").is_empty() {
+    let text_refused = form.has_errors() && !form.error("text").is_empty();
+    let result = if text_refused || form.value("text").is_empty() {
         None
     } else {
         let snapshot = state.scam.snapshot(&state.db).await;

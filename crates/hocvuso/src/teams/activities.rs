@@ -38,7 +38,7 @@ pub async fn apply(
     }
     if let Some(h) = &a.household {
         let hh = store::household(tx, h).await?;
-        if !hh.is_some_and(|hh| hh.village_code == village.code) {
+        if hh.is_none_or(|hh| hh.village_code != village.code) {
             return Err(AppError::field("household", "sync-not-found"));
         }
     }

@@ -61,11 +61,11 @@ fn bar(len: usize, what: &str, show: bool) -> ProgressBar {
     b
 }
 
-/// Records of a CSV with a header, as (line, column → value).
-fn records(
-    data: &[u8],
-    required: &[&str],
-) -> Result<Vec<(u64, HashMap<String, String>)>, ImportError> {
+/// (line, column → value) for each record of a CSV file.
+type Records = Vec<(u64, HashMap<String, String>)>;
+
+/// Records of a CSV with a header.
+fn records(data: &[u8], required: &[&str]) -> Result<Records, ImportError> {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
