@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod i18n;
+pub mod learning;
 pub mod people;
 pub mod reports;
 pub mod scam;
@@ -39,6 +40,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     let province = units::reference::ensure_province(&db, &settings.province).await?;
     let scam = scam::ScamEngine::load(&db, &settings.content_dir).await?;
     reports::store::seed_baseline(&db, &province.code).await?;
+    learning::import::import_on_start(&db, &settings.content_dir).await?;
     Ok(AppState {
         scam: Arc::new(scam),
         db,

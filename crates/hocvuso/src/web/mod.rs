@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::classes::routes())
         .merge(crate::teams::routes())
         .merge(crate::sync::routes())
+        .merge(crate::learning::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::ensure_token))
         .layer(middleware::from_fn(errors::render_errors))

@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod classes;
+mod learning;
 mod platform;
 mod reports;
 mod scam;
