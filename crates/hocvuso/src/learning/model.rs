@@ -51,11 +51,7 @@ pub fn score(questions: &[Question], answers: &[Option<usize>], pass_percent: i6
         .filter(|(q, a)| **a == Some(q.answer))
         .count();
     let total = questions.len();
-    let percent = if total == 0 {
-        100
-    } else {
-        correct * 100 / total
-    };
+    let percent = (correct * 100).checked_div(total).unwrap_or(100);
     // Compared without rounding: 4 of 5 is exactly 80 % and passes an 80 % mark; 7 of 9 (77.8 %) does not.
     let passed = total == 0 || correct * 100 >= pass * total;
     Score {

@@ -52,6 +52,7 @@ pub async fn open_lesson(
 }
 
 /// Score and record a quiz attempt.
+#[allow(clippy::too_many_arguments)]
 pub async fn submit_quiz(
     tx: &mut Tx,
     province_name: &str,

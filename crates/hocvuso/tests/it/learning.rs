@@ -414,7 +414,7 @@ both!(
         assert_eq!(s, 200);
         assert!(html.contains("Chưa đạt"), "under the pass mark");
         // Exactly at the mark passes (when the quiz size allows it).
-        if (n * 80) % 100 == 0 {
+        if (n * 80).is_multiple_of(100) {
             let mut at_mark = right_answers(l);
             for (i, a) in at_mark.iter_mut().enumerate().take(n / 5) {
                 a.1 = ((l.quiz[i].answer + 1) % l.quiz[i].choices.len()).to_string();
