@@ -87,11 +87,23 @@ test(`a visitor learns, signs up, completes a course, gets and verifies the cert
   await p.locator('input[name=target_group][value=nguoi-dan]').check();
   await p.locator('input[name=consent]').check();
   await phone.clickAndLoad(p.locator('main form.form button[type=submit]').last());
+  // The page sends the batch, then reloads itself to show the merged progress: two navigations.
   const merged = p.waitForResponse((r) => r.url().endsWith('/api/v1/learning/progress'));
-  await phone.visit('/hoc/cua-toi');
+  let navigations = 0;
+  const reloaded = new Promise((resolve) => {
+    const seen = (frame) => {
+      if (frame === p.mainFrame() && ++navigations === 2) {
+        p.off('framenavigated', seen);
+        resolve();
+      }
+    };
+    p.on('framenavigated', seen);
+  });
+  await p.goto('/hoc/cua-toi');
   assert.equal((await merged).status(), 200);
+  await reloaded;
   await p.waitForLoadState('load');
-  await p.locator('main a[href="/hoc/vneid"]').waitFor();
+  await p.locator(`main a[href="/hoc/${COURSE}"]`).waitFor();
   await phone.check();
 
   // The rest of the course, signed in.
