@@ -1,3 +1,6 @@
+home-learn-heading = Learn digital skills
+home-learn-text = Short courses: using a smartphone, VNeID, public services, cashless payments, avoiding scams, AI… Learn without an account; sign up to get a certificate.
+home-learn-button = See the courses
 nav-learn = Learn
 learn-catalogue-title = Courses
 learn-catalogue-lead = Short, plain lessons you can follow step by step. Finish with a small quiz to get a certificate.

@@ -1,3 +1,6 @@
+home-learn-heading = Học kỹ năng số
+home-learn-text = Các khoá học ngắn: dùng điện thoại, VNeID, dịch vụ công, thanh toán không tiền mặt, phòng lừa đảo, AI… Học không cần tài khoản; đăng ký để nhận giấy chứng nhận.
+home-learn-button = Xem các khoá học
 nav-learn = Học
 learn-catalogue-title = Khoá học
 learn-catalogue-lead = Bài học ngắn, dễ hiểu, làm theo từng bước. Học xong, làm bài kiểm tra nhỏ để nhận giấy chứng nhận.
