@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 ENDPOINTS=(
   /
   /api/v1/units/44/children
+  /hoc/vneid/kich-hoat-muc-2
 )
 
 DURATION=${BENCH_DURATION:-10s}

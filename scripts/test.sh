@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 echo "== cargo test (SQLite + PostgreSQL) =="
 cargo test --workspace
 
+echo "== content check =="
+# The binary cargo test just built (integration tests build it), so this links nothing new.
+"${CARGO_TARGET_DIR:-target}/debug/hocvuso" content check
+
 if [ -f e2e/package.json ]; then
   echo "== browser tests (Playwright + axe-core, Debian chromium) =="
   HV_E2E_BUILD_ARGS="--workspace --all-targets" bash e2e/run.sh

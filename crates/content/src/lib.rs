@@ -21,6 +21,8 @@ mod fixtures;
 pub use error::ContentError;
 pub use lesson::{MAX_WORDS, MIN_QUESTIONS, MIN_WORDS};
 pub use load::load_dir;
-pub use markdown::{plain_text, render_markdown};
+pub use markdown::{
+    LOCAL_IMAGE_PREFIX, plain_text, render_markdown, render_markdown_with_local_images,
+};
 pub use model::{Audience, Course, Faq, Lesson, Level, Library, Question, Topic};
 pub use text::{is_slug, word_count};

@@ -14,7 +14,9 @@ fn options() -> Options {
     Options::ENABLE_TABLES
 }
 
-static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(base_sanitizer);
+
+fn base_sanitizer() -> Builder<'static> {
     let tags: HashSet<&str> = [
         "h1",
         "h2",
@@ -57,7 +59,32 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
     b
+}
+
+/// Where pictures uploaded for local courses are served; the only image source lessons may use.
+pub const LOCAL_IMAGE_PREFIX: &str = "/hoc/anh/";
+
+static SANITIZER_WITH_IMAGES: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut b = base_sanitizer();
+    b.add_tags(["img"])
+        .add_tag_attributes("img", ["src", "alt"])
+        .attribute_filter(|element, attribute, value| {
+            if element == "img" && attribute == "src" && !value.starts_with(LOCAL_IMAGE_PREFIX) {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
+    b
 });
+
+/// [`render_markdown`] that also keeps `![alt](/hoc/anh/…)` pictures (local courses written in the
+/// browser, whose pictures are uploaded and resized by the platform); any other image source is dropped.
+pub fn render_markdown_with_local_images(md: &str) -> String {
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, options()));
+    SANITIZER_WITH_IMAGES.clean(&html).to_string()
+}
 
 /// Markdown → HTML fit to put straight into a page: only lesson tags survive, links are http(s) or
 /// relative and carry `rel="noopener noreferrer"`, scripts and event handlers are gone.
@@ -192,6 +219,20 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(html.contains("đậm"), "{html}");
+    }
+
+    #[test]
+    fn local_images_only() {
+        let html = render_markdown_with_local_images(
+            "![Màn hình VNeID](/hoc/anh/abc.jpg) ![x](https://evil.example/a.png) <img src=x onerror=alert(1)>",
+        );
+        assert!(
+            html.contains(r#"<img src="/hoc/anh/abc.jpg" alt="Màn hình VNeID">"#),
+            "{html}"
+        );
+        assert!(!html.contains("evil"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!render_markdown("![a](/hoc/anh/abc.jpg)").contains("<img"));
     }
 
     #[test]

@@ -105,6 +105,25 @@ pub enum Command {
     /// Household registers of villages.
     #[command(subcommand)]
     Households(HouseholdsCommand),
+    /// Courses, lessons and FAQ in the content folder.
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// Validate every content file; problems are printed as `path:line: reason` and the exit code is 1.
+    Check {
+        /// Content folder (defaults to --content-dir).
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+    /// Check, then load courses and lessons into the database (ids stay stable: progress is kept).
+    Import {
+        /// Content folder (defaults to --content-dir).
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

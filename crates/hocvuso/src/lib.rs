@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod i18n;
+pub mod learning;
 pub mod people;
 pub mod reports;
 pub mod scam;
@@ -44,6 +45,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     let assistant =
         assistant::Assistant::load(&db, &settings.content_dir, &settings.assistant).await?;
     reports::store::seed_baseline(&db, &province.code).await?;
+    learning::import::import_on_start(&db, &settings.content_dir).await?;
     Ok(AppState {
         scam: Arc::new(scam),
         assistant: Arc::new(assistant),

@@ -2,8 +2,8 @@
 use anyhow::Context;
 use clap::Parser;
 use hocvuso::config::{
-    AdminCommand, Cli, Command, EvalCommand, ExportCommand, HouseholdsCommand, ScamCommand,
-    TeamsCommand, UnitsCommand,
+    AdminCommand, Cli, Command, ContentCommand, EvalCommand, ExportCommand, HouseholdsCommand,
+    ScamCommand, TeamsCommand, UnitsCommand,
 };
 
 fn main() -> std::process::ExitCode {
@@ -131,6 +131,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 hocvuso::teams::import::import_households_file(&state.db, &state.province, &file)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{report}");
+        }
+        Command::Content(ContentCommand::Check { content }) => {
+            let dir = content.unwrap_or(settings.content_dir);
+            let summary = hocvuso::learning::cli::check(&dir).map_err(anyhow::Error::msg)?;
+            println!("{summary}");
+        }
+        Command::Content(ContentCommand::Import { content }) => {
+            let dir = content.unwrap_or(settings.content_dir.clone());
+            let db = hocvuso::db::Db::connect(&settings.database_url)
+                .await
+                .context("connecting")?;
+            db.migrate().await.context("migrating")?;
+            let report = hocvuso::learning::cli::import(&db, &dir)
+                .await
+                .map_err(anyhow::Error::msg)?;
             println!("{report}");
         }
     }

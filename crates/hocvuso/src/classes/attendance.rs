@@ -15,11 +15,9 @@ use crate::web::csrf::CsrfForm;
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
 
-/// Who a scanned certificate code belongs to. Certificates are the learning capability's; it should
-/// answer here (certificate code → person id). Until it does, certificate codes are not recognised and
-/// the learner's card code or a tap on their name works instead.
-pub async fn person_by_certificate(_tx: &mut Tx, _code: &str) -> AppResult<Option<String>> {
-    Ok(None)
+/// Who a scanned certificate code belongs to (a valid, unrevoked certificate), via learning's store.
+pub async fn person_by_certificate(tx: &mut Tx, code: &str) -> AppResult<Option<String>> {
+    Ok(crate::learning::certificates::person_by_code(tx, code).await?)
 }
 
 /// Record one attendance mark: `session`, and `person` or `code`, and `present` (default yes).

@@ -66,10 +66,21 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The hook for certificates: called inside the transaction that records a "passed" result (the learner
-/// attended and passed the course quiz in class). The learning capability owns certificates; it should
-/// issue the course certificate for each slug in `class.courses` here. Until then this only logs.
-pub async fn on_class_passed(_tx: &mut Tx, class: &store::Class, person_id: &str) -> DbResult<()> {
-    tracing::info!(class = %class.code, person = %person_id, courses = %class.courses, "class passed");
+/// attended and passed the course quiz in class). Issues the course certificate for each slug in
+/// `class.courses` that the learner does not hold yet (learning owns certificates).
+pub async fn on_class_passed(tx: &mut Tx, class: &store::Class, person_id: &str) -> DbResult<()> {
+    let province = crate::learning::store::province_name_of(tx, person_id)
+        .await?
+        .unwrap_or_default();
+    let codes = crate::learning::progress::issue_for_class(
+        tx,
+        &province,
+        person_id,
+        &class.course_list(),
+        crate::db::now(),
+    )
+    .await?;
+    tracing::info!(class = %class.code, person = %person_id, courses = %class.courses, certificates = ?codes, "class passed");
     Ok(())
 }
 

@@ -37,17 +37,26 @@ pub struct ApiFieldError {
         crate::reports::api::get_unit_stats,
         crate::sync::api::sync,
         crate::assistant::api::ask,
+        crate::learning::api::courses,
+        crate::learning::api::course,
+        crate::learning::api::progress,
+        crate::learning::api::quiz,
     ),
     components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit, crate::reports::api::UnitStats,
         crate::sync::model::SyncRequest, crate::sync::model::SyncItem, crate::sync::model::SyncResponse,
         crate::sync::model::SyncResult, crate::sync::model::SyncFieldError, crate::sync::model::ItemStatus,
-        crate::assistant::api::AskRequest, crate::assistant::ask::Reply, crate::assistant::engine::Source)),
+        crate::assistant::api::AskRequest, crate::assistant::ask::Reply, crate::assistant::engine::Source,
+        crate::learning::api::CourseSummary, crate::learning::api::CourseDetail, crate::learning::api::LessonLink,
+        crate::learning::api::ProgressBatch, crate::learning::api::ProgressItem, crate::learning::api::ProgressResponse,
+        crate::learning::api::ProgressResult, crate::learning::api::QuizScore, crate::learning::api::QuizSubmission,
+        crate::learning::api::QuizResult, crate::learning::api::QuestionFeedback)),
     tags(
         (name = "units", description = "Administrative units: province, communes, villages"),
         (name = "scam", description = "Scam check: is this message a scam, and why; report one"),
         (name = "stats", description = "Open data: aggregates per unit and period"),
         (name = "field", description = "Field work: offline sync of team activities, households and attendance"),
         (name = "assistant", description = "Virtual assistant: answers from the platform's FAQ and lessons, or says it cannot"),
+        (name = "learning", description = "Courses and lessons; a learner's progress and quiz answers, replayable with client ids"),
     )
 )]
 pub struct ApiDoc;

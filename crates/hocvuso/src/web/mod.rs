@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::teams::routes())
         .merge(crate::sync::routes())
         .merge(crate::assistant::routes())
+        .merge(crate::learning::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::ensure_token))
         .layer(middleware::from_fn(errors::render_errors))

@@ -1,0 +1,262 @@
+//! Certificates: the PDF (its owner and admins download it), the public `/verify/{code}` page that the
+//! QR code opens (valid or revoked, with name and course only), and the admins' list and revoke.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::model::normalize_code;
+use super::pdf::{self, CertificateText, Labels};
+use super::store::{self, CertificateRow};
+use crate::db::{Tx, now};
+use crate::i18n::Lang;
+use crate::web::auth::{AdminUser, CurrentUser};
+use crate::web::csrf::CsrfForm;
+use crate::web::page::{FormState, Page, render, render_status};
+use crate::{AppError, AppResult, AppState};
+
+/// Public address of the verification page for `code`.
+pub fn verify_url(state: &AppState, code: &str) -> String {
+    let base = state
+        .settings
+        .public_url
+        .as_deref()
+        .unwrap_or("http://127.0.0.1:8080")
+        .trim_end_matches('/');
+    format!("{base}/verify/{code}")
+}
+
+pub fn labels(lang: Lang) -> Labels {
+    Labels {
+        heading: lang.t("learn-cert-heading"),
+        certifies: lang.t("learn-cert-certifies"),
+        completed: lang.t("learn-cert-completed"),
+        issued_on: lang.t("learn-cert-issued-on"),
+        code: lang.t("learn-cert-code"),
+        scan: lang.t("learn-cert-scan"),
+        movement: lang.t("learn-cert-movement"),
+    }
+}
+
+/// The PDF of a certificate.
+pub fn render_pdf(state: &AppState, lang: Lang, c: &CertificateRow) -> AppResult<Vec<u8>> {
+    let l = labels(lang);
+    pdf::certificate(&CertificateText {
+        labels: &l,
+        full_name: &c.full_name,
+        course_title: &c.course_title,
+        date: &lang.date(c.issued_at),
+        province_name: &c.province_name,
+        code: &c.code,
+        verify_url: &verify_url(state, &c.code),
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// `GET /chung-chi/{CODE}.pdf`: for the holder and for admins over the holder's unit.
+pub async fn download(
+    State(state): State<AppState>,
+    page: Page,
+    CurrentUser(user): CurrentUser,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let code = file
+        .strip_suffix(".pdf")
+        .and_then(normalize_code)
+        .ok_or(AppError::NotFound)?;
+    let cert = store::certificate_by_code(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if cert.person_id != user.id {
+        let path = store::unit_path(&state.db, &cert.unit_code)
+            .await?
+            .unwrap_or_default();
+        if !user.can_admin(&path) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let bytes = render_pdf(&state, page.lang, &cert)?;
+    let disposition = format!("attachment; filename=\"chung-chi-{}.pdf\"", cert.code);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "learning/verify.html")]
+struct VerifyPage {
+    page: Page,
+    cert: CertificateRow,
+}
+
+/// `GET /verify/{code}`: anyone may check a certificate; it shows only the name and the course.
+pub async fn verify(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let code = normalize_code(&code).ok_or(AppError::NotFound)?;
+    let cert = store::certificate_by_code(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(render(&VerifyPage { page, cert }))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct LookupQuery {
+    ma: String,
+}
+
+/// `/verify?ma=…`: the form on the admin list and on paper instructions.
+pub async fn lookup(Query(q): Query<LookupQuery>) -> AppResult<Response> {
+    let code = normalize_code(&q.ma).ok_or(AppError::NotFound)?;
+    Ok(Redirect::to(&format!("/verify/{code}")).into_response())
+}
+
+/// The classes hook: who holds a (valid) certificate code.
+pub async fn person_by_code(tx: &mut Tx, code: &str) -> crate::db::DbResult<Option<String>> {
+    match normalize_code(code) {
+        Some(code) => store::person_of_certificate(tx, &code).await,
+        None => Ok(None),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "learning/admin_certificates.html")]
+struct AdminList {
+    page: Page,
+    certificates: Vec<CertificateRow>,
+    found: Option<CertificateRow>,
+    form: FormState,
+    query: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AdminQuery {
+    ma: String,
+}
+
+async fn admin_list_page(
+    state: &AppState,
+    page: Page,
+    user: &crate::web::auth::SessionUser,
+    query: String,
+    form: FormState,
+) -> AppResult<Response> {
+    let scope = user
+        .top_admin_unit()
+        .map(|r| r.unit_path.clone())
+        .ok_or(AppError::Forbidden)?;
+    let certificates = store::certificates_under(&state.db, &scope, 100).await?;
+    let found = match normalize_code(&query) {
+        Some(code) => match store::certificate_by_code(&state.db, &code).await? {
+            Some(c) => {
+                let path = store::unit_path(&state.db, &c.unit_code)
+                    .await?
+                    .unwrap_or_default();
+                user.can_admin(&path).then_some(c)
+            }
+            None => None,
+        },
+        None => None,
+    };
+    let status = if form.has_errors() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok(render_status(
+        status,
+        &AdminList {
+            page,
+            certificates,
+            found,
+            form,
+            query,
+        },
+    ))
+}
+
+pub async fn admin_list(
+    State(state): State<AppState>,
+    page: Page,
+    AdminUser(user): AdminUser,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
+    admin_list_page(
+        &state,
+        page,
+        &user,
+        q.ma.trim().to_owned(),
+        FormState::default(),
+    )
+    .await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct RevokeForm {
+    reason: String,
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    page: Page,
+    AdminUser(user): AdminUser,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<RevokeForm>,
+) -> AppResult<Response> {
+    let code = normalize_code(&code).ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    let cert = store::certificate_by_code_tx(&mut tx, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let path: Option<String> = tx
+        .scalar(crate::db::q("SELECT path FROM units WHERE code = $1").bind(&cert.unit_code))
+        .await?;
+    if !user.can_admin(&path.unwrap_or_default()) {
+        return Err(AppError::NotFound);
+    }
+    let reason = crate::web::text::clean_text(&f.reason, 500);
+    let reason = match reason {
+        Ok(r) if r.chars().count() >= 3 => r,
+        Ok(_) => {
+            drop(tx);
+            let mut form = FormState::default();
+            form.errors.push(crate::error::FieldError::new(
+                "reason",
+                "learn-revoke-reason-required",
+            ));
+            return admin_list_page(&state, page, &user, code, form).await;
+        }
+        Err(e) => {
+            drop(tx);
+            let mut form = FormState::default();
+            form.values.insert("reason", f.reason.clone());
+            form.errors.push(crate::error::FieldError::new("reason", e));
+            return admin_list_page(&state, page, &user, code, form).await;
+        }
+    };
+    store::revoke(&mut tx, &code, &reason, &user.id, now()).await?;
+    tx.commit().await?;
+    tracing::info!(certificate = %code, by = %user.id, "certificate revoked");
+    Ok(Redirect::to(&format!("/quan-ly/chung-chi?ma={code}")).into_response())
+}

@@ -1,0 +1,248 @@
+//! Content files → database. Courses are matched by slug and lessons by (course, slug), and updated in
+//! place, so ids (and with them progress and certificates) never change; what left the files is
+//! unpublished, never deleted. A start with unchanged files writes nothing (the files' hash is kept).
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use content::{ContentError, Library};
+use sha2::{Digest, Sha256};
+
+use super::model::search_key;
+use crate::db::{Db, DbError, DbResult, Tx, new_id, now, q};
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub courses: usize,
+    pub lessons: usize,
+    pub courses_added: usize,
+    pub lessons_added: usize,
+    pub unpublished_courses: usize,
+    pub unpublished_lessons: usize,
+    /// Course slugs in the files that a province already uses for a local course (left alone).
+    pub skipped_local: Vec<String>,
+    /// The files had not changed since the last import.
+    pub unchanged: bool,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.unchanged {
+            return write!(
+                f,
+                "content unchanged: {} courses, {} lessons",
+                self.courses, self.lessons
+            );
+        }
+        write!(
+            f,
+            "imported {} courses ({} new), {} lessons ({} new); unpublished {} courses and {} lessons no longer in the files",
+            self.courses,
+            self.courses_added,
+            self.lessons,
+            self.lessons_added,
+            self.unpublished_courses,
+            self.unpublished_lessons
+        )?;
+        for slug in &self.skipped_local {
+            write!(
+                f,
+                "\nskipped `{slug}`: a local course already uses this slug"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Content(Vec<ContentError>),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Check and load the content folder; nothing is written when any file is bad.
+pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportError> {
+    let library = content::load_dir(dir).map_err(ImportError::Content)?;
+    Ok(import_library(db, &library).await?)
+}
+
+fn library_hash(library: &Library) -> String {
+    let json = serde_json::to_vec(&library.courses).unwrap_or_default();
+    // The render rules are part of what is stored; bump when they change.
+    let mut h = Sha256::new();
+    h.update(b"learning-import-v1\n");
+    h.update(&json);
+    hex::encode(h.finalize())
+}
+
+pub async fn import_library(db: &Db, library: &Library) -> DbResult<ImportReport> {
+    let hash = library_hash(library);
+    let lessons: usize = library.courses.iter().map(|c| c.lessons.len()).sum();
+    let mut report = ImportReport {
+        courses: library.courses.len(),
+        lessons,
+        ..Default::default()
+    };
+    let last: Option<String> = db
+        .scalar(q("SELECT content_hash FROM learning_imports WHERE id = 1"))
+        .await?;
+    if last.as_deref() == Some(hash.as_str()) {
+        report.unchanged = true;
+        return Ok(report);
+    }
+    let mut tx = db.begin().await?;
+    let at = now();
+    let existing: Vec<(String, String)> =
+        tx.fetch_all(q("SELECT slug, source FROM courses")).await?;
+    let existing: HashMap<String, String> = existing.into_iter().collect();
+    let mut seen_courses = HashSet::new();
+    for course in &library.courses {
+        if existing.get(&course.slug).is_some_and(|s| s == "local") {
+            report.skipped_local.push(course.slug.clone());
+            continue;
+        }
+        if !existing.contains_key(&course.slug) {
+            report.courses_added += 1;
+        }
+        seen_courses.insert(course.slug.clone());
+        let key = search_key(
+            [course.title.as_str(), course.summary.as_str()]
+                .into_iter()
+                .chain(course.lessons.iter().map(|l| l.title.as_str())),
+        );
+        let audiences = format!(
+            " {} ",
+            course
+                .audiences
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let course_id: String = tx
+            .scalar(
+                q("INSERT INTO courses (id, slug, title, summary, topic, level, audiences, framework, position,
+                     pass_percent, source, published, search_key, created_by, created_at, updated_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'file', TRUE, $11, NULL, $12, $12)
+                   ON CONFLICT (slug) DO UPDATE SET title = excluded.title, summary = excluded.summary,
+                     topic = excluded.topic, level = excluded.level, audiences = excluded.audiences,
+                     framework = excluded.framework, position = excluded.position,
+                     pass_percent = excluded.pass_percent, published = TRUE, search_key = excluded.search_key,
+                     updated_at = excluded.updated_at
+                   RETURNING id")
+                .bind(new_id())
+                .bind(&course.slug)
+                .bind(&course.title)
+                .bind(&course.summary)
+                .bind(course.topic.as_str())
+                .bind(course.level.as_str())
+                .bind(audiences)
+                .bind(course.framework.join(" "))
+                .bind(i64::from(course.order))
+                .bind(i64::from(course.pass_percent))
+                .bind(key)
+                .bind(at),
+            )
+            .await?
+            .unwrap_or_default();
+        import_lessons(&mut tx, &course_id, course, at, &mut report).await?;
+    }
+    for (slug, source) in &existing {
+        if source == "file" && !seen_courses.contains(slug) {
+            report.unpublished_courses += tx
+                .execute(
+                    q("UPDATE courses SET published = FALSE, updated_at = $1 WHERE slug = $2 AND published = TRUE")
+                        .bind(at)
+                        .bind(slug),
+                )
+                .await? as usize;
+        }
+    }
+    tx.execute(
+        q("INSERT INTO learning_imports (id, content_hash, imported_at) VALUES (1, $1, $2)
+           ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash, imported_at = excluded.imported_at")
+        .bind(&hash)
+        .bind(at),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+async fn import_lessons(
+    tx: &mut Tx,
+    course_id: &str,
+    course: &content::Course,
+    at: i64,
+    report: &mut ImportReport,
+) -> DbResult<()> {
+    let existing: Vec<(String,)> = tx
+        .fetch_all(q("SELECT slug FROM lessons WHERE course_id = $1").bind(course_id))
+        .await?;
+    let existing: HashSet<String> = existing.into_iter().map(|(s,)| s).collect();
+    let mut seen = Vec::new();
+    for (i, lesson) in course.lessons.iter().enumerate() {
+        if !existing.contains(&lesson.slug) {
+            report.lessons_added += 1;
+        }
+        seen.push(lesson.slug.clone());
+        let quiz = serde_json::to_string(&lesson.quiz).unwrap_or_else(|_| "[]".into());
+        tx.execute(
+            q("INSERT INTO lessons (id, course_id, slug, position, title, summary, body_md, body_html, quiz,
+                 reading_minutes, published, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11)
+               ON CONFLICT (course_id, slug) DO UPDATE SET position = excluded.position, title = excluded.title,
+                 summary = excluded.summary, body_md = excluded.body_md, body_html = excluded.body_html,
+                 quiz = excluded.quiz, reading_minutes = excluded.reading_minutes, published = TRUE,
+                 updated_at = excluded.updated_at")
+            .bind(new_id())
+            .bind(course_id)
+            .bind(&lesson.slug)
+            .bind(i as i64 + 1)
+            .bind(&lesson.title)
+            .bind(&lesson.summary)
+            .bind(&lesson.body_md)
+            .bind(content::render_markdown(&lesson.body_md))
+            .bind(quiz)
+            .bind(i64::from(lesson.reading_minutes.max(1)))
+            .bind(at),
+        )
+        .await?;
+    }
+    for slug in existing.iter().filter(|s| !seen.contains(s)) {
+        report.unpublished_lessons += tx
+            .execute(
+                q("UPDATE lessons SET published = FALSE, updated_at = $1
+                   WHERE course_id = $2 AND slug = $3 AND published = TRUE")
+                .bind(at)
+                .bind(course_id)
+                .bind(slug),
+            )
+            .await? as usize;
+    }
+    Ok(())
+}
+
+/// On start: import when the folder is clean; otherwise log the problems and keep serving what the
+/// database has (a typo in a lesson must not take the province offline).
+pub async fn import_on_start(db: &Db, dir: &Path) -> DbResult<()> {
+    if !dir.join("courses").is_dir() {
+        tracing::warn!(dir = %dir.display(), "no content/courses folder: no courses loaded");
+        return Ok(());
+    }
+    match import_dir(db, dir).await {
+        Ok(report) => {
+            tracing::info!(%report, "courses loaded");
+            Ok(())
+        }
+        Err(ImportError::Content(errors)) => {
+            for e in &errors {
+                tracing::error!(problem = %e, "content file rejected; courses not updated");
+            }
+            Ok(())
+        }
+        Err(ImportError::Db(e)) => Err(e),
+    }
+}

@@ -1,0 +1,262 @@
+//! The lesson page (reading time, previous/next, "Nghe", print) and its quiz, which is a plain form:
+//! the answer page shows each question's right answer and why, with or without JavaScript.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use content::Question;
+
+use super::catalogue::published_course;
+use super::model::Score;
+use super::progress::{self, Outcome};
+use super::store::{self, CourseRow, LessonMeta, LessonRow};
+use crate::db::now;
+use crate::web::csrf::CsrfForm;
+use crate::web::page::{Page, render};
+use crate::{AppError, AppResult, AppState};
+
+#[derive(Template)]
+#[template(path = "learning/lesson.html")]
+struct LessonPage {
+    page: Page,
+    course: CourseRow,
+    lesson: LessonRow,
+    questions: Vec<QuestionView>,
+    /// 1-based position among the course's lessons, and how many there are.
+    number: usize,
+    count: usize,
+    prev: Option<LessonMeta>,
+    next: Option<LessonMeta>,
+    result: Option<Score>,
+    outcome: Outcome,
+    /// A fresh id for the next quiz submission (a reload or double tap is then counted once).
+    client_id: String,
+    /// For the browser's own record of a visitor's result: answers as "0,2,1,-".
+    answers_csv: String,
+}
+
+/// One quiz question as the page shows it, with the learner's choice and the feedback.
+pub struct QuestionView {
+    pub number: usize,
+    pub name: String,
+    pub q: String,
+    pub choices: Vec<ChoiceView>,
+    pub right: bool,
+    pub right_text: String,
+    pub explain: String,
+}
+
+pub struct ChoiceView {
+    pub value: usize,
+    pub text: String,
+    pub checked: bool,
+}
+
+fn question_views(questions: &[Question], result: Option<&Score>) -> Vec<QuestionView> {
+    questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let given = result.and_then(|r| r.answers.get(i).copied().flatten());
+            QuestionView {
+                number: i + 1,
+                name: format!("q{i}"),
+                q: q.q.clone(),
+                choices: q
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| ChoiceView {
+                        value: j,
+                        text: c.clone(),
+                        checked: given == Some(j),
+                    })
+                    .collect(),
+                right: result.is_some_and(|r| r.is_right(i, questions)),
+                right_text: q.choices.get(q.answer).cloned().unwrap_or_default(),
+                explain: q.explain.clone(),
+            }
+        })
+        .collect()
+}
+
+impl LessonPage {
+    fn pass_percent(&self) -> i64 {
+        self.course.pass_percent
+    }
+}
+
+struct Loaded {
+    course: CourseRow,
+    lesson: LessonRow,
+    meta: LessonMeta,
+    lessons: Vec<LessonMeta>,
+}
+
+async fn load(state: &AppState, course_slug: &str, lesson_slug: &str) -> AppResult<Loaded> {
+    let course = published_course(state, course_slug).await?;
+    let lesson = store::lesson(&state.db, &course.id, lesson_slug)
+        .await?
+        .filter(|l| l.published)
+        .ok_or(AppError::NotFound)?;
+    let lessons = store::lessons_of(&state.db, &course.id, true).await?;
+    let meta = lessons
+        .iter()
+        .find(|l| l.id == lesson.id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok(Loaded {
+        course,
+        lesson,
+        meta,
+        lessons,
+    })
+}
+
+fn view(page: Page, l: Loaded, result: Option<Score>, outcome: Outcome) -> LessonPage {
+    let idx = l
+        .lessons
+        .iter()
+        .position(|m| m.id == l.lesson.id)
+        .unwrap_or(0);
+    let answers_csv = result
+        .as_ref()
+        .map(|r| {
+            r.answers
+                .iter()
+                .map(|a| a.map(|v| v.to_string()).unwrap_or_else(|| "-".into()))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    LessonPage {
+        questions: question_views(&l.lesson.questions(), result.as_ref()),
+        number: idx + 1,
+        count: l.lessons.len(),
+        prev: idx.checked_sub(1).and_then(|i| l.lessons.get(i)).cloned(),
+        next: l.lessons.get(idx + 1).cloned(),
+        page,
+        course: l.course,
+        lesson: l.lesson,
+        result,
+        outcome,
+        client_id: crate::db::new_id(),
+        answers_csv,
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    page: Page,
+    Path((course_slug, lesson_slug)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let l = load(&state, &course_slug, &lesson_slug).await?;
+    let mut outcome = Outcome::default();
+    if let Some(user) = &page.user {
+        let mut tx = state.db.begin().await?;
+        outcome = progress::open_lesson(
+            &mut tx,
+            &state.province.name,
+            &user.id,
+            &l.course,
+            &l.meta,
+            now(),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(render(&view(page, l, None, outcome)))
+}
+
+/// The quiz's answers from a form: `q0=2&q1=0…`; anything unreadable is unanswered.
+pub fn answers_from_form(form: &HashMap<String, String>, count: usize) -> Vec<Option<usize>> {
+    (0..count)
+        .map(|i| {
+            form.get(&format!("q{i}"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .collect()
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    page: Page,
+    Path((course_slug, lesson_slug)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let l = load(&state, &course_slug, &lesson_slug).await?;
+    let questions = l.lesson.questions();
+    let answers = answers_from_form(&form, questions.len());
+    let client_id = form
+        .get("client_id")
+        .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+        .cloned();
+    let (score, outcome) = match &page.user {
+        Some(user) => {
+            record_quiz(
+                &state,
+                &user.id,
+                &l.course,
+                &l.meta,
+                &questions,
+                &answers,
+                client_id.as_deref(),
+            )
+            .await?
+        }
+        None => (
+            super::model::score(&questions, &answers, l.course.pass_percent),
+            Outcome::default(),
+        ),
+    };
+    Ok(render(&view(page, l, Some(score), outcome)))
+}
+
+/// A signed-in learner's quiz answers, recorded once per client id: a replay answers what the first
+/// submission answered and changes nothing.
+pub async fn record_quiz(
+    state: &AppState,
+    person_id: &str,
+    course: &CourseRow,
+    lesson: &LessonMeta,
+    questions: &[Question],
+    answers: &[Option<usize>],
+    client_id: Option<&str>,
+) -> AppResult<(Score, Outcome)> {
+    let mut tx = state.db.begin().await?;
+    if let Some(id) = client_id
+        && let Some((_, result)) = store::write_result(&mut tx, id).await?
+        && let Ok(saved) = serde_json::from_str::<(Score, Outcome)>(&result)
+    {
+        return Ok(saved);
+    }
+    let at = now();
+    let (score, outcome) = progress::submit_quiz(
+        &mut tx,
+        &state.province.name,
+        person_id,
+        course,
+        lesson,
+        questions,
+        answers,
+        at,
+    )
+    .await?;
+    if let Some(id) = client_id {
+        let result = serde_json::to_string(&(&score, &outcome)).unwrap_or_default();
+        if !store::save_write(&mut tx, id, person_id, "quiz", &result, at).await? {
+            // The same id arrived twice at once and the other copy won: answer what it answered.
+            drop(tx);
+            let mut tx = state.db.begin().await?;
+            if let Some((_, result)) = store::write_result(&mut tx, id).await?
+                && let Ok(saved) = serde_json::from_str::<(Score, Outcome)>(&result)
+            {
+                return Ok(saved);
+            }
+            return Err(AppError::Internal("quiz replay lost".into()));
+        }
+    }
+    tx.commit().await?;
+    Ok((score, outcome))
+}

@@ -1,0 +1,62 @@
+//! Learning: the curriculum (content files imported with stable ids, plus local courses written in
+//! the browser), the catalogue, lessons with a quiz that teaches, progress (also for visitors, kept in
+//! the browser and merged on sign-in), and certificates anyone can verify from their QR code.
+pub mod admin;
+pub mod api;
+pub mod catalogue;
+pub mod certificates;
+pub mod cli;
+pub mod import;
+pub mod lesson;
+pub mod mine;
+pub mod model;
+pub mod pdf;
+pub mod progress;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/hoc", get(catalogue::catalogue))
+        .route("/hoc/cua-toi", get(mine::page))
+        .route("/hoc/anh/{file}", get(admin::image))
+        .route("/hoc/{course}", get(catalogue::course))
+        .route(
+            "/hoc/{course}/{lesson}",
+            get(lesson::page).post(lesson::submit),
+        )
+        .route("/chung-chi/{file}", get(certificates::download))
+        .route("/verify", get(certificates::lookup))
+        .route("/verify/{code}", get(certificates::verify))
+        .route("/api/v1/courses", get(api::courses))
+        .route("/api/v1/courses/{slug}", get(api::course))
+        .route("/api/v1/learning/progress", post(api::progress))
+        .route("/api/v1/learning/quiz", post(api::quiz))
+        .route("/quan-ly/hoc", get(admin::list))
+        .route(
+            "/quan-ly/hoc/khoa-moi",
+            get(admin::new_course_form).post(admin::create_course),
+        )
+        .route(
+            "/quan-ly/hoc/{course}",
+            get(admin::course_form).post(admin::update_course),
+        )
+        .route("/quan-ly/hoc/{course}/anh", post(admin::upload_image))
+        .route(
+            "/quan-ly/hoc/{course}/bai-moi",
+            get(admin::new_lesson_form).post(admin::save_new_lesson),
+        )
+        .route(
+            "/quan-ly/hoc/{course}/bai/{lesson}",
+            get(admin::lesson_form).post(admin::save_lesson),
+        )
+        .route("/quan-ly/chung-chi", get(certificates::admin_list))
+        .route(
+            "/quan-ly/chung-chi/{code}/thu-hoi",
+            post(certificates::revoke),
+        )
+}

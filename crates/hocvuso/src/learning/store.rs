@@ -1,0 +1,526 @@
+//! Learning's SQL: courses and lessons, progress, client ids of replayable writes, certificates,
+//! images. No HTTP here.
+use content::Question;
+
+use crate::db::{Db, DbResult, Tx, q};
+
+const COURSE_COLS: &str = "c.id, c.slug, c.title, c.summary, c.topic, c.level, c.audiences, c.framework, \
+     c.position, c.pass_percent, c.source, c.published, c.search_key, c.updated_at, \
+     (SELECT COUNT(*) FROM lessons l WHERE l.course_id = c.id AND l.published = TRUE) AS lesson_count";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CourseRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub topic: String,
+    pub level: String,
+    pub audiences: String,
+    pub framework: String,
+    pub position: i64,
+    pub pass_percent: i64,
+    pub source: String,
+    pub published: bool,
+    pub search_key: String,
+    pub updated_at: i64,
+    pub lesson_count: i64,
+}
+
+impl CourseRow {
+    pub fn audience_list(&self) -> Vec<&str> {
+        self.audiences.split_whitespace().collect()
+    }
+
+    pub fn has_audience(&self, a: &str) -> bool {
+        self.audiences.contains(&format!(" {a} "))
+    }
+
+    pub fn url(&self) -> String {
+        format!("/hoc/{}", self.slug)
+    }
+
+    pub fn is_local(&self) -> bool {
+        self.source == "local"
+    }
+}
+
+const LESSON_COLS: &str =
+    "id, course_id, slug, position, title, summary, quiz, reading_minutes, published";
+
+/// A lesson without its body: for lists.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LessonMeta {
+    pub id: String,
+    pub course_id: String,
+    pub slug: String,
+    pub position: i64,
+    pub title: String,
+    pub summary: String,
+    pub quiz: String,
+    pub reading_minutes: i64,
+    pub published: bool,
+}
+
+impl LessonMeta {
+    pub fn has_quiz(&self) -> bool {
+        self.quiz.trim() != "[]"
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LessonRow {
+    pub id: String,
+    pub course_id: String,
+    pub slug: String,
+    pub position: i64,
+    pub title: String,
+    pub summary: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub quiz: String,
+    pub reading_minutes: i64,
+    pub published: bool,
+}
+
+impl LessonRow {
+    pub fn questions(&self) -> Vec<Question> {
+        parse_questions(&self.quiz)
+    }
+}
+
+pub fn parse_questions(json: &str) -> Vec<Question> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+pub async fn published_courses(db: &Db) -> DbResult<Vec<CourseRow>> {
+    db.fetch_all(q(format!(
+        "SELECT {COURSE_COLS} FROM courses c WHERE c.published = TRUE ORDER BY c.position, c.slug"
+    )))
+    .await
+}
+
+pub async fn all_courses(db: &Db) -> DbResult<Vec<CourseRow>> {
+    db.fetch_all(q(format!(
+        "SELECT {COURSE_COLS} FROM courses c ORDER BY c.published DESC, c.position, c.slug"
+    )))
+    .await
+}
+
+pub async fn course_by_slug(db: &Db, slug: &str) -> DbResult<Option<CourseRow>> {
+    db.fetch_optional(
+        q(format!(
+            "SELECT {COURSE_COLS} FROM courses c WHERE c.slug = $1"
+        ))
+        .bind(slug),
+    )
+    .await
+}
+
+pub async fn course_by_slug_tx(tx: &mut Tx, slug: &str) -> DbResult<Option<CourseRow>> {
+    tx.fetch_optional(
+        q(format!(
+            "SELECT {COURSE_COLS} FROM courses c WHERE c.slug = $1"
+        ))
+        .bind(slug),
+    )
+    .await
+}
+
+pub async fn lessons_of(
+    db: &Db,
+    course_id: &str,
+    published_only: bool,
+) -> DbResult<Vec<LessonMeta>> {
+    db.fetch_all(
+        q(format!(
+            "SELECT {LESSON_COLS} FROM lessons WHERE course_id = $1 AND (published = TRUE OR $2 = FALSE)
+             ORDER BY position, slug"
+        ))
+        .bind(course_id)
+        .bind(published_only),
+    )
+    .await
+}
+
+pub async fn lessons_of_tx(tx: &mut Tx, course_id: &str) -> DbResult<Vec<LessonMeta>> {
+    tx.fetch_all(
+        q(format!(
+            "SELECT {LESSON_COLS} FROM lessons WHERE course_id = $1 AND published = TRUE ORDER BY position, slug"
+        ))
+        .bind(course_id),
+    )
+    .await
+}
+
+pub async fn lesson(db: &Db, course_id: &str, slug: &str) -> DbResult<Option<LessonRow>> {
+    db.fetch_optional(
+        q("SELECT id, course_id, slug, position, title, summary, body_md, body_html, quiz, reading_minutes, published
+           FROM lessons WHERE course_id = $1 AND slug = $2")
+        .bind(course_id)
+        .bind(slug),
+    )
+    .await
+}
+
+pub async fn lesson_tx(tx: &mut Tx, course_id: &str, slug: &str) -> DbResult<Option<LessonRow>> {
+    tx.fetch_optional(
+        q("SELECT id, course_id, slug, position, title, summary, body_md, body_html, quiz, reading_minutes, published
+           FROM lessons WHERE course_id = $1 AND slug = $2")
+        .bind(course_id)
+        .bind(slug),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProgressRow {
+    pub lesson_id: String,
+    pub opened_at: Option<i64>,
+    pub passed_at: Option<i64>,
+    pub best_percent: i64,
+    pub attempts: i64,
+}
+
+/// A learner's progress rows in one course (published lessons only).
+pub async fn progress_in_course(
+    db: &Db,
+    person_id: &str,
+    course_id: &str,
+) -> DbResult<Vec<ProgressRow>> {
+    db.fetch_all(
+        q(
+            "SELECT p.lesson_id, p.opened_at, p.passed_at, p.best_percent, p.attempts
+           FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
+           WHERE p.person_id = $1 AND l.course_id = $2 AND l.published = TRUE",
+        )
+        .bind(person_id)
+        .bind(course_id),
+    )
+    .await
+}
+
+pub async fn progress_in_course_tx(
+    tx: &mut Tx,
+    person_id: &str,
+    course_id: &str,
+) -> DbResult<Vec<ProgressRow>> {
+    tx.fetch_all(
+        q(
+            "SELECT p.lesson_id, p.opened_at, p.passed_at, p.best_percent, p.attempts
+           FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
+           WHERE p.person_id = $1 AND l.course_id = $2 AND l.published = TRUE",
+        )
+        .bind(person_id)
+        .bind(course_id),
+    )
+    .await
+}
+
+pub async fn progress_row(
+    tx: &mut Tx,
+    person_id: &str,
+    lesson_id: &str,
+) -> DbResult<Option<ProgressRow>> {
+    tx.fetch_optional(
+        q(
+            "SELECT lesson_id, opened_at, passed_at, best_percent, attempts FROM lesson_progress
+           WHERE person_id = $1 AND lesson_id = $2",
+        )
+        .bind(person_id)
+        .bind(lesson_id),
+    )
+    .await
+}
+
+/// Mark a lesson opened (keeps the first time).
+pub async fn mark_opened(tx: &mut Tx, person_id: &str, lesson_id: &str, at: i64) -> DbResult<()> {
+    tx.execute(
+        q("INSERT INTO lesson_progress (person_id, lesson_id, opened_at, passed_at, best_percent, attempts)
+           VALUES ($1, $2, $3, NULL, 0, 0)
+           ON CONFLICT (person_id, lesson_id) DO UPDATE SET opened_at = COALESCE(lesson_progress.opened_at, excluded.opened_at)")
+        .bind(person_id)
+        .bind(lesson_id)
+        .bind(at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Record a quiz attempt: best score kept, the first pass time kept.
+pub async fn record_attempt(
+    tx: &mut Tx,
+    person_id: &str,
+    lesson_id: &str,
+    percent: i64,
+    passed: bool,
+    at: i64,
+) -> DbResult<()> {
+    let passed_at = passed.then_some(at);
+    tx.execute(
+        q("INSERT INTO lesson_progress (person_id, lesson_id, opened_at, passed_at, best_percent, attempts)
+           VALUES ($1, $2, NULL, $3, $4, 1)
+           ON CONFLICT (person_id, lesson_id) DO UPDATE SET
+             passed_at = COALESCE(lesson_progress.passed_at, excluded.passed_at),
+             best_percent = CASE WHEN excluded.best_percent > lesson_progress.best_percent
+                                 THEN excluded.best_percent ELSE lesson_progress.best_percent END,
+             attempts = lesson_progress.attempts + 1")
+        .bind(person_id)
+        .bind(lesson_id)
+        .bind(passed_at)
+        .bind(percent),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The first answer given to a client id, if it was already applied.
+pub async fn write_result(tx: &mut Tx, client_id: &str) -> DbResult<Option<(String, String)>> {
+    tx.fetch_optional(
+        q("SELECT person_id, result FROM learning_writes WHERE client_id = $1").bind(client_id),
+    )
+    .await
+}
+
+pub async fn save_write(
+    tx: &mut Tx,
+    client_id: &str,
+    person_id: &str,
+    kind: &str,
+    result: &str,
+    at: i64,
+) -> DbResult<bool> {
+    let n = tx.execute(
+        q("INSERT INTO learning_writes (client_id, person_id, kind, result, at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (client_id) DO NOTHING")
+            .bind(client_id)
+            .bind(person_id)
+            .bind(kind)
+            .bind(result)
+            .bind(at),
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+pub async fn person_unit(tx: &mut Tx, person_id: &str) -> DbResult<Option<(String, String)>> {
+    tx.fetch_optional(q("SELECT unit_code, full_name FROM people WHERE id = $1").bind(person_id))
+        .await
+}
+
+// ---- certificates ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CertificateRow {
+    pub id: String,
+    pub code: String,
+    pub person_id: String,
+    pub course_id: String,
+    pub course_slug: String,
+    pub full_name: String,
+    pub course_title: String,
+    pub province_name: String,
+    pub unit_code: String,
+    pub via: String,
+    pub issued_at: i64,
+    pub revoked_at: Option<i64>,
+    pub revoked_reason: Option<String>,
+}
+
+impl CertificateRow {
+    pub fn is_revoked(&self) -> bool {
+        self.revoked_at.is_some()
+    }
+}
+
+const CERT_COLS: &str = "x.id, x.code, x.person_id, x.course_id, c.slug AS course_slug, x.full_name, x.course_title, \
+     x.province_name, x.unit_code, x.via, x.issued_at, x.revoked_at, x.revoked_reason";
+
+pub async fn certificate_by_code(db: &Db, code: &str) -> DbResult<Option<CertificateRow>> {
+    db.fetch_optional(
+        q(format!(
+            "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id WHERE x.code = $1"
+        ))
+        .bind(code),
+    )
+    .await
+}
+
+pub async fn certificate_by_code_tx(tx: &mut Tx, code: &str) -> DbResult<Option<CertificateRow>> {
+    tx.fetch_optional(
+        q(format!(
+            "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id WHERE x.code = $1"
+        ))
+        .bind(code),
+    )
+    .await
+}
+
+pub async fn certificates_of(db: &Db, person_id: &str) -> DbResult<Vec<CertificateRow>> {
+    db.fetch_all(
+        q(format!(
+            "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id
+             WHERE x.person_id = $1 ORDER BY x.issued_at DESC, x.code"
+        ))
+        .bind(person_id),
+    )
+    .await
+}
+
+pub async fn certificate_of(
+    tx: &mut Tx,
+    person_id: &str,
+    course_id: &str,
+) -> DbResult<Option<String>> {
+    tx.scalar(
+        q("SELECT code FROM certificates WHERE person_id = $1 AND course_id = $2")
+            .bind(person_id)
+            .bind(course_id),
+    )
+    .await
+}
+
+pub struct NewCertificate<'a> {
+    pub code: &'a str,
+    pub person_id: &'a str,
+    pub course_id: &'a str,
+    pub full_name: &'a str,
+    pub course_title: &'a str,
+    pub province_name: &'a str,
+    pub unit_code: &'a str,
+    pub via: &'a str,
+    pub at: i64,
+}
+
+/// Insert unless the learner already holds one for the course; true when inserted.
+pub async fn insert_certificate(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult<bool> {
+    let n = tx
+        .execute(
+            q("INSERT INTO certificates (id, code, person_id, course_id, full_name, course_title, province_name,
+                 unit_code, via, issued_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               ON CONFLICT (person_id, course_id) DO NOTHING")
+            .bind(crate::db::new_id())
+            .bind(c.code)
+            .bind(c.person_id)
+            .bind(c.course_id)
+            .bind(c.full_name)
+            .bind(c.course_title)
+            .bind(c.province_name)
+            .bind(c.unit_code)
+            .bind(c.via)
+            .bind(c.at),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn revoke(tx: &mut Tx, code: &str, reason: &str, by: &str, at: i64) -> DbResult<u64> {
+    tx.execute(
+        q(
+            "UPDATE certificates SET revoked_at = $1, revoked_reason = $2, revoked_by = $3
+           WHERE code = $4 AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(reason)
+        .bind(by)
+        .bind(code),
+    )
+    .await
+}
+
+pub async fn person_of_certificate(tx: &mut Tx, code: &str) -> DbResult<Option<String>> {
+    tx.scalar(
+        q("SELECT person_id FROM certificates WHERE code = $1 AND revoked_at IS NULL").bind(code),
+    )
+    .await
+}
+
+/// Latest certificates issued in units under `path` (an admin's scope), newest first.
+pub async fn certificates_under(db: &Db, path: &str, limit: i64) -> DbResult<Vec<CertificateRow>> {
+    db.fetch_all(
+        q(format!(
+            "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id
+             JOIN units u ON u.code = x.unit_code
+             WHERE u.path LIKE $1 ORDER BY x.issued_at DESC, x.code LIMIT $2"
+        ))
+        .bind(format!("{path}%"))
+        .bind(limit),
+    )
+    .await
+}
+
+pub async fn unit_path(db: &Db, code: &str) -> DbResult<Option<String>> {
+    db.scalar(q("SELECT path FROM units WHERE code = $1").bind(code))
+        .await
+}
+
+// ---- "my learning" ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MyCourse {
+    pub course_id: String,
+    pub done: i64,
+    pub touched: i64,
+    pub last_at: i64,
+}
+
+/// Courses a learner has touched: lessons done (opened and passed, or opened without a quiz).
+pub async fn my_courses(db: &Db, person_id: &str) -> DbResult<Vec<MyCourse>> {
+    db.fetch_all(
+        q("SELECT l.course_id,
+                  CAST(SUM(CASE WHEN p.opened_at IS NOT NULL AND (p.passed_at IS NOT NULL OR l.quiz = '[]') THEN 1 ELSE 0 END) AS BIGINT) AS done,
+                  COUNT(*) AS touched,
+                  MAX(COALESCE(p.passed_at, p.opened_at, 0)) AS last_at
+           FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
+           WHERE p.person_id = $1 AND l.published = TRUE
+           GROUP BY l.course_id ORDER BY last_at DESC")
+        .bind(person_id),
+    )
+    .await
+}
+
+// ---- images ----
+
+pub async fn insert_image(
+    tx: &mut Tx,
+    course_id: &str,
+    data_b64: &str,
+    width: i64,
+    height: i64,
+    by: &str,
+    at: i64,
+) -> DbResult<String> {
+    let id = crate::db::new_id();
+    tx.execute(
+        q("INSERT INTO learning_images (id, course_id, data, width, height, created_by, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(&id)
+        .bind(course_id)
+        .bind(data_b64)
+        .bind(width)
+        .bind(height)
+        .bind(by)
+        .bind(at),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn image(db: &Db, id: &str) -> DbResult<Option<String>> {
+    db.scalar(q("SELECT data FROM learning_images WHERE id = $1").bind(id))
+        .await
+}
+
+/// Name of the province a person lives in (the level-1 unit above their unit).
+pub async fn province_name_of(tx: &mut Tx, person_id: &str) -> DbResult<Option<String>> {
+    tx.scalar(
+        q(
+            "SELECT pu.name FROM people p JOIN units u ON u.code = p.unit_code
+           JOIN units pu ON pu.level = 1 AND u.path LIKE pu.path || '%'
+           WHERE p.id = $1",
+        )
+        .bind(person_id),
+    )
+    .await
+}
