@@ -31,6 +31,8 @@ pub struct AppState {
     pub province: Arc<units::model::Unit>,
     /// The scam checker, rebuilt in-process from the rule files and the database.
     pub scam: Arc<scam::ScamEngine>,
+    /// Visitors' lesson pages, rendered and compressed once.
+    pub lessons: Arc<learning::cache::PageCache>,
 }
 
 /// Connect, migrate, load reference data: what `serve` and every admin command do first.
@@ -43,6 +45,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     learning::import::import_on_start(&db, &settings.content_dir).await?;
     Ok(AppState {
         scam: Arc::new(scam),
+        lessons: Arc::new(learning::cache::PageCache::default()),
         db,
         settings: Arc::new(settings),
         province: Arc::new(province),
