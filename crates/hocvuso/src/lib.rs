@@ -34,6 +34,8 @@ pub struct AppState {
     pub scam: Arc<scam::ScamEngine>,
     /// The assistant's knowledge base, rebuilt in-process when the content or published FAQ changes.
     pub assistant: Arc<assistant::Assistant>,
+    /// Visitors' lesson pages, rendered and compressed once.
+    pub lessons: Arc<learning::cache::PageCache>,
 }
 
 /// Connect, migrate, load reference data: what `serve` and every admin command do first.
@@ -49,6 +51,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     Ok(AppState {
         scam: Arc::new(scam),
         assistant: Arc::new(assistant),
+        lessons: Arc::new(learning::cache::PageCache::default()),
         db,
         settings: Arc::new(settings),
         province: Arc::new(province),

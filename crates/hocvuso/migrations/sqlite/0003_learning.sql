@@ -105,3 +105,11 @@ CREATE TABLE learning_imports (
     content_hash TEXT NOT NULL,
     imported_at BIGINT NOT NULL
 );
+
+-- Bumped by every write that changes what lesson pages show (imports, local-course edits); app
+-- servers compare it with what their in-memory page cache was built from.
+CREATE TABLE learning_version (
+    id BIGINT NOT NULL CONSTRAINT learning_version_pk PRIMARY KEY CONSTRAINT learning_version_one_ck CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO learning_version (id, version) VALUES (1, 0);

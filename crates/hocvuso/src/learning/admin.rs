@@ -274,7 +274,9 @@ pub async fn create_course(
         .bind(at),
     )
     .await?;
+    super::cache::bump_version(&mut tx).await?;
     tx.commit().await?;
+    state.lessons.invalidate();
     Ok(Redirect::to(&format!("/quan-ly/hoc/{}", input.slug)).into_response())
 }
 
@@ -380,7 +382,9 @@ pub async fn update_course(
     )
     .await?;
     refresh_search_key(&mut tx, &course.id).await?;
+    super::cache::bump_version(&mut tx).await?;
     tx.commit().await?;
+    state.lessons.invalidate();
     Ok(Redirect::to(&format!("/quan-ly/hoc/{}", course.slug)).into_response())
 }
 
@@ -616,7 +620,9 @@ async fn save(
         }
     }
     refresh_search_key(&mut tx, &course.id).await?;
+    super::cache::bump_version(&mut tx).await?;
     tx.commit().await?;
+    state.lessons.invalidate();
     Ok(Redirect::to(&format!("/quan-ly/hoc/{}/bai/{}", course.slug, new_slug)).into_response())
 }
 
@@ -719,7 +725,9 @@ pub async fn upload_image(
         now(),
     )
     .await?;
+    super::cache::bump_version(&mut tx).await?;
     tx.commit().await?;
+    state.lessons.invalidate();
     let alt = clean_line(&alt).unwrap_or_default().replace([']', '['], "");
     let snippet = format!("![{alt}]({}{id}.jpg)", content::LOCAL_IMAGE_PREFIX);
     let form = course_form_state(&course);

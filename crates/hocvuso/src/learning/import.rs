@@ -160,6 +160,7 @@ pub async fn import_library(db: &Db, library: &Library) -> DbResult<ImportReport
                 .await? as usize;
         }
     }
+    super::cache::bump_version(&mut tx).await?;
     tx.execute(
         q("INSERT INTO learning_imports (id, content_hash, imported_at) VALUES (1, $1, $2)
            ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash, imported_at = excluded.imported_at")

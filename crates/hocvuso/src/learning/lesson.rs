@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use content::Question;
 
@@ -12,7 +14,6 @@ use super::model::Score;
 use super::progress::{self, Outcome};
 use super::store::{self, CourseRow, LessonMeta, LessonRow};
 use crate::db::now;
-use crate::web::csrf::CsrfForm;
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
 
@@ -149,9 +150,30 @@ fn view(page: Page, l: Loaded, result: Option<Score>, outcome: Outcome) -> Lesso
 pub async fn page(
     State(state): State<AppState>,
     page: Page,
+    headers: HeaderMap,
     Path((course_slug, lesson_slug)): Path<(String, String)>,
 ) -> AppResult<Response> {
+    // Visitors all get the same page (per language and text size): served from memory. A query
+    // string would end up in the page's links, so only the plain address is cached.
+    let cache_key = (page.user.is_none() && !page.here.contains('?')).then(|| {
+        format!(
+            "{}|{}|{course_slug}|{lesson_slug}",
+            page.lang.code(),
+            page.text_size
+        )
+    });
+    if let Some(key) = &cache_key
+        && let Some(hit) = state.lessons.get(&state.db, key).await?
+    {
+        return Ok(hit.respond(&headers));
+    }
     let l = load(&state, &course_slug, &lesson_slug).await?;
+    if let Some(key) = cache_key {
+        let html = view(page, l, None, Outcome::default())
+            .render()
+            .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+        return Ok(state.lessons.put(key, html).respond(&headers));
+    }
     let mut outcome = Outcome::default();
     if let Some(user) = &page.user {
         let mut tx = state.db.begin().await?;
@@ -179,12 +201,35 @@ pub fn answers_from_form(form: &HashMap<String, String>, count: usize) -> Vec<Op
         .collect()
 }
 
+/// The quiz form. A visitor's answers are only scored (nothing is stored), so their form carries no
+/// CSRF token and their page can be cached; a signed-in learner's answers are recorded, so theirs must
+/// carry the token, checked as `CsrfForm` does.
 pub async fn submit(
     State(state): State<AppState>,
     page: Page,
+    headers: HeaderMap,
     Path((course_slug, lesson_slug)): Path<(String, String)>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    body: Bytes,
 ) -> AppResult<Response> {
+    if !crate::web::csrf::same_origin(&headers) {
+        return Err(AppError::Csrf);
+    }
+    let form: HashMap<String, String> =
+        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-form"))?;
+    if page.user.is_some() {
+        let given = form.get("csrf").map(String::as_str).unwrap_or("");
+        let had_cookie =
+            crate::web::cookies::get(&headers, crate::web::csrf::CSRF_COOKIE).is_some();
+        if !had_cookie
+            || page.csrf.is_empty()
+            || !bool::from(subtle::ConstantTimeEq::ct_eq(
+                given.as_bytes(),
+                page.csrf.as_bytes(),
+            ))
+        {
+            return Err(AppError::Csrf);
+        }
+    }
     let l = load(&state, &course_slug, &lesson_slug).await?;
     let questions = l.lesson.questions();
     let answers = answers_from_form(&form, questions.len());

@@ -3,6 +3,7 @@
 //! the browser and merged on sign-in), and certificates anyone can verify from their QR code.
 pub mod admin;
 pub mod api;
+pub mod cache;
 pub mod catalogue;
 pub mod certificates;
 pub mod cli;

@@ -411,6 +411,10 @@ mod tests {
         })
         .expect("pdf");
         assert!(pdf.starts_with(b"%PDF-"));
+        // HV_PDF_OUT=/tmp/c.pdf keeps the sample to look at (pdftoppm -png).
+        if let Ok(path) = std::env::var("HV_PDF_OUT") {
+            std::fs::write(path, &pdf).expect("write sample");
+        }
         assert!(pdf.len() < 150_000, "{} bytes", pdf.len());
     }
 }

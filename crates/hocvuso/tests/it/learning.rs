@@ -443,11 +443,25 @@ both!(
             "{}",
             &result[..300.min(result.len())]
         );
-        // No CSRF token: refused.
+        // A visitor's answers are only scored, so their form needs no token (and their page is cached).
         let r = app
             .post_raw(&format!("/hoc/{COURSE}/{}", l.slug), &[("q0", "0")])
             .await;
-        assert_eq!(r.status(), 403);
+        assert_eq!(r.status(), 200);
+        let r = app
+            .client
+            .post(app.url(&format!("/hoc/{COURSE}/{}", l.slug)))
+            .header("origin", "https://evil.example")
+            .form(&[("q0", "0")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 403, "cross-site posts refused");
+        let (_, page) = app.get_text(&format!("/hoc/{COURSE}/{}", l.slug)).await;
+        assert!(
+            !page.contains("name=\"csrf\""),
+            "a visitor's lesson page holds nothing personal"
+        );
         // All right: passed.
         let (_, html) = submit_quiz(&app, COURSE, &l.slug, &right_answers(l)).await;
         assert!(html.contains("Đạt!"));
@@ -468,6 +482,17 @@ both!(
         }
         assert_eq!(app.count("certificates").await, 0);
         let last = c.lessons.last().expect("lesson");
+        // A signed-in learner's answers are recorded: the form must carry the CSRF token.
+        let fields = right_answers(last);
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = app
+            .post_raw(&format!("/hoc/{COURSE}/{}", last.slug), &fields)
+            .await;
+        assert_eq!(r.status(), 403);
+        assert_eq!(app.count("certificates").await, 0);
         let (_, html) = submit_quiz(&app, COURSE, &last.slug, &[("q0".into(), "0".into())]).await;
         assert!(html.contains("Chưa đạt"));
         assert_eq!(app.count("certificates").await, 0);
@@ -923,6 +948,26 @@ both!(admin_writes_a_local_course, |app: TestApp| async move {
     )
     .await;
     assert!(html.contains("/chung-chi/"), "one-lesson course completed");
+    // A visitor's cached page follows the admin's edit at once.
+    let visitor = app.new_browser();
+    let (_, html) = visitor.get_text("/hoc/nop-thue-dien-tu/buoc-dau").await;
+    assert!(html.contains("Bước đầu") && !html.contains("Bước đầu tiên"));
+    let r = admin
+        .post_form(
+            "/quan-ly/hoc/nop-thue-dien-tu/bai/buoc-dau",
+            &[
+                ("title", "Bước đầu tiên"),
+                ("summary", "Tóm tắt."),
+                ("body", body),
+                ("quiz", quiz),
+                ("published", "yes"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = visitor.get_text("/hoc/nop-thue-dien-tu/buoc-dau").await;
+    assert!(html.contains("Bước đầu tiên"), "cache dropped on edit");
     // File courses are read-only here.
     assert_eq!(
         admin

@@ -1,0 +1,202 @@
+//! Lesson pages as visitors see them, rendered and compressed once, then served from memory.
+//!
+//! A visitor's lesson page holds nothing personal (the quiz form needs no token when nobody is signed
+//! in: a visitor's answers are only scored, never stored), so the same bytes serve every visitor with
+//! the same language and text size. Entries are dropped when the content version in the database moves
+//! (content import, local-course edits): this server drops them at once, other servers within a second.
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::db::{Db, DbResult, Tx, q};
+
+/// Beyond this many entries nothing more is cached (bounded memory whatever the traffic).
+const MAX_ENTRIES: usize = 4_000;
+/// How stale another server's edit may be seen here.
+const CHECK_EVERY_MS: i64 = 1_000;
+
+pub struct CachedPage {
+    identity: Bytes,
+    gzip: Bytes,
+    br: Bytes,
+}
+
+#[derive(Default)]
+pub struct PageCache {
+    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    version: AtomicI64,
+    checked_at_ms: AtomicI64,
+}
+
+fn now_ms() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
+}
+
+/// Bump the content version inside a write that changes what lesson pages show.
+pub async fn bump_version(tx: &mut Tx) -> DbResult<()> {
+    tx.execute(q(
+        "UPDATE learning_version SET version = version + 1 WHERE id = 1",
+    ))
+    .await?;
+    Ok(())
+}
+
+impl PageCache {
+    /// Forget every page (after an edit on this server).
+    pub fn invalidate(&self) {
+        if let Ok(mut pages) = self.pages.write() {
+            pages.clear();
+        }
+        self.checked_at_ms.store(0, Ordering::Relaxed);
+    }
+
+    async fn ensure_fresh(&self, db: &Db) -> DbResult<()> {
+        let now = now_ms();
+        if now - self.checked_at_ms.load(Ordering::Relaxed) < CHECK_EVERY_MS {
+            return Ok(());
+        }
+        let version: i64 = db
+            .scalar(q("SELECT version FROM learning_version WHERE id = 1"))
+            .await?
+            .unwrap_or(0);
+        if self.version.swap(version, Ordering::Relaxed) != version
+            && let Ok(mut pages) = self.pages.write()
+        {
+            pages.clear();
+        }
+        self.checked_at_ms.store(now, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub async fn get(&self, db: &Db, key: &str) -> DbResult<Option<Arc<CachedPage>>> {
+        self.ensure_fresh(db).await?;
+        Ok(self
+            .pages
+            .read()
+            .ok()
+            .and_then(|pages| pages.get(key).cloned()))
+    }
+
+    /// Compress and keep a rendered page.
+    pub fn put(&self, key: String, html: String) -> Arc<CachedPage> {
+        let page = Arc::new(compress(html));
+        if let Ok(mut pages) = self.pages.write()
+            && pages.len() < MAX_ENTRIES
+        {
+            pages.insert(key, page.clone());
+        }
+        page
+    }
+}
+
+fn compress(html: String) -> CachedPage {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gzip = gz
+        .write_all(html.as_bytes())
+        .and_then(|_| gz.finish())
+        .unwrap_or_default();
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let br_ok =
+        brotli::BrotliCompress(&mut std::io::Cursor::new(html.as_bytes()), &mut br, &params)
+            .is_ok();
+    CachedPage {
+        identity: Bytes::from(html),
+        gzip: Bytes::from(gzip),
+        br: if br_ok { Bytes::from(br) } else { Bytes::new() },
+    }
+}
+
+/// Does the client accept `coding` (listed without `q=0`)?
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            name.eq_ignore_ascii_case(coding) && !refused
+        })
+}
+
+impl CachedPage {
+    /// The best encoding the client accepts, as a 200 HTML answer.
+    pub fn respond(&self, headers: &HeaderMap) -> Response {
+        let (body, encoding) = if !self.br.is_empty() && accepts(headers, "br") {
+            (self.br.clone(), Some("br"))
+        } else if !self.gzip.is_empty() && accepts(headers, "gzip") {
+            (self.gzip.clone(), Some("gzip"))
+        } else {
+            (self.identity.clone(), None)
+        };
+        let mut resp = (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (header::VARY, HeaderValue::from_static("accept-encoding")),
+            ],
+            body,
+        )
+            .into_response();
+        if let Some(e) = encoding {
+            resp.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+        }
+        resp
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_are_chosen_from_accept_encoding() {
+        let page = compress("<p>Xin chào</p>".repeat(50));
+        let mut h = HeaderMap::new();
+        assert!(
+            page.respond(&h)
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .is_none()
+        );
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate"),
+        );
+        assert_eq!(page.respond(&h).headers()[header::CONTENT_ENCODING], "gzip");
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate, br"),
+        );
+        assert_eq!(page.respond(&h).headers()[header::CONTENT_ENCODING], "br");
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("br;q=0, gzip"),
+        );
+        assert_eq!(page.respond(&h).headers()[header::CONTENT_ENCODING], "gzip");
+        let mut d = flate2::read::GzDecoder::new(&page.gzip[..]);
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut d, &mut s).expect("gunzip");
+        assert_eq!(s.as_bytes(), &page.identity[..]);
+    }
+}
