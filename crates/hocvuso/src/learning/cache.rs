@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::db::{Db, DbResult, Tx, q};
+use crate::web::compress::{Encoding, negotiate};
 
 /// Beyond this many entries nothing more is cached (bounded memory whatever the traffic).
 const MAX_ENTRIES: usize = 4_000;
@@ -116,35 +117,22 @@ fn compress(html: String) -> CachedPage {
     }
 }
 
-/// Does the client accept `coding` (listed without `q=0`)?
-fn accepts(headers: &HeaderMap, coding: &str) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';');
-            let name = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            name.eq_ignore_ascii_case(coding) && !refused
-        })
-}
-
 impl CachedPage {
     /// The best encoding the client accepts, as a 200 HTML answer.
     pub fn respond(&self, headers: &HeaderMap) -> Response {
-        let (body, encoding) = if !self.br.is_empty() && accepts(headers, "br") {
-            (self.br.clone(), Some("br"))
-        } else if !self.gzip.is_empty() && accepts(headers, "gzip") {
-            (self.gzip.clone(), Some("gzip"))
-        } else {
-            (self.identity.clone(), None)
+        // The same negotiation as the compression layer (`web::compress`).
+        let accept = headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        let (body, encoding) = match negotiate(&accept) {
+            Some(Encoding::Brotli) if !self.br.is_empty() => (self.br.clone(), Some("br")),
+            Some(Encoding::Brotli | Encoding::Gzip) if !self.gzip.is_empty() => {
+                (self.gzip.clone(), Some("gzip"))
+            }
+            _ => (self.identity.clone(), None),
         };
         let mut resp = (
             [
