@@ -81,3 +81,19 @@ impl Query {
         self
     }
 }
+
+/// "$first, $first+1, …" for `n` values.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "($1, $2), ($3, $4), …" for `rows` tuples of `width` values.
+pub fn tuples(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", placeholders(r * width + 1, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use super::cube::{self, Cube, PersonDims};
 use super::period::{DAY, Period};
-use crate::db::{Db, DbResult, Tx, now, q};
+use crate::db::{Db, DbResult, Tx, now, placeholders, q, tuples};
 
 pub const TICK: Duration = Duration::from_secs(2);
 pub const LEASE_SECONDS: i64 = 30;
@@ -322,20 +322,4 @@ pub async fn write_cube(tx: &mut Tx, cube: &Cube) -> DbResult<()> {
         tx.execute(stmt).await?;
     }
     Ok(())
-}
-
-/// "$first, $first+1, …" for `n` values.
-pub fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// "($1, $2), ($3, $4), …" for `rows` tuples of `width` values.
-pub fn tuples(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", placeholders(r * width + 1, width)))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -65,7 +65,7 @@ impl Bulk {
                     let sql = format!(
                         "INSERT INTO {table} ({}) VALUES {}",
                         cols.join(", "),
-                        super::agg::tuples(chunk.len(), cols.len())
+                        crate::db::tuples(chunk.len(), cols.len())
                     );
                     let mut stmt = sqlx::query(sqlx::AssertSqlSafe(sql));
                     for row in chunk {

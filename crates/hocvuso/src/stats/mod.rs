@@ -87,3 +87,47 @@ async fn insert(tx: &mut Tx, ev: StatEvent<'_>, kind: Option<&str>) -> DbResult<
     }
     Ok(())
 }
+
+/// An event with no person, at a unit whose path the caller already holds (a batch of team activities
+/// from one sync request).
+pub struct UnitEvent<'a> {
+    pub metric: &'a str,
+    pub unit_code: &'a str,
+    pub unit_path: &'a str,
+    pub value: i64,
+    pub at: i64,
+    pub kind: Option<&'a str>,
+}
+
+/// [`emit`] for many person-less events at once: two multi-row statements per chunk instead of two per
+/// event, which is what lets a 100-item sync batch be stored in a handful of round trips.
+pub async fn emit_many(tx: &mut Tx, events: &[UnitEvent<'_>]) -> DbResult<()> {
+    const COLS: usize = 7;
+    for chunk in events.chunks(500) {
+        let ids: Vec<String> = chunk.iter().map(|_| new_id()).collect();
+        let mut stmt = q(format!(
+            "INSERT INTO stat_events (id, metric, unit_code, unit_path, value, at, kind) VALUES {}",
+            crate::db::tuples(chunk.len(), COLS)
+        ));
+        for (id, ev) in ids.iter().zip(chunk) {
+            stmt = stmt
+                .bind(id)
+                .bind(ev.metric)
+                .bind(ev.unit_code)
+                .bind(ev.unit_path)
+                .bind(ev.value)
+                .bind(ev.at)
+                .bind(ev.kind);
+        }
+        tx.execute(stmt).await?;
+        let mut inbox = q(format!(
+            "INSERT INTO stat_inbox (event_id) VALUES {}",
+            crate::db::tuples(chunk.len(), 1)
+        ));
+        for id in &ids {
+            inbox = inbox.bind(id);
+        }
+        tx.execute(inbox).await?;
+    }
+    Ok(())
+}

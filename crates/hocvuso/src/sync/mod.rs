@@ -24,7 +24,9 @@ pub mod pwa;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::db::{Tx, now, q};
+use std::collections::{HashMap, HashSet};
+
+use crate::db::{Tx, now, placeholders, q, tuples};
 use crate::error::FieldError;
 use crate::web::auth::SessionUser;
 use crate::{AppError, AppResult, AppState};
@@ -114,6 +116,9 @@ async fn apply_kind(tx: &mut Tx, user: &SessionUser, p: &Prepared) -> AppResult<
 }
 
 /// Apply prepared items in one transaction. Errors only for a database failure (nothing is written then).
+/// Items are applied in order; a run of consecutive activities (the bulk of field work) is checked and
+/// stored together, which gives the same outcomes as one at a time because activities never change
+/// what another activity's checks read.
 pub async fn apply_prepared(
     tx: &mut Tx,
     user: &SessionUser,
@@ -121,67 +126,175 @@ pub async fn apply_prepared(
     received_at: i64,
 ) -> AppResult<Vec<ItemOutcome>> {
     let mut out = Vec::with_capacity(items.len());
-    for p in items {
-        let fresh = tx
-            .execute(
-                q("INSERT INTO sync_receipts (client_id, kind, actor_id, record_id, device_time, received_at)
-                   VALUES ($1, $2, $3, $1, $4, $5) ON CONFLICT (client_id) DO NOTHING")
-                .bind(&p.client_id)
-                .bind(&p.kind)
-                .bind(&user.id)
-                .bind(p.device_time)
-                .bind(received_at),
+    let mut rest = items;
+    while let Some(first) = rest.first() {
+        let run = rest.iter().take_while(|p| p.kind == "activity").count();
+        if run > 1 {
+            out.extend(apply_activities(tx, user, &rest[..run], received_at).await?);
+            rest = &rest[run..];
+        } else {
+            out.push(apply_item(tx, user, first, received_at).await?);
+            rest = &rest[1..];
+        }
+    }
+    Ok(out)
+}
+
+fn duplicate(client_id: &str, record: Option<String>) -> ItemOutcome {
+    ItemOutcome {
+        client_id: client_id.to_owned(),
+        status: ItemStatus::Duplicate,
+        record_id: record,
+        field_errors: Vec::new(),
+    }
+}
+
+/// The outcome of an item refused by its checks, or the error itself when the database failed.
+fn refused(client_id: &str, e: AppError) -> AppResult<ItemOutcome> {
+    if matches!(e, AppError::Db(_) | AppError::Internal(_)) {
+        return Err(e);
+    }
+    let mut errors = e.fields();
+    if errors.is_empty() {
+        errors.push(FieldError::new("data", e.message_id()));
+    }
+    Ok(rejected(client_id, errors))
+}
+
+async fn apply_item(
+    tx: &mut Tx,
+    user: &SessionUser,
+    p: &Prepared,
+    received_at: i64,
+) -> AppResult<ItemOutcome> {
+    let fresh = tx
+        .execute(
+            q("INSERT INTO sync_receipts (client_id, kind, actor_id, record_id, device_time, received_at)
+               VALUES ($1, $2, $3, $1, $4, $5) ON CONFLICT (client_id) DO NOTHING")
+            .bind(&p.client_id)
+            .bind(&p.kind)
+            .bind(&user.id)
+            .bind(p.device_time)
+            .bind(received_at),
+        )
+        .await?;
+    if fresh == 0 {
+        let record: Option<String> = tx
+            .scalar(
+                q("SELECT record_id FROM sync_receipts WHERE client_id = $1").bind(&p.client_id),
             )
             .await?;
-        if fresh == 0 {
-            let record: Option<String> = tx
-                .scalar(
-                    q("SELECT record_id FROM sync_receipts WHERE client_id = $1")
+        return Ok(duplicate(&p.client_id, record));
+    }
+    match apply_kind(tx, user, p).await {
+        Ok(applied) => {
+            let (status, record) = match applied {
+                Applied::Created(r) => (ItemStatus::Created, r),
+                Applied::Superseded(r) => (ItemStatus::Superseded, r),
+            };
+            if record != p.client_id {
+                tx.execute(
+                    q("UPDATE sync_receipts SET record_id = $1 WHERE client_id = $2")
+                        .bind(&record)
                         .bind(&p.client_id),
                 )
                 .await?;
-            out.push(ItemOutcome {
+            }
+            Ok(ItemOutcome {
                 client_id: p.client_id.clone(),
-                status: ItemStatus::Duplicate,
-                record_id: record,
+                status,
+                record_id: Some(record),
                 field_errors: Vec::new(),
-            });
-            continue;
+            })
         }
-        match apply_kind(tx, user, p).await {
-            Ok(applied) => {
-                let (status, record) = match applied {
-                    Applied::Created(r) => (ItemStatus::Created, r),
-                    Applied::Superseded(r) => (ItemStatus::Superseded, r),
-                };
-                if record != p.client_id {
-                    tx.execute(
-                        q("UPDATE sync_receipts SET record_id = $1 WHERE client_id = $2")
-                            .bind(&record)
-                            .bind(&p.client_id),
-                    )
-                    .await?;
-                }
-                out.push(ItemOutcome {
-                    client_id: p.client_id.clone(),
-                    status,
-                    record_id: Some(record),
-                    field_errors: Vec::new(),
-                });
-            }
-            Err(e @ (AppError::Db(_) | AppError::Internal(_))) => return Err(e),
-            Err(e) => {
-                // Validation runs before any write of the item, so dropping the receipt leaves no trace.
-                tx.execute(q("DELETE FROM sync_receipts WHERE client_id = $1").bind(&p.client_id))
-                    .await?;
-                let mut errors = e.fields();
-                if errors.is_empty() {
-                    errors.push(FieldError::new("data", e.message_id()));
-                }
-                out.push(rejected(&p.client_id, errors));
-            }
+        Err(e) => {
+            let outcome = refused(&p.client_id, e)?;
+            // Validation runs before any write of the item, so dropping the receipt leaves no trace.
+            tx.execute(q("DELETE FROM sync_receipts WHERE client_id = $1").bind(&p.client_id))
+                .await?;
+            Ok(outcome)
         }
     }
+}
+
+/// A run of activities: one read of the receipts already stored, checks with shared look-ups, then the
+/// receipts and the records in multi-row statements. An activity's record id is its client id.
+async fn apply_activities(
+    tx: &mut Tx,
+    user: &SessionUser,
+    run: &[Prepared],
+    received_at: i64,
+) -> AppResult<Vec<ItemOutcome>> {
+    use crate::teams::activities::{Lookups, check, store_checked};
+    let mut known: HashMap<String, Option<String>> = HashMap::new();
+    for chunk in run.chunks(500) {
+        let mut stmt = q(format!(
+            "SELECT client_id, record_id FROM sync_receipts WHERE client_id IN ({})",
+            placeholders(1, chunk.len())
+        ));
+        for p in chunk {
+            stmt = stmt.bind(&p.client_id);
+        }
+        known.extend(tx.fetch_all::<(String, Option<String>)>(stmt).await?);
+    }
+    let mut look = Lookups::default();
+    let mut out = Vec::with_capacity(run.len());
+    let mut fresh = Vec::new();
+    for p in run {
+        if let Some(record) = known.get(&p.client_id) {
+            out.push(duplicate(&p.client_id, record.clone()));
+            continue;
+        }
+        match check(tx, user, &mut look, &p.fields).await {
+            Ok(c) => {
+                known.insert(p.client_id.clone(), Some(p.client_id.clone()));
+                out.push(ItemOutcome {
+                    client_id: p.client_id.clone(),
+                    status: ItemStatus::Created,
+                    record_id: Some(p.client_id.clone()),
+                    field_errors: Vec::new(),
+                });
+                fresh.push((p, c));
+            }
+            Err(e) => out.push(refused(&p.client_id, e)?),
+        }
+    }
+    // The receipts go first and the first copy wins: an item a concurrent request stored meanwhile
+    // (PostgreSQL queues this insert behind it) is answered `duplicate` and not stored again.
+    let mut stored: HashSet<String> = HashSet::new();
+    for chunk in fresh.chunks(200) {
+        let mut stmt = q(format!(
+            "INSERT INTO sync_receipts (client_id, kind, actor_id, record_id, device_time, received_at)
+             VALUES {} ON CONFLICT (client_id) DO NOTHING RETURNING client_id",
+            tuples(chunk.len(), 6)
+        ));
+        for (p, _) in chunk {
+            stmt = stmt
+                .bind(&p.client_id)
+                .bind(&p.kind)
+                .bind(&user.id)
+                .bind(&p.client_id)
+                .bind(p.device_time)
+                .bind(received_at);
+        }
+        stored.extend(
+            tx.fetch_all::<(String,)>(stmt)
+                .await?
+                .into_iter()
+                .map(|(c,)| c),
+        );
+    }
+    for o in &mut out {
+        if o.status == ItemStatus::Created && !stored.contains(&o.client_id) {
+            o.status = ItemStatus::Duplicate;
+        }
+    }
+    let rows: Vec<(&str, _, i64)> = fresh
+        .into_iter()
+        .filter(|(p, _)| stored.contains(&p.client_id))
+        .map(|(p, c)| (p.client_id.as_str(), c, p.device_time))
+        .collect();
+    store_checked(tx, user, &rows).await?;
     Ok(out)
 }
 

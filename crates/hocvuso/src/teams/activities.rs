@@ -1,13 +1,16 @@
 //! Activities a team logs: what was done, where, for whom, by which members. Append-only; recorded
 //! through [`apply`] from an offline sync item or a plain form post.
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::model::{ACTIVITY_KINDS, validate_activity};
+use super::model::{ACTIVITY_KINDS, NewActivity, validate_activity};
 use super::store::{self, Household, Member, Team};
 use super::{team_for, village_for, villages_of_team};
 use crate::db::Tx;
+use crate::error::FieldError;
 use crate::sync::model::{Applied, Fields, ItemStatus};
 use crate::units::model::Unit;
 use crate::web::auth::{CurrentUser, SessionUser};
@@ -15,9 +18,166 @@ use crate::web::csrf::CsrfForm;
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
 
-/// Validate and store one activity with id `client_id`. The recorder must be an active member of the
-/// team (or an admin above it), the village one the team covers, the household in that village, and
-/// every member named an active member of the team.
+/// What the database says about the teams, members, villages, households and phones an activity names,
+/// remembered for one batch. A volunteer's sync batch of 100 activities names one team, its members and
+/// a few villages, so each is read once instead of a hundred times. Valid only while nothing in the
+/// batch changes teams, memberships or households (activities don't).
+#[derive(Default)]
+pub struct Lookups {
+    teams: HashMap<String, Option<Team>>,
+    active: HashMap<(String, String), bool>,
+    villages: HashMap<String, Result<Unit, Vec<FieldError>>>,
+    households: HashMap<String, Option<String>>,
+    phones: HashMap<String, Result<String, Vec<FieldError>>>,
+}
+
+impl Lookups {
+    async fn team(&mut self, tx: &mut Tx, id: &str) -> AppResult<Option<Team>> {
+        if let Some(t) = self.teams.get(id) {
+            return Ok(t.clone());
+        }
+        let t = store::get_team_tx(tx, id).await?;
+        self.teams.insert(id.to_owned(), t.clone());
+        Ok(t)
+    }
+
+    async fn active(&mut self, tx: &mut Tx, team: &str, person: &str) -> AppResult<bool> {
+        let key = (team.to_owned(), person.to_owned());
+        if let Some(a) = self.active.get(&key) {
+            return Ok(*a);
+        }
+        let a = store::is_active_member(tx, team, person).await?;
+        self.active.insert(key, a);
+        Ok(a)
+    }
+
+    async fn village(&mut self, tx: &mut Tx, user: &SessionUser, code: &str) -> AppResult<Unit> {
+        if let Some(v) = self.villages.get(code) {
+            return v.clone().map_err(AppError::Invalid);
+        }
+        let v = match village_for(tx, user, code).await {
+            Ok(u) => Ok(u),
+            Err(AppError::Invalid(f)) => Err(f),
+            Err(e) => return Err(e),
+        };
+        self.villages.insert(code.to_owned(), v.clone());
+        v.map_err(AppError::Invalid)
+    }
+
+    async fn household_village(&mut self, tx: &mut Tx, id: &str) -> AppResult<Option<String>> {
+        if let Some(h) = self.households.get(id) {
+            return Ok(h.clone());
+        }
+        let h = store::household(tx, id).await?.map(|h| h.village_code);
+        self.households.insert(id.to_owned(), h.clone());
+        Ok(h)
+    }
+
+    async fn helped(&mut self, tx: &mut Tx, phone: &str, village: &Unit) -> AppResult<String> {
+        let key = format!("{phone}@{}", village.code);
+        if let Some(p) = self.phones.get(&key) {
+            return p.clone().map_err(AppError::Invalid);
+        }
+        let p = match super::households::person_in_commune(tx, phone, village).await {
+            Ok((id, _)) => Ok(id),
+            Err(AppError::Invalid(f)) => Err(f),
+            Err(e) => return Err(e),
+        };
+        self.phones.insert(key, p.clone());
+        p.map_err(AppError::Invalid)
+    }
+}
+
+/// An activity that passed every check, ready to store.
+pub struct Checked {
+    pub activity: NewActivity,
+    pub team: String,
+    pub village: Unit,
+    /// The registered person helped, when the activity named their phone.
+    pub helped: Option<String>,
+}
+
+/// Validate one activity. The recorder must be an active member of the team (or an admin above it), the
+/// village one the team covers, the household in that village, and every member named an active member
+/// of the team. Field errors for anything wrong; reads only.
+pub async fn check(
+    tx: &mut Tx,
+    user: &SessionUser,
+    look: &mut Lookups,
+    f: &Fields,
+) -> AppResult<Checked> {
+    let mut a =
+        validate_activity(f, &crate::classes::model::today_vn()).map_err(AppError::Invalid)?;
+    let team = look
+        .team(tx, &a.team)
+        .await?
+        .ok_or_else(|| AppError::field("team", "sync-not-found"))?;
+    let recorder_active = look.active(tx, &team.id, &user.id).await?;
+    if !user.can_admin(&team.unit_path) && !recorder_active {
+        return Err(AppError::field("team", "sync-forbidden"));
+    }
+    let village = look.village(tx, user, &a.village).await?;
+    if !village.path.starts_with(&team.unit_path) {
+        return Err(AppError::field("village", "activity-village-outside-team"));
+    }
+    if let Some(h) = &a.household
+        && look.household_village(tx, h).await?.as_deref() != Some(village.code.as_str())
+    {
+        return Err(AppError::field("household", "sync-not-found"));
+    }
+    if a.members.is_empty() && recorder_active {
+        a.members.push(user.id.clone());
+    }
+    for m in &a.members {
+        if !look.active(tx, &team.id, m).await? {
+            return Err(AppError::field("members", "activity-member-unknown"));
+        }
+    }
+    let helped = match &a.phone {
+        Some(p) => Some(look.helped(tx, p, &village).await?),
+        None => None,
+    };
+    Ok(Checked {
+        activity: a,
+        team: team.id,
+        village,
+        helped,
+    })
+}
+
+/// Store checked activities (`(id, checked, device_time)`) recorded by `user`, and log each one done
+/// for a registered person in that person's "acted for" history.
+pub async fn store_checked(
+    tx: &mut Tx,
+    user: &SessionUser,
+    rows: &[(&str, Checked, i64)],
+) -> AppResult<()> {
+    let inserts: Vec<store::ActivityInsert> = rows
+        .iter()
+        .map(|(id, c, device_time)| store::ActivityInsert {
+            id,
+            activity: &c.activity,
+            team: Some(&c.team),
+            village_path: &c.village.path,
+            device_time: *device_time,
+        })
+        .collect();
+    store::insert_activities(tx, &inserts, &user.id).await?;
+    for (_, c, _) in rows {
+        if let Some(person) = &c.helped {
+            let kinds: Vec<String> = c
+                .activity
+                .kinds
+                .iter()
+                .map(|k| crate::i18n::Lang::Vi.t(&format!("kind-{k}")))
+                .collect();
+            store::record_acted_for(tx, person, user, "activity", &kinds.join(", ")).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Validate and store one activity with id `client_id`.
 pub async fn apply(
     tx: &mut Tx,
     user: &SessionUser,
@@ -25,45 +185,8 @@ pub async fn apply(
     f: &Fields,
     device_time: i64,
 ) -> AppResult<Applied> {
-    let a = validate_activity(f, &crate::classes::model::today_vn()).map_err(AppError::Invalid)?;
-    let team = store::get_team_tx(tx, &a.team)
-        .await?
-        .ok_or_else(|| AppError::field("team", "sync-not-found"))?;
-    if !user.can_admin(&team.unit_path) && !store::is_active_member(tx, &team.id, &user.id).await? {
-        return Err(AppError::field("team", "sync-forbidden"));
-    }
-    let village = village_for(tx, user, &a.village).await?;
-    if !village.path.starts_with(&team.unit_path) {
-        return Err(AppError::field("village", "activity-village-outside-team"));
-    }
-    if let Some(h) = &a.household {
-        let hh = store::household(tx, h).await?;
-        if hh.is_none_or(|hh| hh.village_code != village.code) {
-            return Err(AppError::field("household", "sync-not-found"));
-        }
-    }
-    let mut a = a;
-    if a.members.is_empty() && store::is_active_member(tx, &team.id, &user.id).await? {
-        a.members.push(user.id.clone());
-    }
-    for m in &a.members {
-        if !store::is_active_member(tx, &team.id, m).await? {
-            return Err(AppError::field("members", "activity-member-unknown"));
-        }
-    }
-    let helped = match &a.phone {
-        Some(p) => Some(super::households::person_in_commune(tx, p, &village).await?),
-        None => None,
-    };
-    store::insert_activity(tx, client_id, &a, Some(&team.id), &user.id, device_time).await?;
-    if let Some((person, _)) = helped {
-        let kinds: Vec<String> = a
-            .kinds
-            .iter()
-            .map(|k| crate::i18n::Lang::Vi.t(&format!("kind-{k}")))
-            .collect();
-        store::record_acted_for(tx, &person, user, "activity", &kinds.join(", ")).await?;
-    }
+    let checked = check(tx, user, &mut Lookups::default(), f).await?;
+    store_checked(tx, user, &[(client_id, checked, device_time)]).await?;
     Ok(Applied::Created(client_id.to_owned()))
 }
 

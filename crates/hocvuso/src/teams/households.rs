@@ -136,6 +136,7 @@ pub async fn apply_check(
             &crate::db::new_id(),
             &activity,
             team.as_deref(),
+            &village.path,
             &user.id,
             device_time,
         )

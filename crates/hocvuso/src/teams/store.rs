@@ -1,6 +1,6 @@
 //! Teams, members, the "acted for" log, published contacts, households, checks, activities, coverage.
 use crate::db::{Db, DbResult, Tx, new_id, now, q};
-use crate::stats::{StatEvent, emit, metric};
+use crate::stats::{StatEvent, UnitEvent, emit, emit_many, metric};
 use crate::web::auth::SessionUser;
 
 use super::model::{CHECK_ITEMS, NewActivity, NewHousehold, household_key};
@@ -490,45 +490,87 @@ pub async fn insert_activity(
     id: &str,
     a: &NewActivity,
     team: Option<&str>,
+    village_path: &str,
     by: &str,
     device_time: i64,
 ) -> DbResult<()> {
-    let t = now();
-    tx.execute(
-        q("INSERT INTO activities (id, team_id, village_code, household_id, happened_on, kinds, people_helped, notes,
-               recorded_by, device_time, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        .bind(id)
-        .bind(team)
-        .bind(&a.village)
-        .bind(a.household.clone())
-        .bind(&a.happened_on)
-        .bind(a.kinds.join(","))
-        .bind(a.people_helped)
-        .bind(&a.notes)
-        .bind(by)
-        .bind(device_time)
-        .bind(t),
-    )
-    .await?;
-    for m in &a.members {
-        tx.execute(
-            q("INSERT INTO activity_members (activity_id, person_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(m),
-        )
-        .await?;
-    }
-    emit(
+    insert_activities(
         tx,
-        StatEvent {
-            metric: metric::TEAM_ACTIVITY,
-            unit_code: &a.village,
-            person_id: None,
-            value: a.people_helped.max(1),
-            at: t,
-        },
+        &[ActivityInsert {
+            id,
+            activity: a,
+            team,
+            village_path,
+            device_time,
+        }],
+        by,
     )
     .await
+}
+
+/// One activity to store: its id, what was done, the team, and the path of its village (for statistics).
+pub struct ActivityInsert<'a> {
+    pub id: &'a str,
+    pub activity: &'a NewActivity,
+    pub team: Option<&'a str>,
+    pub village_path: &'a str,
+    pub device_time: i64,
+}
+
+/// Store activities recorded by `by`, their members and their statistics events with a few multi-row
+/// statements (a sync batch of 100 is then about five round trips, not five hundred).
+pub async fn insert_activities(tx: &mut Tx, rows: &[ActivityInsert<'_>], by: &str) -> DbResult<()> {
+    const COLS: usize = 11;
+    let t = now();
+    for chunk in rows.chunks(200) {
+        let mut stmt = q(format!(
+            "INSERT INTO activities (id, team_id, village_code, household_id, happened_on, kinds, people_helped,
+               notes, recorded_by, device_time, created_at) VALUES {}",
+            crate::db::tuples(chunk.len(), COLS)
+        ));
+        for r in chunk {
+            let a = r.activity;
+            stmt = stmt
+                .bind(r.id)
+                .bind(r.team)
+                .bind(&a.village)
+                .bind(a.household.clone())
+                .bind(&a.happened_on)
+                .bind(a.kinds.join(","))
+                .bind(a.people_helped)
+                .bind(&a.notes)
+                .bind(by)
+                .bind(r.device_time)
+                .bind(t);
+        }
+        tx.execute(stmt).await?;
+    }
+    let members: Vec<(&str, &String)> = rows
+        .iter()
+        .flat_map(|r| r.activity.members.iter().map(move |m| (r.id, m)))
+        .collect();
+    for chunk in members.chunks(500) {
+        let mut stmt = q(format!(
+            "INSERT INTO activity_members (activity_id, person_id) VALUES {}",
+            crate::db::tuples(chunk.len(), 2)
+        ));
+        for (id, m) in chunk {
+            stmt = stmt.bind(*id).bind(*m);
+        }
+        tx.execute(stmt).await?;
+    }
+    let events: Vec<UnitEvent> = rows
+        .iter()
+        .map(|r| UnitEvent {
+            metric: metric::TEAM_ACTIVITY,
+            unit_code: &r.activity.village,
+            unit_path: r.village_path,
+            value: r.activity.people_helped.max(1),
+            at: t,
+            kind: None,
+        })
+        .collect();
+    emit_many(tx, &events).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

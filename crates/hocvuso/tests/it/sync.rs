@@ -275,3 +275,106 @@ both!(the_installable_app_files, |app: TestApp| async move {
     let (_, outbox) = app.get_text("/chua-gui").await;
     assert!(outbox.contains("Chưa gửi"));
 });
+
+both!(
+    a_run_of_activities_is_answered_item_by_item,
+    |app: TestApp| async move {
+        // Activities in a row are checked and stored together; each still gets its own answer, in
+        // order, exactly as if sent one at a time.
+        let f = setup(&app).await;
+        let earlier = id();
+        let act = |cid: &str, data: serde_json::Value| serde_json::json!({"client_id": cid, "kind": "activity", "data": data});
+        let ok = |day: &str| serde_json::json!({"team": f.team_a, "village": f.village_a, "happened_on": day, "kinds": ["other"]});
+        let (s, body) = sync(
+            &f.member_a,
+            serde_json::json!({"items": [act(&earlier, ok("2026-11-19"))]}),
+        )
+        .await;
+        assert_eq!(s, 200, "{body}");
+        let twice = id();
+        let household = id();
+        let (s, body) = sync(&f.member_a, serde_json::json!({"items": [
+            act(&id(), ok("2026-11-20")),
+            act(&earlier, ok("2026-11-19")),
+            act(&twice, ok("2026-11-21")),
+            act(&twice, ok("2026-11-21")),
+            act(&id(), serde_json::json!({"team": f.team_a, "village": f.village_b, "happened_on": "2026-11-20", "kinds": ["other"]})),
+            act(&id(), serde_json::json!({"team": f.team_b, "village": f.village_b, "happened_on": "2026-11-20", "kinds": ["other"]})),
+            act(&id(), serde_json::json!({"team": f.team_a, "village": f.village_a, "happened_on": "2026-11-20", "kinds": ["other"], "members": [id()]})),
+            act(&id(), serde_json::json!({"team": f.team_a, "village": f.village_a, "household": household, "happened_on": "2026-11-20", "kinds": ["other"]})),
+            {"client_id": household, "kind": "household", "data": {"village": f.village_a, "head_name": "Hồ Văn Lai", "address": "Xóm Đồng", "adults": 2}},
+            act(&id(), serde_json::json!({"team": f.team_a, "village": f.village_a, "household": household, "happened_on": "2026-11-20", "kinds": ["other"]})),
+            act(&id(), serde_json::json!({"team": f.team_a, "village": f.village_a, "household": household, "happened_on": "2026-11-22", "kinds": ["vneid_install"], "people_helped": 4}))
+        ]})).await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(
+            statuses(&body),
+            vec![
+                "created",
+                "duplicate",
+                "created",
+                "duplicate",
+                "rejected",
+                "rejected",
+                "rejected",
+                "rejected",
+                "created",
+                "created",
+                "created"
+            ],
+            "{body}"
+        );
+        assert_eq!(body["results"][1]["record_id"], earlier.as_str());
+        assert_eq!(body["results"][3]["record_id"], twice.as_str());
+        let field = |i: usize| {
+            body["results"][i]["errors"][0]["field"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(field(4), "village");
+        assert_eq!(field(5), "team");
+        assert_eq!(field(6), "members");
+        // The household did not exist yet when the activity naming it came; the two after it see it.
+        assert_eq!(field(7), "household");
+        // 1 earlier + 2 in the first run + 2 after the household; a receipt for each, none for refusals.
+        assert_eq!(app.count("activities").await, 5);
+        assert_eq!(app.count("sync_receipts").await, 6);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM activities WHERE household_id = $1",
+                &household
+            )
+            .await,
+            2
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM stat_events WHERE metric = $1",
+                "team_activity"
+            )
+            .await,
+            5
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM stat_events WHERE metric = $1",
+                "team_activity"
+            )
+            .await,
+            8
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM activity_members WHERE person_id = $1",
+                &f.member_a_id
+            )
+            .await,
+            5
+        );
+    }
+);
