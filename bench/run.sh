@@ -41,8 +41,9 @@ need curl curl
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need nginx nginx
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-echo "== bench: cargo build --release -p hocvuso =="
-cargo build --release -p hocvuso
+echo "== bench: cargo build --release -p hocvuso --bins --benches =="
+# Benches and the binary in one build: the same dependency features, so `cargo bench` below links only.
+cargo build --release -p hocvuso --bins --benches
 TARGET_DIR=${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}
 BIN=$TARGET_DIR/release/hocvuso
 

@@ -5,6 +5,10 @@
 //!
 //!     cargo bench -p hocvuso --bench assistant
 //!     HV_BENCH_ROUNDS=20 cargo bench -p hocvuso --bench assistant
+// The allocator the `hocvuso` binary uses, so the figures are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

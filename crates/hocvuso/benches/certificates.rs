@@ -4,6 +4,10 @@
 //!
 //!     cargo bench -p hocvuso --bench certificates            # 2,000 PDFs per run
 //!     HV_BENCH_PDFS=10000 cargo bench -p hocvuso --bench certificates
+// The allocator the `hocvuso` binary uses, so the figures are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use hocvuso::learning::pdf::{CertificateText, Labels, certificate, warm_up};

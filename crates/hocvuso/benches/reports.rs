@@ -7,6 +7,10 @@
 //! transaction, as a busy province would), times folding them into the aggregates, and measures again.
 //!
 //!     HOCVUSO_BENCH_DATABASE_URL=sqlite://data/bench.db cargo bench -p hocvuso --bench reports
+// The allocator the `hocvuso` binary uses, so the figures are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

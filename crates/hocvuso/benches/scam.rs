@@ -5,6 +5,10 @@
 //!
 //!     cargo bench -p hocvuso --bench scam
 //!     HV_BENCH_ROUNDS=20 cargo bench -p hocvuso --bench scam
+// The allocator the `hocvuso` binary uses, so the figures are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;

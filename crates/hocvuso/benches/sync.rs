@@ -5,6 +5,10 @@
 //!
 //!     cargo bench -p hocvuso --bench sync            # 20,000 records
 //!     HV_BENCH_RECORDS=100000 cargo bench -p hocvuso --bench sync
+// The allocator the `hocvuso` binary uses, so the figures are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use axum::body::Bytes;

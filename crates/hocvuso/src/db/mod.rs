@@ -9,7 +9,7 @@ mod args;
 mod error;
 mod pool;
 
-pub use args::{Arg, Query, placeholders, q, tuples};
+pub use args::{Arg, Query, for_sqlite, placeholders, q, tuples};
 pub use error::{DbError, DbResult, ResultExt};
 pub use pool::{Backend, Db, Tx};
 

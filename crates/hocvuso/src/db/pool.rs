@@ -81,7 +81,8 @@ impl Conn<'_> {
     async fn execute(self, q: Query) -> DbResult<u64> {
         let r = match self {
             Conn::Sqlite(c) => {
-                bind_all!(sqlx::query(sqlx::AssertSqlSafe(q.sql.into_owned())), q.args)
+                let sql = super::args::for_sqlite(q.sql, q.args.len());
+                bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), q.args)
                     .execute(c)
                     .await
                     .map(|r| r.rows_affected())
@@ -97,12 +98,10 @@ impl Conn<'_> {
     async fn fetch_all<T: Row>(self, q: Query) -> DbResult<Vec<T>> {
         let r = match self {
             Conn::Sqlite(c) => {
-                bind_all!(
-                    sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(q.sql.into_owned())),
-                    q.args
-                )
-                .fetch_all(c)
-                .await
+                let sql = super::args::for_sqlite(q.sql, q.args.len());
+                bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), q.args)
+                    .fetch_all(c)
+                    .await
             }
             Conn::Pg(c) => {
                 bind_all!(
@@ -119,12 +118,10 @@ impl Conn<'_> {
     async fn fetch_optional<T: Row>(self, q: Query) -> DbResult<Option<T>> {
         let r = match self {
             Conn::Sqlite(c) => {
-                bind_all!(
-                    sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(q.sql.into_owned())),
-                    q.args
-                )
-                .fetch_optional(c)
-                .await
+                let sql = super::args::for_sqlite(q.sql, q.args.len());
+                bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), q.args)
+                    .fetch_optional(c)
+                    .await
             }
             Conn::Pg(c) => {
                 bind_all!(

@@ -13,7 +13,13 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+
+use crate::AppState;
 use crate::db::{Db, DbResult, Tx, q};
+use crate::i18n::Lang;
 use crate::web::compress::{Encoding, negotiate};
 
 /// Beyond this many entries nothing more is cached (bounded memory whatever the traffic).
@@ -45,6 +51,48 @@ pub async fn bump_version(tx: &mut Tx) -> DbResult<()> {
     ))
     .await?;
     Ok(())
+}
+
+/// The cache key of a visitor's lesson page: language, text size, course and lesson.
+pub fn visitor_key(lang: Lang, text_size: u8, course: &str, lesson: &str) -> String {
+    format!("{}|{text_size}|{course}|{lesson}", lang.code())
+}
+
+/// Outermost layer: a `GET /hoc/{course}/{lesson}` with no cookie at all (a visitor who has chosen no
+/// language or text size, the first visit from a search or a shared link) whose page is cached is
+/// answered here, before request ids, logs, CSRF and the rest of the stack: the answer is the same
+/// bytes for everyone and needs none of them. It carries the same security headers. Anything else,
+/// and any miss, goes down the normal path, which fills the cache.
+pub async fn visitor_fast_path(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() == Method::GET
+        && req.uri().query().is_none()
+        && !req.headers().contains_key(header::COOKIE)
+        && let Some((course, lesson)) = lesson_path(req.uri().path())
+        && let Ok(Some(hit)) = state
+            .lessons
+            .get(&state.db, &visitor_key(Lang::default(), 0, course, lesson))
+            .await
+    {
+        let mut resp = hit.respond(req.headers());
+        crate::web::security_headers(resp.headers_mut());
+        return resp;
+    }
+    next.run(req).await
+}
+
+/// `/hoc/{course}/{lesson}` with plain slug segments (anything percent-encoded takes the normal path).
+fn lesson_path(path: &str) -> Option<(&str, &str)> {
+    let (course, lesson) = path.strip_prefix("/hoc/")?.split_once('/')?;
+    let slug = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    (slug(course) && slug(lesson)).then_some((course, lesson))
 }
 
 impl PageCache {

@@ -155,13 +155,8 @@ pub async fn page(
 ) -> AppResult<Response> {
     // Visitors all get the same page (per language and text size): served from memory. A query
     // string would end up in the page's links, so only the plain address is cached.
-    let cache_key = (page.user.is_none() && !page.here.contains('?')).then(|| {
-        format!(
-            "{}|{}|{course_slug}|{lesson_slug}",
-            page.lang.code(),
-            page.text_size
-        )
-    });
+    let cache_key = (page.user.is_none() && !page.here.contains('?'))
+        .then(|| super::cache::visitor_key(page.lang, page.text_size, &course_slug, &lesson_slug));
     if let Some(key) = &cache_key
         && let Some(hit) = state.lessons.get(&state.db, key).await?
     {

@@ -62,10 +62,14 @@ impl Bulk {
             Bulk::Sqlite(c) => {
                 sqlx::query("BEGIN").execute(&mut **c).await.map_err(err)?;
                 for chunk in rows.chunks(SQLITE_ROWS) {
-                    let sql = format!(
-                        "INSERT INTO {table} ({}) VALUES {}",
-                        cols.join(", "),
-                        crate::db::tuples(chunk.len(), cols.len())
+                    let sql = crate::db::for_sqlite(
+                        format!(
+                            "INSERT INTO {table} ({}) VALUES {}",
+                            cols.join(", "),
+                            crate::db::tuples(chunk.len(), cols.len())
+                        )
+                        .into(),
+                        chunk.len() * cols.len(),
                     );
                     let mut stmt = sqlx::query(sqlx::AssertSqlSafe(sql));
                     for row in chunk {

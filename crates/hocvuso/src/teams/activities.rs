@@ -29,6 +29,7 @@ pub struct Lookups {
     villages: HashMap<String, Result<Unit, Vec<FieldError>>>,
     households: HashMap<String, Option<String>>,
     phones: HashMap<String, Result<String, Vec<FieldError>>>,
+    today: Option<String>,
 }
 
 impl Lookups {
@@ -106,8 +107,10 @@ pub async fn check(
     look: &mut Lookups,
     f: &Fields,
 ) -> AppResult<Checked> {
-    let mut a =
-        validate_activity(f, &crate::classes::model::today_vn()).map_err(AppError::Invalid)?;
+    let today = look
+        .today
+        .get_or_insert_with(crate::classes::model::today_vn);
+    let mut a = validate_activity(f, today).map_err(AppError::Invalid)?;
     let team = look
         .team(tx, &a.team)
         .await?

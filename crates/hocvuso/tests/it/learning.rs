@@ -1014,3 +1014,60 @@ both!(class_pass_issues_certificates, |app: TestApp| async move {
     let (_, html) = app.get_text(&format!("/verify/{}", codes[0])).await;
     assert!(html.contains("Trương Văn Lực"));
 });
+
+both!(
+    a_visitors_lesson_page_comes_from_memory_with_every_header,
+    |app: TestApp| async move {
+        // A first visit with no cookie at all (a shared link): the second answer is served before the
+        // rest of the stack, and must carry the same bytes and the same protections as the first.
+        let l = &course(COURSE).lessons[0];
+        let path = format!("/hoc/{COURSE}/{}", l.slug);
+        let plain = reqwest::Client::builder().build().expect("client");
+        let fetch = |enc: &'static str| {
+            let (plain, url) = (plain.clone(), app.url(&path));
+            async move {
+                let r = plain
+                    .get(url)
+                    .header("accept-encoding", enc)
+                    .send()
+                    .await
+                    .expect("get");
+                let h = r.headers().clone();
+                (r.status(), h, r.bytes().await.expect("body"))
+            }
+        };
+        let (s1, h1, b1) = fetch("identity").await;
+        let (s2, h2, b2) = fetch("identity").await;
+        assert_eq!((s1.as_u16(), s2.as_u16()), (200, 200));
+        assert_eq!(b1, b2, "the same page");
+        assert!(String::from_utf8_lossy(&b2).contains(&l.title));
+        for h in [&h1, &h2] {
+            assert!(
+                h["content-security-policy"]
+                    .to_str()
+                    .unwrap()
+                    .contains("default-src 'self'")
+            );
+            assert_eq!(h["x-content-type-options"], "nosniff");
+            assert_eq!(h["x-frame-options"], "DENY");
+            assert_eq!(h["referrer-policy"], "same-origin");
+            assert_eq!(h["cache-control"], "no-cache");
+            assert_eq!(h["content-type"], "text/html; charset=utf-8");
+        }
+        let (_, h, b) = fetch("gzip, deflate, br").await;
+        assert_eq!(h["content-encoding"], "br");
+        assert!(b.len() < b1.len() / 2, "compressed");
+        // A signed-in learner never gets the visitors' copy: their page shows their own progress.
+        sign_up_learner(&app, "0911000009", "Lê Thị Hoa").await;
+        let (_, mine) = app.get_text(&path).await;
+        assert_ne!(mine.as_bytes(), &b1[..]);
+        assert!(mine.contains("name=\"csrf\""));
+        // Anything that is not a plain lesson address takes the normal path.
+        let r = plain
+            .get(app.url(&format!("/hoc/{COURSE}/khong-co-bai-nay")))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), 404);
+    }
+);
