@@ -97,25 +97,41 @@ pub async fn children_cells(db: &Db, parent: &str, period: &Period) -> DbResult<
     .await
 }
 
-/// Running totals of each child unit of `parent` up to the end of `period`.
+/// Running totals of each child unit of `parent` up to the end of `period`: whole years before it plus
+/// the months (or quarters) of its own year, as two index range reads summed together. One `OR` of the
+/// two made PostgreSQL scan all of stat_agg.
 pub async fn children_cumulative(
     db: &Db,
     parent: &str,
     period: &Period,
 ) -> DbResult<Vec<UnitCellRow>> {
+    // Each half: $p parent, $p+1..$p+3 the metrics, then its own period condition.
+    let half = |p: usize, condition: &str| {
+        format!(
+            "SELECT a.unit_code, a.metric, a.n, a.total FROM units u JOIN stat_agg a ON a.unit_code = u.code
+             WHERE u.parent_code = ${p} AND a.dim = 'all' AND a.metric IN ({}) AND {condition}",
+            crate::db::placeholders(p + 1, 3)
+        )
+    };
     let sql = format!(
-        "SELECT a.unit_code, a.metric, CAST(SUM(a.n) AS BIGINT) AS n, CAST(SUM(a.total) AS BIGINT) AS total
-         FROM units u JOIN stat_agg a ON a.unit_code = u.code
-         WHERE u.parent_code = $1 AND a.dim = 'all' AND a.metric IN ($2, $3, $4) AND {}
-         GROUP BY a.unit_code, a.metric",
-        cumulative_sql(5)
+        "SELECT x.unit_code, x.metric, CAST(SUM(x.n) AS BIGINT) AS n, CAST(SUM(x.total) AS BIGINT) AS total
+         FROM ({} UNION ALL {}) x
+         GROUP BY x.unit_code, x.metric",
+        half(1, &format!("a.grain = '{YEAR}' AND a.period <= $5")),
+        half(6, "a.grain = $10 AND a.period BETWEEN $11 AND $12"),
     );
-    let stmt = q(sql)
-        .bind(parent)
-        .bind(CUMULATIVE_METRICS[0])
-        .bind(CUMULATIVE_METRICS[1])
-        .bind(CUMULATIVE_METRICS[2]);
-    db.fetch_all(bind_cumulative(stmt, period)).await
+    let (years, rest) = period.cumulative_parts();
+    let (grain, from, to) = rest.unwrap_or(("", String::new(), String::new()));
+    let with_metrics = |stmt: crate::db::Query| {
+        CUMULATIVE_METRICS
+            .iter()
+            .fold(stmt.bind(parent), |s, m| s.bind(*m))
+    };
+    let stmt = with_metrics(with_metrics(q(sql)).bind(years))
+        .bind(grain)
+        .bind(from)
+        .bind(to);
+    db.fetch_all(stmt).await
 }
 
 /// Monthly totals of a unit over the year of `period`.
