@@ -36,6 +36,8 @@ pub struct AppState {
     pub assistant: Arc<assistant::Assistant>,
     /// Visitors' lesson pages, rendered and compressed once.
     pub lessons: Arc<learning::cache::PageCache>,
+    /// Dashboard figures per aggregate version.
+    pub dashboards: Arc<reports::cache::FiguresCache>,
 }
 
 /// Connect, migrate, load reference data: what `serve` and every admin command do first.
@@ -52,6 +54,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
         scam: Arc::new(scam),
         assistant: Arc::new(assistant),
         lessons: Arc::new(learning::cache::PageCache::default()),
+        dashboards: Arc::new(reports::cache::FiguresCache::default()),
         db,
         settings: Arc::new(settings),
         province: Arc::new(province),

@@ -955,6 +955,12 @@ pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summ
             .bind(now()),
     )
     .await?;
+    // The aggregates changed without the aggregator: move its version so cached figures are dropped.
+    tx.execute(
+        q("UPDATE stat_jobs SET processed = processed + $1 WHERE name = 'aggregate'")
+            .bind(total_events as i64),
+    )
+    .await?;
     tx.commit().await?;
     pb.finish_and_clear();
     bulk.analyze().await?;

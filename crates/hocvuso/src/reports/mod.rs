@@ -7,6 +7,7 @@
 pub mod agg;
 pub mod api;
 pub mod bulk;
+pub mod cache;
 pub mod charts;
 pub mod cube;
 pub mod dashboard;

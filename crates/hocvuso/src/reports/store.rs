@@ -212,6 +212,17 @@ pub async fn demo_present(db: &Db) -> DbResult<bool> {
     Ok(db.count(q("SELECT COUNT(*) FROM demo_runs")).await? > 0)
 }
 
+/// The aggregates' version: events folded so far. It moves in the same transaction as every change to
+/// stat_agg and stat_active, so figures read at version v are at least as new as v.
+pub async fn aggregate_version(db: &Db) -> DbResult<i64> {
+    Ok(db
+        .scalar::<i64>(q(
+            "SELECT processed FROM stat_jobs WHERE name = 'aggregate'",
+        ))
+        .await?
+        .unwrap_or(0))
+}
+
 /// When the aggregator last ran (Unix seconds; 0 never).
 pub async fn last_aggregated(db: &Db) -> DbResult<i64> {
     Ok(db

@@ -4,7 +4,7 @@ use super::charts::{BarInput, HBarChart, VBarChart};
 use super::cube::{
     AGE_BANDS, DIM_AGE, DIM_ETHNIC, DIM_KIND, DIM_SEX, DIM_TARGET_GROUP, ETHNIC_VALUES,
 };
-use super::dashboard::{self, Figures, IndicatorRow, UnitTable};
+use super::dashboard::{self, IndicatorRow, UnitTable};
 use super::model::{self, KIND_MEASURES, PERSON_MEASURES, REPORT_COLUMNS};
 use super::period::Period;
 use super::store;
@@ -141,12 +141,12 @@ pub async fn build(
 ) -> DbResult<DashboardView> {
     let db = &state.db;
     let f = Fmt { lang, exact };
-    let figures = Figures::load(db, &unit.code, &period).await?;
     let children = crate::units::store::children(db, &unit.code).await?;
-    let table = dashboard::unit_table(db, &unit, &children, &figures, &period).await?;
+    let cached =
+        super::cache::unit_figures(&state.dashboards, db, &unit, &children, &period).await?;
+    let (figures, table) = (&cached.figures, &cached.table);
     let lineage = crate::units::store::lineage(db, &unit).await?;
-    let monthly =
-        dashboard::monthly(db, &unit.code, &period, &["lessons_completed", "active"]).await?;
+    let monthly = &cached.monthly;
     let indicators = dashboard::indicators(db, &unit, &period).await?;
     let demo = store::demo_present(db).await?;
     let last = store::last_aggregated(db).await?;

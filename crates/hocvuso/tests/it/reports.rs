@@ -2,6 +2,7 @@
 use std::collections::{HashMap, HashSet};
 
 use hocvuso::db::q;
+use hocvuso::reports::dashboard::Figures;
 use hocvuso::reports::{agg, cube, period::Period};
 use hocvuso::stats::{StatEvent, emit, emit_kind, metric};
 
@@ -1121,5 +1122,57 @@ both!(
                 .is_some_and(|f| !f.is_empty())
         }));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+);
+
+both!(
+    dashboard_figures_are_cached_per_aggregate_version,
+    |app: TestApp| async move {
+        // Leaders opening the same dashboard share one read, and a fold is visible at once.
+        let db = &app.state.db;
+        let province = app.state.province.as_ref().clone();
+        let children = hocvuso::units::store::children(db, &province.code)
+            .await
+            .expect("children");
+        let year = Period::current_year(hocvuso::db::now());
+        let read = || {
+            hocvuso::reports::cache::unit_figures(
+                &app.state.dashboards,
+                db,
+                &province,
+                &children,
+                &year,
+            )
+        };
+        agg::catch_up(db).await.expect("aggregate");
+        let first = read().await.expect("figures");
+        let again = read().await.expect("figures");
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "served from memory");
+        let before = first.figures.total("lessons_completed");
+        for _ in 0..30 {
+            emit_one(
+                &app,
+                metric::LESSON_COMPLETED,
+                QT_COMMUNE_A,
+                None,
+                1,
+                hocvuso::db::now(),
+                None,
+            )
+            .await;
+        }
+        // The server's own aggregator may fold some of them first; either way, once folded, they show.
+        agg::catch_up(db).await.expect("aggregate");
+        let after = read().await.expect("figures");
+        assert_eq!(after.figures.total("lessons_completed"), before + 30);
+        let row = after
+            .table
+            .rows
+            .iter()
+            .find(|r| r.code == QT_COMMUNE_A)
+            .expect("commune row");
+        let direct = Figures::load(db, QT_COMMUNE_A, &year).await.expect("load");
+        assert_eq!(direct.total("lessons_completed"), 30);
+        assert!(row.values.contains(&30), "{:?}", row.values);
     }
 );
