@@ -337,7 +337,7 @@ pub async fn build(
         })
         .collect();
 
-    let table = table_view(&f, &table, &link, exact);
+    let table = table_view(&f, table, &link, exact);
     let period_options = period_options(lang, &period, &years);
     Ok(DashboardView {
         period_label: period.label(lang),
