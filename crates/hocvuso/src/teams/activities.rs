@@ -56,11 +56,7 @@ impl Lookups {
         if let Some(v) = self.villages.get(code) {
             return v.clone().map_err(AppError::Invalid);
         }
-        let v = match village_for(tx, user, code).await {
-            Ok(u) => Ok(u),
-            Err(AppError::Invalid(f)) => Err(f),
-            Err(e) => return Err(e),
-        };
+        let v = refusal_or_value(village_for(tx, user, code).await)?;
         self.villages.insert(code.to_owned(), v.clone());
         v.map_err(AppError::Invalid)
     }
@@ -79,13 +75,20 @@ impl Lookups {
         if let Some(p) = self.phones.get(&key) {
             return p.clone().map_err(AppError::Invalid);
         }
-        let p = match super::households::person_in_commune(tx, phone, village).await {
-            Ok((id, _)) => Ok(id),
-            Err(AppError::Invalid(f)) => Err(f),
-            Err(e) => return Err(e),
-        };
+        let p = refusal_or_value(super::households::person_in_commune(tx, phone, village).await)?
+            .map(|(id, _)| id);
         self.phones.insert(key, p.clone());
         p.map_err(AppError::Invalid)
+    }
+}
+
+/// A check's answer as something to remember: the value or the field errors that refused it. A database
+/// failure is not remembered; it fails the batch.
+fn refusal_or_value<T>(r: AppResult<T>) -> AppResult<Result<T, Vec<FieldError>>> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(AppError::Invalid(f)) => Ok(Err(f)),
+        Err(e) => Err(e),
     }
 }
 
