@@ -50,7 +50,10 @@ async fn pg_available() -> bool {
                 return false;
             };
             let old: Vec<(String,)> = db
-                .fetch_all(q("SELECT datname FROM pg_database WHERE datname LIKE 'hvt_%'"))
+                .fetch_all(q(format!(
+                    "SELECT datname FROM pg_database WHERE datname LIKE '{}%'",
+                    pg_prefix()
+                )))
                 .await
                 .unwrap_or_default();
             for (name,) in old {
@@ -60,6 +63,15 @@ async fn pg_available() -> bool {
             true
         })
         .await
+}
+
+/// Test databases are named `<prefix><uuid>`; `HOCVUSO_TEST_PG_PREFIX` keeps two checkouts testing against one
+/// server at once from dropping each other's databases at start-up.
+fn pg_prefix() -> String {
+    std::env::var("HOCVUSO_TEST_PG_PREFIX")
+        .ok()
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        .unwrap_or_else(|| "hvt_".to_owned())
 }
 
 fn pg_url_for(db_name: &str) -> String {
@@ -87,7 +99,7 @@ impl TestApp {
                 if !pg_available().await {
                     return None;
                 }
-                let name = format!("hvt_{}", uuid::Uuid::new_v4().simple());
+                let name = format!("{}{}", pg_prefix(), uuid::Uuid::new_v4().simple());
                 let admin = Db::connect(&pg_admin_url()).await.expect("pg admin");
                 admin
                     .execute(q(format!("CREATE DATABASE {name}")))
