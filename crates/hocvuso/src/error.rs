@@ -34,6 +34,9 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// 403 with the reason a person reads (a Fluent id), when they may see the thing but not act on it.
+    #[error("denied: {0}")]
+    Denied(&'static str),
     #[error("CSRF check failed")]
     Csrf,
     #[error("not found")]
@@ -60,7 +63,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::Denied(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -72,7 +75,7 @@ impl AppError {
     pub fn message_id(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "error-invalid",
-            AppError::BadRequest(key) => key,
+            AppError::BadRequest(key) | AppError::Denied(key) => key,
             AppError::Unauthorized => "error-401",
             AppError::Forbidden => "error-403",
             AppError::Csrf => "error-csrf",

@@ -156,3 +156,4 @@ role-grant = Give role
 admin-reset-password = Reset password
 admin-reset-text = Create a temporary password to read out to the person. All their sessions end.
 breadcrumb-label = You are here
+admin-not-manageable = This person holds a role equal to or above your administrator role (or in another unit), so you cannot reset their password or change their roles. Ask the level above.

@@ -156,3 +156,4 @@ role-grant = Gán vai trò
 admin-reset-password = Đặt lại mật khẩu
 admin-reset-text = Tạo một mật khẩu tạm thời để đọc cho người dùng. Mọi phiên đăng nhập của họ sẽ kết thúc.
 breadcrumb-label = Vị trí
+admin-not-manageable = Người này giữ một vai trò ngang hoặc cao hơn quyền quản trị của bạn (hoặc ở đơn vị khác), nên bạn không thể đặt lại mật khẩu hay đổi vai trò của họ. Hãy nhờ cấp trên.

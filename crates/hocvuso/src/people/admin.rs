@@ -118,6 +118,26 @@ async fn person_in_scope(
     store::get(&state.db, id).await?.ok_or(AppError::NotFound)
 }
 
+/// The person, if this admin may act on them: every role the person holds lies below the admin
+/// (`SessionUser::may_manage`). Someone living here with an equal or higher role is visible but 403.
+async fn person_to_manage(
+    state: &AppState,
+    admin: &SessionUser,
+    id: &str,
+) -> AppResult<store::Person> {
+    let path = store::unit_path_of(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !admin.can_admin(&path) {
+        return Err(AppError::NotFound);
+    }
+    let roles = roles_of(&state.db, id).await?;
+    if !admin.may_manage(id, &path, &roles) {
+        return Err(AppError::Denied("admin-not-manageable"));
+    }
+    store::get(&state.db, id).await?.ok_or(AppError::NotFound)
+}
+
 #[derive(Template)]
 #[template(path = "people/admin_person.html")]
 struct PersonPage {
@@ -126,6 +146,8 @@ struct PersonPage {
     phone: String,
     unit_name: String,
     roles: Vec<RoleScope>,
+    /// False when the person holds a role at or above this admin's: the page shows facts, no actions.
+    manageable: bool,
     grantable_roles: Vec<&'static str>,
     grantable_units: Vec<Unit>,
     new_password: Option<String>,
@@ -145,12 +167,16 @@ async fn person_page(
         .map(|u| u.name)
         .unwrap_or_default();
     let roles = roles_of(&state.db, &person.id).await?;
+    let home_path = store::unit_path_of(&state.db, &person.id)
+        .await?
+        .unwrap_or_default();
+    let manageable = admin.may_manage(&person.id, &home_path, &roles);
+    let grantable_units = grantable_units(state, admin).await?;
     let grantable_roles = ROLES
         .iter()
         .copied()
-        .filter(|r| *r != "province_admin" || admin.has_role("province_admin"))
+        .filter(|r| grantable_units.iter().any(|u| admin.may_assign(r, &u.path)))
         .collect();
-    let grantable_units = grantable_units(state, admin).await?;
     let phone = person
         .phone
         .as_deref()
@@ -162,6 +188,7 @@ async fn person_page(
         phone,
         unit_name,
         roles,
+        manageable,
         grantable_roles,
         grantable_units,
         new_password,
@@ -220,12 +247,9 @@ async fn check_role_change(
     id: &str,
     f: &RoleForm,
 ) -> AppResult<store::Person> {
-    let person = person_in_scope(state, admin, id).await?;
+    let person = person_to_manage(state, admin, id).await?;
     if !ROLES.contains(&f.role.as_str()) {
         return Err(AppError::field("role", "field-choose"));
-    }
-    if f.role == "province_admin" && !admin.has_role("province_admin") {
-        return Err(AppError::Forbidden);
     }
     if !valid_code(&f.unit) {
         return Err(AppError::field("unit", "field-choose"));
@@ -233,7 +257,7 @@ async fn check_role_change(
     let unit = units::get(&state.db, &f.unit)
         .await?
         .ok_or_else(|| AppError::field("unit", "unit-unknown"))?;
-    if !admin.can_admin(&unit.path) {
+    if !admin.may_assign(&f.role, &unit.path) {
         return Err(AppError::Forbidden);
     }
     if !role_fits_level(&f.role, unit.level) {
@@ -282,7 +306,7 @@ pub async fn reset_password(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    let person = person_in_scope(&state, &admin, &id).await?;
+    let person = person_to_manage(&state, &admin, &id).await?;
     if person.phone.is_none() {
         return Err(AppError::BadRequest("reset-no-phone"));
     }

@@ -82,6 +82,38 @@ impl SessionUser {
             .min_by_key(|r| r.unit_path.len())
     }
 
+    /// May this admin manage (reset, edit, assign roles to, revoke roles of) a person who lives at
+    /// `home_path` and holds `roles`? Decided by every role the person holds, not only where they live:
+    /// each of their roles must lie within this admin's units, and an admin role of theirs must sit strictly
+    /// below one of this admin's (a commune admin never manages a fellow commune admin, nor a province admin
+    /// who happens to live in the commune). Nobody manages themselves here; that is what their account is for.
+    pub fn may_manage(&self, person_id: &str, home_path: &str, roles: &[RoleScope]) -> bool {
+        person_id != self.id
+            && self.can_admin(home_path)
+            && roles
+                .iter()
+                .all(|r| self.may_hold_authority_over(&r.role, &r.unit_path))
+    }
+
+    /// May this admin grant or revoke `role` at the unit at `path`? Within their units, and an admin role
+    /// only strictly below their own, except that province administrators may appoint more of themselves
+    /// (nobody sits above them; the CLI is the other way).
+    pub fn may_assign(&self, role: &str, path: &str) -> bool {
+        if role == "province_admin" {
+            return self.has_role("province_admin") && self.can_admin(path);
+        }
+        self.may_hold_authority_over(role, path)
+    }
+
+    fn may_hold_authority_over(&self, role: &str, path: &str) -> bool {
+        if is_admin_role(role) {
+            self.admin_paths()
+                .any(|p| path.starts_with(p) && path.len() > p.len())
+        } else {
+            self.can_admin(path)
+        }
+    }
+
     /// Roles in units at or below `path`: volunteers and instructors act in their unit.
     pub fn acts_in(&self, role: &str, path: &str) -> bool {
         self.roles
@@ -240,5 +272,67 @@ impl FromRequestParts<AppState> for AdminUser {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(role: &str, path: &str) -> RoleScope {
+        RoleScope {
+            role: role.into(),
+            unit_code: path
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .into(),
+            unit_path: path.into(),
+            unit_name: String::new(),
+        }
+    }
+
+    fn admin(roles: Vec<RoleScope>) -> SessionUser {
+        SessionUser {
+            id: "me".into(),
+            full_name: String::new(),
+            phone: None,
+            unit_code: String::new(),
+            roles,
+        }
+    }
+
+    const P: &str = "44/";
+    const A: &str = "44/100/";
+    const A1: &str = "44/100/100-001/";
+    const B: &str = "44/200/";
+
+    #[test]
+    fn a_commune_admin_manages_only_people_whose_every_role_is_below_them() {
+        let a = admin(vec![role("commune_admin", A)]);
+        assert!(a.may_manage("x", A1, &[]));
+        assert!(a.may_manage("x", A1, &[role("volunteer", A1), role("instructor", A)]));
+        // Living in A proves nothing: a province admin, a fellow admin, a B admin or a B volunteer.
+        assert!(!a.may_manage("x", A1, &[role("province_admin", P)]));
+        assert!(!a.may_manage("x", A, &[role("commune_admin", A)]));
+        assert!(!a.may_manage("x", A, &[role("commune_admin", B)]));
+        assert!(!a.may_manage("x", A, &[role("volunteer", B)]));
+        assert!(!a.may_manage("x", B, &[]));
+        assert!(!a.may_manage("me", A, &[]));
+    }
+
+    #[test]
+    fn a_province_admin_manages_commune_admins_but_not_fellow_province_admins() {
+        let p = admin(vec![role("province_admin", P)]);
+        assert!(p.may_manage("x", A, &[role("commune_admin", A), role("volunteer", B)]));
+        assert!(!p.may_manage("x", A, &[role("province_admin", P)]));
+        assert!(p.may_assign("commune_admin", A));
+        assert!(p.may_assign("province_admin", P));
+        let a = admin(vec![role("commune_admin", A)]);
+        assert!(a.may_assign("volunteer", A1));
+        assert!(!a.may_assign("commune_admin", A));
+        assert!(!a.may_assign("province_admin", P));
+        assert!(!a.may_assign("volunteer", B));
     }
 }

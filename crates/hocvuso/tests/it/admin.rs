@@ -109,9 +109,13 @@ both!(
             )
             .await;
         assert_eq!(r.status(), 409, "same village twice");
+        let c = app.new_browser();
+        c.sign_up_with(&[("phone", "0911000009"), ("full_name", "Võ Thị Cúc")])
+            .await;
+        let c_id = app.person_id("0911000009").await;
         let r = a
             .post_form(
-                &format!("/quan-ly/nguoi-dung/{a_id}/vai-tro"),
+                &format!("/quan-ly/nguoi-dung/{c_id}/vai-tro"),
                 &[("role", "volunteer"), ("unit", "19360-001")],
             )
             .await;
@@ -119,6 +123,13 @@ both!(
         let r = a
             .post_form(
                 &format!("/quan-ly/nguoi-dung/{a_id}/vai-tro"),
+                &[("role", "volunteer"), ("unit", "19360-001")],
+            )
+            .await;
+        assert_eq!(r.status(), 403, "nobody manages themselves");
+        let r = province
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{c_id}/vai-tro"),
                 &[("role", "commune_admin"), ("unit", "19360-001")],
             )
             .await;
@@ -233,5 +244,120 @@ both!(
             wild.contains("Nguyễn Văn Đức 00"),
             "a % is not a wildcard but an empty search lists all"
         );
+    }
+);
+
+/// Sign up in commune A and return the person's id.
+async fn resident_of_a(app: &crate::TestApp, phone: &str, name: &str) -> (crate::TestApp, String) {
+    let b = app.new_browser();
+    let r = b
+        .sign_up_with(&[
+            ("phone", phone),
+            ("full_name", name),
+            ("commune", QT_COMMUNE_A),
+        ])
+        .await;
+    assert_eq!(r.status(), 303);
+    let id = app.person_id(phone).await;
+    (b, id)
+}
+
+both!(
+    an_admin_manages_people_by_their_roles_not_their_address,
+    |app: crate::TestApp| async move {
+        let province = app.new_browser();
+        province.as_province_admin("0900000001").await;
+        let (a, a_id) = resident_of_a(&app, "0911000011", "Admin Xã A").await;
+        make_commune_admin(&province, &a_id, QT_COMMUNE_A).await;
+        // A second province admin, a fellow commune-A admin and a commune-B admin all live in A.
+        let (_p2, p2_id) = resident_of_a(&app, "0911000012", "Tỉnh Hai").await;
+        let r = province
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{p2_id}/vai-tro"),
+                &[("role", "province_admin"), ("unit", "44")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_a2, a2_id) = resident_of_a(&app, "0911000013", "Admin Xã A Hai").await;
+        make_commune_admin(&province, &a2_id, QT_COMMUNE_A).await;
+        let (_b, b_id) = resident_of_a(&app, "0911000014", "Admin Xã B").await;
+        make_commune_admin(&province, &b_id, QT_COMMUNE_B).await;
+        let (_v, v_id) = resident_of_a(&app, "0911000015", "Tình nguyện B").await;
+        let r = province
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{v_id}/vai-tro"),
+                &[("role", "volunteer"), ("unit", QT_COMMUNE_B)],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+
+        let hashes = || async {
+            app.state
+                .db
+                .fetch_all::<(Option<String>,)>(hocvuso::db::q(
+                    "SELECT password_hash FROM people ORDER BY id",
+                ))
+                .await
+                .unwrap()
+        };
+        let before = hashes().await;
+        let roles_before = app.count("roles").await;
+        for target in [&p2_id, &a2_id, &b_id, &v_id] {
+            let r = a
+                .post_form(
+                    &format!("/quan-ly/nguoi-dung/{target}/dat-lai-mat-khau"),
+                    &[],
+                )
+                .await;
+            assert_eq!(r.status(), 403, "reset of {target}");
+            let body = r.text().await.unwrap();
+            assert!(!body.contains("class=\"otp\""), "no password shown");
+            for (role, unit) in [("volunteer", "19360-001"), ("commune_admin", QT_COMMUNE_A)] {
+                let r = a
+                    .post_form(
+                        &format!("/quan-ly/nguoi-dung/{target}/vai-tro"),
+                        &[("role", role), ("unit", unit)],
+                    )
+                    .await;
+                assert_eq!(r.status(), 403, "grant {role} to {target}");
+            }
+            let r = a
+                .post_form(
+                    &format!("/quan-ly/nguoi-dung/{target}/vai-tro/xoa"),
+                    &[("role", "commune_admin"), ("unit", QT_COMMUNE_A)],
+                )
+                .await;
+            assert_eq!(r.status(), 403, "revoke from {target}");
+            // The page shows who they are, with no action offered.
+            let (s, page) = a.get_text(&format!("/quan-ly/nguoi-dung/{target}")).await;
+            assert_eq!(s, 200);
+            assert!(!page.contains("dat-lai-mat-khau") && !page.contains("vai-tro/xoa"));
+        }
+        assert_eq!(hashes().await, before, "no password changed");
+        assert_eq!(app.count("roles").await, roles_before, "no role changed");
+        // A commune admin cannot appoint a fellow commune admin either.
+        let (_l, l_id) = resident_of_a(&app, "0911000016", "Học viên").await;
+        let r = a
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{l_id}/vai-tro"),
+                &[("role", "commune_admin"), ("unit", QT_COMMUNE_A)],
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        // The province admin still manages the commune admins, but not the fellow province admin.
+        let r = province
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{a2_id}/dat-lai-mat-khau"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let r = province
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{p2_id}/dat-lai-mat-khau"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status(), 403);
     }
 );
