@@ -125,7 +125,8 @@ fn whole(n: &serde_json::Number) -> Option<i64> {
     }
     let f = n.as_f64()?;
     const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
-    (f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
+    // Open at both ends: -2^63 as a float may be a rounded -9223372036854775809.
+    (f.fract() == 0.0 && f > -LIMIT && f < LIMIT).then_some(f as i64)
 }
 
 fn whole_or_err<E: serde::de::Error>(n: Option<serde_json::Number>) -> Result<Option<i64>, E> {
