@@ -169,7 +169,9 @@ fn check_body(check: &mut Checker<'_>, split: &Split<'_>) -> usize {
     for (line, path) in climbing_images(split.body) {
         check.push(
             Some(split.body_line + line),
-            format!("the picture path `{path}` contains `..`; name a file in the course's own folder"),
+            format!(
+                "the picture path `{path}` contains `..`; name a file in the course's own folder"
+            ),
         );
     }
     words

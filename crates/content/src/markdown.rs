@@ -266,7 +266,9 @@ mod tests {
             assert!(!html.contains("src="), "{bad}: {html}");
         }
         assert!(!climbs("/hoc/anh/0192f3c4-7d1e.jpg"));
-        let found = climbing_images("Dòng một\n\n![ảnh](/hoc/anh/ok.jpg)\n\nBước 2 ![x](../../etc/passwd)\n");
+        let found = climbing_images(
+            "Dòng một\n\n![ảnh](/hoc/anh/ok.jpg)\n\nBước 2 ![x](../../etc/passwd)\n",
+        );
         assert_eq!(found, vec![(4, "../../etc/passwd".to_owned())]);
     }
 

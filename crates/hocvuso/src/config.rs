@@ -67,7 +67,8 @@ impl Settings {
 
     /// Whether the site is served over https (its public address says so).
     pub fn is_https(&self) -> bool {
-        self.public_base().is_some_and(|u| u.starts_with("https://"))
+        self.public_base()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }
 

@@ -472,8 +472,14 @@ mod tests {
             ))
             .map(|s| s.answers)
         };
-        assert_eq!(item("[0, null, 2.0]").ok(), Some(vec![Some(0), None, Some(2)]));
-        assert_eq!(item("[-21512509687.0]").ok(), Some(vec![Some(-21_512_509_687)]));
+        assert_eq!(
+            item("[0, null, 2.0]").ok(),
+            Some(vec![Some(0), None, Some(2)])
+        );
+        assert_eq!(
+            item("[-21512509687.0]").ok(),
+            Some(vec![Some(-21_512_509_687)])
+        );
         assert!(item("[2545631229803658528902558546204295168]").is_err());
         assert!(item("[18446744073709551615]").is_err());
         assert!(item("[0.5]").is_err());

@@ -85,7 +85,9 @@ pub struct UnitStats {
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// `YYYY`, `YYYY-Qn`, `YYYY-MM` (or `YYYY-MM-DD`), years 1900–2199; the current year when absent.
-    #[param(pattern = r"^((19|20|21)[0-9]{2}(-[Qq][1-4]|-(0[1-9]|1[0-2])|-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|-(0[13-9]|1[0-2])-(29|30)|-(0[13578]|1[02])-31)?)?$")]
+    #[param(
+        pattern = r"^((19|20|21)[0-9]{2}(-[Qq][1-4]|-(0[1-9]|1[0-2])|-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|-(0[13-9]|1[0-2])-(29|30)|-(0[13578]|1[02])-31)?)?$"
+    )]
     pub period: Option<String>,
 }
 

@@ -35,7 +35,11 @@ impl From<scamcheck::Level> for VerdictLevel {
 pub struct CheckRequest {
     /// The message, phone number or link as received (at most 5,000 characters, not blank, no
     /// control characters other than line breaks and tabs).
-    #[schema(min_length = 1, max_length = 5000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
     pub text: String,
     /// Language of the reasons and advice, `vi` (default) or `en`.
     #[serde(default)]
@@ -73,7 +77,11 @@ impl From<ResultView> for CheckResult {
 pub struct ReportRequest {
     /// The message as received. The reporter's own phone number and name (when signed in) and
     /// ID-card-like numbers are removed before it is stored. The same limits as for a check.
-    #[schema(min_length = 1, max_length = 5000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
     pub text: String,
     /// Official code of the commune where it was received, one of this province's (listed in the
     /// schema the server publishes). A signed-in person may leave it out: their home commune is used.

@@ -78,9 +78,7 @@ pub async fn openapi_json(
         .into_iter()
         .map(|u| u.code)
         .collect();
-    if let Some(commune) =
-        doc.pointer_mut("/components/schemas/ReportRequest/properties/commune")
-    {
+    if let Some(commune) = doc.pointer_mut("/components/schemas/ReportRequest/properties/commune") {
         commune["enum"] = serde_json::json!(communes);
     }
     Ok(Json(doc))

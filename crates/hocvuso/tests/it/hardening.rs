@@ -164,8 +164,12 @@ both!(
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let courses: Vec<serde_json::Value> =
-            app.get("/api/v1/courses").await.json().await.expect("courses");
+        let courses: Vec<serde_json::Value> = app
+            .get("/api/v1/courses")
+            .await
+            .json()
+            .await
+            .expect("courses");
         let course = courses[0]["slug"].as_str().expect("slug").to_owned();
         let detail: serde_json::Value = app
             .get(&format!("/api/v1/courses/{course}"))
@@ -173,10 +177,19 @@ both!(
             .json()
             .await
             .expect("course");
-        let lesson = detail["lessons"][0]["url"].as_str().expect("lesson url").to_owned();
+        let lesson = detail["lessons"][0]["url"]
+            .as_str()
+            .expect("lesson url")
+            .to_owned();
         // A page, an error, an API answer, and a visitor's cached lesson (asked twice: the second
         // answer comes from the outermost layer).
-        let paths = ["/", "/khong-co-trang-nay", "/api/v1/units/44", &lesson, &lesson];
+        let paths = [
+            "/",
+            "/khong-co-trang-nay",
+            "/api/v1/units/44",
+            &lesson,
+            &lesson,
+        ];
         let hsts = |app: &TestApp| {
             let (raw, base) = (raw.clone(), app.base.clone());
             async move {
@@ -192,7 +205,10 @@ both!(
                 seen
             }
         };
-        assert!(hsts(&app).await.iter().all(Option::is_none), "no public URL");
+        assert!(
+            hsts(&app).await.iter().all(Option::is_none),
+            "no public URL"
+        );
         let plain = app
             .spawn_sibling_with(|s| s.public_url = Some("http://192.168.1.10:8080".into()))
             .await;
@@ -228,7 +244,11 @@ both!(
             }
         };
         let good = "lb-7f3a.2c_91".to_owned();
-        assert_eq!(ask(good.clone()).await, good, "a plain id from a proxy is kept");
+        assert_eq!(
+            ask(good.clone()).await,
+            good,
+            "a plain id from a proxy is kept"
+        );
         for bad in [
             "x".repeat(65),
             "a b".to_owned(),
