@@ -6,7 +6,7 @@ use std::path::Path;
 use toml::Spanned;
 
 use crate::error::ContentError;
-use crate::markdown::{plain_text, raw_html};
+use crate::markdown::{climbing_images, plain_text, raw_html};
 use crate::model::{Lesson, Question};
 use crate::text::{is_slug, reading_minutes, word_count};
 use crate::toml_doc::Source;
@@ -149,7 +149,7 @@ pub(crate) fn parse_lesson(path: &Path, text: &str) -> Result<LessonFile, Vec<Co
     })
 }
 
-/// Checks length and raw HTML; returns the word count.
+/// Checks length, raw HTML and picture paths; returns the word count.
 fn check_body(check: &mut Checker<'_>, split: &Split<'_>) -> usize {
     let words = word_count(&plain_text(split.body));
     if !(MIN_WORDS..=MAX_WORDS).contains(&words) {
@@ -163,6 +163,14 @@ fn check_body(check: &mut Checker<'_>, split: &Split<'_>) -> usize {
             Some(split.body_line + line),
             format!(
                 "raw HTML is not allowed in a lesson (found `{snippet}`); use Markdown instead"
+            ),
+        );
+    }
+    for (line, path) in climbing_images(split.body) {
+        check.push(
+            Some(split.body_line + line),
+            format!(
+                "the picture path `{path}` contains `..`; name a file in the course's own folder"
             ),
         );
     }

@@ -184,6 +184,26 @@ fn html_in_body_is_reported_on_its_file_line() {
 }
 
 #[test]
+fn picture_paths_with_dot_dot_are_reported_on_their_file_line() {
+    // The body starts on line 30: the picture is on its third line.
+    let text = lesson(
+        4,
+        &format!(
+            "## Cách làm\n\n![Màn hình](../../../etc/passwd) và ![ok](/hoc/anh/a.jpg)\n\n{}",
+            body(400)
+        ),
+    );
+    let got = parse(&text).expect_err("should be rejected");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0].to_string(),
+        format!(
+            "{PATH}:32: the picture path `../../../etc/passwd` contains `..`; name a file in the course's own folder"
+        )
+    );
+}
+
+#[test]
 fn body_length_limits() {
     assert!(parse(&lesson(4, &body(300))).is_ok());
     assert!(parse(&lesson(4, &body(900))).is_ok());

@@ -69,7 +69,10 @@ static SANITIZER_WITH_IMAGES: LazyLock<Builder<'static>> = LazyLock::new(|| {
     b.add_tags(["img"])
         .add_tag_attributes("img", ["src", "alt"])
         .attribute_filter(|element, attribute, value| {
-            if element == "img" && attribute == "src" && !value.starts_with(LOCAL_IMAGE_PREFIX) {
+            if element == "img"
+                && attribute == "src"
+                && (!value.starts_with(LOCAL_IMAGE_PREFIX) || climbs(value))
+            {
                 None
             } else {
                 Some(value.into())
@@ -77,6 +80,35 @@ static SANITIZER_WITH_IMAGES: LazyLock<Builder<'static>> = LazyLock::new(|| {
         });
     b
 });
+
+/// Whether a path climbs out of its folder: `..` anywhere in it, also written `%2e` or through `\`.
+/// A picture's path names a file under [`LOCAL_IMAGE_PREFIX`]; `/hoc/anh/../../quan-ly/…` would make
+/// every reader's browser request another page (with their cookies), so such a path is never kept.
+pub fn climbs(path: &str) -> bool {
+    let decoded = path
+        .replace("%2e", ".")
+        .replace("%2E", ".")
+        .replace("%2f", "/")
+        .replace("%2F", "/")
+        .replace("%5c", "/")
+        .replace("%5C", "/")
+        .replace('\\', "/");
+    decoded.contains("..")
+}
+
+/// Pictures whose path climbs out of its folder, as (0-based line in `md`, the path), for the lesson
+/// check: reported rather than silently dropped, so the author sees why the picture is missing.
+pub(crate) fn climbing_images(md: &str) -> Vec<(usize, String)> {
+    Parser::new_ext(md, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Image { dest_url, .. }) if climbs(&dest_url) => {
+                Some((line_index(md, range.start), dest_url.to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
 
 /// [`render_markdown`] that also keeps `![alt](/hoc/anh/…)` pictures (local courses written in the
 /// browser, whose pictures are uploaded and resized by the platform); any other image source is dropped.
@@ -219,6 +251,25 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(html.contains("đậm"), "{html}");
+    }
+
+    #[test]
+    fn image_paths_never_climb() {
+        for bad in [
+            "/hoc/anh/../../quan-ly/xoa.jpg",
+            "/hoc/anh/%2e%2e/%2E%2E/x.jpg",
+            "/hoc/anh/..%2fx.jpg",
+            "/hoc/anh/.\\..\\x.jpg",
+        ] {
+            assert!(climbs(bad), "{bad}");
+            let html = render_markdown_with_local_images(&format!("![a]({bad})"));
+            assert!(!html.contains("src="), "{bad}: {html}");
+        }
+        assert!(!climbs("/hoc/anh/0192f3c4-7d1e.jpg"));
+        let found = climbing_images(
+            "Dòng một\n\n![ảnh](/hoc/anh/ok.jpg)\n\nBước 2 ![x](../../etc/passwd)\n",
+        );
+        assert_eq!(found, vec![(4, "../../etc/passwd".to_owned())]);
     }
 
     #[test]

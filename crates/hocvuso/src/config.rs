@@ -47,6 +47,31 @@ pub struct Settings {
     pub assistant: crate::assistant::config::AssistantSettings,
 }
 
+impl Settings {
+    /// The configured public address (`--public-url`) without its trailing slash, when it is an
+    /// http(s) URL: the only source of absolute links (iCal feeds, certificate QR codes) and of the
+    /// https-only protections (Secure cookies, HSTS). Never the request's `Host` header, which whoever
+    /// sends the request chooses: a link built from it would point a calendar or a printed certificate
+    /// at the sender's server.
+    pub fn public_base(&self) -> Option<&str> {
+        self.public_url
+            .as_deref()
+            .map(|u| u.trim().trim_end_matches('/'))
+            .filter(|u| {
+                let host = u
+                    .strip_prefix("https://")
+                    .or_else(|| u.strip_prefix("http://"));
+                host.is_some_and(|h| !h.is_empty() && !h.contains(char::is_whitespace))
+            })
+    }
+
+    /// Whether the site is served over https (its public address says so).
+    pub fn is_https(&self) -> bool {
+        self.public_base()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
 impl std::fmt::Debug for Settings {
     /// Secrets redacted: a password inside the database URL never reaches logs or `print-config`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -41,6 +41,7 @@ error-csrf = The form has expired or is not valid. Please reload the page and se
 error-404 = The page you are looking for does not exist or has moved.
 error-429 = Too many attempts. Please wait 15 minutes and try again.
 error-500 = The system has a problem. Your data was not changed. Please try again in a few minutes.
+error-request-malformed = The request could not be read: a parameter or the body is malformed.
 error-form = The submitted form could not be read.
 field-required = Please fill in this field.
 field-too-long = Too long.

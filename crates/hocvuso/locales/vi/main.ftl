@@ -41,6 +41,7 @@ error-csrf = Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng t
 error-404 = Trang bạn tìm không có hoặc đã bị chuyển đi.
 error-429 = Bạn đã thử quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại.
 error-500 = Hệ thống đang gặp sự cố. Dữ liệu của bạn không bị thay đổi. Vui lòng thử lại sau ít phút.
+error-request-malformed = Yêu cầu không đọc được: một tham số hoặc nội dung gửi lên sai định dạng.
 error-form = Biểu mẫu gửi lên không đọc được.
 field-required = Vui lòng điền mục này.
 field-too-long = Nội dung quá dài.

@@ -15,10 +15,17 @@ use crate::{AppError, AppResult, AppState};
 /// A question.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct AskRequest {
-    /// The question as typed, with or without diacritics (1–500 characters).
+    /// The question as typed, with or without diacritics (1–500 characters, at least one letter or
+    /// digit, no control characters other than line breaks and tabs).
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u01b0\u1ea0-\u1ef9][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
     pub question: String,
     /// Interface language, `vi` or `en`; defaults to the language cookie, else Vietnamese.
     #[serde(default)]
+    #[schema(pattern = "^(vi|en)?$")]
     pub lang: Option<String>,
 }
 

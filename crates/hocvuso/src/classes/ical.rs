@@ -68,11 +68,12 @@ fn location(lang: Lang, c: &Class) -> String {
     }
 }
 
-/// A calendar of the given classes' sessions.
+/// A calendar of the given classes' sessions. `base_url` is the configured public address; without
+/// one the events carry no link (a calendar app cannot follow a relative one).
 pub fn calendar(
     lang: Lang,
     name: &str,
-    base_url: &str,
+    base_url: Option<&str>,
     items: &[(Class, Vec<Session>)],
     stamp: i64,
 ) -> String {
@@ -89,7 +90,7 @@ pub fn calendar(
     push_line(&mut out, &format!("X-WR-CALNAME:{}", escape(name)));
     push_line(&mut out, "X-WR-TIMEZONE:Asia/Ho_Chi_Minh");
     for (c, sessions) in items {
-        let url = format!("{base_url}/lop-hoc/{}", c.code);
+        let url = base_url.map(|b| format!("{b}/lop-hoc/{}", c.code));
         for (i, s) in sessions.iter().enumerate() {
             push_line(&mut out, "BEGIN:VEVENT");
             push_line(&mut out, &format!("UID:{}@hocvuso", s.id));
@@ -103,12 +104,16 @@ pub fn calendar(
                 &format!("LOCATION:{}", escape(&location(lang, c))),
             );
             let mut desc = c.how_to_join.clone();
-            if !desc.is_empty() {
-                desc.push('\n');
+            if let Some(url) = &url {
+                if !desc.is_empty() {
+                    desc.push('\n');
+                }
+                desc.push_str(url);
             }
-            desc.push_str(&url);
             push_line(&mut out, &format!("DESCRIPTION:{}", escape(&desc)));
-            push_line(&mut out, &format!("URL:{url}"));
+            if let Some(url) = &url {
+                push_line(&mut out, &format!("URL:{url}"));
+            }
             let status = if c.status == "cancelled" {
                 "CANCELLED"
             } else {
@@ -120,22 +125,6 @@ pub fn calendar(
     }
     push_line(&mut out, "END:VCALENDAR");
     out
-}
-
-/// Absolute base URL for links inside the feed: the configured public URL, else this request's host.
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(u) = &state.settings.public_url {
-        return u.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 fn ics_response(body: String, file: &str) -> Response {
@@ -170,7 +159,7 @@ pub async fn class_feed(
     let body = calendar(
         lang,
         &name,
-        &base_url(&state, &headers),
+        state.settings.public_base(),
         &[(class, sessions)],
         crate::db::now(),
     );
@@ -200,7 +189,7 @@ pub async fn commune_feed(
     let body = calendar(
         lang,
         &name,
-        &base_url(&state, &headers),
+        state.settings.public_base(),
         &items,
         crate::db::now(),
     );

@@ -14,8 +14,9 @@ use crate::db::now;
 use crate::web::auth::CurrentUser;
 use crate::{AppError, AppResult, AppState};
 
+/// What the course list and a course's page share.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct CourseSummary {
+pub struct CourseInfo {
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -24,23 +25,40 @@ pub struct CourseSummary {
     pub topic: String,
     /// Target groups: `can-bo`, `doan-vien`, `hoc-sinh`, `doanh-nghiep`, `nguoi-dan`.
     pub audiences: Vec<String>,
-    /// Number of lessons.
-    pub lessons: i64,
     /// The course page.
     pub url: String,
 }
 
-impl From<&store::CourseRow> for CourseSummary {
+/// A course in the list. `lessons` is the number of lessons here and the list of them in
+/// [`CourseDetail`]; the two share [`CourseInfo`] rather than one flattening the other, which gave one
+/// object two `lessons` keys (an integer and an array).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CourseSummary {
+    #[serde(flatten)]
+    pub course: CourseInfo,
+    /// Number of lessons.
+    pub lessons: i64,
+}
+
+impl From<&store::CourseRow> for CourseInfo {
     fn from(c: &store::CourseRow) -> Self {
-        CourseSummary {
+        CourseInfo {
             slug: c.slug.clone(),
             title: c.title.clone(),
             summary: c.summary.clone(),
             level: c.level.clone(),
             topic: c.topic.clone(),
             audiences: c.audience_list().into_iter().map(str::to_owned).collect(),
-            lessons: c.lesson_count,
             url: c.url(),
+        }
+    }
+}
+
+impl From<&store::CourseRow> for CourseSummary {
+    fn from(c: &store::CourseRow) -> Self {
+        CourseSummary {
+            course: CourseInfo::from(c),
+            lessons: c.lesson_count,
         }
     }
 }
@@ -58,7 +76,7 @@ pub struct LessonLink {
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct CourseDetail {
     #[serde(flatten)]
-    pub course: CourseSummary,
+    pub course: CourseInfo,
     /// Percent of right answers needed to pass each lesson's quiz.
     pub pass_percent: i64,
     pub lessons: Vec<LessonLink>,
@@ -74,7 +92,7 @@ pub async fn courses(State(state): State<AppState>) -> AppResult<Json<Vec<Course
 
 /// One course and its lessons.
 #[utoipa::path(get, path = "/api/v1/courses/{slug}", tag = "learning",
-    params(("slug" = String, Path, description = "Course slug, e.g. `vneid`")),
+    params(("slug" = String, Path, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 60, description = "Course slug, e.g. `vneid`")),
     responses((status = 200, body = CourseDetail), (status = 404, body = crate::web::api::ApiError)))]
 pub async fn course(
     State(state): State<AppState>,
@@ -84,7 +102,7 @@ pub async fn course(
     let lessons = store::lessons_of(&state.db, &course.id, true).await?;
     Ok(Json(CourseDetail {
         pass_percent: course.pass_percent,
-        course: CourseSummary::from(&course),
+        course: CourseInfo::from(&course),
         lessons: lessons
             .iter()
             .map(|l| LessonLink {
@@ -98,27 +116,56 @@ pub async fn course(
     }))
 }
 
+/// The schema says `integer` (format int64), and JSON Schema counts `2.0` as an integer: the server
+/// takes any whole number within i64, written with or without a fraction part, and refuses the rest
+/// (fractions, numbers beyond i64) as the schema does.
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    if let Some(i) = n.as_i64() {
+        return Some(i);
+    }
+    let f = n.as_f64()?;
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    // Open at both ends: -2^63 as a float may be a rounded -9223372036854775809.
+    (f.fract() == 0.0 && f > -LIMIT && f < LIMIT).then_some(f as i64)
+}
+
+fn whole_or_err<E: serde::de::Error>(n: Option<serde_json::Number>) -> Result<Option<i64>, E> {
+    n.map(|n| whole(&n).ok_or_else(|| E::custom("not a whole number")))
+        .transpose()
+}
+
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    whole_or_err(serde::Deserialize::deserialize(d)?)
+}
+
+fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Option<i64>>, D::Error> {
+    let raw: Vec<Option<serde_json::Number>> = serde::Deserialize::deserialize(d)?;
+    raw.into_iter().map(whole_or_err).collect()
+}
+
 /// One write: a lesson opened, or a lesson's quiz answered.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct ProgressItem {
-    /// Client-generated UUID; a second write with the same id changes nothing.
+    /// Client-generated UUID; a second write with the same id changes nothing (an item whose id is
+    /// not a UUID is answered `rejected`, like any other bad item, so the schema does not say `uuid`).
     pub id: String,
     /// `open` or `quiz`.
     pub kind: String,
     pub course: String,
     pub lesson: String,
     /// For `quiz`: the chosen choice (0-based) per question, `null` when unanswered.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_numbers")]
     pub answers: Vec<Option<i64>>,
     /// When it happened on the device (Unix seconds); times in the future or over 90 days old
     /// are replaced by the time of arrival.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub at: Option<i64>,
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct ProgressBatch {
     /// At most 500 items, applied in order.
+    #[schema(max_items = 500)]
     pub items: Vec<ProgressItem>,
 }
 
@@ -313,11 +360,15 @@ async fn apply(state: &AppState, person_id: &str, item: ProgressItem) -> AppResu
 /// Answers to one lesson's quiz.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct QuizSubmission {
-    /// Client-generated UUID; a replay answers the same and changes nothing.
+    /// Client-generated UUID (hyphenated); a replay answers the same and changes nothing.
+    #[schema(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
     pub id: String,
     pub course: String,
     pub lesson: String,
     /// The chosen choice (0-based) per question, `null` when unanswered.
+    #[serde(deserialize_with = "whole_numbers")]
     pub answers: Vec<Option<i64>>,
 }
 
@@ -357,7 +408,8 @@ pub async fn quiz(
     require_json_write(&headers)?;
     let sub: QuizSubmission =
         serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("learn-json-invalid"))?;
-    if uuid::Uuid::parse_str(&sub.id).is_err() {
+    // Hyphenated only, as the description's pattern says (the parser would also take other forms).
+    if sub.id.len() != 36 || uuid::Uuid::parse_str(&sub.id).is_err() {
         return Err(AppError::field("id", "learn-client-id-invalid"));
     }
     let course = published_course(&state, &sub.course).await?;
@@ -406,4 +458,31 @@ pub async fn quiz(
         lesson_completed: outcome.lesson_completed,
         certificate: outcome.certificate,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_whole_number_is_an_integer_and_fractions_are_not() {
+        let item = |answers: &str| {
+            serde_json::from_str::<QuizSubmission>(&format!(
+                r#"{{"id": "x", "course": "c", "lesson": "l", "answers": {answers}}}"#
+            ))
+            .map(|s| s.answers)
+        };
+        assert_eq!(
+            item("[0, null, 2.0]").ok(),
+            Some(vec![Some(0), None, Some(2)])
+        );
+        assert_eq!(
+            item("[-21512509687.0]").ok(),
+            Some(vec![Some(-21_512_509_687)])
+        );
+        assert!(item("[2545631229803658528902558546204295168]").is_err());
+        assert!(item("[18446744073709551615]").is_err());
+        assert!(item("[0.5]").is_err());
+        assert!(item(r#"["1"]"#).is_err());
+    }
 }

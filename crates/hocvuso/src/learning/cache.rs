@@ -78,7 +78,7 @@ pub async fn visitor_fast_path(
             .await
     {
         let mut resp = hit.respond(req.headers());
-        crate::web::security_headers(resp.headers_mut());
+        crate::web::security_headers(resp.headers_mut(), crate::web::secure_cookies(&state));
         return resp;
     }
     next.run(req).await

@@ -15,14 +15,14 @@ use crate::web::csrf::CsrfForm;
 use crate::web::page::{FormState, Page, render, render_status};
 use crate::{AppError, AppResult, AppState};
 
-/// Public address of the verification page for `code`.
+/// Public address of the verification page for `code`. A printed certificate needs an absolute
+/// address, so without `--public-url` it names the default listen address (fine on one's own machine;
+/// a real deployment sets the public URL, never the Host header someone sent).
 pub fn verify_url(state: &AppState, code: &str) -> String {
     let base = state
         .settings
-        .public_url
-        .as_deref()
-        .unwrap_or("http://127.0.0.1:8080")
-        .trim_end_matches('/');
+        .public_base()
+        .unwrap_or("http://127.0.0.1:8080");
     format!("{base}/verify/{code}")
 }
 

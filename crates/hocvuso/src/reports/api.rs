@@ -84,7 +84,10 @@ pub struct UnitStats {
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
-    /// `YYYY`, `YYYY-Qn`, `YYYY-MM` (or `YYYY-MM-DD`); the current year when absent.
+    /// `YYYY`, `YYYY-Qn`, `YYYY-MM` (or `YYYY-MM-DD`), years 1900–2199; the current year when absent.
+    #[param(
+        pattern = r"^((19|20|21)[0-9]{2}(-[Qq][1-4]|-(0[1-9]|1[0-2])|-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|-(0[13-9]|1[0-2])-(29|30)|-(0[13578]|1[02])-31)?)?$"
+    )]
     pub period: Option<String>,
 }
 
@@ -165,7 +168,7 @@ pub async fn unit_stats(state: &AppState, code: &str, period: Period) -> AppResu
 
 /// Aggregates of a unit (and everything below it) for a period.
 #[utoipa::path(get, path = "/api/v1/stats/units/{code}", tag = "stats",
-    params(("code" = String, Path, description = "Unit code: 44, a commune (19360) or a village (19360-001)"), StatsQuery),
+    params(("code" = String, Path, pattern = "^[0-9]{1,6}(-[0-9]{1,4})?$", description = "Unit code: 44, a commune (19360) or a village (19360-001)"), StatsQuery),
     responses(
         (status = 200, body = UnitStats, description = "Figures; `ETag` and `Cache-Control: public, max-age=60` set"),
         (status = 304, description = "Not modified (the `If-None-Match` ETag still matches)"),
@@ -182,7 +185,11 @@ pub async fn get_unit_stats(
     }
     let period = match q.period.as_deref() {
         None | Some("") => Period::current_year(crate::db::now()),
-        Some(p) => Period::parse(p).ok_or(AppError::BadRequest("period-malformed"))?,
+        // Exactly as written: the published pattern has no spaces around it.
+        Some(p) if p.trim() == p => {
+            Period::parse(p).ok_or(AppError::BadRequest("period-malformed"))?
+        }
+        Some(_) => return Err(AppError::BadRequest("period-malformed")),
     };
     let stats = unit_stats(&state, &code, period).await?;
     let body = serde_json::to_vec(&stats).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::db::DbResult;
 use crate::i18n::{Lang, vn_time};
 use crate::units::model::{LEVEL_PROVINCE, LEVEL_VILLAGE, Unit};
+use crate::web::text::spreadsheet_text;
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -127,7 +128,9 @@ impl Report {
         format!("bao-cao-{}-{}.{ext}", self.unit.code, self.period.key())
     }
 
-    /// One Excel sheet in the shape of a Vietnamese administrative report.
+    /// One Excel sheet in the shape of a Vietnamese administrative report. Names are written as
+    /// string cells (`write_string`, `merge_range`), which Excel never evaluates, so a name that looks
+    /// like a formula stays text here without the CSV's leading quote; the only formulas are our totals.
     pub fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let t = |id: &str| self.lang.t(id);
         let mut wb = Workbook::new();
@@ -241,20 +244,25 @@ impl Report {
         wb.save_to_buffer()
     }
 
-    /// The same table as CSV: a header row, one row per unit, the totals row; UTF-8 with a BOM.
+    /// The same table as CSV: a header row, one row per unit, the totals row; UTF-8 with a BOM. Text
+    /// cells go through [`spreadsheet_text`] (unit names are typed by admins); numbers stay numbers.
     pub fn csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let text = |s: &str| spreadsheet_text(s).into_owned();
         let mut out = BOM.to_vec();
         {
             let mut w = csv::Writer::from_writer(&mut out);
-            let mut head = vec![self.lang.t("report-no"), self.lang.t("report-unit-column")];
-            head.extend(self.headings.iter().cloned());
+            let mut head = vec![
+                text(&self.lang.t("report-no")),
+                text(&self.lang.t("report-unit-column")),
+            ];
+            head.extend(self.headings.iter().map(|h| text(h)));
             w.write_record(&head)?;
             for (i, (name, values)) in self.rows.iter().enumerate() {
-                let mut rec = vec![(i + 1).to_string(), name.clone()];
+                let mut rec = vec![(i + 1).to_string(), text(name)];
                 rec.extend(values.iter().map(i64::to_string));
                 w.write_record(&rec)?;
             }
-            let mut rec = vec![String::new(), self.lang.t("report-total")];
+            let mut rec = vec![String::new(), text(&self.lang.t("report-total"))];
             rec.extend(self.totals.iter().map(i64::to_string));
             w.write_record(&rec)?;
             w.flush()?;

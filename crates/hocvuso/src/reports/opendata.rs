@@ -9,6 +9,7 @@ use serde_json::json;
 use super::model::{self, SUPPRESS_BELOW};
 use super::store::{self, ExportRow};
 use crate::AppState;
+use crate::web::text::spreadsheet_text;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -40,13 +41,21 @@ impl std::fmt::Display for ExportSummary {
 /// Writes CSV and JSON side by side, one record at a time (the dataset can have millions of rows).
 struct Table {
     csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    /// Per column: text (defused with [`spreadsheet_text`] in the CSV) or a number/boolean (as is).
+    text: Vec<bool>,
     json: std::io::BufWriter<std::fs::File>,
     first: bool,
     name: String,
 }
 
 impl Table {
-    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Table, ExportError> {
+    /// `numbers`: the columns holding numbers or booleans; every other column is text.
+    fn create(
+        dir: &Path,
+        name: &str,
+        header: &[&str],
+        numbers: &[&str],
+    ) -> Result<Table, ExportError> {
         let io = |e| ExportError::Io(name.to_owned(), e);
         let mut csv_file = std::io::BufWriter::new(
             std::fs::File::create(dir.join(format!("{name}.csv"))).map_err(io)?,
@@ -60,6 +69,7 @@ impl Table {
         json.write_all(b"[\n").map_err(io)?;
         Ok(Table {
             csv,
+            text: header.iter().map(|h| !numbers.contains(h)).collect(),
             json,
             first: true,
             name: name.to_owned(),
@@ -67,7 +77,15 @@ impl Table {
     }
 
     fn row(&mut self, csv_row: &[String], obj: serde_json::Value) -> Result<(), ExportError> {
-        self.csv.write_record(csv_row)?;
+        for (cell, &text) in csv_row.iter().zip(&self.text) {
+            if text {
+                self.csv.write_field(spreadsheet_text(cell).as_bytes())?;
+            } else {
+                self.csv.write_field(cell)?;
+            }
+        }
+        // An empty record ends the one the fields above began.
+        self.csv.write_record(None::<&[u8]>)?;
         let io = |e| ExportError::Io(self.name.clone(), e);
         if !self.first {
             self.json.write_all(b",\n").map_err(io)?;
@@ -109,6 +127,7 @@ pub async fn export(state: &AppState, dir: &Path) -> Result<ExportSummary, Expor
         dir,
         "units",
         &["code", "name", "division_type", "level", "parent_code"],
+        &["level"],
     )?;
     for u in &units {
         t.row(
@@ -139,6 +158,7 @@ pub async fn export(state: &AppState, dir: &Path) -> Result<ExportSummary, Expor
             "value",
             "suppressed",
         ],
+        &["events", "value", "suppressed"],
     )?;
     let codes: std::collections::HashSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
     let mut after: Option<ExportRow> = None;
@@ -196,6 +216,7 @@ pub async fn export(state: &AppState, dir: &Path) -> Result<ExportSummary, Expor
             "value",
             "target",
         ],
+        &["value", "target"],
     )?;
     let defs = store::indicators(db).await?;
     for u in &units {

@@ -33,10 +33,17 @@ impl From<scamcheck::Level> for VerdictLevel {
 /// A message to check.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct CheckRequest {
-    /// The message, phone number or link as received (at most 5,000 characters).
+    /// The message, phone number or link as received (at most 5,000 characters, not blank, no
+    /// control characters other than line breaks and tabs).
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
     pub text: String,
     /// Language of the reasons and advice, `vi` (default) or `en`.
     #[serde(default)]
+    #[schema(pattern = "^(vi|en)?$")]
     pub lang: Option<String>,
 }
 
@@ -69,10 +76,17 @@ impl From<ResultView> for CheckResult {
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct ReportRequest {
     /// The message as received. The reporter's own phone number and name (when signed in) and
-    /// ID-card-like numbers are removed before it is stored.
+    /// ID-card-like numbers are removed before it is stored. The same limits as for a check.
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
     pub text: String,
-    /// Official code of the commune where it was received; defaults to the signed-in person's.
+    /// Official code of the commune where it was received, one of this province's (listed in the
+    /// schema the server publishes). A signed-in person may leave it out: their home commune is used.
     #[serde(default)]
+    #[schema(value_type = String, required = true, pattern = "^[0-9]{1,6}$")]
     pub commune: Option<String>,
 }
 

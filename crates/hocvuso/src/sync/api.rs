@@ -56,6 +56,9 @@ pub async fn sync(
             "sync-other-user",
         )));
     }
+    if !req.items.iter().all(super::model::SyncItem::well_formed) {
+        return Err(AppError::BadRequest("sync-body"));
+    }
     if req.items.len() > MAX_ITEMS {
         return Err(AppError::BadRequest("sync-too-many"));
     }

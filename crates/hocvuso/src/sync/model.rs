@@ -94,15 +94,40 @@ pub struct SyncItem {
     pub kind: String,
     /// When the device says the write was made: Unix seconds, Unix milliseconds or RFC 3339.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<DeviceTime>)]
     pub device_time: Option<serde_json::Value>,
     /// The fields of the write, as the matching form names them (see the API description).
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }
 
+impl SyncItem {
+    /// Whether the item has the shape the description gives it (`data` an object, `device_time` a
+    /// number, a string or null). A batch with a malformed item is refused whole (400): that is a
+    /// bug in the client, not a write to report back one by one. What the values mean is checked per
+    /// item.
+    pub fn well_formed(&self) -> bool {
+        use serde_json::Value;
+        self.data.is_object()
+            && matches!(
+                self.device_time,
+                None | Some(Value::Null | Value::Number(_) | Value::String(_))
+            )
+    }
+}
+
+/// A device time as the description shows it: Unix seconds or milliseconds, or an RFC 3339 string.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Only describes `SyncItem::device_time`, which is read as JSON.
+pub enum DeviceTime {
+    Unix(f64),
+    Rfc3339(String),
+}
+
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct SyncRequest {
+    #[schema(max_items = 500)]
     pub items: Vec<SyncItem>,
     /// The person the device queued these writes for; when it is not the signed-in person the batch is
     /// refused (409) and stays on the device, so a shared phone never files one member's work as another's.

@@ -44,9 +44,9 @@ pub struct ApiFieldError {
     ),
     components(schemas(ApiError, ApiErrorBody, ApiFieldError, crate::units::model::Unit, crate::reports::api::UnitStats,
         crate::sync::model::SyncRequest, crate::sync::model::SyncItem, crate::sync::model::SyncResponse,
-        crate::sync::model::SyncResult, crate::sync::model::SyncFieldError, crate::sync::model::ItemStatus,
+        crate::sync::model::SyncResult, crate::sync::model::DeviceTime, crate::sync::model::SyncFieldError, crate::sync::model::ItemStatus,
         crate::assistant::api::AskRequest, crate::assistant::ask::Reply, crate::assistant::engine::Source,
-        crate::learning::api::CourseSummary, crate::learning::api::CourseDetail, crate::learning::api::LessonLink,
+        crate::learning::api::CourseInfo, crate::learning::api::CourseSummary, crate::learning::api::CourseDetail, crate::learning::api::LessonLink,
         crate::learning::api::ProgressBatch, crate::learning::api::ProgressItem, crate::learning::api::ProgressResponse,
         crate::learning::api::ProgressResult, crate::learning::api::QuizScore, crate::learning::api::QuizSubmission,
         crate::learning::api::QuizResult, crate::learning::api::QuestionFeedback)),
@@ -65,6 +65,21 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(openapi())
+/// The description with what only this deployment knows: the codes of its province's communes, the
+/// only values a scam report's `commune` may take (so a client, or a fuzzer, can tell a valid report
+/// from one the server must refuse).
+pub async fn openapi_json(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+) -> crate::AppResult<Json<serde_json::Value>> {
+    let mut doc =
+        serde_json::to_value(openapi()).map_err(|e| crate::AppError::Internal(e.to_string()))?;
+    let communes: Vec<String> = crate::units::store::children(&state.db, &state.province.code)
+        .await?
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
+    if let Some(commune) = doc.pointer_mut("/components/schemas/ReportRequest/properties/commune") {
+        commune["enum"] = serde_json::json!(communes);
+    }
+    Ok(Json(doc))
 }

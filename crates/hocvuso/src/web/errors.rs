@@ -32,6 +32,13 @@ impl ErrorPage {
     }
 }
 
+fn is_plain_text(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"))
+}
+
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
     let is_api = req.uri().path().starts_with("/api/");
@@ -53,8 +60,20 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         _ => "ts-0",
     };
     let mut resp = next.run(req).await;
-    let Some(info) = resp.extensions_mut().remove::<ErrorInfo>() else {
-        return resp;
+    let info = match resp.extensions_mut().remove::<ErrorInfo>() {
+        Some(info) => info,
+        // axum's own refusals (a query string, path or body its extractors cannot read) are plain
+        // text; on the API they get the JSON shape every other error has, as the description says.
+        None if is_api && resp.status().is_client_error() && is_plain_text(&resp) => ErrorInfo {
+            message_id: if resp.status() == StatusCode::NOT_FOUND {
+                "error-404"
+            } else {
+                "error-request-malformed"
+            },
+            fields: Vec::new(),
+            detail: None,
+        },
+        None => return resp,
     };
     let status = resp.status();
     if let Some(detail) = &info.detail {

@@ -31,16 +31,20 @@ connect-src 'self'; font-src 'self'; media-src 'self'; object-src 'none'; base-u
 form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'";
 
 pub fn secure_cookies(state: &AppState) -> bool {
-    state
-        .settings
-        .public_url
-        .as_deref()
-        .is_some_and(|u| u.starts_with("https://"))
+    state.settings.is_https()
 }
 
-/// The headers every answer carries: the CSP and the other browser protections, and `no-cache` unless
-/// the handler chose a cache policy.
-pub fn security_headers(h: &mut HeaderMap) {
+/// The headers every answer carries: the CSP and the other browser protections, HSTS when the public
+/// address is https (a browser that has seen it never tries plain http, so a network in between cannot
+/// strip TLS; over plain http browsers ignore it anyway, so it is not sent), and `no-cache` unless the
+/// handler chose a cache policy.
+pub fn security_headers(h: &mut HeaderMap, https: bool) {
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -63,13 +67,13 @@ pub fn security_headers(h: &mut HeaderMap) {
     }
 }
 
-async fn with_security_headers(mut res: Response) -> Response {
-    security_headers(res.headers_mut());
+async fn with_security_headers(State(state): State<AppState>, mut res: Response) -> Response {
+    security_headers(res.headers_mut(), secure_cookies(&state));
     res
 }
 
 pub fn router(state: AppState) -> Router {
-    let x_request_id = HeaderName::from_static("x-request-id");
+    let x_request_id = HeaderName::from_static(REQUEST_ID);
     Router::new()
         .route("/", get(home::home))
         .route("/cai-dat", get(preferences))
@@ -92,7 +96,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(errors::render_errors))
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(middleware::map_response(with_security_headers))
+        .layer(middleware::map_response_with_state(state.clone(), with_security_headers))
         .layer(middleware::from_fn(compress::layer))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -100,9 +104,37 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(middleware::map_request(drop_unsafe_request_id))
         // Outermost: a visitor's lesson page straight from memory (see `learning::cache`).
         .layer(middleware::from_fn_with_state(state.clone(), crate::learning::cache::visitor_fast_path))
         .with_state(state)
+}
+
+/// A request id a client (or a proxy in front) sent is kept only when it is short and made of
+/// `[A-Za-z0-9._-]`: it is written into every log line of the request and shown on error pages, so a
+/// long one would bloat logs and one with quotes, spaces or newlines could forge log fields. Anything
+/// else is dropped here, and `SetRequestIdLayer` then makes a fresh UUID.
+async fn drop_unsafe_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    if req
+        .headers()
+        .get_all(REQUEST_ID)
+        .iter()
+        .enumerate()
+        .any(|(i, v)| i > 0 || !safe_request_id(v.as_bytes()))
+    {
+        req.headers_mut().remove(REQUEST_ID);
+    }
+    req
+}
+
+const REQUEST_ID: &str = "x-request-id";
+const MAX_REQUEST_ID: usize = 64;
+
+fn safe_request_id(v: &[u8]) -> bool {
+    !v.is_empty()
+        && v.len() <= MAX_REQUEST_ID
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
@@ -152,4 +184,21 @@ async fn preferences(State(state): State<AppState>, Query(p): Query<Prefs>) -> R
         );
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_from_clients_must_be_short_and_plain() {
+        assert!(safe_request_id(b"0192f3c4-7d1e-7a2b-9c3d-1e2f3a4b5c6d"));
+        assert!(safe_request_id(b"lb.abc_123"));
+        assert!(safe_request_id(&[b'a'; MAX_REQUEST_ID]));
+        assert!(!safe_request_id(&[b'a'; MAX_REQUEST_ID + 1]));
+        assert!(!safe_request_id(b""));
+        for bad in ["a b", "a\"b", "x\nlevel=error", "<script>", "é"] {
+            assert!(!safe_request_id(bad.as_bytes()), "{bad}");
+        }
+    }
 }

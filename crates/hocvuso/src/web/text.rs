@@ -30,6 +30,18 @@ pub fn clean_text(s: &str, max_chars: usize) -> Result<String, &'static str> {
     Ok(s)
 }
 
+/// A text cell for a spreadsheet export (CSV): one that Excel or LibreOffice would read as a formula —
+/// it begins with `=`, `+`, `-`, `@`, a tab or a carriage return — gets a leading `'`, so a village
+/// named `=HYPERLINK(…)` is shown as typed instead of being run on the computer of whoever opens the
+/// report (OWASP "CSV injection"). Only for text columns: numbers are written as numbers.
+pub fn spreadsheet_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// A local redirect target: "/path" only, never "//host" or "http://…" (no open redirects).
 pub fn local_path(next: Option<&str>) -> String {
     match next {
@@ -48,6 +60,23 @@ pub fn local_path(next: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spreadsheet_text_defuses_formulas() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(spreadsheet_text(bad), format!("'{bad}"));
+        }
+        for ok in ["Thôn Tân Lập", "19360-001", "a=b", "", "'quoted"] {
+            assert_eq!(spreadsheet_text(ok), ok);
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

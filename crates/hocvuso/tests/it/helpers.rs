@@ -144,6 +144,14 @@ impl TestApp {
         Self::serve_with((*self.state.settings).clone(), self.backend).await
     }
 
+    /// [`spawn_sibling`](Self::spawn_sibling) whose settings `configure` adjusts first (e.g. the public
+    /// URL), so a setting can be tried on both databases.
+    pub async fn spawn_sibling_with(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = (*self.state.settings).clone();
+        configure(&mut settings);
+        Self::serve_with(settings, self.backend).await
+    }
+
     async fn serve_with(settings: Settings, backend: Backend) -> TestApp {
         let state = hocvuso::prepare(settings).await.expect("prepare");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod assistant;
 mod classes;
+mod hardening;
 mod learning;
 mod platform;
 mod reports;
