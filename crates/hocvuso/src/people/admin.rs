@@ -102,20 +102,21 @@ pub async fn list(
     }))
 }
 
-/// The person, if they live within the admin's units; otherwise 404 (not 403: an admin of one commune
-/// should not learn who lives in another).
+/// The person and the path of their home unit, if they live within the admin's units; otherwise 404
+/// (not 403: an admin of one commune should not learn who lives in another).
 async fn person_in_scope(
     state: &AppState,
     admin: &SessionUser,
     id: &str,
-) -> AppResult<store::Person> {
+) -> AppResult<(store::Person, String)> {
     let path = store::unit_path_of(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !admin.can_admin(&path) {
         return Err(AppError::NotFound);
     }
-    store::get(&state.db, id).await?.ok_or(AppError::NotFound)
+    let person = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    Ok((person, path))
 }
 
 /// The person, if this admin may act on them: every role the person holds lies below the admin
@@ -125,17 +126,12 @@ async fn person_to_manage(
     admin: &SessionUser,
     id: &str,
 ) -> AppResult<store::Person> {
-    let path = store::unit_path_of(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !admin.can_admin(&path) {
-        return Err(AppError::NotFound);
-    }
+    let (person, path) = person_in_scope(state, admin, id).await?;
     let roles = roles_of(&state.db, id).await?;
     if !admin.may_manage(id, &path, &roles) {
         return Err(AppError::Denied("admin-not-manageable"));
     }
-    store::get(&state.db, id).await?.ok_or(AppError::NotFound)
+    Ok(person)
 }
 
 #[derive(Template)]
@@ -160,16 +156,13 @@ async fn person_page(
     id: &str,
     new_password: Option<String>,
 ) -> AppResult<Response> {
-    let person = person_in_scope(state, admin, id).await?;
+    let (person, home_path) = person_in_scope(state, admin, id).await?;
     store::log_access(&state.db, &admin.id, &admin.full_name, &person.id, "view").await?;
     let unit_name = units::get(&state.db, &person.unit_code)
         .await?
         .map(|u| u.name)
         .unwrap_or_default();
     let roles = roles_of(&state.db, &person.id).await?;
-    let home_path = store::unit_path_of(&state.db, &person.id)
-        .await?
-        .unwrap_or_default();
     let manageable = admin.may_manage(&person.id, &home_path, &roles);
     let grantable_units = grantable_units(state, admin).await?;
     let grantable_roles = ROLES

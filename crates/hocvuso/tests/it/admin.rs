@@ -1,15 +1,20 @@
 //! Administrators: scope is checked on the server for every read and write.
 use crate::{QT_COMMUNE_A, QT_COMMUNE_B, both};
 
-/// A province admin makes `phone` the commune admin of `commune`.
-async fn make_commune_admin(province: &crate::TestApp, person_id: &str, commune: &str) {
-    let r = province
+/// `by` grants `role` at `unit` to the person; the grant must succeed.
+async fn grant(by: &crate::TestApp, person_id: &str, role: &str, unit: &str) {
+    let r = by
         .post_form(
             &format!("/quan-ly/nguoi-dung/{person_id}/vai-tro"),
-            &[("role", "commune_admin"), ("unit", commune)],
+            &[("role", role), ("unit", unit)],
         )
         .await;
-    assert_eq!(r.status(), 303, "grant");
+    assert_eq!(r.status(), 303, "grant {role} at {unit}");
+}
+
+/// A province admin makes `phone` the commune admin of `commune`.
+async fn make_commune_admin(province: &crate::TestApp, person_id: &str, commune: &str) {
+    grant(province, person_id, "commune_admin", commune).await;
 }
 
 both!(
@@ -113,13 +118,7 @@ both!(
         c.sign_up_with(&[("phone", "0911000009"), ("full_name", "Võ Thị Cúc")])
             .await;
         let c_id = app.person_id("0911000009").await;
-        let r = a
-            .post_form(
-                &format!("/quan-ly/nguoi-dung/{c_id}/vai-tro"),
-                &[("role", "volunteer"), ("unit", "19360-001")],
-            )
-            .await;
-        assert_eq!(r.status(), 303);
+        grant(&a, &c_id, "volunteer", "19360-001").await;
         let r = a
             .post_form(
                 &format!("/quan-ly/nguoi-dung/{a_id}/vai-tro"),
@@ -271,25 +270,13 @@ both!(
         make_commune_admin(&province, &a_id, QT_COMMUNE_A).await;
         // A second province admin, a fellow commune-A admin and a commune-B admin all live in A.
         let (_p2, p2_id) = resident_of_a(&app, "0911000012", "Tỉnh Hai").await;
-        let r = province
-            .post_form(
-                &format!("/quan-ly/nguoi-dung/{p2_id}/vai-tro"),
-                &[("role", "province_admin"), ("unit", "44")],
-            )
-            .await;
-        assert_eq!(r.status(), 303);
+        grant(&province, &p2_id, "province_admin", "44").await;
         let (_a2, a2_id) = resident_of_a(&app, "0911000013", "Admin Xã A Hai").await;
         make_commune_admin(&province, &a2_id, QT_COMMUNE_A).await;
         let (_b, b_id) = resident_of_a(&app, "0911000014", "Admin Xã B").await;
         make_commune_admin(&province, &b_id, QT_COMMUNE_B).await;
         let (_v, v_id) = resident_of_a(&app, "0911000015", "Tình nguyện B").await;
-        let r = province
-            .post_form(
-                &format!("/quan-ly/nguoi-dung/{v_id}/vai-tro"),
-                &[("role", "volunteer"), ("unit", QT_COMMUNE_B)],
-            )
-            .await;
-        assert_eq!(r.status(), 303);
+        grant(&province, &v_id, "volunteer", QT_COMMUNE_B).await;
 
         let hashes = || async {
             app.state
