@@ -62,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
         province: "44".into(),
         content_dir: content.clone(),
         public_url: None,
+        trusted_proxies: Vec::new(),
         assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await?;
@@ -71,13 +72,17 @@ async fn main() -> anyhow::Result<()> {
     let mut answered = Vec::new();
     let mut refused = Vec::new();
     // One warm-up round, not counted.
+    // A client per question: each ask pays for its rate-limit counter, none is refused by it.
+    let mut n = 0usize;
     for round in 0..=rounds {
         for c in &cases {
+            n += 1;
             let body = Bytes::from(serde_json::to_vec(&serde_json::json!({ "question": c.q }))?);
             let t = Instant::now();
             let reply = hocvuso::assistant::api::ask(
                 State(state.clone()),
                 MaybeUser(None),
+                hocvuso::web::client::ClientAddr(format!("bench-{n}")),
                 HeaderMap::new(),
                 body,
             )

@@ -120,6 +120,7 @@ async fn main() {
         province: std::env::var("HOCVUSO_PROVINCE").unwrap_or_else(|_| "44".into()),
         content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
+        trusted_proxies: Vec::new(),
         assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await.expect("prepare");

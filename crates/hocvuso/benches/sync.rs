@@ -26,6 +26,7 @@ async fn setup(url: String) -> anyhow::Result<(hocvuso::AppState, SessionUser, S
         province: "44".into(),
         content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
+        trusted_proxies: Vec::new(),
         assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await?;
@@ -60,6 +61,7 @@ async fn setup(url: String) -> anyhow::Result<(hocvuso::AppState, SessionUser, S
         phone: None,
         unit_code: village.clone(),
         roles: roles_of(db, &pid).await?,
+        must_change_password: false,
     };
     Ok((state, user, team, village))
 }

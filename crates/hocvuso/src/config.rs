@@ -43,8 +43,26 @@ pub struct Settings {
     /// When it starts with https, cookies are marked Secure.
     #[arg(long, global = true, env = "HOCVUSO_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` is believed (CIDRs, comma-separated, e.g. `127.0.0.1,10.0.0.0/8`).
+    /// Empty (the default): the socket address is the client, whatever the header says.
+    #[arg(
+        long,
+        global = true,
+        env = "HOCVUSO_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = parse_proxy
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub assistant: crate::assistant::config::AssistantSettings,
+}
+
+fn parse_proxy(s: &str) -> Result<ipnet::IpNet, String> {
+    let mut nets = crate::web::client::parse_trusted(s)?;
+    match (nets.pop(), nets.is_empty()) {
+        (Some(n), true) => Ok(n),
+        _ => Err(format!("one address or CIDR range expected: {s}")),
+    }
 }
 
 impl Settings {
@@ -80,6 +98,7 @@ impl std::fmt::Debug for Settings {
             .field("province", &self.province)
             .field("content_dir", &self.content_dir)
             .field("public_url", &self.public_url)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("assistant", &self.assistant)
             .finish()
     }

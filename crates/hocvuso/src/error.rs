@@ -45,6 +45,9 @@ pub enum AppError {
     Conflict(FieldError),
     #[error("too many requests")]
     TooManyRequests,
+    /// Signed in with a one-time password that must be replaced first (pages redirect to the form).
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("internal: {0}")]
@@ -63,7 +66,10 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf | AppError::Denied(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden
+            | AppError::Csrf
+            | AppError::Denied(_)
+            | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -82,6 +88,7 @@ impl AppError {
             AppError::NotFound => "error-404",
             AppError::Conflict(f) => f.reason,
             AppError::TooManyRequests => "error-429",
+            AppError::PasswordChangeRequired => "error-password-change-required",
             AppError::Db(_) | AppError::Internal(_) => "error-500",
         }
     }

@@ -9,6 +9,7 @@ use super::ask::{AskOptions, Reply, ask as answer};
 use super::model::clean_question;
 use crate::i18n::Lang;
 use crate::web::auth::MaybeUser;
+use crate::web::client::ClientAddr;
 use crate::web::page::lang_of;
 use crate::{AppError, AppResult, AppState};
 
@@ -51,13 +52,16 @@ fn string_field(
 #[utoipa::path(post, path = "/api/v1/assistant/ask", tag = "assistant",
     request_body = AskRequest,
     responses((status = 200, body = Reply), (status = 400, body = crate::web::api::ApiError),
-        (status = 422, description = "Missing, empty or too long question", body = crate::web::api::ApiError)))]
+        (status = 422, description = "Missing, empty or too long question", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many questions from this address; try again in a minute", body = crate::web::api::ApiError)))]
 pub async fn ask(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Json<Reply>> {
+    crate::web::ratelimit::hit(&state.db, &crate::web::ratelimit::ASK, &client).await?;
     let map = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(map)) => map,
         _ => return Err(AppError::BadRequest("assistant-json-invalid")),
@@ -72,7 +76,11 @@ pub async fn ask(
         &state,
         user.as_ref(),
         &question,
-        AskOptions { lang, live: true },
+        AskOptions {
+            lang,
+            live: true,
+            client,
+        },
     )
     .await?;
     Ok(Json(reply))

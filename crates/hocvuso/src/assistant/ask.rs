@@ -38,6 +38,8 @@ pub struct AskOptions {
     /// Log the question when unanswered and let the model word the answer (false for re-showing the
     /// earlier turns of a conversation on the no-JavaScript page).
     pub live: bool,
+    /// Who is asking (the client address), to cap how many unanswered questions one client logs.
+    pub client: String,
 }
 
 /// Answer `question` (already validated by `clean_question`).
@@ -54,7 +56,18 @@ pub async fn ask(
             Ok(answer(state, &k, hit, &found.hits, question, &opts).await)
         }
         _ => {
-            if opts.live {
+            let may_log = opts.live
+                && crate::web::ratelimit::within(
+                    &state.db,
+                    &crate::web::ratelimit::GAP_LOG,
+                    &opts.client,
+                )
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "assistant: gap-log limit unavailable");
+                    false
+                });
+            if may_log {
                 let redacted = redact::redact(question);
                 let near = found.hits.first().map(|h| h.id.as_str()).unwrap_or("");
                 // Losing one log line must not lose the citizen their answer.

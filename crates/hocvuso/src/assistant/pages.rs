@@ -10,6 +10,7 @@ use axum::response::Response;
 use super::ask::{AskOptions, Reply, ask};
 use super::engine::FaqEntry;
 use super::model::{MAX_HISTORY, MAX_QUESTION_CHARS, clean_question};
+use crate::web::client::ClientAddr;
 use crate::web::page::{FormState, Page, render, render_status};
 use crate::{AppError, AppResult, AppState};
 
@@ -72,7 +73,13 @@ pub async fn form(page: Page) -> Response {
 
 /// The question posts the page. It writes nothing but a count of an unanswered question, so it takes
 /// no CSRF token: a chat left open all afternoon still works.
-pub async fn submit(State(state): State<AppState>, page: Page, body: Bytes) -> AppResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    page: Page,
+    body: Bytes,
+) -> AppResult<Response> {
+    crate::web::ratelimit::hit(&state.db, &crate::web::ratelimit::ASK, &client).await?;
     let fields: Vec<(String, String)> =
         serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-form"))?;
     let question = fields
@@ -97,6 +104,7 @@ pub async fn submit(State(state): State<AppState>, page: Page, body: Bytes) -> A
             AskOptions {
                 lang: page.lang,
                 live: false,
+                client: client.clone(),
             },
         )
         .await?;
@@ -112,6 +120,7 @@ pub async fn submit(State(state): State<AppState>, page: Page, body: Bytes) -> A
                 AskOptions {
                     lang: page.lang,
                     live: true,
+                    client: client.clone(),
                 },
             )
             .await?;

@@ -107,13 +107,16 @@ struct PasswordPage {
     page: Page,
     form: FormState,
     done: bool,
+    /// Signed in with a one-time password: say why this page came first.
+    required: bool,
 }
 
-pub async fn password_form(_user: CurrentUser, page: Page) -> Response {
+pub async fn password_form(CurrentUser(user): CurrentUser, page: Page) -> Response {
     render(&PasswordPage {
         page,
         form: FormState::default(),
         done: false,
+        required: user.must_change_password,
     })
 }
 
@@ -152,6 +155,7 @@ pub async fn change_password(
                 page,
                 form,
                 done: false,
+                required: user.must_change_password,
             },
         ));
     }
@@ -166,7 +170,32 @@ pub async fn change_password(
         page,
         form: FormState::default(),
         done: true,
+        required: false,
     }))
+}
+
+/// End every session of this person, this one included ("I lost my phone", "I signed in at the
+/// commune office and forgot to sign out").
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    CsrfForm(_): CsrfForm<super::auth_pages::Empty>,
+) -> AppResult<Response> {
+    let mut tx = state.db.begin().await?;
+    delete_other_sessions(&mut tx, &user.id, None).await?;
+    tx.commit().await?;
+    let mut resp = Redirect::to("/dang-nhap").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(CookieSpec {
+            name: SESSION_COOKIE,
+            value: "",
+            max_age: Some(0),
+            same_site_strict: false,
+            secure: secure_cookies(&state),
+        }),
+    );
+    Ok(resp)
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -306,7 +306,7 @@ pub async fn reset_password(
     let otp = password::one_time_password();
     let hash = password::hash(otp.clone()).await?;
     let mut tx = state.db.begin().await?;
-    store::set_password(&mut tx, &person.id, &hash).await?;
+    store::set_one_time_password(&mut tx, &person.id, &hash).await?;
     crate::web::auth::delete_other_sessions(&mut tx, &person.id, None).await?;
     tx.commit().await?;
     store::log_access(

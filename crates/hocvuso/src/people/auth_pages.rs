@@ -1,6 +1,6 @@
 //! Sign up, sign in, sign out.
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -11,18 +11,26 @@ use crate::units::model::{LEVEL_COMMUNE, LEVEL_VILLAGE, Unit};
 use crate::units::reference::ethnic_groups;
 use crate::units::store as units;
 use crate::web::auth::{
-    SESSION_COOKIE, SESSION_SECONDS, create_session, delete_session, random_token,
+    SESSION_COOKIE, SESSION_SECONDS, create_session, delete_session, delete_session_in,
+    random_token,
 };
+use crate::web::client::ClientAddr;
 use crate::web::cookies::{CookieSpec, set_cookie};
 use crate::web::csrf::{CsrfForm, token_cookie};
 use crate::web::page::{FormState, Page, render_status};
 use crate::web::{secure_cookies, text};
 use crate::{AppError, AppResult, AppState};
 
-/// Sign-in limits: per phone number (guessing one account) and per address (spraying many).
+/// Sign-in limits. Failures are counted per (phone, address) pair, per address and per phone. A pair or an
+/// address over its limit is refused for the window; a phone is never locked for everyone (a stranger's
+/// five wrong guesses would lock its owner, an admin, out of every place), it is slowed down instead:
+/// each failure past the fifth adds a second before the answer, up to ten, which with the bound on
+/// concurrent hashing makes guessing from many addresses hopeless.
 const WINDOW_SECONDS: i64 = 15 * 60;
-const MAX_FAILURES_PER_PHONE: i64 = 5;
+const MAX_FAILURES_PER_PAIR: i64 = 5;
 const MAX_FAILURES_PER_IP: i64 = 30;
+const SLOW_AFTER_PHONE_FAILURES: i64 = 5;
+const MAX_SLOWDOWN_SECONDS: i64 = 10;
 
 #[derive(Template)]
 #[template(path = "people/sign_up.html")]
@@ -122,6 +130,7 @@ pub async fn resolve_home_unit(
 
 pub async fn sign_up(
     State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
     page: Page,
     CsrfForm(f): CsrfForm<SignUpForm>,
 ) -> AppResult<Response> {
@@ -144,6 +153,7 @@ pub async fn sign_up(
             return sign_up_page(&state, page, form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
+    crate::web::ratelimit::hit(&state.db, &crate::web::ratelimit::SIGN_UP, &ip).await?;
     let hash = password::hash(f.password.clone()).await?;
     let mut tx = state.db.begin().await?;
     let phone = person.phone.clone().unwrap_or_default();
@@ -230,20 +240,9 @@ pub async fn sign_in_form(page: Page, Query(q): Query<NextQuery>) -> Response {
     )
 }
 
-pub fn client_ip(headers: &axum::http::HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
-    // Behind a load balancer the peer is the balancer; it appends the client as the last hop.
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .map(|s| s.trim().to_owned())
-        .or_else(|| peer.map(|p| p.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into())
-}
-
 pub async fn sign_in(
     State(state): State<AppState>,
-    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    ClientAddr(ip): ClientAddr,
     headers: axum::http::HeaderMap,
     page: Page,
     CsrfForm(f): CsrfForm<SignInForm>,
@@ -258,13 +257,19 @@ pub async fn sign_in(
             &SignInPage { page, form, next },
         ));
     };
-    let ip_key = format!("ip:{}", client_ip(&headers, peer.map(|c| (c.0).0)));
+    let ip_key = format!("ip:{ip}");
     let phone_key = format!("phone:{phone}");
+    let pair_key = format!("pair:{phone}|{ip}");
     let since = crate::db::now() - WINDOW_SECONDS;
-    if store::recent_failures(&state.db, &phone_key, since).await? >= MAX_FAILURES_PER_PHONE
+    if store::recent_failures(&state.db, &pair_key, since).await? >= MAX_FAILURES_PER_PAIR
         || store::recent_failures(&state.db, &ip_key, since).await? >= MAX_FAILURES_PER_IP
     {
         return Err(AppError::TooManyRequests);
+    }
+    let phone_failures = store::recent_failures(&state.db, &phone_key, since).await?;
+    if phone_failures >= SLOW_AFTER_PHONE_FAILURES {
+        let wait = (phone_failures - SLOW_AFTER_PHONE_FAILURES + 1).min(MAX_SLOWDOWN_SECONDS);
+        tokio::time::sleep(std::time::Duration::from_secs(wait as u64)).await;
     }
     let creds = store::credentials_by_phone(&state.db, &phone).await?;
     let ok = password::verify(
@@ -273,19 +278,43 @@ pub async fn sign_in(
     )
     .await?;
     let Some(creds) = creds.filter(|_| ok) else {
-        store::record_failure(&state.db, &phone_key).await?;
-        store::record_failure(&state.db, &ip_key).await?;
+        for key in [&pair_key, &ip_key, &phone_key] {
+            store::record_failure(&state.db, key).await?;
+        }
         form.errors = vec![FieldError::new("password", "sign-in-failed")];
         return Ok(render_status(
             StatusCode::UNAUTHORIZED,
             &SignInPage { page, form, next },
         ));
     };
+    // A one-time password past its day is refused with its own reason: whoever typed it knew it, so
+    // saying so reveals nothing, and it tells them to ask for a new one.
+    if creds
+        .password_expires_at
+        .is_some_and(|t| t <= crate::db::now())
+    {
+        form.errors = vec![FieldError::new("password", "one-time-password-expired")];
+        return Ok(render_status(
+            StatusCode::UNAUTHORIZED,
+            &SignInPage { page, form, next },
+        ));
+    }
+    store::clear_failures(&state.db, &pair_key).await?;
     store::clear_failures(&state.db, &phone_key).await?;
     let mut tx = state.db.begin().await?;
+    // Signing in again replaces the session this browser had (a session fixed before sign-in, or a
+    // shared phone's previous user, must not live on beside the new one).
+    if let Some(old) = crate::web::cookies::get(&headers, SESSION_COOKIE) {
+        delete_session_in(&mut tx, &old).await?;
+    }
     let token = create_session(&mut tx, &creds.id).await?;
     tx.commit().await?;
-    Ok(signed_in_response(&state, &token, &next))
+    let to = if creds.must_change_password {
+        "/tai-khoan/mat-khau?bat-buoc=1".to_owned()
+    } else {
+        next
+    };
+    Ok(signed_in_response(&state, &token, &to))
 }
 
 #[derive(serde::Deserialize)]

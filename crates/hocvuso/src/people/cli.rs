@@ -81,6 +81,10 @@ pub async fn create_admin(
     };
     let id = store::insert(&mut tx, &person, &state.province.code, Some(&hash), None).await?;
     store::grant_role(&mut tx, &id, "province_admin", &state.province.code, &id).await?;
+    if shown.is_some() {
+        // A printed password is a one-time password: it expires and must be replaced at first sign-in.
+        store::set_one_time_password(&mut tx, &id, &hash).await?;
+    }
     tx.commit().await?;
     Ok(Created {
         phone,

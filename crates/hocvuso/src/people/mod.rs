@@ -30,6 +30,10 @@ pub fn routes() -> Router<AppState> {
             get(account::password_form).post(account::change_password),
         )
         .route("/tai-khoan/xoa", post(account::delete_account))
+        .route(
+            "/tai-khoan/dang-xuat-moi-noi",
+            post(account::sign_out_everywhere),
+        )
         .route("/quan-ly", get(admin::admin_home))
         .route("/quan-ly/nguoi-dung", get(admin::list))
         .route("/quan-ly/nguoi-dung/{id}", get(admin::person))

@@ -68,16 +68,48 @@ pub async fn get(db: &Db, id: &str) -> DbResult<Option<Person>> {
 pub struct Credentials {
     pub id: String,
     pub password_hash: Option<String>,
+    /// When a one-time password stops working (None for a password the person chose).
+    pub password_expires_at: Option<i64>,
+    pub must_change_password: bool,
 }
 
+const CREDENTIAL_COLS: &str = "id, password_hash, password_expires_at, must_change_password";
+
 pub async fn credentials_by_phone(db: &Db, phone: &str) -> DbResult<Option<Credentials>> {
-    db.fetch_optional(q("SELECT id, password_hash FROM people WHERE phone = $1").bind(phone))
-        .await
+    db.fetch_optional(
+        q(format!(
+            "SELECT {CREDENTIAL_COLS} FROM people WHERE phone = $1"
+        ))
+        .bind(phone),
+    )
+    .await
 }
 
 pub async fn credentials_by_id(db: &Db, id: &str) -> DbResult<Option<Credentials>> {
-    db.fetch_optional(q("SELECT id, password_hash FROM people WHERE id = $1").bind(id))
-        .await
+    db.fetch_optional(
+        q(format!(
+            "SELECT {CREDENTIAL_COLS} FROM people WHERE id = $1"
+        ))
+        .bind(id),
+    )
+    .await
+}
+
+/// How long a one-time password (read out by an admin, printed by the CLI) works.
+pub const ONE_TIME_PASSWORD_SECONDS: i64 = 24 * 3600;
+
+/// Set a one-time password: it expires in a day and must be replaced at the first sign-in.
+pub async fn set_one_time_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
+    let t = now();
+    tx.execute(
+        q("UPDATE people SET password_hash = $1, password_expires_at = $2, must_change_password = TRUE,
+               updated_at = $3 WHERE id = $4")
+        .bind(hash)
+        .bind(t + ONE_TIME_PASSWORD_SECONDS)
+        .bind(t)
+        .bind(id),
+    )
+    .await
 }
 
 pub async fn phone_taken(tx: &mut Tx, phone: &str) -> DbResult<bool> {
@@ -89,7 +121,8 @@ pub async fn phone_taken(tx: &mut Tx, phone: &str) -> DbResult<bool> {
 
 pub async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
     tx.execute(
-        q("UPDATE people SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        q("UPDATE people SET password_hash = $1, password_expires_at = NULL, must_change_password = FALSE,
+               updated_at = $2 WHERE id = $3")
             .bind(hash)
             .bind(now())
             .bind(id),

@@ -1,7 +1,7 @@
 //! JSON: check a message; report one.
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::Value;
 
@@ -127,12 +127,15 @@ fn string_field(
 /// Writes nothing, so it needs no CSRF token; any site or app may call it.
 #[utoipa::path(post, path = "/api/v1/scam/check", tag = "scam",
     request_body = CheckRequest,
-    responses((status = 200, body = CheckResult), (status = 400, body = ApiError), (status = 422, body = ApiError)))]
+    responses((status = 200, body = CheckResult), (status = 400, body = ApiError), (status = 422, body = ApiError),
+        (status = 429, description = "Too many checks from this address; try again in a minute", body = ApiError)))]
 pub async fn check(
     State(state): State<AppState>,
+    crate::web::client::ClientAddr(client): crate::web::client::ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Json<CheckResult>> {
+    crate::web::ratelimit::hit(&state.db, &crate::web::ratelimit::SCAM_CHECK, &client).await?;
     let map = object(&body)?;
     let text = string_field(&map, "text", true)?;
     let lang = match string_field(&map, "lang", false)?.as_str() {
@@ -159,7 +162,7 @@ pub async fn check(
 pub async fn report(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
-    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    crate::web::client::ClientAddr(ip): crate::web::client::ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<ReportFiled>)> {
@@ -177,7 +180,6 @@ pub async fn report(
     let map = object(&body)?;
     let text = string_field(&map, "text", true)?;
     let commune = string_field(&map, "commune", false)?;
-    let ip = crate::people::auth_pages::client_ip(&headers, peer.map(|c| (c.0).0));
     let filed = super::report::file(&state, user.as_ref(), &ip, &text, &commune).await?;
     let status = if filed.duplicate {
         StatusCode::OK

@@ -1,7 +1,7 @@
 //! "Kiểm tra tin nhắn": paste, see the verdict and why, report. Plain forms; no JavaScript needed.
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -105,10 +105,12 @@ pub async fn form(
 /// The check writes nothing, so it takes no CSRF token: a page left open overnight still works.
 pub async fn check(
     State(state): State<AppState>,
+    crate::web::client::ClientAddr(client): crate::web::client::ClientAddr,
     headers: HeaderMap,
     page: Page,
     body: Bytes,
 ) -> AppResult<Response> {
+    crate::web::ratelimit::hit(&state.db, &crate::web::ratelimit::SCAM_CHECK, &client).await?;
     let f: CheckForm =
         serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-form"))?;
     let mut form = FormState::default();
@@ -128,12 +130,11 @@ pub async fn check(
 
 pub async fn report(
     State(state): State<AppState>,
-    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    crate::web::client::ClientAddr(ip): crate::web::client::ClientAddr,
     headers: HeaderMap,
     page: Page,
     CsrfForm(f): CsrfForm<ReportForm>,
 ) -> AppResult<Response> {
-    let ip = crate::people::auth_pages::client_ip(&headers, peer.map(|c| (c.0).0));
     let user = page.user.clone();
     match report::file(&state, user.as_ref(), &ip, &f.text, &f.commune).await {
         Ok(filed) => {

@@ -13,6 +13,14 @@ use crate::{AppError, AppState};
 pub const SESSION_COOKIE: &str = "hv_session";
 /// Thirty days: elderly learners should not have to remember a password every week.
 pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
+/// Administrators hold other people's data: their sessions end after two hours without use and twelve
+/// hours in all, whatever the cookie says.
+pub const ADMIN_IDLE_SECONDS: i64 = 2 * 3600;
+pub const ADMIN_SESSION_SECONDS: i64 = 12 * 3600;
+/// `last_seen_at` is written at most this often, so a busy admin costs one write a minute, not one per page.
+const LAST_SEEN_GRANULARITY: i64 = 60;
+/// The only pages a person whose password must be replaced may open.
+const PASSWORD_CHANGE_PATHS: &[&str] = &["/tai-khoan/mat-khau", "/dang-xuat"];
 
 /// The five roles, lowest first.
 pub const ROLES: &[&str] = &[
@@ -41,6 +49,9 @@ pub struct SessionPerson {
     pub full_name: String,
     pub phone: Option<String>,
     pub unit_code: String,
+    pub must_change_password: bool,
+    pub created_at: i64,
+    pub last_seen_at: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +61,8 @@ pub struct SessionUser {
     pub phone: Option<String>,
     pub unit_code: String,
     pub roles: Vec<RoleScope>,
+    /// Signed in with a one-time password: only the password page is open until it is replaced.
+    pub must_change_password: bool,
 }
 
 impl SessionUser {
@@ -139,11 +152,14 @@ pub async fn create_session(tx: &mut Tx, person_id: &str) -> DbResult<String> {
     let token = random_token();
     let t = now();
     tx.execute(
-        q("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(hash_token(&token))
-            .bind(person_id)
-            .bind(t)
-            .bind(t + SESSION_SECONDS),
+        q(
+            "INSERT INTO sessions (token_hash, person_id, created_at, expires_at, last_seen_at)
+           VALUES ($1, $2, $3, $4, $3)",
+        )
+        .bind(hash_token(&token))
+        .bind(person_id)
+        .bind(t)
+        .bind(t + SESSION_SECONDS),
     )
     .await?;
     // Housekeeping rides along with sign-ins instead of needing a scheduler.
@@ -154,6 +170,12 @@ pub async fn create_session(tx: &mut Tx, person_id: &str) -> DbResult<String> {
 
 pub async fn delete_session(db: &Db, token: &str) -> DbResult<()> {
     db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session_in(tx: &mut Tx, token: &str) -> DbResult<()> {
+    tx.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
         .await?;
     Ok(())
 }
@@ -184,23 +206,49 @@ pub async fn roles_of(db: &Db, person_id: &str) -> DbResult<Vec<RoleScope>> {
 }
 
 async fn load_user(db: &Db, token: &str) -> DbResult<Option<SessionUser>> {
+    let t = now();
+    let token_hash = hash_token(token);
     let person: Option<SessionPerson> = db
         .fetch_optional(
-            q("SELECT p.id, p.full_name, p.phone, p.unit_code FROM sessions s JOIN people p ON p.id = s.person_id
+            q("SELECT p.id, p.full_name, p.phone, p.unit_code, p.must_change_password, s.created_at,
+                      s.last_seen_at
+               FROM sessions s JOIN people p ON p.id = s.person_id
                WHERE s.token_hash = $1 AND s.expires_at > $2")
-            .bind(hash_token(token))
-            .bind(now()),
+            .bind(&token_hash)
+            .bind(t),
         )
         .await?;
     let Some(p) = person else { return Ok(None) };
     let roles = roles_of(db, &p.id).await?;
-    Ok(Some(SessionUser {
+    let user = SessionUser {
         id: p.id,
         full_name: p.full_name,
         phone: p.phone,
         unit_code: p.unit_code,
         roles,
-    }))
+        must_change_password: p.must_change_password,
+    };
+    if user.is_admin() {
+        if admin_session_over(p.created_at, p.last_seen_at, t) {
+            db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(&token_hash))
+                .await?;
+            return Ok(None);
+        }
+        if t - p.last_seen_at >= LAST_SEEN_GRANULARITY {
+            db.execute(
+                q("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(t)
+                    .bind(&token_hash),
+            )
+            .await?;
+        }
+    }
+    Ok(Some(user))
+}
+
+/// Has an administrator's session run out (idle too long, or open too long)?
+pub fn admin_session_over(created_at: i64, last_seen_at: i64, now: i64) -> bool {
+    now - last_seen_at > ADMIN_IDLE_SECONDS || now - created_at > ADMIN_SESSION_SECONDS
 }
 
 /// The session token from the cookie, if any.
@@ -222,6 +270,11 @@ pub async fn current_user(
         Some(token) => load_user(&state.db, &token).await?,
         None => None,
     };
+    if user.as_ref().is_some_and(|u| u.must_change_password)
+        && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path())
+    {
+        return Err(AppError::PasswordChangeRequired);
+    }
     parts.extensions.insert(Cached(Arc::new(user.clone())));
     Ok(user)
 }
@@ -300,6 +353,7 @@ mod tests {
             phone: None,
             unit_code: String::new(),
             roles,
+            must_change_password: false,
         }
     }
 

@@ -79,6 +79,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     if let Some(detail) = &info.detail {
         tracing::error!(request_id, %status, detail, "request failed");
     }
+    if info.message_id == "error-password-change-required" && wants_page {
+        return Redirect::to("/tai-khoan/mat-khau?bat-buoc=1").into_response();
+    }
     if status == StatusCode::UNAUTHORIZED && wants_page {
         return Redirect::to(&format!("/dang-nhap?next={}", url_encode(&here))).into_response();
     }

@@ -3,12 +3,14 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod client;
 pub mod compress;
 pub mod cookies;
 pub mod csrf;
 pub mod errors;
 pub mod home;
 pub mod page;
+pub mod ratelimit;
 pub mod text;
 
 use std::time::Duration;

@@ -187,6 +187,18 @@ both!(
             401
         );
         assert_eq!(fresh.sign_in("0911000003", &otp).await.status(), 303);
+        // A one-time password opens only the password page until it is replaced.
+        let r = fresh
+            .post_form(
+                "/tai-khoan/mat-khau",
+                &[
+                    ("current", &otp),
+                    ("password", "mật khẩu riêng của tôi"),
+                    ("password2", "mật khẩu riêng của tôi"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 200);
         let data: serde_json::Value = fresh
             .get("/tai-khoan/du-lieu.json")
             .await

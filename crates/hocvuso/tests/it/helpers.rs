@@ -114,6 +114,7 @@ impl TestApp {
             province: "44".into(),
             content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
             public_url: None,
+            trusted_proxies: Vec::new(),
             assistant: Default::default(),
         };
         Some(Self::serve_with(settings, backend).await)
@@ -132,6 +133,7 @@ impl TestApp {
             province: "44".into(),
             content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
             public_url: None,
+            trusted_proxies: Vec::new(),
             assistant: Default::default(),
         };
         configure(&mut settings);

@@ -12,6 +12,7 @@ mod platform;
 mod reports;
 mod reports_prop;
 mod scam;
+mod security;
 mod sync;
 mod teams;
 mod units;

@@ -1,0 +1,341 @@
+//! Attacks tried as an attacker would: forged client addresses, lock-outs of someone else, stale
+//! one-time passwords, sessions that outlive their use, floods of sign-ups, questions and checks.
+use hocvuso::db::q;
+
+use crate::{QT_COMMUNE_A, TestApp, both};
+
+const OWNER_PASSWORD: &str = "lúa chín vàng đồng";
+
+/// Sign in with a forged (or, behind a trusted proxy, genuine) `X-Forwarded-For`.
+async fn sign_in_from(b: &TestApp, phone: &str, password: &str, addr: &str) -> u16 {
+    let token = b.csrf().await;
+    b.client
+        .post(b.url("/dang-nhap"))
+        .header("x-forwarded-for", addr)
+        .form(&[
+            ("phone", phone),
+            ("password", password),
+            ("next", ""),
+            ("csrf", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST")
+        .status()
+        .as_u16()
+}
+
+both!(
+    a_forged_forwarded_for_does_not_escape_the_address_limit,
+    |app: TestApp| async move {
+        let b = app.new_browser();
+        // Thirty wrong guesses at thirty phones, each claiming a new address: the server counts the
+        // socket's address, so the next one is refused however the header rotates.
+        for i in 0..30 {
+            let status = sign_in_from(
+                &b,
+                &format!("09120000{i:02}"),
+                "đoán bừa",
+                &format!("10.9.{i}.1"),
+            )
+            .await;
+            assert_eq!(status, 401, "guess {i}");
+        }
+        assert_eq!(
+            sign_in_from(&b, "0912000099", "đoán bừa", "10.9.99.1").await,
+            429
+        );
+
+        // Scam reports: ten per address, forged headers or not.
+        let mut refused = 0;
+        for i in 0..15 {
+            let r = b
+                .client
+                .post(b.url("/api/v1/scam/reports"))
+                .header("content-type", "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .header("x-forwarded-for", format!("10.8.{i}.1"))
+                .body(
+                    serde_json::json!({"text": format!("Bạn trúng thưởng {i} triệu, bấm http://trung-thuong-{i}.xyz"), "commune": QT_COMMUNE_A})
+                        .to_string(),
+                )
+                .send()
+                .await
+                .expect("POST");
+            if r.status() == 429 {
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, 5, "ten reports pass, five are refused");
+        assert_eq!(app.count("scam_reports").await, 10);
+
+        // Behind a proxy the operator trusts, the address it appends is the client: thirty other
+        // people behind the same balancer are not refused because of the first one's mistakes.
+        let proxied = app
+            .spawn_sibling_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("cidr")])
+            .await;
+        let c = proxied.new_browser();
+        assert_eq!(
+            sign_in_from(&c, "0912000098", "đoán bừa", "spoofed, 203.0.113.5").await,
+            401
+        );
+    }
+);
+
+both!(
+    a_strangers_wrong_guesses_do_not_lock_the_owner_out,
+    |app: TestApp| async move {
+        app.sign_up_with(&[]).await;
+        let proxied = app
+            .spawn_sibling_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("cidr")])
+            .await;
+        let attacker = proxied.new_browser();
+        for _ in 0..5 {
+            assert_eq!(
+                sign_in_from(&attacker, "0912345678", "đoán bừa", "203.0.113.5").await,
+                401
+            );
+        }
+        // The attacker's address is locked out of this account, even with the right password.
+        assert_eq!(
+            sign_in_from(&attacker, "0912345678", OWNER_PASSWORD, "203.0.113.5").await,
+            429
+        );
+        // The owner, elsewhere, still gets in (slowed down by a second, not locked out).
+        let owner = proxied.new_browser();
+        let started = std::time::Instant::now();
+        assert_eq!(
+            sign_in_from(&owner, "0912345678", OWNER_PASSWORD, "198.51.100.7").await,
+            303
+        );
+        assert!(
+            started.elapsed() >= std::time::Duration::from_millis(900),
+            "slowed down"
+        );
+    }
+);
+
+fn otp_of(body: &str) -> String {
+    body.split("class=\"otp\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("one-time password shown")
+        .to_owned()
+}
+
+both!(
+    one_time_passwords_expire_and_must_be_replaced_first,
+    |app: TestApp| async move {
+        let province = app.new_browser();
+        province.as_province_admin("0900000001").await;
+        app.sign_up_with(&[("phone", "0911000003")]).await;
+        let id = app.person_id("0911000003").await;
+        let reset = format!("/quan-ly/nguoi-dung/{id}/dat-lai-mat-khau");
+        let otp = otp_of(
+            &province
+                .post_form(&reset, &[])
+                .await
+                .text()
+                .await
+                .expect("body"),
+        );
+
+        // First sign-in: straight to the password page, and nothing else opens until it is replaced.
+        let p = app.new_browser();
+        let r = p
+            .post_form("/dang-nhap", &[("phone", "0911000003"), ("password", &otp)])
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/tai-khoan/mat-khau?bat-buoc=1");
+        let r = p.get("/tai-khoan").await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/tai-khoan/mat-khau?bat-buoc=1");
+        let r = p.get("/tai-khoan/du-lieu.json").await;
+        assert_ne!(r.status(), 200, "no data with a one-time password");
+        let (s, body) = p.get_text("/tai-khoan/mat-khau?bat-buoc=1").await;
+        assert_eq!(s, 200);
+        assert!(body.contains("mật khẩu dùng một lần"), "{body}");
+        let r = p
+            .post_form(
+                "/tai-khoan/mat-khau",
+                &[
+                    ("current", &otp),
+                    ("password", "mật khẩu riêng mới"),
+                    ("password2", "mật khẩu riêng mới"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            p.get("/tai-khoan").await.status(),
+            200,
+            "open once replaced"
+        );
+
+        // A one-time password not used within a day no longer works.
+        let otp = otp_of(
+            &province
+                .post_form(&reset, &[])
+                .await
+                .text()
+                .await
+                .expect("body"),
+        );
+        app.state
+            .db
+            .execute(
+                q("UPDATE people SET password_expires_at = $1 WHERE id = $2")
+                    .bind(hocvuso::db::now() - 1)
+                    .bind(&id),
+            )
+            .await
+            .expect("age the password");
+        let late = app.new_browser();
+        let r = late
+            .post_form("/dang-nhap", &[("phone", "0911000003"), ("password", &otp)])
+            .await;
+        assert_eq!(r.status(), 401);
+        assert!(r.text().await.expect("body").contains("đã hết hạn"));
+    }
+);
+
+both!(
+    signing_in_again_and_signing_out_everywhere_end_old_sessions,
+    |app: TestApp| async move {
+        app.sign_up_with(&[]).await;
+        let first = app.cookie("hv_session").expect("session");
+        // The same browser signs in again: the session it had is gone, not left valid beside the new one.
+        assert_eq!(
+            app.sign_in("0912345678", OWNER_PASSWORD).await.status(),
+            303
+        );
+        let second = app.cookie("hv_session").expect("session");
+        assert_ne!(first, second);
+        let bare = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let with = |token: String| {
+            bare.get(app.url("/tai-khoan"))
+                .header("cookie", format!("hv_session={token}"))
+                .send()
+        };
+        assert_eq!(
+            with(first).await.expect("GET").status(),
+            303,
+            "old session ended"
+        );
+        assert_eq!(with(second.clone()).await.expect("GET").status(), 200);
+
+        // "Sign out everywhere" from another phone ends this one too.
+        let other = app.new_browser();
+        assert_eq!(
+            other.sign_in("0912345678", OWNER_PASSWORD).await.status(),
+            303
+        );
+        let r = other.post_form("/tai-khoan/dang-xuat-moi-noi", &[]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(with(second).await.expect("GET").status(), 303);
+        assert_eq!(other.get("/tai-khoan").await.status(), 303);
+        assert_eq!(app.count("sessions").await, 0);
+    }
+);
+
+both!(
+    admin_sessions_end_after_two_idle_hours,
+    |app: TestApp| async move {
+        let admin = app.new_browser();
+        admin.as_province_admin("0900000001").await;
+        app.sign_up_with(&[]).await;
+        assert_eq!(admin.get("/quan-ly").await.status(), 200);
+        let three_hours_ago = hocvuso::db::now() - 3 * 3600;
+        app.state
+            .db
+            .execute(q("UPDATE sessions SET last_seen_at = $1").bind(three_hours_ago))
+            .await
+            .expect("age sessions");
+        assert_eq!(
+            admin.get("/quan-ly").await.status(),
+            303,
+            "admin signed out"
+        );
+        assert_eq!(
+            app.get("/tai-khoan").await.status(),
+            200,
+            "a learner stays signed in"
+        );
+    }
+);
+
+both!(
+    sign_ups_questions_and_checks_are_limited_per_address,
+    |app: TestApp| async move {
+        // The assistant: 120 questions a minute from one address, and at most 20 unanswered ones logged.
+        let mut statuses = Vec::new();
+        for i in 0..125 {
+            let r = app
+                .post_json(
+                    "/api/v1/assistant/ask",
+                    &serde_json::json!({"question": format!("giá vé máy bay đi Đà Lạt chuyến số {i}")}),
+                )
+                .await;
+            statuses.push(r.status().as_u16());
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 120);
+        assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 5);
+        assert_eq!(
+            app.count("assistant_gaps").await,
+            20,
+            "unanswered questions logged"
+        );
+        let r = app
+            .post_json(
+                "/api/v1/assistant/ask",
+                &serde_json::json!({"question": "VNeID là gì"}),
+            )
+            .await;
+        assert_eq!(r.status(), 429);
+        let body: serde_json::Value = r.json().await.expect("json");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+
+        // The scam check: 120 a minute.
+        let mut refused = 0;
+        for _ in 0..122 {
+            let r = app
+                .post_json(
+                    "/api/v1/scam/check",
+                    &serde_json::json!({"text": "Gửi mã OTP cho tôi"}),
+                )
+                .await;
+            if r.status() == 429 {
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, 2);
+
+        // Sign-ups: thirty in ten minutes from one address.
+        let mut created = 0;
+        let mut refused = 0;
+        for i in 0..32 {
+            let b = app.new_browser();
+            let r = b
+                .sign_up_with(&[
+                    ("phone", &format!("09130000{i:02}")),
+                    ("full_name", "Lê Văn Thử"),
+                ])
+                .await;
+            match r.status().as_u16() {
+                303 => created += 1,
+                429 => refused += 1,
+                s => panic!("sign-up {i}: {s}"),
+            }
+        }
+        assert_eq!((created, refused), (30, 2));
+        assert_eq!(app.count("people").await, 30);
+    }
+);
