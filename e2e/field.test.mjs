@@ -114,6 +114,13 @@ test('field work offline on a phone: recorded, counted, synced exactly once, acc
     await axe(page);
     await post(admin, `/quan-ly/to/${team}/thanh-vien`, { phone, role: 'youth_union', joined_on: '2026-01-05' });
     await post(admin, `/quan-ly/lop/${code}/giang-vien`, { phone });
+    // Both are invitations: the volunteer accepts them on their account page.
+    for (let i = 0; i < 2; i++) {
+      await page.goto('/tai-khoan');
+      if (i === 0) await axe(page);
+      await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Nhận lời' }).first().click()]);
+      await page.waitForURL(/quan-ly\/(to|lop)\//);
+    }
 
     // ---- online: open the field pages once (the service worker keeps them) ---------------------------
     await page.goto('/hien-truong');

@@ -149,3 +149,6 @@ label-note = Note
 label-session = Session
 label-person = Learner
 nav-classes = Classes
+class-invite-instructor = Invite to teach
+class-invite-hint = The invited person sees the invitation on their Account page (once they have an account with this number) and becomes an instructor only when they accept.
+class-notice-invited = Invitation sent. They become an instructor when they accept it on their Account page.

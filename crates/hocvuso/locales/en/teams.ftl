@@ -114,3 +114,5 @@ label-done = Done
 label-joined_on = Joined
 label-left_on = Left
 label-publish = Publish
+team-invite-hint = If the number already has an account, that person gets an invitation on their Account page and becomes a member only when they accept. If not, fill in the name to register a new person.
+team-notice-invited = Invitation sent. They become a member when they accept it on their Account page.

@@ -149,3 +149,6 @@ label-note = Ghi chú
 label-session = Buổi học
 label-person = Học viên
 nav-classes = Lớp học
+class-invite-instructor = Mời giảng dạy
+class-invite-hint = Người được mời sẽ thấy lời mời trong trang Tài khoản của mình (sau khi đăng ký bằng số điện thoại này) và chỉ trở thành giảng viên khi nhận lời.
+class-notice-invited = Đã gửi lời mời. Người đó trở thành giảng viên khi nhận lời trong trang Tài khoản.

@@ -114,3 +114,5 @@ label-done = Đã làm
 label-joined_on = Ngày vào tổ
 label-left_on = Ngày rời tổ
 label-publish = Công khai
+team-invite-hint = Nếu số điện thoại đã có tài khoản, người đó nhận được lời mời trong trang Tài khoản và chỉ trở thành thành viên khi nhận lời. Nếu chưa có, hãy điền họ tên để ghi danh người mới.
+team-notice-invited = Đã gửi lời mời. Người đó trở thành thành viên khi nhận lời trong trang Tài khoản.

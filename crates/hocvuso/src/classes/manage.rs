@@ -1,4 +1,4 @@
-//! Organising classes: create and edit, sessions, instructors, registration on someone's behalf
+//! Organising classes: create and edit, sessions, registration on someone's behalf
 //! (including people with no phone), the waitlist, results.
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -255,6 +255,8 @@ struct ClassAdminPage {
     class: Class,
     sessions: Vec<Session>,
     instructors: Vec<PersonName>,
+    /// Invited to teach, not yet accepted: only the phone number the inviter typed.
+    invitations: Vec<crate::people::store::PendingInvitation>,
     registrations: Vec<Registration>,
     results: &'static [&'static str],
     form: FormState,
@@ -267,7 +269,7 @@ pub struct NoticeQuery {
     kq: String,
 }
 
-async fn class_admin_page(
+pub(super) async fn class_admin_page(
     state: &AppState,
     page: Page,
     class: Class,
@@ -277,6 +279,12 @@ async fn class_admin_page(
 ) -> AppResult<Response> {
     let sessions = store::sessions_of(&state.db, &class.id).await?;
     let instructors = store::instructors_of(&state.db, &class.id).await?;
+    let invitations = crate::people::store::pending_invitations(
+        &state.db,
+        crate::people::store::INVITE_INSTRUCTOR,
+        &class.id,
+    )
+    .await?;
     let registrations = store::registrations_of(&state.db, &class.id).await?;
     Ok(render_status(
         status,
@@ -285,6 +293,7 @@ async fn class_admin_page(
             class,
             sessions,
             instructors,
+            invitations,
             registrations,
             results: RESULTS,
             form,
@@ -302,7 +311,7 @@ pub async fn class_admin(
 ) -> AppResult<Response> {
     let class = managed_class(&state, &user, &code).await?;
     let notice = match nq.kq.as_str() {
-        "seat" | "waitlist" | "already" | "cancelled" | "saved" => {
+        "seat" | "waitlist" | "already" | "cancelled" | "saved" | "invited" => {
             format!("class-notice-{}", nq.kq)
         }
         _ => String::new(),
@@ -434,47 +443,6 @@ pub async fn delete_session(
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")))
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct PhoneForm {
-    phone: String,
-}
-
-pub async fn add_instructor(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    page: Page,
-    Path(code): Path<String>,
-    CsrfForm(f): CsrfForm<PhoneForm>,
-) -> AppResult<Response> {
-    let class = managed_class(&state, &user, &code).await?;
-    let mut form = FormState::default();
-    form.values.insert("instructor_phone", f.phone.clone());
-    let found = match normalize_phone(&f.phone) {
-        Some(p) => crate::people::store::credentials_by_phone(&state.db, &p).await?,
-        None => None,
-    };
-    let Some(person) = found else {
-        form.errors = vec![FieldError::new(
-            "instructor_phone",
-            "class-person-not-found",
-        )];
-        return class_admin_page(
-            &state,
-            page,
-            class,
-            form,
-            "",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let mut tx = state.db.begin().await?;
-    store::add_instructor(&mut tx, &class.id, &person.id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")).into_response())
 }
 
 // ---- registration on someone's behalf --------------------------------------------------------------

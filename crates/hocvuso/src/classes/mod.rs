@@ -3,6 +3,7 @@
 //! phone (offline through `sync`), results, and iCal feeds.
 pub mod attendance;
 pub mod ical;
+pub mod instructors;
 pub mod manage;
 pub mod model;
 pub mod pages;
@@ -45,9 +46,18 @@ pub fn routes() -> Router<AppState> {
             "/quan-ly/lop/{code}/buoi/{sid}/xoa",
             post(manage::delete_session),
         )
+        .route("/quan-ly/lop/{code}/giang-vien", post(instructors::invite))
         .route(
-            "/quan-ly/lop/{code}/giang-vien",
-            post(manage::add_instructor),
+            "/quan-ly/lop/{code}/giang-vien/{person}/xoa",
+            post(instructors::remove),
+        )
+        .route(
+            "/quan-ly/lop/{code}/loi-moi/{id}/huy",
+            post(instructors::withdraw),
+        )
+        .route(
+            "/tai-khoan/loi-moi/{id}/giang-day",
+            post(instructors::accept),
         )
         .route(
             "/quan-ly/lop/{code}/dang-ky-ho",

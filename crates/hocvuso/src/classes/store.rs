@@ -382,6 +382,11 @@ pub async fn instructors_of(db: &Db, class_id: &str) -> DbResult<Vec<PersonName>
     .await
 }
 
+pub async fn class_code_of(tx: &mut Tx, class_id: &str) -> DbResult<Option<String>> {
+    tx.scalar(q("SELECT code FROM classes WHERE id = $1").bind(class_id))
+        .await
+}
+
 pub async fn is_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<bool> {
     Ok(tx
         .count(

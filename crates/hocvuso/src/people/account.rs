@@ -26,6 +26,29 @@ struct AccountPage {
     roles: Vec<crate::web::auth::RoleScope>,
     access: Vec<store::AccessRow>,
     welcome: bool,
+    invitations: Vec<InvitationView>,
+}
+
+/// An invitation on the account page: what it is for, who sent it, where "accept" posts.
+struct InvitationView {
+    id: String,
+    what: String,
+    from: String,
+    accept_action: String,
+}
+
+fn invitation_view(lang: crate::i18n::Lang, i: store::MyInvitation) -> InvitationView {
+    let (what_id, accept) = if i.kind == store::INVITE_MEMBER {
+        ("invitation-member", "tham-gia")
+    } else {
+        ("invitation-instructor", "giang-day")
+    };
+    InvitationView {
+        what: lang.t_args(what_id, &[("target", i.target_name.into())]),
+        from: lang.t_args("invitation-from", &[("name", i.invited_by_name.into())]),
+        accept_action: format!("/tai-khoan/loi-moi/{}/{accept}", i.id),
+        id: i.id,
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -54,6 +77,14 @@ pub async fn account(
         None => String::new(),
     };
     let access = store::access_log_of(&state.db, &user.id).await?;
+    let invitations = match &person.phone {
+        Some(p) => store::invitations_for(&state.db, p)
+            .await?
+            .into_iter()
+            .map(|i| invitation_view(page.lang, i))
+            .collect(),
+        None => Vec::new(),
+    };
     let phone = person
         .phone
         .as_deref()
@@ -66,6 +97,7 @@ pub async fn account(
         roles: user.roles.clone(),
         access,
         welcome: q.moi.is_some(),
+        invitations,
         person,
     };
     Ok(render(&t))
@@ -172,6 +204,22 @@ pub async fn change_password(
         done: true,
         required: false,
     }))
+}
+
+/// Decline an invitation addressed to this person's phone (accepting is the inviting capability's).
+pub async fn decline_invitation(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    CsrfForm(_): CsrfForm<super::auth_pages::Empty>,
+) -> AppResult<Response> {
+    let phone = user.phone.clone().ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    store::take_invitation(&mut tx, &id, &phone)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(Redirect::to("/tai-khoan").into_response())
 }
 
 /// End every session of this person, this one included ("I lost my phone", "I signed in at the

@@ -31,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tai-khoan/xoa", post(account::delete_account))
         .route(
+            "/tai-khoan/loi-moi/{id}/tu-choi",
+            post(account::decline_invitation),
+        )
+        .route(
             "/tai-khoan/dang-xuat-moi-noi",
             post(account::sign_out_everywhere),
         )

@@ -308,3 +308,133 @@ pub async fn clear_failures(db: &Db, key: &str) -> DbResult<()> {
         .await?;
     Ok(())
 }
+
+// ---- invitations ----------------------------------------------------------------------------------
+
+/// What an invitation offers: to teach a class, or to join a team.
+pub const INVITE_INSTRUCTOR: &str = "instructor";
+pub const INVITE_MEMBER: &str = "member";
+
+/// An invitation as its inviter sees it: the phone number they typed, nothing about the person.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub phone: String,
+    pub member_role: Option<String>,
+    pub created_at: i64,
+}
+
+/// An invitation as the invited person sees it, with what it is for and who sent it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MyInvitation {
+    pub id: String,
+    pub kind: String,
+    pub target_id: String,
+    pub target_name: String,
+    pub member_role: Option<String>,
+    pub invited_by_name: String,
+    pub created_at: i64,
+}
+
+/// Invite `phone` (normalised); inviting the same phone again to the same thing changes nothing.
+pub async fn invite(
+    tx: &mut Tx,
+    kind: &str,
+    target_id: &str,
+    phone: &str,
+    member_role: Option<&str>,
+    by: &str,
+) -> DbResult<()> {
+    tx.execute(
+        q("INSERT INTO invitations (id, kind, target_id, phone, member_role, invited_by, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (kind, target_id, phone) DO NOTHING")
+        .bind(new_id())
+        .bind(kind)
+        .bind(target_id)
+        .bind(phone)
+        .bind(member_role)
+        .bind(by)
+        .bind(now()),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn pending_invitations(
+    db: &Db,
+    kind: &str,
+    target_id: &str,
+) -> DbResult<Vec<PendingInvitation>> {
+    db.fetch_all(
+        q("SELECT id, phone, member_role, created_at FROM invitations
+           WHERE kind = $1 AND target_id = $2 ORDER BY created_at, id")
+        .bind(kind)
+        .bind(target_id),
+    )
+    .await
+}
+
+/// Withdraw an invitation of `target_id`; 0 when there is none (or it belongs to something else).
+pub async fn withdraw_invitation(
+    tx: &mut Tx,
+    id: &str,
+    kind: &str,
+    target_id: &str,
+) -> DbResult<u64> {
+    tx.execute(
+        q("DELETE FROM invitations WHERE id = $1 AND kind = $2 AND target_id = $3")
+            .bind(id)
+            .bind(kind)
+            .bind(target_id),
+    )
+    .await
+}
+
+/// Invitations waiting for the person who holds `phone`.
+pub async fn invitations_for(db: &Db, phone: &str) -> DbResult<Vec<MyInvitation>> {
+    db.fetch_all(
+        q("SELECT i.id, i.kind, i.target_id,
+                  COALESCE(c.title, t.name, '') AS target_name, i.member_role,
+                  COALESCE(p.full_name, '') AS invited_by_name, i.created_at
+           FROM invitations i
+           LEFT JOIN classes c ON i.kind = 'instructor' AND c.id = i.target_id
+           LEFT JOIN teams t ON i.kind = 'member' AND t.id = i.target_id
+           LEFT JOIN people p ON p.id = i.invited_by
+           WHERE i.phone = $1 ORDER BY i.created_at, i.id")
+        .bind(phone),
+    )
+    .await
+}
+
+/// An invitation taken out of the table by its addressee (accepted or declined).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TakenInvitation {
+    pub kind: String,
+    pub target_id: String,
+    pub member_role: Option<String>,
+    pub invited_by: Option<String>,
+}
+
+/// Take the invitation `id` addressed to `phone` out of the table; what it was, if it was theirs.
+pub async fn take_invitation(
+    tx: &mut Tx,
+    id: &str,
+    phone: &str,
+) -> DbResult<Option<TakenInvitation>> {
+    let row: Option<TakenInvitation> = tx
+        .fetch_optional(
+            q(
+                "SELECT kind, target_id, member_role, invited_by FROM invitations
+               WHERE id = $1 AND phone = $2",
+            )
+            .bind(id)
+            .bind(phone),
+        )
+        .await?;
+    if row.is_some() {
+        tx.execute(q("DELETE FROM invitations WHERE id = $1").bind(id))
+            .await?;
+    }
+    Ok(row)
+}

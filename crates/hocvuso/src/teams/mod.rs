@@ -6,6 +6,7 @@ pub mod activities;
 pub mod contact;
 pub mod households;
 pub mod import;
+pub mod invitations;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -30,6 +31,14 @@ pub fn routes() -> Router<AppState> {
             post(pages::member_left),
         )
         .route("/quan-ly/to/{id}/cong-khai", post(pages::publish))
+        .route(
+            "/quan-ly/to/{id}/loi-moi/{inv}/huy",
+            post(invitations::withdraw),
+        )
+        .route(
+            "/tai-khoan/loi-moi/{inv}/tham-gia",
+            post(invitations::accept),
+        )
         .route(
             "/quan-ly/to/{id}/hoat-dong",
             get(activities::form).post(activities::submit),

@@ -142,6 +142,10 @@ struct TeamPage {
     team: Team,
     manages: bool,
     members: Vec<Member>,
+    /// Invited, not yet accepted (managers only): the phone number typed, nothing else.
+    invitations: Vec<crate::people::store::PendingInvitation>,
+    /// Just sent an invitation.
+    invited: bool,
     me: Option<Member>,
     villages: Vec<Unit>,
     roles: &'static [&'static str],
@@ -159,9 +163,20 @@ async fn team_page_with(
     id: &str,
     form: FormState,
     status: StatusCode,
+    notice: &str,
 ) -> AppResult<Response> {
     let (team, manages) = team_for(state, user, id).await?;
     let members = store::members_of(&state.db, &team.id).await?;
+    let invitations = if manages {
+        crate::people::store::pending_invitations(
+            &state.db,
+            crate::people::store::INVITE_MEMBER,
+            &team.id,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     let me = members
         .iter()
         .find(|m| m.person_id == user.id && m.active())
@@ -175,6 +190,8 @@ async fn team_page_with(
             team,
             manages,
             members,
+            invitations,
+            invited: notice == "invited",
             me,
             villages,
             roles: MEMBER_ROLES,
@@ -187,18 +204,25 @@ async fn team_page_with(
     ))
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct NoticeQuery {
+    kq: String,
+}
+
 pub async fn team_page(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
     Path(id): Path<String>,
+    axum::extract::Query(nq): axum::extract::Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let mut form = FormState::default();
     form.values.insert("role", "volunteer".into());
     form.values.insert("ethnic_group", "Kinh".into());
     form.values
         .insert("joined_on", crate::classes::model::today_vn());
-    team_page_with(&state, &user, page, &id, form, StatusCode::OK).await
+    team_page_with(&state, &user, page, &id, form, StatusCode::OK, &nq.kq).await
 }
 
 #[derive(serde::Deserialize, Default, Clone)]
@@ -360,11 +384,27 @@ pub async fn add_member(
                 &id,
                 form,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                "",
             )
             .await;
         }
     };
     let mut tx = state.db.begin().await?;
+    // Someone who already has a record joins only by accepting an invitation: typing their number must
+    // neither show their name nor give them a role in this commune.
+    if crate::people::store::phone_taken(&mut tx, &m.phone).await? {
+        crate::people::store::invite(
+            &mut tx,
+            crate::people::store::INVITE_MEMBER,
+            &team.id,
+            &m.phone,
+            Some(&m.role),
+            &user.id,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Redirect::to(&format!("/quan-ly/to/{}?kq=invited", team.id)).into_response());
+    }
     if let Err(e) = enrol_member(&mut tx, &team, &m, None, None, Some(&user.id)).await? {
         drop(tx);
         form.errors = vec![e];
@@ -375,6 +415,7 @@ pub async fn add_member(
             &id,
             form,
             StatusCode::UNPROCESSABLE_ENTITY,
+            "",
         )
         .await;
     }

@@ -38,6 +38,11 @@ impl Page {
         self.lang.t(&format!("{prefix}{value}"))
     }
 
+    /// A stored phone number (+84…) as people write it (0912 345 678).
+    pub fn phone(&self, p: &str) -> String {
+        crate::people::model::display_phone(p)
+    }
+
     pub fn int(&self, n: impl std::borrow::Borrow<i64>) -> String {
         self.lang.int(*n.borrow())
     }

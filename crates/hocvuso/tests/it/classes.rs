@@ -314,6 +314,7 @@ both!(attendance_results_and_stats, |app: TestApp| async move {
         )
         .await;
     assert_eq!(r.status(), 303);
+    assert_eq!(crate::accept_invitations(&teacher).await, 1);
     let (a, a_id) = learner(&app, "0914000001", "Người Một").await;
     let (b, b_id) = learner(&app, "0914000002", "Người Hai").await;
     a.post_form(&format!("/lop-hoc/{code}/dang-ky"), &[]).await;

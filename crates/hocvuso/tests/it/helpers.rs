@@ -378,3 +378,21 @@ macro_rules! both {
         }
     };
 }
+
+/// Accept every invitation waiting on this browser's account page; how many there were.
+pub async fn accept_invitations(who: &TestApp) -> usize {
+    let (status, page) = who.get_text("/tai-khoan").await;
+    assert_eq!(status, 200, "account page");
+    let actions: Vec<String> = page
+        .split("action=\"/tai-khoan/loi-moi/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|a| !a.ends_with("/tu-choi"))
+        .map(|a| format!("/tai-khoan/loi-moi/{a}"))
+        .collect();
+    for a in &actions {
+        let r = who.post_form(a, &[]).await;
+        assert_eq!(r.status(), 303, "accept {a}");
+    }
+    actions.len()
+}

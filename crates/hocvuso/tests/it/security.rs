@@ -339,3 +339,140 @@ both!(
         assert_eq!(app.count("people").await, 30);
     }
 );
+
+both!(
+    typing_a_phone_invites_it_and_reveals_no_name,
+    |app: TestApp| async move {
+        let admin = app.new_browser();
+        admin.as_province_admin("0900000001").await;
+        let code = crate::classes::make_class(&admin, "30").await;
+        let victim = app.new_browser();
+        victim
+            .sign_up_with(&[("phone", "0915000009"), ("full_name", "Nguyễn Thị Bí Mật")])
+            .await;
+        let class_admin = format!("/quan-ly/lop/{code}");
+
+        // Inviting to teach: the manager sees the number typed, never the name; nobody is an instructor.
+        let r = admin
+            .post_form(
+                &format!("{class_admin}/giang-vien"),
+                &[("phone", "0915 000 009")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = admin.get_text(&class_admin).await;
+        assert!(
+            page.contains("0915 000 009") && !page.contains("Bí Mật"),
+            "{page}"
+        );
+        let (_, public) = app
+            .new_browser()
+            .get_text(&format!("/lop-hoc/{code}"))
+            .await;
+        assert!(!public.contains("Bí Mật"));
+        assert_eq!(app.count("class_instructors").await, 0);
+        assert_eq!(
+            victim.get(&class_admin).await.status(),
+            404,
+            "no roster yet"
+        );
+        // A number nobody holds gets the same answer: the form tells nothing about who exists.
+        let r = admin
+            .post_form(
+                &format!("{class_admin}/giang-vien"),
+                &[("phone", "0915000777")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+
+        // Only the person holding the number sees the invitation, and the role starts when they accept.
+        let (_, mine) = victim.get_text("/tai-khoan").await;
+        assert!(mine.contains("Dùng VNeID, phòng lừa đảo") && mine.contains("Trần Văn Tỉnh"));
+        let stranger = app.new_browser();
+        stranger.sign_up_with(&[("phone", "0915000010")]).await;
+        let inv = hocvuso::db::q("SELECT id FROM invitations WHERE phone = '+84915000009'");
+        let inv_id: String = app
+            .state
+            .db
+            .scalar(inv)
+            .await
+            .expect("q")
+            .expect("invitation");
+        let r = stranger
+            .post_form(&format!("/tai-khoan/loi-moi/{inv_id}/giang-day"), &[])
+            .await;
+        assert_eq!(r.status(), 404, "someone else's invitation");
+        assert_eq!(crate::accept_invitations(&victim).await, 1);
+        assert_eq!(app.count("class_instructors").await, 1);
+        assert_eq!(victim.get(&class_admin).await.status(), 200);
+        let (_, public) = app
+            .new_browser()
+            .get_text(&format!("/lop-hoc/{code}"))
+            .await;
+        assert!(
+            public.contains("Nguyễn Thị Bí Mật"),
+            "named once they accepted"
+        );
+
+        // Instructors and invitations can be removed.
+        let victim_id = app.person_id("0915000009").await;
+        let r = admin
+            .post_form(&format!("{class_admin}/giang-vien/{victim_id}/xoa"), &[])
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(app.count("class_instructors").await, 0);
+        assert_eq!(victim.get(&class_admin).await.status(), 404);
+        let other: String = app
+            .state
+            .db
+            .scalar(hocvuso::db::q(
+                "SELECT id FROM invitations WHERE phone = '+84915000777'",
+            ))
+            .await
+            .expect("q")
+            .expect("invitation");
+        let r = admin
+            .post_form(&format!("{class_admin}/loi-moi/{other}/huy"), &[])
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(app.count("invitations").await, 0);
+
+        // A team: the same. Typing the number gives no name and no role; declining leaves nothing.
+        let village = crate::teams::add_village(&admin, QT_COMMUNE_A, "Thôn Một").await;
+        let team = crate::teams::add_team(&admin, &village, "Tổ CNS Thôn Một").await;
+        let r = admin
+            .post_form(
+                &format!("/quan-ly/to/{team}/thanh-vien"),
+                &[
+                    ("phone", "0915000009"),
+                    ("role", "volunteer"),
+                    ("joined_on", "2026-01-05"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = admin.get_text(&format!("/quan-ly/to/{team}")).await;
+        assert!(
+            page.contains("0915 000 009") && !page.contains("Bí Mật"),
+            "{page}"
+        );
+        let roles = hocvuso::db::q(
+            "SELECT COUNT(*) FROM roles WHERE person_id = $1 AND role = 'volunteer'",
+        );
+        assert_eq!(
+            app.state.db.count(roles.bind(&victim_id)).await.expect("q"),
+            0
+        );
+        assert_eq!(app.count("team_members").await, 0);
+        let (_, mine) = victim.get_text("/tai-khoan").await;
+        let decline = mine
+            .split("action=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|a| a.ends_with("/tu-choi"))
+            .expect("decline button")
+            .to_owned();
+        assert_eq!(victim.post_form(&decline, &[]).await.status(), 303);
+        assert_eq!(app.count("invitations").await, 0);
+        assert_eq!(app.count("team_members").await, 0);
+    }
+);

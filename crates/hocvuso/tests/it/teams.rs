@@ -48,7 +48,8 @@ pub async fn add_team(admin: &TestApp, unit: &str, name: &str) -> String {
     loc.trim_start_matches("/quan-ly/to/").to_owned()
 }
 
-pub async fn add_member(admin: &TestApp, team: &str, phone: &str) {
+/// Invite `who` (signed in, holding `phone`) to the team and accept in their account.
+pub async fn add_member(admin: &TestApp, who: &TestApp, team: &str, phone: &str) {
     let r = admin
         .post_form(
             &format!("/quan-ly/to/{team}/thanh-vien"),
@@ -60,6 +61,11 @@ pub async fn add_member(admin: &TestApp, team: &str, phone: &str) {
         )
         .await;
     assert_eq!(r.status(), 303, "add member");
+    assert_eq!(
+        crate::accept_invitations(who).await,
+        1,
+        "one invitation accepted"
+    );
 }
 
 pub async fn setup(app: &TestApp) -> Field {
@@ -79,7 +85,7 @@ pub async fn setup(app: &TestApp) -> Field {
         ])
         .await;
     let member_a_id = app.person_id("0911000001").await;
-    add_member(&admin, &team_a, "0911000001").await;
+    add_member(&admin, &member_a, &team_a, "0911000001").await;
     let member_b = app.new_browser();
     member_b
         .sign_up_with(&[
@@ -89,7 +95,7 @@ pub async fn setup(app: &TestApp) -> Field {
             ("village", &village_b),
         ])
         .await;
-    add_member(&admin, &team_b, "0911000002").await;
+    add_member(&admin, &member_b, &team_b, "0911000002").await;
     Field {
         admin,
         village_a,
