@@ -139,3 +139,4 @@ report-preparer = PREPARED BY
 report-head = HEAD OF UNIT
 report-sign-name = (Signature, full name)
 report-sign-seal = (Signature and seal)
+report-hidden-cell = hidden

@@ -139,3 +139,4 @@ report-preparer = NGƯỜI LẬP BIỂU
 report-head = THỦ TRƯỞNG ĐƠN VỊ
 report-sign-name = (Ký, ghi rõ họ tên)
 report-sign-seal = (Ký tên, đóng dấu)
+report-hidden-cell = ẩn

@@ -103,6 +103,7 @@ pub async fn unit_stats(state: &AppState, code: &str, period: Period) -> AppResu
     let unit = super::pages::province_unit(state, code).await?;
     let db = &state.db;
     let figures = Figures::load(db, &unit.code, &period).await?;
+    let hidden = figures.protected();
     let indicators = dashboard::indicators(db, &unit, &period).await?;
     let children = crate::units::store::children(db, &unit.code).await?;
     Ok(UnitStats {
@@ -116,7 +117,8 @@ pub async fn unit_stats(state: &AppState, code: &str, period: Period) -> AppResu
             .flat()
             .into_iter()
             .map(|(measure, dim, cat, v)| {
-                let (value, suppressed) = hide(v);
+                let suppressed = hidden.is_hidden(measure, &dim, &cat);
+                let value = (!suppressed).then_some(v);
                 Figure {
                     measure: measure.to_owned(),
                     category: (dim != super::cube::DIM_ALL).then_some(cat),

@@ -86,6 +86,45 @@ impl Figures {
             .collect()
     }
 
+    /// The cells hidden on public pages: small counts and the complementary cells that would give them
+    /// away, per measure and breakdown (the breakdown's categories add up to the measure's total).
+    /// Cells are `(measure code, dimension, category)`; a hidden total is `(code, "all", "")`.
+    pub fn protected(&self) -> Hidden {
+        let mut by_breakdown: HashMap<(&'static str, String), Vec<(String, i64)>> = HashMap::new();
+        let mut totals: HashMap<&'static str, i64> = HashMap::new();
+        for (code, dim, cat, v) in self.flat() {
+            if dim == DIM_ALL {
+                totals.insert(code, v);
+            } else {
+                by_breakdown.entry((code, dim)).or_default().push((cat, v));
+            }
+        }
+        let mut hidden = Hidden::default();
+        for (code, total) in &totals {
+            if model::suppressed(*total) {
+                hidden
+                    .cells
+                    .insert(((*code).to_owned(), DIM_ALL.to_owned(), String::new()));
+            }
+        }
+        for ((code, dim), cells) in by_breakdown {
+            let total = totals.get(code).copied().unwrap_or(0);
+            let values: Vec<i64> = cells.iter().map(|c| c.1).collect();
+            let p = model::protect(total, &values);
+            if p.total {
+                hidden
+                    .cells
+                    .insert((code.to_owned(), DIM_ALL.to_owned(), String::new()));
+            }
+            for ((cat, _), h) in cells.into_iter().zip(p.parts) {
+                if h {
+                    hidden.cells.insert((code.to_owned(), dim.clone(), cat));
+                }
+            }
+        }
+        hidden
+    }
+
     /// Every (measure, dimension, category, value) with a value, for the API and open data.
     pub fn flat(&self) -> Vec<(&'static str, String, String, i64)> {
         let mut out = Vec::new();
@@ -106,6 +145,23 @@ impl Figures {
             }
         }
         out
+    }
+}
+
+/// Cells to hide from the public (see [`Figures::protected`]).
+#[derive(Debug, Default, Clone)]
+pub struct Hidden {
+    cells: std::collections::HashSet<(String, String, String)>,
+}
+
+impl Hidden {
+    pub fn is_hidden(&self, code: &str, dim: &str, cat: &str) -> bool {
+        self.cells
+            .contains(&(code.to_owned(), dim.to_owned(), cat.to_owned()))
+    }
+
+    pub fn total_hidden(&self, code: &str) -> bool {
+        self.is_hidden(code, DIM_ALL, "")
     }
 }
 

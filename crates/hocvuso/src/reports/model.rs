@@ -14,6 +14,79 @@ pub fn suppressed(n: i64) -> bool {
     (1..SUPPRESS_BELOW).contains(&n)
 }
 
+/// Which cells of a breakdown are hidden: `parts` add up to `total` (a measure by sex, by age band, by
+/// village…), and publishing the total with all but one part would give the hidden one away by
+/// subtraction ("total 9, men 5, women <5" is women = 4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Protected {
+    pub total: bool,
+    pub parts: Vec<bool>,
+}
+
+/// Small-count suppression with complementary suppression. Every count from 1 to 4 is hidden; then, as
+/// long as a hidden small count could still be worked out from what is published (knowing that the
+/// total is the sum, that every hidden cell is at least 1, and that a "<5" cell is at most 4), the
+/// smallest published non-zero part is hidden too; when none is left, the total is. Zeros are always
+/// published: they point at nobody, and hiding them would only blur the "<5" ones' meaning.
+pub fn protect(total: i64, parts: &[i64]) -> Protected {
+    let mut hidden: Vec<bool> = parts.iter().map(|&n| suppressed(n)).collect();
+    let mut total_hidden = suppressed(total);
+    while !total_hidden && derivable(total, parts, &hidden) {
+        let next = (0..parts.len())
+            .filter(|&i| !hidden[i] && parts[i] > 0)
+            .min_by_key(|&i| (parts[i], i));
+        match next {
+            Some(i) => hidden[i] = true,
+            None => total_hidden = true,
+        }
+    }
+    Protected {
+        total: total_hidden,
+        parts: hidden,
+    }
+}
+
+/// Can a reader pin down any hidden small count from the published cells? Each hidden cell lies in a
+/// range (1–4 for a small one, 5 and up for a complementary one) and the hidden cells sum to the total
+/// minus the published parts; a small cell is given away when that leaves it one possible value.
+fn derivable(total: i64, parts: &[i64], hidden: &[bool]) -> bool {
+    let rest: i64 = total
+        - parts
+            .iter()
+            .zip(hidden)
+            .filter(|(_, h)| !**h)
+            .map(|(n, _)| n)
+            .sum::<i64>();
+    let range = |n: i64| {
+        if suppressed(n) {
+            (1, SUPPRESS_BELOW - 1)
+        } else {
+            (SUPPRESS_BELOW, i64::MAX / 4)
+        }
+    };
+    let cells: Vec<(i64, i64)> = parts
+        .iter()
+        .zip(hidden)
+        .filter(|(_, h)| **h)
+        .map(|(n, _)| range(*n))
+        .collect();
+    let (lo_all, hi_all) = cells
+        .iter()
+        .fold((0i64, 0i64), |(l, h), c| (l + c.0, h.saturating_add(c.1)));
+    parts
+        .iter()
+        .zip(hidden)
+        .filter(|(n, h)| **h && suppressed(**n))
+        .any(|(n, _)| {
+            let (lo, hi) = range(*n);
+            // What the others can take up, at least and at most.
+            let (others_lo, others_hi) = (lo_all - lo, hi_all.saturating_sub(hi));
+            let can_lo = lo.max(rest.saturating_sub(others_hi));
+            let can_hi = hi.min(rest - others_lo);
+            can_lo >= can_hi
+        })
+}
+
 /// Which number of an aggregate cell a measure reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -296,5 +369,92 @@ mod tests {
         assert!(!suppressed(0));
         assert!(suppressed(1) && suppressed(4));
         assert!(!suppressed(5));
+        // "total 9, men 5, women 4": the women's 4 cannot stand alone, so the men's 5 goes too.
+        assert_eq!(
+            protect(9, &[5, 4]),
+            Protected {
+                total: false,
+                parts: vec![true, true]
+            }
+        );
+        // Only small parts and nothing left to hide beside them: the total goes.
+        assert!(protect(2, &[1, 1]).total);
+        // The smallest published part keeps it company.
+        assert_eq!(protect(29, &[20, 5, 4]).parts, vec![false, true, true]);
+        // Two small ones that could only be 1 and 1 are not enough either.
+        assert_eq!(protect(12, &[10, 1, 1]).parts, vec![true, true, true]);
+        assert_eq!(protect(10, &[10, 0, 0]).parts, vec![false, false, false]);
+    }
+}
+
+#[cfg(test)]
+mod protect_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every assignment of values to the hidden cells that a reader cannot rule out.
+    fn consistent(total: i64, parts: &[i64], p: &Protected, candidate: &[i64]) -> bool {
+        let mut it = candidate.iter();
+        let mut sum = 0;
+        for (n, h) in parts.iter().zip(&p.parts) {
+            let v = if *h {
+                let v = *it.next().expect("one per hidden cell");
+                let ok = if suppressed(*n) {
+                    (1..SUPPRESS_BELOW).contains(&v)
+                } else {
+                    v >= SUPPRESS_BELOW
+                };
+                if !ok {
+                    return false;
+                }
+                v
+            } else {
+                *n
+            };
+            sum += v;
+        }
+        p.total || sum == total
+    }
+
+    proptest! {
+        /// Brute force over every value the hidden cells could take: no hidden small count has only one
+        /// possible value given what is published.
+        #[test]
+        fn no_hidden_small_count_can_be_derived(parts in proptest::collection::vec(
+            prop_oneof![Just(0i64), 1i64..5, 5i64..12], 1..5)) {
+            let total: i64 = parts.iter().sum();
+            let p = protect(total, &parts);
+            for (n, h) in parts.iter().zip(&p.parts) {
+                prop_assert!(!suppressed(*n) || *h, "small counts are hidden");
+            }
+            let hidden_idx: Vec<usize> = (0..parts.len()).filter(|&i| p.parts[i]).collect();
+            // Candidate values: small cells 1–4, others 5..=total (enough to cover every sum).
+            let choices: Vec<Vec<i64>> = hidden_idx.iter().map(|&i| if suppressed(parts[i]) {
+                (1..SUPPRESS_BELOW).collect()
+            } else {
+                (SUPPRESS_BELOW..=total.max(SUPPRESS_BELOW)).collect()
+            }).collect();
+            let mut seen: Vec<std::collections::BTreeSet<i64>> = vec![Default::default(); hidden_idx.len()];
+            let mut idx = vec![0usize; choices.len()];
+            loop {
+                let cand: Vec<i64> = idx.iter().zip(&choices).map(|(i, c)| c[*i]).collect();
+                if consistent(total, &parts, &p, &cand) {
+                    for (k, v) in cand.iter().enumerate() { seen[k].insert(*v); }
+                }
+                let mut k = 0;
+                while k < idx.len() {
+                    idx[k] += 1;
+                    if idx[k] < choices[k].len() { break; }
+                    idx[k] = 0;
+                    k += 1;
+                }
+                if k == idx.len() { break; }
+            }
+            for (k, &i) in hidden_idx.iter().enumerate() {
+                if suppressed(parts[i]) {
+                    prop_assert!(seen[k].len() > 1, "cell {i} of {parts:?} pinned to {:?} ({p:?})", seen[k]);
+                }
+            }
+        }
     }
 }

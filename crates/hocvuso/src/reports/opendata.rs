@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::cube::DIM_ALL;
 use super::model::{self, SUPPRESS_BELOW};
 use super::store::{self, ExportRow};
 use crate::AppState;
@@ -162,47 +163,27 @@ pub async fn export(state: &AppState, dir: &Path) -> Result<ExportSummary, Expor
     )?;
     let codes: std::collections::HashSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
     let mut after: Option<ExportRow> = None;
+    // Rows of one (unit, period, metric) are protected together: the breakdowns add up to the total.
+    let mut group: Vec<ExportRow> = Vec::new();
     loop {
         let page = store::export_page(db, after.as_ref(), 20_000).await?;
         let Some(last) = page.last().cloned() else {
             break;
         };
-        for r in &page {
+        for r in page {
             // Only units of this province (the database could hold others).
             if !codes.contains(r.unit_code.as_str()) {
                 continue;
             }
-            let hidden = model::suppressed(r.n) || model::suppressed(r.total.abs());
-            let (events, value) = if hidden {
-                (None, None)
-            } else {
-                (Some(r.n), Some(r.total))
-            };
-            let grain = match r.grain.as_str() {
-                "m" => "month",
-                "q" => "quarter",
-                _ => "year",
-            };
-            t.row(
-                &[
-                    r.unit_code.clone(),
-                    grain.to_owned(),
-                    r.period.clone(),
-                    r.metric.clone(),
-                    r.dim.clone(),
-                    r.dim_value.clone(),
-                    opt(events),
-                    opt(value),
-                    hidden.to_string(),
-                ],
-                json!({"unit_code": r.unit_code, "grain": grain, "period": r.period, "metric": r.metric,
-                       "dimension": r.dim, "category": r.dim_value, "events": events, "value": value,
-                       "suppressed": hidden}),
-            )?;
+            if group.first().is_some_and(|g| !same_group(g, &r)) {
+                write_group(&mut t, std::mem::take(&mut group))?;
+            }
+            group.push(r);
             summary.stats_rows += 1;
         }
         after = Some(last);
     }
+    write_group(&mut t, group)?;
     t.finish()?;
 
     let mut t = Table::create(
@@ -336,4 +317,74 @@ fn datapackage(province: &str, code: &str) -> serde_json::Value {
         "created": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "resources": resources,
     })
+}
+
+fn same_group(a: &ExportRow, b: &ExportRow) -> bool {
+    a.unit_code == b.unit_code && a.grain == b.grain && a.period == b.period && a.metric == b.metric
+}
+
+/// Which rows of one group to hide: small counts and their complements, for the event counts and the
+/// values alike (each breakdown adds up to the group's "all" row).
+fn hidden_rows(group: &[ExportRow]) -> Vec<bool> {
+    let total = group.iter().find(|r| r.dim == DIM_ALL);
+    let mut hidden: Vec<bool> = group
+        .iter()
+        .map(|r| model::suppressed(r.n) || model::suppressed(r.total.abs()))
+        .collect();
+    let mut total_hidden = false;
+    let dims: std::collections::BTreeSet<&str> = group
+        .iter()
+        .map(|r| r.dim.as_str())
+        .filter(|d| *d != DIM_ALL)
+        .collect();
+    for dim in dims {
+        let idx: Vec<usize> = (0..group.len()).filter(|&i| group[i].dim == dim).collect();
+        for pick in [|r: &ExportRow| r.n, |r: &ExportRow| r.total.abs()] {
+            let parts: Vec<i64> = idx.iter().map(|&i| pick(&group[i])).collect();
+            let p = model::protect(total.map_or(0, pick), &parts);
+            total_hidden |= p.total;
+            for (k, h) in p.parts.into_iter().enumerate() {
+                hidden[idx[k]] |= h;
+            }
+        }
+    }
+    for (i, r) in group.iter().enumerate() {
+        if r.dim == DIM_ALL {
+            hidden[i] |= total_hidden;
+        }
+    }
+    hidden
+}
+
+fn write_group(t: &mut Table, group: Vec<ExportRow>) -> Result<(), ExportError> {
+    let hidden = hidden_rows(&group);
+    for (r, hidden) in group.into_iter().zip(hidden) {
+        let (events, value) = if hidden {
+            (None, None)
+        } else {
+            (Some(r.n), Some(r.total))
+        };
+        let grain = match r.grain.as_str() {
+            "m" => "month",
+            "q" => "quarter",
+            _ => "year",
+        };
+        t.row(
+            &[
+                r.unit_code.clone(),
+                grain.to_owned(),
+                r.period.clone(),
+                r.metric.clone(),
+                r.dim.clone(),
+                r.dim_value.clone(),
+                opt(events),
+                opt(value),
+                hidden.to_string(),
+            ],
+            json!({"unit_code": r.unit_code, "grain": grain, "period": r.period, "metric": r.metric,
+                   "dimension": r.dim, "category": r.dim_value, "events": events, "value": value,
+                   "suppressed": hidden}),
+        )?;
+    }
+    Ok(())
 }

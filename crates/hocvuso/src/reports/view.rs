@@ -120,6 +120,18 @@ impl Fmt {
         !self.exact && model::suppressed(n)
     }
 
+    /// A cell that [`model::protect`] may have hidden: a small count reads "<5", a cell hidden beside it
+    /// (it would give the small one away) reads "ẩn"; administrators in scope see every number.
+    pub fn cell(&self, n: i64, hidden: bool) -> String {
+        if self.exact || !hidden {
+            self.lang.int(n)
+        } else if model::suppressed(n) {
+            format!("<{}", model::SUPPRESS_BELOW)
+        } else {
+            self.lang.t("report-hidden-cell")
+        }
+    }
+
     pub fn number(&self, ind: &model::Indicator, v: f64) -> String {
         if ind.is_percent() {
             self.lang.percent(v)
@@ -145,6 +157,8 @@ pub async fn build(
     let cached =
         super::cache::unit_figures(&state.dashboards, db, &unit, &children, &period).await?;
     let (figures, table) = (&cached.figures, &cached.table);
+    let hidden = figures.protected();
+    let table_hidden = protect_table(table);
     let lineage = crate::units::store::lineage(db, &unit).await?;
     let monthly = &cached.monthly;
     let indicators = dashboard::indicators(db, &unit, &period).await?;
@@ -158,7 +172,14 @@ pub async fn build(
         .map(|c| Headline {
             code: c,
             label: lang.t(&format!("measure-{c}")),
-            value: f.count(figures.total(c)),
+            value: f.cell(
+                figures.total(c),
+                hidden.total_hidden(c)
+                    || REPORT_COLUMNS
+                        .iter()
+                        .position(|col| col == c)
+                        .is_some_and(|i| table_hidden.total[i]),
+            ),
         })
         .collect();
 
@@ -168,8 +189,12 @@ pub async fn build(
         lang.t("report-communes")
     };
     let children_chart = (!table.rows.is_empty()).then(|| {
-        let mut rows: Vec<_> = table.rows.iter().collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.value("registered_total")));
+        let col = REPORT_COLUMNS
+            .iter()
+            .position(|c| *c == "registered_total")
+            .unwrap_or(0);
+        let mut rows: Vec<(usize, _)> = table.rows.iter().enumerate().collect();
+        rows.sort_by_key(|(_, r)| std::cmp::Reverse(r.value("registered_total")));
         HBarChart::new(
             "chart-units",
             format!(
@@ -180,13 +205,14 @@ pub async fn build(
             lang.t("chart-units-desc"),
             (children_label.clone(), lang.t("measure-registered_total")),
             rows.into_iter()
-                .map(|r| {
+                .map(|(i, r)| {
                     let v = r.value("registered_total");
+                    let h = !f.exact && table_hidden.rows[i][col];
                     BarInput {
                         label: r.name.clone(),
                         value: v as f64,
-                        value_text: f.count(v),
-                        hidden: f.hidden(v),
+                        value_text: f.cell(v, h),
+                        hidden: h,
                         href: (r.level < LEVEL_VILLAGE || exact).then(|| link(&r.code)),
                     }
                 })
@@ -239,7 +265,9 @@ pub async fn build(
                         PERSON_MEASURES
                             .iter()
                             .filter_map(|c| model::measure(c))
-                            .map(|m| f.count(figures.get(m, dim, v)))
+                            .map(|m| {
+                                f.cell(figures.get(m, dim, v), hidden.is_hidden(m.code, dim, v))
+                            })
                             .collect(),
                     )
                 })
@@ -261,7 +289,10 @@ pub async fn build(
                     .map(|v| {
                         (
                             label_or(lang, prefix, v),
-                            vec![f.count(figures.get(m, DIM_KIND, v))],
+                            vec![f.cell(
+                                figures.get(m, DIM_KIND, v),
+                                hidden.is_hidden(m.code, DIM_KIND, v),
+                            )],
                         )
                     })
                     .collect(),
@@ -369,8 +400,46 @@ pub async fn build(
     })
 }
 
+/// Which cells of a units-in-rows table are hidden: each column is a breakdown of the unit's total into
+/// its children and the people attached to the unit itself.
+pub struct TableHidden {
+    pub rows: Vec<Vec<bool>>,
+    pub direct: Vec<bool>,
+    pub total: Vec<bool>,
+}
+
+pub fn protect_table(t: &UnitTable) -> TableHidden {
+    let cols = t.total.values.len();
+    let mut out = TableHidden {
+        rows: vec![vec![false; cols]; t.rows.len()],
+        direct: vec![false; cols],
+        total: vec![false; cols],
+    };
+    for c in 0..cols {
+        let mut parts: Vec<i64> = t.rows.iter().map(|r| r.values[c]).collect();
+        if let Some(d) = &t.direct {
+            parts.push(d.values[c]);
+        }
+        let p = model::protect(t.total.values[c], &parts);
+        out.total[c] = p.total;
+        for (i, h) in p.parts.into_iter().enumerate() {
+            match out.rows.get_mut(i) {
+                Some(row) => row[c] = h,
+                None => out.direct[c] = h,
+            }
+        }
+    }
+    out
+}
+
 fn table_view(f: &Fmt, t: &UnitTable, link: &impl Fn(&str) -> String, exact: bool) -> TableView {
-    let fmt = |vals: &[i64]| vals.iter().map(|v| f.count(*v)).collect::<Vec<_>>();
+    let hidden = protect_table(t);
+    let fmt = |vals: &[i64], h: &[bool]| {
+        vals.iter()
+            .zip(h)
+            .map(|(v, h)| f.cell(*v, *h))
+            .collect::<Vec<_>>()
+    };
     TableView {
         headings: REPORT_COLUMNS
             .iter()
@@ -379,13 +448,14 @@ fn table_view(f: &Fmt, t: &UnitTable, link: &impl Fn(&str) -> String, exact: boo
         rows: t
             .rows
             .iter()
-            .map(|r| {
+            .zip(&hidden.rows)
+            .map(|(r, h)| {
                 let href = (r.level < LEVEL_VILLAGE || exact).then(|| link(&r.code));
-                (r.name.clone(), href, fmt(&r.values))
+                (r.name.clone(), href, fmt(&r.values, h))
             })
             .collect(),
-        direct: t.direct.as_ref().map(|d| fmt(&d.values)),
-        total: fmt(&t.total.values),
+        direct: t.direct.as_ref().map(|d| fmt(&d.values, &hidden.direct)),
+        total: fmt(&t.total.values, &hidden.total),
     }
 }
 

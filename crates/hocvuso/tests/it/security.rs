@@ -476,3 +476,81 @@ both!(
         assert_eq!(app.count("team_members").await, 0);
     }
 );
+
+both!(
+    suppressed_counts_cannot_be_recovered_by_subtraction,
+    |app: TestApp| async move {
+        // Nine people: five men, four women. "Total 9, men 5, women <5" would give the women away.
+        for i in 0..9 {
+            let sex = if i < 5 { "nam" } else { "nu" };
+            app.new_browser()
+                .sign_up_with(&[("phone", &format!("09140000{i:02}")), ("sex", sex)])
+                .await;
+        }
+        hocvuso::reports::agg::catch_up(&app.state.db)
+            .await
+            .expect("aggregate");
+        let year = hocvuso::reports::period::Period::current_year(hocvuso::db::now()).key();
+        let json: serde_json::Value = app
+            .get(&format!("/api/v1/stats/units/{QT_COMMUNE_A}?period={year}"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        let figures = json["figures"].as_array().expect("figures");
+        let cell = |dim: &str, cat: Option<&str>| {
+            figures
+                .iter()
+                .find(|f| {
+                    f["measure"] == "registered"
+                        && f["dimension"] == dim
+                        && f["category"].as_str() == cat
+                })
+                .cloned()
+                .unwrap_or_else(|| panic!("registered {dim} {cat:?} in {figures:?}"))
+        };
+        assert_eq!(cell("all", None)["value"], 9, "the total is published");
+        let women = cell("sex", Some("nu"));
+        let men = cell("sex", Some("nam"));
+        assert_eq!(women["suppressed"], true);
+        assert!(women["value"].is_null());
+        assert_eq!(men["suppressed"], true, "hidden beside the women: {men}");
+        assert!(men["value"].is_null());
+
+        // The public dashboard: the same two cells are hidden ("<5" and "ẩn"), the total shown.
+        let (_, page) = app.get_text(&format!("/so-lieu?unit={QT_COMMUNE_A}")).await;
+        assert!(page.contains("&#60;5") && page.contains(">ẩn<"), "{page}");
+
+        // The open-data export hides the same cells.
+        let dir = std::env::temp_dir().join(format!("hv-od-{}", uuid::Uuid::new_v4().simple()));
+        hocvuso::reports::opendata::export(&app.state, &dir)
+            .await
+            .expect("export");
+        let csv = std::fs::read_to_string(dir.join("stats.csv")).expect("stats.csv");
+        let line = |needle: &str| {
+            csv.lines()
+                .find(|l| {
+                    l.contains(&format!(",{QT_COMMUNE_A},"))
+                        || l.starts_with(&format!("{QT_COMMUNE_A},"))
+                })
+                .and_then(|_| {
+                    csv.lines().find(|l| {
+                        l.starts_with(&format!("{QT_COMMUNE_A},year,{year},")) && l.contains(needle)
+                    })
+                })
+                .unwrap_or_else(|| panic!("{needle} in {csv}"))
+                .to_owned()
+        };
+        assert!(
+            line(",sex,nu,").ends_with(",,,true"),
+            "{}",
+            line(",sex,nu,")
+        );
+        assert!(
+            line(",sex,nam,").ends_with(",,,true"),
+            "{}",
+            line(",sex,nam,")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);
