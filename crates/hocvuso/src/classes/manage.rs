@@ -143,6 +143,7 @@ fn class_form_state(f: &ClassForm) -> FormState {
         ("target_group", &f.target_group),
         ("capacity", &f.capacity),
         ("status", &f.status),
+        ("min_attendance", &f.min_attendance),
     ] {
         s.values.insert(k, v.clone());
     }
@@ -259,6 +260,8 @@ struct ClassAdminPage {
     results: &'static [&'static str],
     form: FormState,
     notice: String,
+    /// Sessions a learner must attend to pass.
+    required: i64,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -278,6 +281,7 @@ async fn class_admin_page(
     let sessions = store::sessions_of(&state.db, &class.id).await?;
     let instructors = store::instructors_of(&state.db, &class.id).await?;
     let registrations = store::registrations_of(&state.db, &class.id).await?;
+    let required = store::required_attendance(&state.db, &class).await?;
     Ok(render_status(
         status,
         &ClassAdminPage {
@@ -289,6 +293,7 @@ async fn class_admin_page(
             results: RESULTS,
             form,
             notice: notice.to_owned(),
+            required,
         },
     ))
 }
@@ -373,6 +378,10 @@ pub async fn edit_form(
         target_group: class.target_group.clone(),
         capacity: class.capacity.to_string(),
         status: class.status.clone(),
+        min_attendance: class
+            .min_attendance
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
     };
     edit_page(
         state,
@@ -811,9 +820,11 @@ pub async fn record_result(
     if !store::is_registered(&mut tx, &class.id, &f.person).await? {
         return Err(AppError::NotFound);
     }
-    // "Passed" means the learner came and passed the course quiz in class.
+    // "Passed" means the learner came to enough sessions (the class's minimum attendance) and passed
+    // the course quiz in class. Below the minimum it is refused with the reason.
     if f.result == "passed" {
-        if store::sessions_attended(&mut tx, &class.id, &f.person).await? == 0 {
+        let required = store::required_attendance(&state.db, &class).await?;
+        if store::sessions_attended(&mut tx, &class.id, &f.person).await? < required {
             return Err(AppError::field("result", "class-result-needs-attendance"));
         }
         if !quiz_passed {
