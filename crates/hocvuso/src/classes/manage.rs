@@ -20,6 +20,7 @@ use crate::units::reference::ethnic_groups;
 use crate::units::store as units;
 use crate::web::auth::{CurrentUser, SessionUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::once;
 use crate::web::page::{FormState, Page, render, render_status};
 use crate::{AppError, AppResult, AppState};
 
@@ -274,10 +275,13 @@ async fn class_admin_page(
     state: &AppState,
     page: Page,
     class: Class,
-    form: FormState,
+    mut form: FormState,
     notice: &str,
     status: StatusCode,
 ) -> AppResult<Response> {
+    if form.value("client_id").is_empty() {
+        form.values.insert("client_id", once::client_id());
+    }
     let sessions = store::sessions_of(&state.db, &class.id).await?;
     let instructors = store::instructors_of(&state.db, &class.id).await?;
     let registrations = store::registrations_of(&state.db, &class.id).await?;
@@ -409,6 +413,7 @@ pub async fn add_session(
             form.values.insert("date", f.date.clone());
             form.values.insert("start", f.start.clone());
             form.values.insert("duration", f.duration.clone());
+            form.values.insert("client_id", f.client_id.clone());
             form.errors = errors;
             return class_admin_page(
                 &state,
@@ -422,9 +427,15 @@ pub async fn add_session(
         }
     };
     let mut tx = state.db.begin().await?;
+    let cid = match once::claim(&mut tx, &f.client_id, "class_session", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     store::add_session(&mut tx, &class.id, starts, minutes).await?;
+    let location = format!("/quan-ly/lop/{code}?kq=saved");
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -519,10 +530,14 @@ async fn on_behalf_page(
     state: &AppState,
     page: Page,
     class: Class,
-    form: FormState,
+    mut form: FormState,
     done: String,
     status: StatusCode,
 ) -> AppResult<Response> {
+    // Each rendering is a new submission (a re-rendered 422 keeps the id it was sent with).
+    if form.value("client_id").is_empty() {
+        form.values.insert("client_id", once::client_id());
+    }
     let villages = units::villages_of(&state.db, &class.commune_code).await?;
     Ok(render_status(
         status,
@@ -577,6 +592,8 @@ pub async fn on_behalf_form(
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct OnBehalfForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
     /// "existing" (find by phone) or "new" (a minimal learner record).
     who: String,
     phone: String,
@@ -611,6 +628,7 @@ pub async fn register_on_behalf(
         ("village", &f.village),
         ("target_group", &f.target_group),
         ("consent_in_person", &f.consent_in_person),
+        ("client_id", &f.client_id),
     ] {
         form.values.insert(k, v.clone());
     }
@@ -620,6 +638,11 @@ pub async fn register_on_behalf(
         form
     };
     let mut tx = state.db.begin().await?;
+    // A double tap or a resubmit of the same form registers nobody twice: it shows the first answer.
+    let cid = match once::claim(&mut tx, &f.client_id, "class_on_behalf", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     let (person_id, name, created) = if f.who == "existing" {
         let phone = normalize_phone(&f.phone);
         let found = match &phone {
@@ -765,17 +788,18 @@ pub async fn register_on_behalf(
         )
         .await?;
     }
-    tx.commit().await?;
     let kq = match outcome {
         store::Registered::Seat => "seat",
         store::Registered::Waitlist(_) => "waitlist",
         store::Registered::Already => "already",
     };
-    Ok(Redirect::to(&format!(
+    let location = format!(
         "/quan-ly/lop/{code}/dang-ky-ho?kq={kq}&ten={}",
         crate::web::page::url_encode(&name)
-    ))
-    .into_response())
+    );
+    once::finish(&mut tx, &cid, &location).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&location).into_response())
 }
 
 pub async fn cancel_for(

@@ -286,6 +286,8 @@ pub fn today_vn() -> String {
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct SessionForm {
+    /// The form's client id (see `web::once`).
+    pub client_id: String,
     pub date: String,
     pub start: String,
     pub duration: String,

@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod errors;
 pub mod home;
+pub mod once;
 pub mod page;
 pub mod text;
 
