@@ -92,7 +92,7 @@ impl Report {
 async fn fact_events(tx: &mut Tx) -> DbResult<Vec<EventRow>> {
     let t = now();
     let person_cols = "p.id AS person_id, p.target_group, p.sex, p.birth_year,
-        CASE WHEN p.ethnic_group IS NULL THEN NULL WHEN p.ethnic_group = 'Kinh' THEN 0 ELSE 1 END AS ethnic_minority";
+        CAST(CASE WHEN p.ethnic_group IS NULL THEN NULL WHEN p.ethnic_group = 'Kinh' THEN 0 ELSE 1 END AS BIGINT) AS ethnic_minority";
     let none_cols = "CAST(NULL AS TEXT) AS person_id, CAST(NULL AS TEXT) AS target_group, CAST(NULL AS TEXT) AS sex,
         CAST(NULL AS BIGINT) AS birth_year, CAST(NULL AS BIGINT) AS ethnic_minority";
     let mut out: Vec<EventRow> = Vec::new();
