@@ -516,6 +516,7 @@ pub async fn delete_activity(tx: &mut Tx, id: &str) -> DbResult<u64> {
 // ---- activities -------------------------------------------------------------------------------------
 
 /// Store an activity (append-only) with its members; emits TEAM_ACTIVITY (value: people helped, at least 1).
+#[allow(clippy::too_many_arguments)]
 pub async fn insert_activity(
     tx: &mut Tx,
     id: &str,
