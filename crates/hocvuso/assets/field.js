@@ -143,7 +143,12 @@
       });
       return out;
     }
-    return [{ client_id: uuid(), kind: kind, device_time: now, user: user, label: label, data: dataOf(form) }];
+    // One form, one record: the client id the server put in the form (kept until the form is edited),
+    // so a double tap or a resubmit queues the same item, which the server stores once. Attendance
+    // taps are marks (the latest wins), so each tap is its own item.
+    var idField = form.querySelector("input[name=client_id]");
+    var id = idField && idField.value && !form.dataset.mark ? idField.value : uuid();
+    return [{ client_id: id, kind: kind, device_time: now, user: user, label: label, data: dataOf(form) }];
   }
 
   function notice(form, text) {
@@ -158,11 +163,25 @@
   }
 
   document.querySelectorAll("form[data-sync]").forEach(function (form) {
+    var idField = form.querySelector("input[name=client_id]");
+    // Editing the form after it was queued makes it a new record.
+    var renew = function () {
+      if (idField && form.dataset.queued && form.dataset.queued === idField.value) idField.value = uuid();
+    };
+    form.addEventListener("input", renew);
+    form.addEventListener("change", renew);
     form.addEventListener("submit", function (ev) {
       if (!window.indexedDB) return; // the plain post still works
       ev.preventDefault();
+      // The same, unchanged form again (a double tap, a slow second tap after the form was cleared):
+      // it is already in the outbox; never queue it again, least of all emptied.
+      if (idField && !form.dataset.mark && form.dataset.queued === idField.value) {
+        notice(form, T.saved || "");
+        return;
+      }
       var items = itemsOf(form);
       if (!items.length) return;
+      if (idField && !form.dataset.mark) form.dataset.queued = idField.value;
       put(items).then(function () {
         notice(form, T.saved || "");
         if (form.dataset.mark) {

@@ -152,6 +152,20 @@ pub enum Command {
     /// Courses, lessons and FAQ in the content folder.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// Consistency checks.
+    #[command(subcommand)]
+    Check(CheckCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// Recompute every aggregate from the facts and print each cell that differs; exit code 1 when
+    /// any differs (unless --fix repaired them).
+    Figures {
+        /// Write the missing events and retractions, and set the differing cells to the facts' values.
+        #[arg(long)]
+        fix: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,8 +2,8 @@
 use anyhow::Context;
 use clap::Parser;
 use hocvuso::config::{
-    AdminCommand, Cli, Command, ContentCommand, EvalCommand, ExportCommand, HouseholdsCommand,
-    ScamCommand, TeamsCommand, UnitsCommand,
+    AdminCommand, CheckCommand, Cli, Command, ContentCommand, EvalCommand, ExportCommand,
+    HouseholdsCommand, ScamCommand, TeamsCommand, UnitsCommand,
 };
 
 // mimalloc: the server allocates small, short-lived buffers on every request and every sync item;
@@ -142,6 +142,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let dir = content.unwrap_or(settings.content_dir);
             let summary = hocvuso::learning::cli::check(&dir).map_err(anyhow::Error::msg)?;
             println!("{summary}");
+        }
+        Command::Check(CheckCommand::Figures { fix }) => {
+            let db = hocvuso::db::Db::connect(&settings.database_url)
+                .await
+                .context("connecting")?;
+            db.migrate().await.context("migrating")?;
+            let report = hocvuso::reports::figures::check(&db, fix)
+                .await
+                .context("checking figures")?;
+            for s in &report.uncounted {
+                println!("fact not counted: {s}");
+            }
+            for s in &report.stale {
+                println!("counted, no longer a fact: {s}");
+            }
+            for c in &report.cells {
+                println!("{c}");
+            }
+            println!(
+                "{} cell(s) differ{}",
+                report.differences(),
+                if report.fixed { "; fixed" } else { "" }
+            );
+            if report.differences() > 0 && !report.fixed {
+                anyhow::bail!("the figures differ from the facts");
+            }
         }
         Command::Content(ContentCommand::Import { content }) => {
             let dir = content.unwrap_or(settings.content_dir.clone());

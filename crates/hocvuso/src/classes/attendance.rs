@@ -42,6 +42,11 @@ pub async fn apply(
     {
         return Err(AppError::field("session", "sync-forbidden"));
     }
+    // A register is taken at a session, not before it: a mark on a future session would count a class
+    // that has not happened (and its attendance). Refused with the reason, so the instructor can wait.
+    if !session.started(crate::db::now()) {
+        return Err(AppError::field("session", "class-session-not-started"));
+    }
     let person = match (f.get("person"), f.get("code")) {
         (p, _) if !p.is_empty() => p.to_owned(),
         (_, c) if !c.is_empty() => match parse_scanned(c) {
@@ -59,7 +64,7 @@ pub async fn apply(
     let mark = store::set_attendance(
         tx,
         &class,
-        &session.id,
+        &session,
         &person,
         present,
         &user.id,

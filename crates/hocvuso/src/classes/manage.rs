@@ -20,6 +20,7 @@ use crate::units::reference::ethnic_groups;
 use crate::units::store as units;
 use crate::web::auth::{CurrentUser, SessionUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::once;
 use crate::web::page::{FormState, Page, render, render_status};
 use crate::{AppError, AppResult, AppState};
 
@@ -143,6 +144,7 @@ fn class_form_state(f: &ClassForm) -> FormState {
         ("target_group", &f.target_group),
         ("capacity", &f.capacity),
         ("status", &f.status),
+        ("min_attendance", &f.min_attendance),
     ] {
         s.values.insert(k, v.clone());
     }
@@ -261,6 +263,8 @@ struct ClassAdminPage {
     results: &'static [&'static str],
     form: FormState,
     notice: String,
+    /// Sessions a learner must attend to pass.
+    required: i64,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -273,10 +277,13 @@ pub(super) async fn class_admin_page(
     state: &AppState,
     page: Page,
     class: Class,
-    form: FormState,
+    mut form: FormState,
     notice: &str,
     status: StatusCode,
 ) -> AppResult<Response> {
+    if form.value("client_id").is_empty() {
+        form.values.insert("client_id", once::client_id());
+    }
     let sessions = store::sessions_of(&state.db, &class.id).await?;
     let instructors = store::instructors_of(&state.db, &class.id).await?;
     let invitations = crate::people::store::pending_invitations(
@@ -286,6 +293,7 @@ pub(super) async fn class_admin_page(
     )
     .await?;
     let registrations = store::registrations_of(&state.db, &class.id).await?;
+    let required = store::required_attendance(&state.db, &class).await?;
     Ok(render_status(
         status,
         &ClassAdminPage {
@@ -298,6 +306,7 @@ pub(super) async fn class_admin_page(
             results: RESULTS,
             form,
             notice: notice.to_owned(),
+            required,
         },
     ))
 }
@@ -382,6 +391,10 @@ pub async fn edit_form(
         target_group: class.target_group.clone(),
         capacity: class.capacity.to_string(),
         status: class.status.clone(),
+        min_attendance: class
+            .min_attendance
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
     };
     edit_page(
         state,
@@ -409,6 +422,7 @@ pub async fn add_session(
             form.values.insert("date", f.date.clone());
             form.values.insert("start", f.start.clone());
             form.values.insert("duration", f.duration.clone());
+            form.values.insert("client_id", f.client_id.clone());
             form.errors = errors;
             return class_admin_page(
                 &state,
@@ -422,9 +436,15 @@ pub async fn add_session(
         }
     };
     let mut tx = state.db.begin().await?;
+    let cid = match once::claim(&mut tx, &f.client_id, "class_session", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     store::add_session(&mut tx, &class.id, starts, minutes).await?;
+    let location = format!("/quan-ly/lop/{code}?kq=saved");
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -478,10 +498,14 @@ async fn on_behalf_page(
     state: &AppState,
     page: Page,
     class: Class,
-    form: FormState,
+    mut form: FormState,
     done: String,
     status: StatusCode,
 ) -> AppResult<Response> {
+    // Each rendering is a new submission (a re-rendered 422 keeps the id it was sent with).
+    if form.value("client_id").is_empty() {
+        form.values.insert("client_id", once::client_id());
+    }
     let villages = units::villages_of(&state.db, &class.commune_code).await?;
     Ok(render_status(
         status,
@@ -536,6 +560,8 @@ pub async fn on_behalf_form(
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct OnBehalfForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
     /// "existing" (find by phone) or "new" (a minimal learner record).
     who: String,
     phone: String,
@@ -570,6 +596,7 @@ pub async fn register_on_behalf(
         ("village", &f.village),
         ("target_group", &f.target_group),
         ("consent_in_person", &f.consent_in_person),
+        ("client_id", &f.client_id),
     ] {
         form.values.insert(k, v.clone());
     }
@@ -579,6 +606,11 @@ pub async fn register_on_behalf(
         form
     };
     let mut tx = state.db.begin().await?;
+    // A double tap or a resubmit of the same form registers nobody twice: it shows the first answer.
+    let cid = match once::claim(&mut tx, &f.client_id, "class_on_behalf", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     let (person_id, name, created) = if f.who == "existing" {
         let phone = normalize_phone(&f.phone);
         let found = match &phone {
@@ -724,17 +756,18 @@ pub async fn register_on_behalf(
         )
         .await?;
     }
-    tx.commit().await?;
     let kq = match outcome {
         store::Registered::Seat => "seat",
         store::Registered::Waitlist(_) => "waitlist",
         store::Registered::Already => "already",
     };
-    Ok(Redirect::to(&format!(
+    let location = format!(
         "/quan-ly/lop/{code}/dang-ky-ho?kq={kq}&ten={}",
         crate::web::page::url_encode(&name)
-    ))
-    .into_response())
+    );
+    once::finish(&mut tx, &cid, &location).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&location).into_response())
 }
 
 pub async fn cancel_for(
@@ -779,9 +812,11 @@ pub async fn record_result(
     if !store::is_registered(&mut tx, &class.id, &f.person).await? {
         return Err(AppError::NotFound);
     }
-    // "Passed" means the learner came and passed the course quiz in class.
+    // "Passed" means the learner came to enough sessions (the class's minimum attendance) and passed
+    // the course quiz in class. Below the minimum it is refused with the reason.
     if f.result == "passed" {
-        if store::sessions_attended(&mut tx, &class.id, &f.person).await? == 0 {
+        let required = store::required_attendance(&state.db, &class).await?;
+        if store::sessions_attended(&mut tx, &class.id, &f.person).await? < required {
             return Err(AppError::field("result", "class-result-needs-attendance"));
         }
         if !quiz_passed {

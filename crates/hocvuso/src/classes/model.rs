@@ -117,6 +117,8 @@ pub struct ClassForm {
     pub target_group: String,
     pub capacity: String,
     pub status: String,
+    /// Sessions a learner must attend to pass; empty = all sessions but one.
+    pub min_attendance: String,
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +135,7 @@ pub struct NewClass {
     pub target_group: String,
     pub capacity: i64,
     pub status: String,
+    pub min_attendance: Option<i64>,
 }
 
 /// A course slug: lowercase ASCII letters, digits and hyphens (as in content/courses/).
@@ -219,6 +222,7 @@ pub fn validate_class(f: &ClassForm) -> Result<NewClass, Vec<FieldError>> {
             0
         }
     };
+    let min_attendance = optional_count("min_attendance", &f.min_attendance, 1000, &mut errors);
     let status = if f.status.is_empty() {
         "open".to_owned()
     } else if STATUSES.contains(&f.status.as_str()) {
@@ -250,6 +254,7 @@ pub fn validate_class(f: &ClassForm) -> Result<NewClass, Vec<FieldError>> {
         target_group: f.target_group.clone(),
         capacity,
         status,
+        min_attendance,
     })
 }
 
@@ -281,6 +286,8 @@ pub fn today_vn() -> String {
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct SessionForm {
+    /// The form's client id (see `web::once`).
+    pub client_id: String,
     pub date: String,
     pub start: String,
     pub duration: String,

@@ -1,6 +1,6 @@
 //! Venues, classes, sessions, registrations (with the waitlist), attendance, results, card codes.
 use crate::db::{Db, DbResult, Tx, new_id, now, q};
-use crate::stats::{StatEvent, emit, metric};
+use crate::stats::{StatEvent, metric};
 
 use super::model::{NewClass, NewVenue, RESULTS};
 
@@ -92,6 +92,8 @@ pub struct Class {
     pub target_group: String,
     pub capacity: i64,
     pub status: String,
+    /// Sessions a learner must attend to pass, as set; None = all sessions but one.
+    pub min_attendance: Option<i64>,
     pub registered: i64,
     pub waitlisted: i64,
     /// Start of the next session that has not ended yet.
@@ -114,7 +116,7 @@ impl Class {
 const CLASS_SELECT: &str = "SELECT c.id, c.code, c.commune_code, cu.name AS commune_name, cu.path AS commune_path,
        c.village_code, vu.name AS village_name, c.venue_id, v.name AS venue_name, v.address AS venue_address,
        v.kind AS venue_kind, c.title, c.courses, c.mode, c.meeting_url, c.how_to_join, c.target_group,
-       c.capacity, c.status,
+       c.capacity, c.status, c.min_attendance,
        (SELECT COUNT(*) FROM class_registrations r WHERE r.class_id = c.id AND r.status = 'registered') AS registered,
        (SELECT COUNT(*) FROM class_registrations r WHERE r.class_id = c.id AND r.status = 'waitlisted') AS waitlisted,
        (SELECT MIN(s.starts_at) FROM class_sessions s WHERE s.class_id = c.id
@@ -128,8 +130,8 @@ pub async fn insert_class(tx: &mut Tx, c: &NewClass, code: &str, by: &str) -> Db
     let t = now();
     tx.execute(
         q("INSERT INTO classes (id, code, commune_code, village_code, venue_id, title, courses, mode, meeting_url,
-               how_to_join, target_group, capacity, status, created_by, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)")
+               how_to_join, target_group, capacity, status, created_by, created_at, updated_at, min_attendance)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)")
         .bind(&id)
         .bind(code)
         .bind(&c.commune)
@@ -144,7 +146,8 @@ pub async fn insert_class(tx: &mut Tx, c: &NewClass, code: &str, by: &str) -> Db
         .bind(c.capacity)
         .bind(&c.status)
         .bind(by)
-        .bind(t),
+        .bind(t)
+        .bind(c.min_attendance),
     )
     .await?;
     Ok(id)
@@ -153,7 +156,8 @@ pub async fn insert_class(tx: &mut Tx, c: &NewClass, code: &str, by: &str) -> Db
 pub async fn update_class(tx: &mut Tx, id: &str, c: &NewClass) -> DbResult<u64> {
     tx.execute(
         q("UPDATE classes SET village_code = $1, venue_id = $2, title = $3, courses = $4, mode = $5,
-               meeting_url = $6, how_to_join = $7, target_group = $8, capacity = $9, status = $10, updated_at = $11
+               meeting_url = $6, how_to_join = $7, target_group = $8, capacity = $9, status = $10, updated_at = $11,
+               min_attendance = $13
            WHERE id = $12")
         .bind(c.village.clone())
         .bind(c.venue_id.clone())
@@ -166,7 +170,8 @@ pub async fn update_class(tx: &mut Tx, id: &str, c: &NewClass) -> DbResult<u64> 
         .bind(c.capacity)
         .bind(&c.status)
         .bind(now())
-        .bind(id),
+        .bind(id)
+        .bind(c.min_attendance),
     )
     .await
 }
@@ -269,6 +274,11 @@ impl Session {
     pub fn ends_at(&self) -> i64 {
         self.starts_at + self.duration_minutes * 60
     }
+
+    /// Has the session begun (by the server's clock)? Attendance is taken from then on.
+    pub fn started(&self, at: i64) -> bool {
+        self.starts_at <= at
+    }
 }
 
 pub async fn add_session(
@@ -317,31 +327,43 @@ pub async fn session(tx: &mut Tx, id: &str) -> DbResult<Option<Session>> {
     .await
 }
 
-/// Mark a session as held (once); the first time emits CLASS_HELD where the class takes place.
-pub async fn mark_held(tx: &mut Tx, class: &Class, session_id: &str, by: &str) -> DbResult<bool> {
+/// Where a class's figures count: its village, else its commune.
+fn class_unit(class: &Class) -> &str {
+    class.village_code.as_deref().unwrap_or(&class.commune_code)
+}
+
+/// A session counts as held once it has started and has at least one mark (present or absent: the
+/// instructor was there and took the register). Counted at its start time, so it lands in the period
+/// when it took place. Called after every mark; the session row is locked first so two marks arriving
+/// together count it once.
+async fn count_held(tx: &mut Tx, class: &Class, session: &Session, by: &str) -> DbResult<()> {
     let t = now();
-    let changed = tx
-        .execute(
-            q("UPDATE class_sessions SET held_at = $1, held_by = $2 WHERE id = $3 AND held_at IS NULL")
-                .bind(t)
-                .bind(by)
-                .bind(session_id),
-        )
-        .await?;
-    if changed > 0 {
-        emit(
+    tx.execute(
+        q("UPDATE class_sessions SET held_at = COALESCE(held_at, $1), held_by = COALESCE(held_by, $2)
+           WHERE id = $3 AND starts_at <= $1
+             AND EXISTS (SELECT 1 FROM class_attendance a WHERE a.session_id = class_sessions.id)")
+        .bind(t)
+        .bind(by)
+        .bind(&session.id),
+    )
+    .await?;
+    let source = crate::stats::source::held(&session.id);
+    if session.starts_at <= t {
+        crate::stats::count(
             tx,
+            &source,
             StatEvent {
                 metric: metric::CLASS_HELD,
-                unit_code: class.village_code.as_deref().unwrap_or(&class.commune_code),
+                unit_code: class_unit(class),
                 person_id: None,
                 value: 1,
-                at: t,
+                at: session.starts_at,
             },
+            None,
         )
         .await?;
     }
-    Ok(changed > 0)
+    Ok(())
 }
 
 // ---- instructors ------------------------------------------------------------------------------------
@@ -642,22 +664,24 @@ pub enum Mark {
     Superseded,
 }
 
-/// Set a learner's presence at a session. The newest mark by device time wins; the first time a person
-/// is marked present emits CLASS_ATTENDANCE, and the session counts as held.
+/// Set a learner's presence at a session. The newest mark by device time wins. The figure follows the
+/// mark: present counts one attendance (at the session's start), a correction to absent takes it back.
+/// Callers refuse marks on a session that has not started ([`Session::started`]).
 pub async fn set_attendance(
     tx: &mut Tx,
     class: &Class,
-    session_id: &str,
+    session: &Session,
     person: &str,
     present: bool,
     by: &str,
     device_time: i64,
 ) -> DbResult<Mark> {
     let t = now();
+    let session_id = session.id.as_str();
     let inserted = tx
         .execute(
             q("INSERT INTO class_attendance (session_id, person_id, present, counted, marked_by, device_time, updated_at)
-               VALUES ($1, $2, $3, FALSE, $4, $5, $6) ON CONFLICT (session_id, person_id) DO NOTHING")
+               VALUES ($1, $2, $3, $3, $4, $5, $6) ON CONFLICT (session_id, person_id) DO NOTHING")
             .bind(session_id)
             .bind(person)
             .bind(present)
@@ -669,7 +693,7 @@ pub async fn set_attendance(
     if inserted == 0 {
         let updated = tx
             .execute(
-                q("UPDATE class_attendance SET present = $1, marked_by = $2, device_time = $3, updated_at = $4
+                q("UPDATE class_attendance SET present = $1, counted = $1, marked_by = $2, device_time = $3, updated_at = $4
                    WHERE session_id = $5 AND person_id = $6 AND device_time <= $3")
                 .bind(present)
                 .bind(by)
@@ -683,30 +707,25 @@ pub async fn set_attendance(
             return Ok(Mark::Superseded);
         }
     }
+    let source = crate::stats::source::attendance(session_id, person);
     if present {
-        let first = tx
-            .execute(
-                q("UPDATE class_attendance SET counted = TRUE
-                   WHERE session_id = $1 AND person_id = $2 AND NOT counted")
-                .bind(session_id)
-                .bind(person),
-            )
-            .await?;
-        if first > 0 {
-            emit(
-                tx,
-                StatEvent {
-                    metric: metric::CLASS_ATTENDANCE,
-                    unit_code: class.village_code.as_deref().unwrap_or(&class.commune_code),
-                    person_id: Some(person),
-                    value: 1,
-                    at: t,
-                },
-            )
-            .await?;
-        }
-        mark_held(tx, class, session_id, by).await?;
+        crate::stats::count(
+            tx,
+            &source,
+            StatEvent {
+                metric: metric::CLASS_ATTENDANCE,
+                unit_code: class_unit(class),
+                person_id: Some(person),
+                value: 1,
+                at: session.starts_at,
+            },
+            None,
+        )
+        .await?;
+    } else {
+        crate::stats::uncount(tx, &source).await?;
     }
+    count_held(tx, class, session, by).await?;
     Ok(Mark::Applied)
 }
 
@@ -756,6 +775,19 @@ pub async fn record_result(
         super::on_class_passed(tx, class, person).await?;
     }
     Ok(())
+}
+
+/// Sessions a learner must attend to pass: the class's own minimum, else every session but one (at
+/// least one). A missed session is common (harvest, illness); more than one means the course was not
+/// followed.
+pub async fn required_attendance(db: &Db, class: &Class) -> DbResult<i64> {
+    if let Some(n) = class.min_attendance {
+        return Ok(n.max(1));
+    }
+    let sessions = db
+        .count(q("SELECT COUNT(*) FROM class_sessions WHERE class_id = $1").bind(&class.id))
+        .await?;
+    Ok((sessions - 1).max(1))
 }
 
 pub async fn sessions_attended(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<i64> {

@@ -46,6 +46,7 @@ struct InboxRow {
     ethnic_minority: Option<i64>,
     value: Option<i64>,
     at: Option<i64>,
+    retracts: Option<String>,
 }
 
 /// Start the background aggregator for this server.
@@ -132,7 +133,7 @@ async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult
     let rows: Vec<InboxRow> = tx
         .fetch_all(
             q("SELECT i.event_id AS inbox_id, e.metric, e.kind, e.unit_path, e.person_id, e.target_group, e.sex,
-                      e.birth_year, e.ethnic_minority, e.value, e.at
+                      e.birth_year, e.ethnic_minority, e.value, e.at, e.retracts
                FROM stat_inbox i LEFT JOIN stat_events e ON e.id = i.event_id
                ORDER BY i.event_id LIMIT $1")
             .bind(batch),
@@ -142,7 +143,7 @@ async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult
         tx.commit().await?;
         return Ok(Outcome::Done(0));
     }
-    let cube = fold(&mut tx, &rows).await?;
+    let (cube, retracted) = fold(&mut tx, &rows).await?;
     write_cube(&mut tx, &cube).await?;
     let ids: Vec<&str> = rows.iter().map(|r| r.inbox_id.as_str()).collect();
     let mut deleted = 0;
@@ -161,6 +162,11 @@ async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult
         // Someone else folded some of these in meanwhile: drop our work (the transaction rolls back).
         return Ok(Outcome::Busy);
     }
+    // After the batch's inbox rows are gone, "folded" = every event not in the inbox, which is what the
+    // active-months masks reflect: a retracted activity's person gets masks recomputed from those.
+    for (person, year, dims) in retracted {
+        recompute_active(&mut tx, &person, year, &dims).await?;
+    }
     tx.execute(
         q("UPDATE stat_jobs SET processed = processed + $1, last_run_at = $2 WHERE name = $3")
             .bind(rows.len() as i64)
@@ -173,17 +179,22 @@ async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult
 }
 
 /// A person's active-months masks for one year, one per place (unit path) where they were active.
-type Places = Vec<(String, i64)>;
+pub type Places = Vec<(String, i64)>;
 
 /// Build the cube of a batch, updating the people's active-months masks on the way.
 ///
 /// "Active people" of a unit are the distinct people with learning activity in that unit or below, so a
 /// person who learns in two villages counts once in each village and once in the commune. Masks are kept
 /// per place; a unit's mask is the union of the person's masks at places under it.
-async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<Cube> {
+/// A person whose learning activity was retracted in a batch: their active months of that year are
+/// recomputed once the batch is folded.
+type Retracted = Vec<(String, i32, PersonDims)>;
+
+async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<(Cube, Retracted)> {
     let mut masks = load_masks(tx, rows).await?;
     let before = masks.clone();
     let mut cube = Cube::default();
+    let mut retracted: Retracted = Vec::new();
     let mut ordered: Vec<&InboxRow> = rows.iter().filter(|r| r.metric.is_some()).collect();
     ordered.sort_by_key(|r| r.at);
     for r in ordered {
@@ -204,16 +215,27 @@ async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<Cube> {
             }),
             _ => None,
         };
-        cube.add_day(&units, metric, &Period::of_date(DAY, date).key(), 1, value);
+        // A retraction is one event fewer (its value is already the negation of the one it cancels).
+        let n = if r.retracts.is_some() { -1 } else { 1 };
+        cube.add_day(&units, metric, &Period::of_date(DAY, date).key(), n, value);
         cube.add_periods(
             &units,
             metric,
             (year, month),
             person.as_ref(),
             r.kind.as_deref(),
-            1,
+            n,
             value,
         );
+        if r.retracts.is_some() {
+            if let (Some(pid), Some(p)) = (&r.person_id, &person)
+                && cube::is_activity(metric)
+                && !retracted.iter().any(|(q, y, _)| q == pid && *y == year)
+            {
+                retracted.push((pid.clone(), year, p.clone()));
+            }
+            continue;
+        }
         if let (Some(pid), Some(p)) = (&r.person_id, &person)
             && cube::is_activity(metric)
         {
@@ -254,7 +276,133 @@ async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<Cube> {
         }
         tx.execute(stmt).await?;
     }
-    Ok(cube)
+    Ok((cube, retracted))
+}
+
+/// The first and last second of a year in Vietnam time.
+pub fn year_bounds(year: i32) -> (i64, i64) {
+    let start = |y: i32| {
+        time::Date::from_calendar_date(y, time::Month::January, 1)
+            .map(|d| {
+                d.midnight()
+                    .assume_offset(time::macros::offset!(+7))
+                    .unix_timestamp()
+            })
+            .unwrap_or(0)
+    };
+    (start(year), start(year + 1) - 1)
+}
+
+/// The months in which a person was active, per place, from their folded, live (not retracted)
+/// learning events of one year.
+pub async fn live_places(tx: &mut Tx, person: &str, year: i32) -> DbResult<Places> {
+    let (from, to) = year_bounds(year);
+    let metrics = [
+        crate::stats::metric::LESSON_OPENED,
+        crate::stats::metric::LESSON_COMPLETED,
+        crate::stats::metric::COURSE_COMPLETED,
+        crate::stats::metric::CERTIFICATE_ISSUED,
+        crate::stats::metric::CLASS_ATTENDANCE,
+    ];
+    let sql = format!(
+        "SELECT e.unit_path, e.at FROM stat_events e
+         WHERE e.person_id = $1 AND e.at >= $2 AND e.at <= $3 AND e.metric IN ({}) AND e.retracts IS NULL
+           AND NOT EXISTS (SELECT 1 FROM stat_events r WHERE r.retracts = e.id)
+           AND NOT EXISTS (SELECT 1 FROM stat_inbox i WHERE i.event_id = e.id)",
+        placeholders(4, metrics.len())
+    );
+    let mut stmt = q(sql).bind(person).bind(from).bind(to);
+    for m in metrics {
+        stmt = stmt.bind(m);
+    }
+    let rows: Vec<(String, i64)> = tx.fetch_all(stmt).await?;
+    let mut places: Places = Vec::new();
+    for (path, at) in rows {
+        let bit = 1i64 << (u8::from(crate::i18n::vn_time(at).month()) - 1);
+        match places.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, m)) => *m |= bit,
+            None => places.push((path, bit)),
+        }
+    }
+    Ok(places)
+}
+
+/// The active-people cells a change of a person's masks moves: -1 for every unit and month, quarter or
+/// year in which they were active before and are not now (and +1 the other way round).
+pub fn active_delta(cube: &mut Cube, old: &Places, new: &Places, year: i32, dims: &PersonDims) {
+    let mut prefixes: Vec<String> = Vec::new();
+    for (place, _) in old.iter().chain(new) {
+        let mut prefix = String::new();
+        for unit in cube::path_units(place) {
+            prefix.push_str(unit);
+            prefix.push('/');
+            if !prefixes.contains(&prefix) {
+                prefixes.push(prefix.clone());
+            }
+        }
+    }
+    for prefix in &prefixes {
+        let Some(unit) = cube::path_units(prefix).last().copied() else {
+            continue;
+        };
+        let (was, now) = (union_under(old, prefix), union_under(new, prefix));
+        for month in 1..=12u8 {
+            let q = (month - 1) / 3 + 1;
+            let bit = 1i64 << (month - 1);
+            // Each period is changed once: the month always, the quarter at its first month, the year
+            // in January.
+            let m = [
+                (was & bit != 0, now & bit != 0),
+                (
+                    was & cube::quarter_bits(q) != 0,
+                    now & cube::quarter_bits(q) != 0,
+                ),
+                (was != 0, now != 0),
+            ];
+            let firsts = [true, (month - 1) % 3 == 0, month == 1];
+            for (sign, wanted) in [(-1i64, (true, false)), (1, (false, true))] {
+                let flags: [bool; 3] = std::array::from_fn(|i| firsts[i] && m[i] == wanted);
+                if flags.iter().any(|f| *f) {
+                    // The quarter and year cells are keyed by the month's periods, so a change of the
+                    // quarter is recorded through its first month (same quarter and year keys).
+                    cube.add_active(&[unit], (year, month), flags, dims, sign);
+                }
+            }
+        }
+    }
+}
+
+/// Recompute one person's active months of a year from their live events, and move the active-people
+/// cells by the difference from what was folded before.
+async fn recompute_active(tx: &mut Tx, person: &str, year: i32, dims: &PersonDims) -> DbResult<()> {
+    let new = live_places(tx, person, year).await?;
+    let old: Places = tx
+        .fetch_all(
+            q("SELECT unit_path, months FROM stat_active WHERE person_id = $1 AND year = $2")
+                .bind(person)
+                .bind(i64::from(year)),
+        )
+        .await?;
+    let mut cube = Cube::default();
+    active_delta(&mut cube, &old, &new, year, dims);
+    write_cube(tx, &cube).await?;
+    tx.execute(
+        q("DELETE FROM stat_active WHERE person_id = $1 AND year = $2")
+            .bind(person)
+            .bind(i64::from(year)),
+    )
+    .await?;
+    for (place, mask) in &new {
+        tx.execute(
+            q("INSERT INTO stat_active (person_id, year, unit_path, months) VALUES ($1, $2, $3, $4)")
+                .bind(person)
+                .bind(i64::from(year))
+                .bind(place)
+                .bind(*mask),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The months in which a person was active anywhere under `prefix` (a unit path ending in '/').

@@ -13,6 +13,7 @@ pub mod cube;
 pub mod dashboard;
 pub mod demo;
 pub mod export;
+pub mod figures;
 pub mod indicators;
 pub mod model;
 pub mod opendata;

@@ -62,13 +62,22 @@ pub async fn emit_kind(tx: &mut Tx, ev: StatEvent<'_>, kind: &str) -> DbResult<(
 }
 
 async fn insert(tx: &mut Tx, ev: StatEvent<'_>, kind: Option<&str>) -> DbResult<()> {
+    insert_sourced(tx, ev, kind, None).await
+}
+
+async fn insert_sourced(
+    tx: &mut Tx,
+    ev: StatEvent<'_>,
+    kind: Option<&str>,
+    source: Option<&str>,
+) -> DbResult<()> {
     let id = new_id();
     let written = tx
         .execute(
             q("INSERT INTO stat_events (id, metric, unit_code, unit_path, person_id, target_group, sex, birth_year,
-               ethnic_minority, value, at, kind)
+               ethnic_minority, value, at, kind, source)
            SELECT $1, $2, u.code, u.path, p.id, p.target_group, p.sex, p.birth_year,
-                  CASE WHEN p.ethnic_group IS NULL THEN NULL WHEN p.ethnic_group = 'Kinh' THEN 0 ELSE 1 END, $3, $4, $7
+                  CASE WHEN p.ethnic_group IS NULL THEN NULL WHEN p.ethnic_group = 'Kinh' THEN 0 ELSE 1 END, $3, $4, $7, $8
            FROM units u LEFT JOIN people p ON p.id = $5
            WHERE u.code = $6")
             .bind(&id)
@@ -77,7 +86,8 @@ async fn insert(tx: &mut Tx, ev: StatEvent<'_>, kind: Option<&str>) -> DbResult<
             .bind(ev.at)
             .bind(ev.person_id)
             .bind(ev.unit_code)
-            .bind(kind),
+            .bind(kind)
+            .bind(source),
         )
         .await?;
     // An unknown unit writes no event (callers validate units first); then there is nothing to fold in.
@@ -86,6 +96,83 @@ async fn insert(tx: &mut Tx, ev: StatEvent<'_>, kind: Option<&str>) -> DbResult<
             .await?;
     }
     Ok(())
+}
+
+// ---- facts ---------------------------------------------------------------------------------------
+//
+// A figure that counts a fact which can stop being true (an attendance mark corrected to absent, a
+// checklist item unticked, an activity deleted, a tick's activity replaced by the logged one) is emitted
+// with the fact's name (`source`, see [`source`]). While the fact holds, exactly one event of that
+// source is live; when it stops, [`uncount`] adds the exact negation of that event (same unit, time,
+// person dimensions and kind; `retracts` names it), which the aggregator counts as -1 event and -value,
+// so every cell the fact added to moves back. Both run in the caller's transaction.
+
+/// Names of facts, one function per kind of fact so every writer and the figures check agree.
+pub mod source {
+    pub fn attendance(session: &str, person: &str) -> String {
+        format!("att:{session}:{person}")
+    }
+    pub fn held(session: &str) -> String {
+        format!("held:{session}")
+    }
+    pub fn activity(id: &str) -> String {
+        format!("act:{id}")
+    }
+    pub fn activity_household(id: &str) -> String {
+        format!("acth:{id}")
+    }
+    pub fn check(household: &str, item: &str) -> String {
+        format!("chk:{household}:{item}")
+    }
+}
+
+/// The live (not retracted) event of a fact, if it is counted.
+pub async fn counted(tx: &mut Tx, source: &str) -> DbResult<Option<String>> {
+    tx.scalar(
+        q(
+            "SELECT e.id FROM stat_events e WHERE e.source = $1 AND e.retracts IS NULL
+           AND NOT EXISTS (SELECT 1 FROM stat_events r WHERE r.retracts = e.id)
+           ORDER BY e.id LIMIT 1",
+        )
+        .bind(source),
+    )
+    .await
+}
+
+/// Count a fact that now holds, once: nothing happens when it is already counted (a replayed or
+/// repeated write). Returns whether an event was added.
+pub async fn count(
+    tx: &mut Tx,
+    source: &str,
+    ev: StatEvent<'_>,
+    kind: Option<&str>,
+) -> DbResult<bool> {
+    if counted(tx, source).await?.is_some() {
+        return Ok(false);
+    }
+    insert_sourced(tx, ev, kind, Some(source)).await?;
+    Ok(true)
+}
+
+/// A fact no longer holds: add the negation of its live event. Returns whether it had been counted.
+pub async fn uncount(tx: &mut Tx, source: &str) -> DbResult<bool> {
+    let Some(live) = counted(tx, source).await? else {
+        return Ok(false);
+    };
+    let id = new_id();
+    tx.execute(
+        q("INSERT INTO stat_events (id, metric, unit_code, unit_path, person_id, target_group, sex, birth_year,
+               ethnic_minority, value, at, kind, source, retracts)
+           SELECT $1, metric, unit_code, unit_path, person_id, target_group, sex, birth_year, ethnic_minority,
+                  -value, at, kind, source, id
+           FROM stat_events WHERE id = $2")
+        .bind(&id)
+        .bind(&live),
+    )
+    .await?;
+    tx.execute(q("INSERT INTO stat_inbox (event_id) VALUES ($1)").bind(&id))
+        .await?;
+    Ok(true)
 }
 
 /// An event with no person, at a unit whose path the caller already holds (a batch of team activities
@@ -97,16 +184,18 @@ pub struct UnitEvent<'a> {
     pub value: i64,
     pub at: i64,
     pub kind: Option<&'a str>,
+    /// The fact it counts (see [`source`]), when that fact can later stop holding.
+    pub source: Option<String>,
 }
 
 /// [`emit`] for many person-less events at once: two multi-row statements per chunk instead of two per
 /// event, which is what lets a 100-item sync batch be stored in a handful of round trips.
 pub async fn emit_many(tx: &mut Tx, events: &[UnitEvent<'_>]) -> DbResult<()> {
-    const COLS: usize = 7;
+    const COLS: usize = 8;
     for chunk in events.chunks(500) {
         let ids: Vec<String> = chunk.iter().map(|_| new_id()).collect();
         let mut stmt = q(format!(
-            "INSERT INTO stat_events (id, metric, unit_code, unit_path, value, at, kind) VALUES {}",
+            "INSERT INTO stat_events (id, metric, unit_code, unit_path, value, at, kind, source) VALUES {}",
             crate::db::tuples(chunk.len(), COLS)
         ));
         for (id, ev) in ids.iter().zip(chunk) {
@@ -117,7 +206,8 @@ pub async fn emit_many(tx: &mut Tx, events: &[UnitEvent<'_>]) -> DbResult<()> {
                 .bind(ev.unit_path)
                 .bind(ev.value)
                 .bind(ev.at)
-                .bind(ev.kind);
+                .bind(ev.kind)
+                .bind(ev.source.as_deref());
         }
         tx.execute(stmt).await?;
         let mut inbox = q(format!(

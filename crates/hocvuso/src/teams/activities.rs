@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::model::{ACTIVITY_KINDS, NewActivity, validate_activity};
+use super::model::{ACTIVITY_KINDS, NewActivity, item_for_kind, validate_activity};
 use super::store::{self, Household, Member, Team};
 use super::{team_for, village_for, villages_of_team};
 use crate::db::Tx;
@@ -166,9 +166,33 @@ pub async fn store_checked(
             team: Some(&c.team),
             village_path: &c.village.path,
             device_time: *device_time,
+            from_check: None,
         })
         .collect();
+    // One record of help: an activity logged for a household replaces what a tick of the same item
+    // recorded (so the help counts once) and ticks the item.
+    for (_, c, _) in rows {
+        if let Some(h) = &c.activity.household {
+            for item in c.activity.kinds.iter().filter_map(|k| item_for_kind(k)) {
+                store::delete_tick_activities(tx, h, item).await?;
+            }
+        }
+    }
     store::insert_activities(tx, &inserts, &user.id).await?;
+    for (_, c, device_time) in rows {
+        if let Some(h) = &c.activity.household {
+            let household = store::Household {
+                id: h.clone(),
+                village_code: c.village.code.clone(),
+                head_name: String::new(),
+                address: String::new(),
+                adults: 0,
+            };
+            for item in c.activity.kinds.iter().filter_map(|k| item_for_kind(k)) {
+                store::set_check(tx, &household, item, true, &user.id, *device_time).await?;
+            }
+        }
+    }
     for (_, c, _) in rows {
         if let Some(person) = &c.helped {
             let kinds: Vec<String> = c

@@ -107,12 +107,18 @@ pub async fn apply_check(
         Some(p) => Some(person_in_commune(tx, p, &village).await?),
         None => None,
     };
-    let (applied, _) = store::set_check(tx, &h, item, done, &user.id, device_time).await?;
+    let applied = store::set_check(tx, &h, item, done, &user.id, device_time).await?;
     let record = format!("{}:{item}", h.id);
     if !applied {
         return Ok(Applied::Superseded(record));
     }
-    if done {
+    // One record of help: a tick is the activity of its kind for this household. If one is already
+    // logged (by a member, or an earlier tick), the tick links to it; else the tick records one. An
+    // untick takes back the activity the tick made (a logged one stays: that help happened).
+    let kind = kind_for_item(item);
+    if !done {
+        store::delete_tick_activities(tx, &h.id, item).await?;
+    } else if !store::household_has_activity(tx, &h.id, kind).await? {
         let team = team_of_member_for(tx, user, &village).await?;
         let day = crate::i18n::vn_time(device_time);
         let activity = NewActivity {
@@ -125,7 +131,7 @@ pub async fn apply_check(
                 u8::from(day.month()),
                 day.day()
             ),
-            kinds: vec![kind_for_item(item).to_owned()],
+            kinds: vec![kind.to_owned()],
             members: vec![user.id.clone()],
             people_helped: 1,
             notes: String::new(),
@@ -139,6 +145,7 @@ pub async fn apply_check(
             &village.path,
             &user.id,
             device_time,
+            Some(item),
         )
         .await?;
     }

@@ -46,6 +46,15 @@ pub fn kind_for_item(item: &str) -> &'static str {
     }
 }
 
+/// The checklist item an activity of this kind ticks, if any (the inverse of [`kind_for_item`]: one
+/// record of help seen two ways).
+pub fn item_for_kind(kind: &str) -> Option<&'static str> {
+    CHECK_ITEMS
+        .iter()
+        .copied()
+        .find(|i| kind_for_item(i) == kind && kind != "other")
+}
+
 pub fn name_line(field: &'static str, v: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     match clean_line(v) {
         Ok(s) if s.is_empty() => {

@@ -1,6 +1,6 @@
 //! Teams, members, the "acted for" log, published contacts, households, checks, activities, coverage.
 use crate::db::{Db, DbResult, Tx, new_id, now, q};
-use crate::stats::{StatEvent, UnitEvent, emit, emit_many, metric};
+use crate::stats::{StatEvent, UnitEvent, emit_many, metric};
 use crate::web::auth::SessionUser;
 
 use super::model::{CHECK_ITEMS, NewActivity, NewHousehold, household_key};
@@ -416,7 +416,8 @@ pub async fn checks_of_village(db: &Db, village: &str) -> DbResult<Vec<CheckRow>
     .await
 }
 
-/// Set a checklist item; the latest device time wins. Returns (applied, newly done for the first time).
+/// Set a checklist item; the latest device time wins. Returns whether it was applied. The figure
+/// follows the item: ticked counts the household for the item, unticked takes it back.
 pub async fn set_check(
     tx: &mut Tx,
     household: &Household,
@@ -424,12 +425,12 @@ pub async fn set_check(
     done: bool,
     by: &str,
     device_time: i64,
-) -> DbResult<(bool, bool)> {
+) -> DbResult<bool> {
     let t = now();
     let inserted = tx
         .execute(
             q("INSERT INTO household_checks (household_id, item, done, counted, device_time, updated_by, updated_at)
-               VALUES ($1, $2, $3, FALSE, $4, $5, $6) ON CONFLICT (household_id, item) DO NOTHING")
+               VALUES ($1, $2, $3, $3, $4, $5, $6) ON CONFLICT (household_id, item) DO NOTHING")
             .bind(&household.id)
             .bind(item)
             .bind(done)
@@ -441,7 +442,7 @@ pub async fn set_check(
     if inserted == 0 {
         let updated = tx
             .execute(
-                q("UPDATE household_checks SET done = $1, device_time = $2, updated_by = $3, updated_at = $4
+                q("UPDATE household_checks SET done = $1, counted = $1, device_time = $2, updated_by = $3, updated_at = $4
                    WHERE household_id = $5 AND item = $6 AND device_time <= $2")
                 .bind(done)
                 .bind(device_time)
@@ -452,39 +453,70 @@ pub async fn set_check(
             )
             .await?;
         if updated == 0 {
-            return Ok((false, false));
+            return Ok(false);
         }
     }
-    let mut first = false;
+    let source = crate::stats::source::check(&household.id, item);
     if done {
-        first = tx
-            .execute(
-                q("UPDATE household_checks SET counted = TRUE WHERE household_id = $1 AND item = $2 AND NOT counted")
-                    .bind(&household.id)
-                    .bind(item),
-            )
-            .await?
-            > 0;
-        if first {
-            emit(
-                tx,
-                StatEvent {
-                    metric: metric::HOUSEHOLD_CHECK,
-                    unit_code: &household.village_code,
-                    person_id: None,
-                    value: 1,
-                    at: t,
-                },
-            )
-            .await?;
-        }
+        crate::stats::count(
+            tx,
+            &source,
+            StatEvent {
+                metric: metric::HOUSEHOLD_CHECK,
+                unit_code: &household.village_code,
+                person_id: None,
+                value: 1,
+                at: t,
+            },
+            Some(item),
+        )
+        .await?;
+    } else {
+        crate::stats::uncount(tx, &source).await?;
     }
-    Ok((true, first))
+    Ok(true)
+}
+
+/// Is there an activity of `kind` for this household (logged, or made by a tick)?
+pub async fn household_has_activity(tx: &mut Tx, household: &str, kind: &str) -> DbResult<bool> {
+    Ok(tx
+        .count(
+            q("SELECT COUNT(*) FROM activities WHERE household_id = $1 AND (',' || kinds || ',') LIKE $2")
+                .bind(household)
+                .bind(format!("%,{kind},%")),
+        )
+        .await?
+        > 0)
+}
+
+/// Remove the activities a tick of `item` made for this household (an untick, or a logged activity
+/// that records the same help), taking back their figures.
+pub async fn delete_tick_activities(tx: &mut Tx, household: &str, item: &str) -> DbResult<u64> {
+    let ids: Vec<(String,)> = tx
+        .fetch_all(
+            q("SELECT id FROM activities WHERE household_id = $1 AND from_check = $2")
+                .bind(household)
+                .bind(item),
+        )
+        .await?;
+    for (id,) in &ids {
+        delete_activity(tx, id).await?;
+    }
+    Ok(ids.len() as u64)
+}
+
+/// Delete an activity and take back what it counted (the activity, the household it reached).
+pub async fn delete_activity(tx: &mut Tx, id: &str) -> DbResult<u64> {
+    crate::stats::uncount(tx, &crate::stats::source::activity(id)).await?;
+    crate::stats::uncount(tx, &crate::stats::source::activity_household(id)).await?;
+    tx.execute(q("DELETE FROM activities WHERE id = $1").bind(id))
+        .await
 }
 
 // ---- activities -------------------------------------------------------------------------------------
 
 /// Store an activity (append-only) with its members; emits TEAM_ACTIVITY (value: people helped, at least 1).
+#[allow(clippy::too_many_arguments)]
 pub async fn insert_activity(
     tx: &mut Tx,
     id: &str,
@@ -493,6 +525,7 @@ pub async fn insert_activity(
     village_path: &str,
     by: &str,
     device_time: i64,
+    from_check: Option<&str>,
 ) -> DbResult<()> {
     insert_activities(
         tx,
@@ -502,6 +535,7 @@ pub async fn insert_activity(
             team,
             village_path,
             device_time,
+            from_check,
         }],
         by,
     )
@@ -515,17 +549,19 @@ pub struct ActivityInsert<'a> {
     pub team: Option<&'a str>,
     pub village_path: &'a str,
     pub device_time: i64,
+    /// The checklist item whose tick made this activity (None when a member logged it).
+    pub from_check: Option<&'a str>,
 }
 
 /// Store activities recorded by `by`, their members and their statistics events with a few multi-row
 /// statements (a sync batch of 100 is then about five round trips, not five hundred).
 pub async fn insert_activities(tx: &mut Tx, rows: &[ActivityInsert<'_>], by: &str) -> DbResult<()> {
-    const COLS: usize = 11;
+    const COLS: usize = 12;
     let t = now();
     for chunk in rows.chunks(200) {
         let mut stmt = q(format!(
             "INSERT INTO activities (id, team_id, village_code, household_id, happened_on, kinds, people_helped,
-               notes, recorded_by, device_time, created_at) VALUES {}",
+               notes, recorded_by, device_time, created_at, from_check) VALUES {}",
             crate::db::tuples(chunk.len(), COLS)
         ));
         for r in chunk {
@@ -541,7 +577,8 @@ pub async fn insert_activities(tx: &mut Tx, rows: &[ActivityInsert<'_>], by: &st
                 .bind(&a.notes)
                 .bind(by)
                 .bind(r.device_time)
-                .bind(t);
+                .bind(t)
+                .bind(r.from_check);
         }
         tx.execute(stmt).await?;
     }
@@ -559,17 +596,31 @@ pub async fn insert_activities(tx: &mut Tx, rows: &[ActivityInsert<'_>], by: &st
         }
         tx.execute(stmt).await?;
     }
-    let events: Vec<UnitEvent> = rows
-        .iter()
-        .map(|r| UnitEvent {
+    // Each activity counts once, and once more for the household it reached; both name the activity,
+    // so deleting it (or its replacement by a logged activity) takes them back.
+    let mut events: Vec<UnitEvent> = Vec::with_capacity(rows.len());
+    for r in rows {
+        events.push(UnitEvent {
             metric: metric::TEAM_ACTIVITY,
             unit_code: &r.activity.village,
             unit_path: r.village_path,
             value: r.activity.people_helped.max(1),
             at: t,
             kind: None,
-        })
-        .collect();
+            source: Some(crate::stats::source::activity(r.id)),
+        });
+        if r.activity.household.is_some() {
+            events.push(UnitEvent {
+                metric: metric::HOUSEHOLD_HELPED,
+                unit_code: &r.activity.village,
+                unit_path: r.village_path,
+                value: 1,
+                at: t,
+                kind: None,
+                source: Some(crate::stats::source::activity_household(r.id)),
+            });
+        }
+    }
     emit_many(tx, &events).await
 }
 

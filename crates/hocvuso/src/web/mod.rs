@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod errors;
 pub mod home;
+pub mod once;
 pub mod page;
 pub mod ratelimit;
 pub mod text;

@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod assistant;
 mod classes;
+mod figures;
 mod hardening;
 mod learning;
 mod platform;

@@ -1,0 +1,68 @@
+//! Write forms carry a client id, generated when the form is rendered (a hidden `client_id` field), so
+//! a double tap, a back-button resubmit or a retried request stores one record and shows the same
+//! confirmation. The receipt is inserted first in the write's transaction (`ON CONFLICT DO NOTHING`:
+//! on PostgreSQL a concurrent copy waits for the first to commit), and remembers where the first
+//! submission led; a later copy is sent there and writes nothing. A copy refused by validation rolls
+//! the receipt back with everything else, so the corrected form can be sent with the same id.
+use crate::db::{DbResult, Tx, new_id, now, q};
+
+/// What a submission is.
+pub enum Claim {
+    /// The first copy: go ahead, then [`finish`] with the confirmation's location.
+    Fresh(String),
+    /// Already stored: show this confirmation again.
+    Done(String),
+}
+
+/// A fresh id for a form being rendered.
+pub fn client_id() -> String {
+    new_id()
+}
+
+/// Claim a form's client id for `actor` inside the write's transaction. A missing or malformed id
+/// (an old page, a client without the field) gets a fresh one: the write happens once, as before.
+pub async fn claim(tx: &mut Tx, client_id: &str, kind: &str, actor: &str) -> DbResult<Claim> {
+    let Ok(id) = uuid::Uuid::parse_str(client_id.trim()) else {
+        return Ok(Claim::Fresh(new_id()));
+    };
+    let id = id.hyphenated().to_string();
+    let fresh = tx
+        .execute(
+            q(
+                "INSERT INTO form_receipts (client_id, kind, actor_id, location, created_at)
+               VALUES ($1, $2, $3, '', $4) ON CONFLICT (client_id) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(kind)
+            .bind(actor)
+            .bind(now()),
+        )
+        .await?;
+    if fresh == 1 {
+        return Ok(Claim::Fresh(id));
+    }
+    let location: Option<String> = tx
+        .scalar(
+            q("SELECT location FROM form_receipts WHERE client_id = $1 AND actor_id = $2 AND kind = $3")
+                .bind(&id)
+                .bind(actor)
+                .bind(kind),
+        )
+        .await?;
+    Ok(match location {
+        Some(l) if !l.is_empty() => Claim::Done(l),
+        // Someone else's id (or one not finished): never reveal theirs; treat as a new write.
+        _ => Claim::Fresh(new_id()),
+    })
+}
+
+/// Record where the first submission led (in the same transaction as the write).
+pub async fn finish(tx: &mut Tx, client_id: &str, location: &str) -> DbResult<()> {
+    tx.execute(
+        q("UPDATE form_receipts SET location = $1 WHERE client_id = $2")
+            .bind(location)
+            .bind(client_id),
+    )
+    .await?;
+    Ok(())
+}
