@@ -31,7 +31,7 @@ fn err(e: sqlx::Error) -> DbError {
 impl Bulk {
     pub async fn open(db: &Db) -> DbResult<Bulk> {
         Ok(match db {
-            Db::Sqlite(p) => {
+            Db::Sqlite { write: p, .. } => {
                 let mut c = p.acquire().await.map_err(err)?;
                 for pragma in [
                     "PRAGMA synchronous = OFF",

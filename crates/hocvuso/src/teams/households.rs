@@ -28,15 +28,9 @@ pub async fn apply_new(
     f: &Fields,
 ) -> AppResult<Applied> {
     let h = validate_household(f).map_err(AppError::Invalid)?;
-    let village = village_for(tx, user, &h.village).await?;
-    if let Some(existing) =
-        store::household_by_key(tx, &village.code, &h.head_name, &h.address).await?
-    {
-        store::update_household_adults(tx, &existing.id, h.adults).await?;
-        return Ok(Applied::Created(existing.id));
-    }
-    store::insert_household(tx, client_id, &h, Some(&user.id)).await?;
-    Ok(Applied::Created(client_id.to_owned()))
+    village_for(tx, user, &h.village).await?;
+    let id = store::upsert_household(tx, client_id, &h, Some(&user.id)).await?;
+    Ok(Applied::Created(id))
 }
 
 async fn household_for(tx: &mut Tx, user: &SessionUser, id: &str) -> AppResult<(Household, Unit)> {
