@@ -57,12 +57,10 @@ pub async fn ask(
             if opts.live {
                 let redacted = redact::redact(question);
                 let near = found.hits.first().map(|h| h.id.as_str()).unwrap_or("");
-                state.assistant.gaps.log(
-                    &state.db,
-                    gap_key(&redacted),
-                    redacted,
-                    near.to_owned(),
-                );
+                state
+                    .assistant
+                    .gaps
+                    .log(&state.db, gap_key(&redacted), redacted, near.to_owned());
             }
             refusal(state, user, question, opts.lang).await
         }

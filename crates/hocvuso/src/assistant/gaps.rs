@@ -25,7 +25,9 @@ impl GapLog {
     pub fn log(self: &Arc<Self>, db: &Db, key: String, question: String, near: String) {
         if self.in_flight.fetch_add(1, Ordering::AcqRel) >= MAX_IN_FLIGHT {
             self.done();
-            tracing::warn!("assistant: gap log backlog full; an unanswered question was not logged");
+            tracing::warn!(
+                "assistant: gap log backlog full; an unanswered question was not logged"
+            );
             return;
         }
         let this = self.clone();

@@ -126,10 +126,7 @@ impl Bulk {
     pub async fn analyze(&mut self) -> DbResult<()> {
         match self {
             Bulk::Sqlite(c) => {
-                sqlx::query("ANALYZE")
-                    .execute(&mut *c)
-                    .await
-                    .map_err(err)?;
+                sqlx::query("ANALYZE").execute(&mut *c).await.map_err(err)?;
                 sqlx::query("PRAGMA synchronous = NORMAL")
                     .execute(&mut *c)
                     .await

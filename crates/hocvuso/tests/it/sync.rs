@@ -645,3 +645,130 @@ both!(
         assert_eq!(app.count("sync_receipts").await, 0);
     }
 );
+
+/// The release binary of this package serving `settings`' database on a free port; returns once it
+/// answers `/healthz`.
+async fn start_server(settings: &hocvuso::config::Settings) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_hocvuso"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("HOCVUSO_DATABASE_URL", &settings.database_url)
+        .env("HOCVUSO_PROVINCE", &settings.province)
+        .env("HOCVUSO_CONTENT_DIR", &settings.content_dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start hocvuso serve");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..600 {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return (child, base);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("hocvuso serve did not start");
+}
+
+both!(
+    kill_9_during_an_upload_loses_no_acknowledged_record,
+    |app: TestApp| async move {
+        // A phone uploads batches while the server is killed (SIGKILL, no shutdown) three times. Every
+        // batch it got a 200 for must be stored; resending everything afterwards stores each record
+        // exactly once and answers what was acknowledged `duplicate`.
+        let f = setup(&app).await;
+        let settings = (*app.state.settings).clone();
+        let mut sent: Vec<serde_json::Value> = Vec::new();
+        let mut acked: std::collections::HashSet<String> = Default::default();
+        for round in 0..3u64 {
+            let (mut child, base) = start_server(&settings).await;
+            let client = f.member_a.client.clone();
+            let (team, village) = (f.team_a.clone(), f.village_a.clone());
+            let uploader = tokio::spawn(async move {
+                let mut sent = Vec::new();
+                let mut acked = Vec::new();
+                loop {
+                    let items: Vec<_> = (0..200)
+                        .map(|_| serde_json::json!({"client_id": id(), "kind": "activity",
+                            "data": {"team": team, "village": village, "happened_on": "2026-11-20", "kinds": ["other"]}}))
+                        .collect();
+                    let body = serde_json::json!({"items": items});
+                    sent.push(body.clone());
+                    let Ok(r) = client
+                        .post(format!("{base}/api/v1/sync"))
+                        .header("content-type", "application/json")
+                        .header("sec-fetch-site", "same-origin")
+                        .body(body.to_string())
+                        .send()
+                        .await
+                    else {
+                        return (sent, acked);
+                    };
+                    assert!(
+                        r.status() == 200 || r.status().is_server_error(),
+                        "{}",
+                        r.status()
+                    );
+                    if r.status() == 200 && r.json::<serde_json::Value>().await.is_ok() {
+                        acked.extend(
+                            body["items"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .map(|i| i["client_id"].as_str().unwrap().to_owned()),
+                        );
+                    }
+                }
+            });
+            tokio::time::sleep(std::time::Duration::from_millis(700 + 300 * round)).await;
+            child.kill().expect("SIGKILL");
+            let _ = child.wait();
+            let (s, a) = uploader.await.expect("uploader");
+            sent.extend(s);
+            acked.extend(a);
+        }
+        assert!(
+            !acked.is_empty(),
+            "nothing was acknowledged before the kills"
+        );
+        let stored: std::collections::HashSet<String> = app
+            .state
+            .db
+            .fetch_all::<(String,)>(hocvuso::db::q("SELECT id FROM activities"))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(i,)| i)
+            .collect();
+        let lost = acked.iter().filter(|i| !stored.contains(*i)).count();
+        assert_eq!(lost, 0, "acknowledged records lost");
+        // The phone resends everything it ever sent.
+        let (mut child, base) = start_server(&settings).await;
+        let mut all = std::collections::HashSet::new();
+        for body in &sent {
+            let (s, answer) = sync_to(&f.member_a.client, &base, body).await;
+            assert_eq!(s, 200, "{answer}");
+            for (item, res) in body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(answer["results"].as_array().unwrap())
+            {
+                let cid = item["client_id"].as_str().unwrap();
+                all.insert(cid.to_owned());
+                if acked.contains(cid) {
+                    assert_eq!(res["status"], "duplicate", "{res}");
+                }
+            }
+        }
+        child.kill().expect("SIGKILL");
+        let _ = child.wait();
+        assert_eq!(app.count("activities").await, all.len() as i64);
+        assert_eq!(app.count("sync_receipts").await, all.len() as i64);
+    }
+);
