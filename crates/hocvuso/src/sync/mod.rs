@@ -7,9 +7,18 @@
 //!   answered `duplicate` with the first copy's record id and writes nothing. The receipt is inserted
 //!   first with `ON CONFLICT DO NOTHING`, so two concurrent replays on PostgreSQL queue on the row and
 //!   the second sees `duplicate`.
-//! - **Partial batches.** Every item is validated on its own; a bad item is answered `rejected` with its
-//!   field errors and leaves no trace, the good ones are kept. Only a database failure fails the whole
-//!   batch (HTTP 500, nothing written), which the device simply retries.
+//! - **Partial batches.** Every item is validated on its own, before anything is written (text without
+//!   control characters, lengths, ranges, dates, ids), the same on both databases; a bad item is
+//!   answered `rejected` with its field errors and leaves no trace, the good ones are kept. Each item
+//!   runs under a savepoint, so a value the database still refuses rejects that item alone
+//!   (`sync-refused`).
+//! - **No races.** Items are applied in a fixed order (households, ticks, marks, activities; each by
+//!   its natural key), rows several phones write are upserts on their natural keys, and a chunk's
+//!   transaction that collides with another (deadlock, serialization failure, busy, unique race) is run
+//!   again with jittered backoff. Only a database failure that outlasts this fails the request (HTTP
+//!   500); chunks committed before it stay, and the device's resend answers them `duplicate`.
+//! - **Size.** At most [`model::MAX_ITEMS`] items and 2 MB per request; more is answered 413 with
+//!   `sync-too-large`, and the app sends half as many.
 //! - **Conflicts.** Activities and new households are append-only: two devices never edit the same one.
 //!   A household checklist item and an attendance mark are single values edited from several phones:
 //!   the edit with the latest `device_time` wins (ties go to the later arrival); an older edit arriving

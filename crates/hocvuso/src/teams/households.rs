@@ -187,7 +187,7 @@ async fn village_access(state: &AppState, user: &SessionUser, code: &str) -> App
     if !crate::units::model::valid_code(code) {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_read().await?;
     let r = village_for(&mut tx, user, code).await;
     drop(tx);
     r.map_err(|e| match e {
@@ -272,7 +272,7 @@ pub async fn household_page(
     page: Page,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_read().await?;
     let found = household_for(&mut tx, &user, &id).await;
     let (household, village) = found.map_err(|_| AppError::NotFound)?;
     let team = team_of_member_for(&mut tx, &user, &village).await?;

@@ -653,7 +653,7 @@ async fn start_server(settings: &hocvuso::config::Settings) -> (std::process::Ch
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_hocvuso"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hocvuso"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .env("HOCVUSO_DATABASE_URL", &settings.database_url)
         .env("HOCVUSO_PROVINCE", &settings.province)
@@ -672,6 +672,8 @@ async fn start_server(settings: &hocvuso::config::Settings) -> (std::process::Ch
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("hocvuso serve did not start");
 }
 
