@@ -71,6 +71,39 @@
   }
 
   // ---- sending ---------------------------------------------------------------------------------------
+  // Items per request. A 413 answer means the batch is more than the server takes at once: it is split
+  // in half and each half sent (down to single items), and the smaller size is kept for later batches.
+  var batchSize = 100;
+
+  // POST one batch; resolves to { results: [...], complete: bool } with the answers of the parts that
+  // went through (complete is false when a part failed, to be sent again later).
+  function post(batch) {
+    return fetch("/api/v1/sync", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        user: batch[0].user || null,
+        items: batch.map(function (i) {
+          return { client_id: i.client_id, kind: i.kind, device_time: i.device_time, data: i.data };
+        })
+      })
+    }).then(function (r) {
+      if (r.status === 413 && batch.length > 1) {
+        var half = Math.ceil(batch.length / 2);
+        batchSize = Math.min(batchSize, half);
+        return post(batch.slice(0, half)).then(function (a) {
+          if (!a.complete) return a;
+          return post(batch.slice(half)).then(function (b) {
+            return { results: a.results.concat(b.results), complete: b.complete };
+          });
+        });
+      }
+      if (!r.ok) return { results: [], complete: false };
+      return r.json().then(function (body) { return { results: body.results || [], complete: true }; });
+    }).catch(function () { return { results: [], complete: false }; });
+  }
+
   var sending = false;
   function flush() {
     if (sending || !navigator.onLine) return Promise.resolve(false);
@@ -78,33 +111,21 @@
     return all().then(function (items) {
       var pending = items.filter(function (i) { return i.state !== "rejected"; });
       if (!pending.length) return false;
-      var batch = pending.slice(0, 100);
-      return fetch("/api/v1/sync", {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          user: batch[0].user || null,
-          items: batch.filter(function (i) { return i.user === batch[0].user; }).map(function (i) {
-            return { client_id: i.client_id, kind: i.kind, device_time: i.device_time, data: i.data };
-          })
-        })
-      }).then(function (r) {
-        if (!r.ok) return false;
-        return r.json().then(function (body) {
-          var done = [], bad = [];
-          body.results.forEach(function (res) {
-            if (res.status === "rejected") {
-              var item = pending.filter(function (i) { return i.client_id === res.client_id; })[0];
-              if (item) { item.state = "rejected"; item.errors = res.errors; bad.push(item); }
-            } else {
-              done.push(res.client_id);
-            }
-          });
-          return remove(done).then(function () { return put(bad); }).then(function () {
-            document.dispatchEvent(new CustomEvent("hv-synced", { detail: body }));
-            return true;
-          });
+      var batch = pending.filter(function (i) { return i.user === pending[0].user; }).slice(0, batchSize);
+      return post(batch).then(function (answer) {
+        if (!answer.results.length) return false;
+        var done = [], bad = [];
+        answer.results.forEach(function (res) {
+          if (res.status === "rejected") {
+            var item = pending.filter(function (i) { return i.client_id === res.client_id; })[0];
+            if (item) { item.state = "rejected"; item.errors = res.errors; bad.push(item); }
+          } else {
+            done.push(res.client_id);
+          }
+        });
+        return remove(done).then(function () { return put(bad); }).then(function () {
+          document.dispatchEvent(new CustomEvent("hv-synced", { detail: { results: answer.results } }));
+          return answer.complete;
         });
       });
     }).catch(function () { return false; }).then(function (sent) {

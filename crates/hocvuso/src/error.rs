@@ -48,6 +48,9 @@ pub enum AppError {
     /// Signed in with a one-time password that must be replaced first (pages redirect to the form).
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The request is bigger than the server takes at once (413); the message says the limit.
+    #[error("request too large: {0}")]
+    TooLarge(&'static str),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("internal: {0}")]
@@ -73,6 +76,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,7 +85,7 @@ impl AppError {
     pub fn message_id(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "error-invalid",
-            AppError::BadRequest(key) | AppError::Denied(key) => key,
+            AppError::BadRequest(key) | AppError::Denied(key) | AppError::TooLarge(key) => key,
             AppError::Unauthorized => "error-401",
             AppError::Forbidden => "error-403",
             AppError::Csrf => "error-csrf",

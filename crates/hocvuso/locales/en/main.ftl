@@ -39,6 +39,7 @@ error-401 = Please sign in to continue.
 error-403 = You are not allowed to see or change this.
 error-csrf = The form has expired or is not valid. Please reload the page and send it again.
 error-404 = The page you are looking for does not exist or has moved.
+error-413 = What was sent is too large (at most 2 MB at a time). Send less at once, or a smaller file.
 error-429 = Too many attempts. Please wait 15 minutes and try again.
 error-500 = The system has a problem. Your data was not changed. Please try again in a few minutes.
 error-request-malformed = The request could not be read: a parameter or the body is malformed.

@@ -39,6 +39,7 @@ error-401 = Bạn cần đăng nhập để tiếp tục.
 error-403 = Bạn không có quyền xem hoặc thay đổi nội dung này.
 error-csrf = Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang rồi gửi lại.
 error-404 = Trang bạn tìm không có hoặc đã bị chuyển đi.
+error-413 = Nội dung gửi lên quá lớn (tối đa 2 MB mỗi lần). Hãy gửi ít dữ liệu hơn hoặc tệp nhỏ hơn.
 error-429 = Bạn đã thử quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại.
 error-500 = Hệ thống đang gặp sự cố. Dữ liệu của bạn không bị thay đổi. Vui lòng thử lại sau ít phút.
 error-request-malformed = Yêu cầu không đọc được: một tham số hoặc nội dung gửi lên sai định dạng.

@@ -5,7 +5,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use super::engine::{Knowledge, Source};
 use super::llm::Passage;
 use super::model::{Portal, gap_key, sources_of};
-use super::{redact, store};
+use super::redact;
 use crate::i18n::Lang;
 use crate::units::model::{LEVEL_COMMUNE, LEVEL_VILLAGE, Unit};
 use crate::web::auth::SessionUser;
@@ -70,12 +70,10 @@ pub async fn ask(
             if may_log {
                 let redacted = redact::redact(question);
                 let near = found.hits.first().map(|h| h.id.as_str()).unwrap_or("");
-                // Losing one log line must not lose the citizen their answer.
-                if let Err(e) =
-                    store::log_gap(&state.db, &gap_key(&redacted), &redacted, near).await
-                {
-                    tracing::warn!(error = %e, "assistant: could not log an unanswered question");
-                }
+                state
+                    .assistant
+                    .gaps
+                    .log(&state.db, gap_key(&redacted), redacted, near.to_owned());
             }
             refusal(state, user, question, opts.lang).await
         }

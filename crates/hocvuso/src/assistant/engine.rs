@@ -280,6 +280,8 @@ pub struct Assistant {
     failed: Mutex<Option<(Fingerprint, String)>>,
     pub llm: Option<Llm>,
     pub hotline: String,
+    /// Unanswered questions, logged off the request's path.
+    pub gaps: Arc<super::gaps::GapLog>,
 }
 
 impl Assistant {
@@ -315,6 +317,7 @@ impl Assistant {
             failed: Mutex::new(None),
             llm: Llm::from_settings(settings),
             hotline: settings.hotline.trim().to_owned(),
+            gaps: Arc::default(),
         })
     }
 

@@ -12,6 +12,7 @@ pub mod ask;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod gaps;
 pub mod llm;
 pub mod model;
 pub mod pages;

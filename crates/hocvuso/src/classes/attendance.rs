@@ -48,7 +48,12 @@ pub async fn apply(
         return Err(AppError::field("session", "class-session-not-started"));
     }
     let person = match (f.get("person"), f.get("code")) {
-        (p, _) if !p.is_empty() => p.to_owned(),
+        // A person is named by id; anything else (a NUL byte, a name) is refused here, before any
+        // statement, identically on both databases.
+        (p, _) if !p.is_empty() => match uuid::Uuid::parse_str(p) {
+            Ok(u) => u.hyphenated().to_string(),
+            Err(_) => return Err(AppError::field("person", "field-choose")),
+        },
         (_, c) if !c.is_empty() => match parse_scanned(c) {
             Some(ScannedCode::Card(code)) => store::person_by_card(tx, &code).await?,
             Some(ScannedCode::Certificate(code)) => person_by_certificate(tx, &code).await?,

@@ -33,7 +33,7 @@ pub async fn managed_class(state: &AppState, user: &SessionUser, code: &str) -> 
     if user.can_admin(&class.commune_path) {
         return Ok(class);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_read().await?;
     let teaches = store::is_instructor(&mut tx, &class.id, &user.id).await?;
     drop(tx);
     if teaches {

@@ -678,10 +678,16 @@ pub async fn set_attendance(
 ) -> DbResult<Mark> {
     let t = now();
     let session_id = session.id.as_str();
-    let inserted = tx
+    // One upsert on the natural key (session, person): two phones marking the same learner at once
+    // queue on the key; a mark older than the stored one changes nothing (0 rows).
+    let written = tx
         .execute(
             q("INSERT INTO class_attendance (session_id, person_id, present, counted, marked_by, device_time, updated_at)
-               VALUES ($1, $2, $3, $3, $4, $5, $6) ON CONFLICT (session_id, person_id) DO NOTHING")
+               VALUES ($1, $2, $3, $3, $4, $5, $6)
+               ON CONFLICT (session_id, person_id) DO UPDATE SET present = excluded.present,
+                 counted = excluded.counted, marked_by = excluded.marked_by,
+                 device_time = excluded.device_time, updated_at = excluded.updated_at
+               WHERE class_attendance.device_time <= excluded.device_time")
             .bind(session_id)
             .bind(person)
             .bind(present)
@@ -690,22 +696,8 @@ pub async fn set_attendance(
             .bind(t),
         )
         .await?;
-    if inserted == 0 {
-        let updated = tx
-            .execute(
-                q("UPDATE class_attendance SET present = $1, counted = $1, marked_by = $2, device_time = $3, updated_at = $4
-                   WHERE session_id = $5 AND person_id = $6 AND device_time <= $3")
-                .bind(present)
-                .bind(by)
-                .bind(device_time)
-                .bind(t)
-                .bind(session_id)
-                .bind(person),
-            )
-            .await?;
-        if updated == 0 {
-            return Ok(Mark::Superseded);
-        }
+    if written == 0 {
+        return Ok(Mark::Superseded);
     }
     let source = crate::stats::source::attendance(session_id, person);
     if present {

@@ -9,7 +9,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Decode, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Type};
 
-use super::{Arg, DbError, DbResult, Query};
+use super::{Arg, DbError, DbResult, Query, q};
 
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,9 +19,14 @@ pub enum Backend {
 }
 
 /// The application's database handle; cheap to clone.
+///
+/// SQLite has one writer at a time whatever the pool size, so writes go through a pool of one
+/// connection (`write`: writers queue in the pool, in order, instead of spinning on SQLITE_BUSY) and
+/// reads through their own read-only connections (`read`), which WAL lets run while a write is under
+/// way: a page never waits behind a sync batch.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite { read: SqlitePool, write: SqlitePool },
     Pg(PgPool),
 }
 
@@ -229,19 +234,34 @@ impl Db {
             {
                 let _ = std::fs::create_dir_all(dir);
             }
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(opts)
+            // A writer waits its turn in the pool; the timeout is long because a turn is short (write
+            // transactions are kept to a chunk of a batch) but a village of phones may queue at once.
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts.clone())
                 .await
                 .map_err(DbError::classify)?;
-            Db::Sqlite(pool)
+            // An in-memory database exists once per connection: readers must share the writer there.
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let read = if memory {
+                write.clone()
+            } else {
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(opts.read_only(true))
+                    .await
+                    .map_err(DbError::classify)?
+            };
+            Db::Sqlite { read, write }
         };
         Ok(db)
     }
 
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
             Db::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
         Ok(())
@@ -249,7 +269,7 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite { .. } => Backend::Sqlite,
             Db::Pg(_) => Backend::Postgres,
         }
     }
@@ -258,8 +278,9 @@ impl Db {
     /// transaction that reads then writes can fail with SQLITE_BUSY even with a busy timeout.
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(
-                p.begin_with("BEGIN IMMEDIATE")
+            Db::Sqlite { write, .. } => Tx::Sqlite(
+                write
+                    .begin_with("BEGIN IMMEDIATE")
                     .await
                     .map_err(DbError::classify)?,
             ),
@@ -267,23 +288,42 @@ impl Db {
         })
     }
 
+    /// A transaction that only reads (one consistent snapshot for several statements). On SQLite it
+    /// runs on a reader connection, so it neither takes nor waits for the write lock; it must not write.
+    pub async fn begin_read(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite { read, .. } => Tx::Sqlite(read.begin().await.map_err(DbError::classify)?),
+            Db::Pg(p) => Tx::Pg(p.begin().await.map_err(DbError::classify)?),
+        })
+    }
+
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
             Db::Pg(p) => p.close().await,
         }
     }
 
     fn handle(&self) -> Handle<'_> {
         match self {
-            Db::Sqlite(p) => Handle::SqlitePool(p),
+            Db::Sqlite { read, .. } => Handle::SqlitePool(read),
             Db::Pg(p) => Handle::PgPool(p),
         }
     }
 
-    /// Run a statement; returns the number of rows affected.
+    fn write_handle(&self) -> Handle<'_> {
+        match self {
+            Db::Sqlite { write, .. } => Handle::SqlitePool(write),
+            Db::Pg(p) => Handle::PgPool(p),
+        }
+    }
+
+    /// Run a statement (on SQLite, on the writer); returns the number of rows affected.
     pub async fn execute(&self, q: Query) -> DbResult<u64> {
-        execute(self.handle(), q).await
+        execute(self.write_handle(), q).await
     }
     pub async fn fetch_all<T: Row>(&self, q: Query) -> DbResult<Vec<T>> {
         fetch_all(self.handle(), q).await
@@ -302,6 +342,26 @@ impl Db {
 }
 
 impl Tx {
+    /// Mark a point the transaction can return to ([`Tx::rollback_to`]) when one item of a batch
+    /// fails, so its neighbours stay written. Names are plain identifiers chosen by the caller.
+    pub async fn savepoint(&mut self, name: &'static str) -> DbResult<()> {
+        self.execute(q(format!("SAVEPOINT {name}"))).await.map(drop)
+    }
+
+    /// Undo everything since [`Tx::savepoint`] `name` (the savepoint stays and can be used again).
+    pub async fn rollback_to(&mut self, name: &'static str) -> DbResult<()> {
+        self.execute(q(format!("ROLLBACK TO SAVEPOINT {name}")))
+            .await
+            .map(drop)
+    }
+
+    /// Keep what was done since [`Tx::savepoint`] `name` and forget the savepoint.
+    pub async fn release(&mut self, name: &'static str) -> DbResult<()> {
+        self.execute(q(format!("RELEASE SAVEPOINT {name}")))
+            .await
+            .map(drop)
+    }
+
     pub async fn commit(self) -> DbResult<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await,

@@ -1,7 +1,8 @@
 //! Fast bulk loading for `hocvuso demo-data`: multi-row INSERTs on one SQLite connection (with
 //! `synchronous=OFF`, acceptable for a throw-away demo database), `COPY … FROM STDIN` on PostgreSQL.
 use sqlx::pool::PoolConnection;
-use sqlx::{Postgres, Sqlite};
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{ConnectOptions, Postgres};
 
 use crate::db::{Db, DbError, DbResult};
 
@@ -16,7 +17,9 @@ pub enum Cell {
 }
 
 pub enum Bulk {
-    Sqlite(PoolConnection<Sqlite>),
+    /// Its own connection, not the pool's one writer: the load interleaves with ordinary
+    /// transactions, which need the writer while this connection waits between inserts.
+    Sqlite(SqliteConnection),
     Pg(PoolConnection<Postgres>),
 }
 
@@ -31,14 +34,14 @@ fn err(e: sqlx::Error) -> DbError {
 impl Bulk {
     pub async fn open(db: &Db) -> DbResult<Bulk> {
         Ok(match db {
-            Db::Sqlite(p) => {
-                let mut c = p.acquire().await.map_err(err)?;
+            Db::Sqlite { write, .. } => {
+                let mut c = write.connect_options().connect().await.map_err(err)?;
                 for pragma in [
                     "PRAGMA synchronous = OFF",
                     "PRAGMA cache_size = -1000000",
                     "PRAGMA temp_store = MEMORY",
                 ] {
-                    sqlx::query(pragma).execute(&mut *c).await.map_err(err)?;
+                    sqlx::query(pragma).execute(&mut c).await.map_err(err)?;
                 }
                 Bulk::Sqlite(c)
             }
@@ -60,7 +63,7 @@ impl Bulk {
         }
         match self {
             Bulk::Sqlite(c) => {
-                sqlx::query("BEGIN").execute(&mut **c).await.map_err(err)?;
+                sqlx::query("BEGIN").execute(&mut *c).await.map_err(err)?;
                 for chunk in rows.chunks(SQLITE_ROWS) {
                     let sql = crate::db::for_sqlite(
                         format!(
@@ -83,9 +86,9 @@ impl Bulk {
                             };
                         }
                     }
-                    stmt.execute(&mut **c).await.map_err(DbError::classify)?;
+                    stmt.execute(&mut *c).await.map_err(DbError::classify)?;
                 }
-                sqlx::query("COMMIT").execute(&mut **c).await.map_err(err)?;
+                sqlx::query("COMMIT").execute(&mut *c).await.map_err(err)?;
             }
             Bulk::Pg(c) => {
                 let stmt = format!("COPY {table} ({}) FROM STDIN", cols.join(", "));
@@ -123,12 +126,9 @@ impl Bulk {
     pub async fn analyze(&mut self) -> DbResult<()> {
         match self {
             Bulk::Sqlite(c) => {
-                sqlx::query("ANALYZE")
-                    .execute(&mut **c)
-                    .await
-                    .map_err(err)?;
+                sqlx::query("ANALYZE").execute(&mut *c).await.map_err(err)?;
                 sqlx::query("PRAGMA synchronous = NORMAL")
-                    .execute(&mut **c)
+                    .execute(&mut *c)
                     .await
                     .map_err(err)?;
             }

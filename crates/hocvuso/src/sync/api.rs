@@ -60,7 +60,8 @@ pub async fn sync(
         return Err(AppError::BadRequest("sync-body"));
     }
     if req.items.len() > MAX_ITEMS {
-        return Err(AppError::BadRequest("sync-too-many"));
+        // 413 like a body past the size limit: the app answers both by sending half as many items.
+        return Err(AppError::TooLarge("sync-too-large"));
     }
     let lang = crate::web::page::lang_of(&headers);
     let server_time = now();
@@ -75,9 +76,7 @@ pub async fn sync(
             Err(o) => outcomes.push(Some(o)),
         }
     }
-    let mut tx = state.db.begin().await?;
-    let applied = super::apply_prepared(&mut tx, &user, &prepared, server_time).await?;
-    tx.commit().await?;
+    let applied = super::apply_batch(&state.db, &user, &prepared, server_time).await?;
     let mut applied = applied.into_iter();
     let results = outcomes
         .into_iter()

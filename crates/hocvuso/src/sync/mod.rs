@@ -7,9 +7,18 @@
 //!   answered `duplicate` with the first copy's record id and writes nothing. The receipt is inserted
 //!   first with `ON CONFLICT DO NOTHING`, so two concurrent replays on PostgreSQL queue on the row and
 //!   the second sees `duplicate`.
-//! - **Partial batches.** Every item is validated on its own; a bad item is answered `rejected` with its
-//!   field errors and leaves no trace, the good ones are kept. Only a database failure fails the whole
-//!   batch (HTTP 500, nothing written), which the device simply retries.
+//! - **Partial batches.** Every item is validated on its own, before anything is written (text without
+//!   control characters, lengths, ranges, dates, ids), the same on both databases; a bad item is
+//!   answered `rejected` with its field errors and leaves no trace, the good ones are kept. Each item
+//!   runs under a savepoint, so a value the database still refuses rejects that item alone
+//!   (`sync-refused`).
+//! - **No races.** Items are applied in a fixed order (households, ticks, marks, activities; each by
+//!   its natural key), rows several phones write are upserts on their natural keys, and a chunk's
+//!   transaction that collides with another (deadlock, serialization failure, busy, unique race) is run
+//!   again with jittered backoff. Only a database failure that outlasts this fails the request (HTTP
+//!   500); chunks committed before it stay, and the device's resend answers them `duplicate`.
+//! - **Size.** At most [`model::MAX_ITEMS`] items and 2 MB per request; more is answered 413 with
+//!   `sync-too-large`, and the app sends half as many.
 //! - **Conflicts.** Activities and new households are append-only: two devices never edit the same one.
 //!   A household checklist item and an attendance mark are single values edited from several phones:
 //!   the edit with the latest `device_time` wins (ties go to the later arrival); an older edit arriving
@@ -24,9 +33,10 @@ pub mod pwa;
 use axum::Router;
 use axum::routing::{get, post};
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
-use crate::db::{Tx, now, placeholders, q, tuples};
+use crate::db::{Db, Tx, now, placeholders, q, tuples};
 use crate::error::FieldError;
 use crate::web::auth::SessionUser;
 use crate::{AppError, AppResult, AppState};
@@ -115,27 +125,254 @@ async fn apply_kind(tx: &mut Tx, user: &SessionUser, p: &Prepared) -> AppResult<
     }
 }
 
-/// Apply prepared items in one transaction. Errors only for a database failure (nothing is written then).
-/// Items are applied in order; a run of consecutive activities (the bulk of field work) is checked and
-/// stored together, which gives the same outcomes as one at a time because activities never change
-/// what another activity's checks read.
-pub async fn apply_prepared(
-    tx: &mut Tx,
+/// Items per write transaction. A write holds SQLite's single write lock (and PostgreSQL's row locks)
+/// until commit, so a 500-item batch is written as a few short transactions rather than one long one
+/// that every other phone and the aggregator would queue behind.
+const CHUNK: usize = 100;
+
+/// How many times a transaction that collided with another is run again before the batch fails.
+const ATTEMPTS: u32 = 8;
+
+/// Where an item goes in the order a batch is applied in. Households come first (so a tick or an
+/// activity of a household registered in the same batch finds it, whatever order the phone queued
+/// them in), then checklist ticks, attendance marks and activities; within a kind, by the row the item
+/// writes. Every batch therefore takes its row locks in the same order, and two phones sending the same
+/// households in different orders queue behind each other instead of deadlocking.
+fn apply_order(p: &Prepared) -> (u8, String) {
+    let f = &p.fields;
+    match p.kind.as_str() {
+        "household" => (
+            0,
+            format!(
+                "{}|{}",
+                f.get("village").trim(),
+                crate::teams::model::household_key(f.get("head_name"), f.get("address"))
+            ),
+        ),
+        "household_check" => (
+            1,
+            format!("{}|{}", f.get("household").trim(), f.get("item")),
+        ),
+        "attendance" => (
+            2,
+            format!("{}|{}|{}", f.get("session"), f.get("person"), f.get("code")),
+        ),
+        _ => (3, p.client_id.clone()),
+    }
+}
+
+/// Apply prepared items; the outcomes come back in the items' order. Errors only when the database
+/// fails for a reason that is not the items' (every chunk committed before that stays written, and a
+/// resend answers it `duplicate`).
+///
+/// The first copy of a client id in the batch is the one applied; a later copy gets its answer. The
+/// rest is applied in [`apply_order`], in chunks of [`CHUNK`], each chunk one transaction that is run
+/// again from the start (up to [`ATTEMPTS`] times, after a short random pause) when it collides with
+/// another transaction: a PostgreSQL deadlock or serialization failure, SQLite busy, or a unique-key
+/// race. A valid batch is then answered, however many phones send at once.
+pub async fn apply_batch(
+    db: &Db,
     user: &SessionUser,
     items: &[Prepared],
     received_at: i64,
 ) -> AppResult<Vec<ItemOutcome>> {
-    let mut out = Vec::with_capacity(items.len());
-    let mut rest = items;
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut copies = Vec::new();
+    let mut order = Vec::with_capacity(items.len());
+    for (i, p) in items.iter().enumerate() {
+        match first.entry(p.client_id.as_str()) {
+            Entry::Occupied(e) => copies.push((i, *e.get())),
+            Entry::Vacant(e) => {
+                e.insert(i);
+                order.push(i);
+            }
+        }
+    }
+    order.sort_by_cached_key(|&i| (apply_order(&items[i]), i));
+    let mut out: Vec<Option<ItemOutcome>> = vec![None; items.len()];
+    for chunk in order.chunks(CHUNK) {
+        let run: Vec<&Prepared> = chunk.iter().map(|&i| &items[i]).collect();
+        let outcomes = apply_chunk_retrying(db, user, &run, received_at).await?;
+        for (&i, o) in chunk.iter().zip(outcomes) {
+            out[i] = Some(o);
+        }
+    }
+    for (i, f) in copies {
+        let o = match &out[f] {
+            Some(o) if o.status == ItemStatus::Rejected => ItemOutcome {
+                client_id: items[i].client_id.clone(),
+                ..o.clone()
+            },
+            Some(o) => duplicate(&items[i].client_id, o.record_id.clone()),
+            None => {
+                return Err(AppError::Internal(
+                    "sync: first copy without outcome".into(),
+                ));
+            }
+        };
+        out[i] = Some(o);
+    }
+    out.into_iter()
+        .map(|o| o.ok_or_else(|| AppError::Internal("sync: item without outcome".into())))
+        .collect()
+}
+
+async fn apply_chunk_retrying(
+    db: &Db,
+    user: &SessionUser,
+    run: &[&Prepared],
+    received_at: i64,
+) -> AppResult<Vec<ItemOutcome>> {
+    let mut attempt = 1;
+    loop {
+        let last = attempt >= ATTEMPTS;
+        let result = async {
+            let mut tx = db.begin().await?;
+            let out = apply_chunk(&mut tx, user, run, received_at, last).await?;
+            tx.commit().await?;
+            Ok::<_, AppError>(out)
+        }
+        .await;
+        match result {
+            Err(AppError::Db(e)) if e.is_retryable() && !last => {
+                tracing::info!(attempt, error = %e, "sync: transaction collided; running it again");
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Exponential backoff with full jitter (10 ms, 20 ms, … capped at 640 ms, times a random factor), so
+/// transactions that collided do not collide again in lock step.
+fn backoff(attempt: u32) -> std::time::Duration {
+    use rand::Rng;
+    let cap = 10u64 << attempt.min(6);
+    std::time::Duration::from_millis(rand::thread_rng().gen_range(cap / 2..=cap))
+}
+
+/// One transaction's worth of items (already in [`apply_order`]). The receipts go in first, all at
+/// once and in client-id order: the first copy of an item wins, and a copy that a concurrent request
+/// is storing waits for it (PostgreSQL queues the insert on the key) and is then answered `duplicate`.
+/// Each item then runs under a savepoint, so an item the database still refuses is rolled back alone
+/// and answered `rejected`. `last`: this is the final attempt, so a unique-key race is the item's
+/// refusal rather than a reason to run again.
+async fn apply_chunk(
+    tx: &mut Tx,
+    user: &SessionUser,
+    run: &[&Prepared],
+    received_at: i64,
+    last: bool,
+) -> AppResult<Vec<ItemOutcome>> {
+    let mut by_id: Vec<&Prepared> = run.to_vec();
+    by_id.sort_by(|a, b| a.client_id.cmp(&b.client_id));
+    let mut fresh: HashSet<String> = HashSet::new();
+    for part in by_id.chunks(100) {
+        let mut stmt = q(format!(
+            "INSERT INTO sync_receipts (client_id, kind, actor_id, record_id, device_time, received_at)
+             VALUES {} ON CONFLICT (client_id) DO NOTHING RETURNING client_id",
+            tuples(part.len(), 6)
+        ));
+        for p in part {
+            stmt = stmt
+                .bind(&p.client_id)
+                .bind(&p.kind)
+                .bind(&user.id)
+                .bind(&p.client_id)
+                .bind(p.device_time)
+                .bind(received_at);
+        }
+        fresh.extend(
+            tx.fetch_all::<(String,)>(stmt)
+                .await?
+                .into_iter()
+                .map(|(c,)| c),
+        );
+    }
+    let seen: Vec<&str> = run
+        .iter()
+        .map(|p| p.client_id.as_str())
+        .filter(|c| !fresh.contains(*c))
+        .collect();
+    let mut known: HashMap<String, Option<String>> = HashMap::new();
+    for part in seen.chunks(100) {
+        let mut stmt = q(format!(
+            "SELECT client_id, record_id FROM sync_receipts WHERE client_id IN ({})",
+            placeholders(1, part.len())
+        ));
+        for c in part {
+            stmt = stmt.bind(*c);
+        }
+        known.extend(tx.fetch_all::<(String, Option<String>)>(stmt).await?);
+    }
+    let mut out = Vec::with_capacity(run.len());
+    let mut rest = run;
     while let Some(first) = rest.first() {
-        let run = rest.iter().take_while(|p| p.kind == "activity").count();
-        if run > 1 {
-            out.extend(apply_activities(tx, user, &rest[..run], received_at).await?);
-            rest = &rest[run..];
+        if !fresh.contains(&first.client_id) {
+            out.push(duplicate(
+                &first.client_id,
+                known.get(&first.client_id).cloned().flatten(),
+            ));
+            rest = &rest[1..];
+            continue;
+        }
+        let n = rest
+            .iter()
+            .take_while(|p| p.kind == "activity" && fresh.contains(&p.client_id))
+            .count();
+        if n > 1 {
+            out.extend(apply_activity_run(tx, user, &rest[..n], last).await?);
+            rest = &rest[n..];
         } else {
-            out.push(apply_item(tx, user, first, received_at).await?);
+            out.push(apply_alone(tx, user, first, last).await?);
             rest = &rest[1..];
         }
+    }
+    // A refused item leaves no trace: its receipt goes, so the phone can send it again corrected.
+    let refused: Vec<&str> = out
+        .iter()
+        .filter(|o| o.status == ItemStatus::Rejected && fresh.contains(&o.client_id))
+        .map(|o| o.client_id.as_str())
+        .collect();
+    for part in refused.chunks(100) {
+        let mut stmt = q(format!(
+            "DELETE FROM sync_receipts WHERE client_id IN ({})",
+            placeholders(1, part.len())
+        ));
+        for c in part {
+            stmt = stmt.bind(*c);
+        }
+        tx.execute(stmt).await?;
+    }
+    // Receipts name the record an item made or changed when it is not the item's own id (a household
+    // that already existed, a checklist row, an attendance mark).
+    let renamed: Vec<(&str, &str)> = out
+        .iter()
+        .filter(|o| o.status != ItemStatus::Rejected && fresh.contains(&o.client_id))
+        .filter_map(|o| {
+            o.record_id
+                .as_deref()
+                .filter(|r| *r != o.client_id)
+                .map(|r| (o.client_id.as_str(), r))
+        })
+        .collect();
+    for part in renamed.chunks(100) {
+        let cases: Vec<String> = (0..part.len())
+            .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let mut stmt = q(format!(
+            "UPDATE sync_receipts SET record_id = CASE client_id {} END WHERE client_id IN ({})",
+            cases.join(" "),
+            placeholders(2 * part.len() + 1, part.len())
+        ));
+        for (c, r) in part {
+            stmt = stmt.bind(*c).bind(*r);
+        }
+        for (c, _) in part {
+            stmt = stmt.bind(*c);
+        }
+        tx.execute(stmt).await?;
     }
     Ok(out)
 }
@@ -161,45 +398,38 @@ fn refused(client_id: &str, e: AppError) -> AppResult<ItemOutcome> {
     Ok(rejected(client_id, errors))
 }
 
-async fn apply_item(
+/// An item's error as its refusal, or the error back when the whole transaction must fail: a value
+/// the database refused (what validation did not foresee) is the item's fault; so is a unique-key race
+/// that is still there on the last attempt.
+fn as_refusal(e: AppError, last: bool) -> AppResult<AppError> {
+    match e {
+        AppError::Db(d) if d.is_item_fault() || (last && d.is_unique()) => {
+            tracing::warn!(error = %d, "sync: the database refused an item");
+            Ok(AppError::field("data", "sync-refused"))
+        }
+        AppError::Db(_) | AppError::Internal(_) => Err(e),
+        other => Ok(other),
+    }
+}
+
+const ITEM: &str = "hv_item";
+const RUN: &str = "hv_run";
+
+/// One item, under a savepoint.
+async fn apply_alone(
     tx: &mut Tx,
     user: &SessionUser,
     p: &Prepared,
-    received_at: i64,
+    last: bool,
 ) -> AppResult<ItemOutcome> {
-    let fresh = tx
-        .execute(
-            q("INSERT INTO sync_receipts (client_id, kind, actor_id, record_id, device_time, received_at)
-               VALUES ($1, $2, $3, $1, $4, $5) ON CONFLICT (client_id) DO NOTHING")
-            .bind(&p.client_id)
-            .bind(&p.kind)
-            .bind(&user.id)
-            .bind(p.device_time)
-            .bind(received_at),
-        )
-        .await?;
-    if fresh == 0 {
-        let record: Option<String> = tx
-            .scalar(
-                q("SELECT record_id FROM sync_receipts WHERE client_id = $1").bind(&p.client_id),
-            )
-            .await?;
-        return Ok(duplicate(&p.client_id, record));
-    }
+    tx.savepoint(ITEM).await?;
     match apply_kind(tx, user, p).await {
         Ok(applied) => {
+            tx.release(ITEM).await?;
             let (status, record) = match applied {
                 Applied::Created(r) => (ItemStatus::Created, r),
                 Applied::Superseded(r) => (ItemStatus::Superseded, r),
             };
-            if record != p.client_id {
-                tx.execute(
-                    q("UPDATE sync_receipts SET record_id = $1 WHERE client_id = $2")
-                        .bind(&record)
-                        .bind(&p.client_id),
-                )
-                .await?;
-            }
             Ok(ItemOutcome {
                 client_id: p.client_id.clone(),
                 status,
@@ -208,92 +438,66 @@ async fn apply_item(
             })
         }
         Err(e) => {
-            let outcome = refused(&p.client_id, e)?;
-            // Validation runs before any write of the item, so dropping the receipt leaves no trace.
-            tx.execute(q("DELETE FROM sync_receipts WHERE client_id = $1").bind(&p.client_id))
-                .await?;
-            Ok(outcome)
+            let e = as_refusal(e, last)?;
+            tx.rollback_to(ITEM).await?;
+            tx.release(ITEM).await?;
+            refused(&p.client_id, e)
         }
     }
 }
 
-/// A run of activities: one read of the receipts already stored, checks with shared look-ups, then the
-/// receipts and the records in multi-row statements. An activity's record id is its client id.
+/// A run of fresh activities under one savepoint; if the database refuses the run, each is applied
+/// again alone so only the culprit is refused.
+async fn apply_activity_run(
+    tx: &mut Tx,
+    user: &SessionUser,
+    run: &[&Prepared],
+    last: bool,
+) -> AppResult<Vec<ItemOutcome>> {
+    tx.savepoint(RUN).await?;
+    match apply_activities(tx, user, run).await {
+        Ok(out) => {
+            tx.release(RUN).await?;
+            return Ok(out);
+        }
+        Err(e) => {
+            as_refusal(e, last)?;
+            tx.rollback_to(RUN).await?;
+            tx.release(RUN).await?;
+        }
+    }
+    let mut out = Vec::with_capacity(run.len());
+    for p in run {
+        out.push(apply_alone(tx, user, p, last).await?);
+    }
+    Ok(out)
+}
+
+/// Activities whose receipts were just written: checks with shared look-ups, then the records in
+/// multi-row statements. An activity's record id is its client id.
 async fn apply_activities(
     tx: &mut Tx,
     user: &SessionUser,
-    run: &[Prepared],
-    received_at: i64,
+    run: &[&Prepared],
 ) -> AppResult<Vec<ItemOutcome>> {
     use crate::teams::activities::{Lookups, check, store_checked};
-    let mut known: HashMap<String, Option<String>> = HashMap::new();
-    for chunk in run.chunks(500) {
-        let mut stmt = q(format!(
-            "SELECT client_id, record_id FROM sync_receipts WHERE client_id IN ({})",
-            placeholders(1, chunk.len())
-        ));
-        for p in chunk {
-            stmt = stmt.bind(&p.client_id);
-        }
-        known.extend(tx.fetch_all::<(String, Option<String>)>(stmt).await?);
-    }
     let mut look = Lookups::default();
     let mut out = Vec::with_capacity(run.len());
-    let mut fresh = Vec::new();
+    let mut rows = Vec::new();
     for p in run {
-        if let Some(record) = known.get(&p.client_id) {
-            out.push(duplicate(&p.client_id, record.clone()));
-            continue;
-        }
         match check(tx, user, &mut look, &p.fields).await {
             Ok(c) => {
-                known.insert(p.client_id.clone(), Some(p.client_id.clone()));
                 out.push(ItemOutcome {
                     client_id: p.client_id.clone(),
                     status: ItemStatus::Created,
                     record_id: Some(p.client_id.clone()),
                     field_errors: Vec::new(),
                 });
-                fresh.push((p, c));
+                rows.push((p.client_id.as_str(), c, p.device_time));
             }
             Err(e) => out.push(refused(&p.client_id, e)?),
         }
     }
-    // The receipts go first and the first copy wins: an item a concurrent request stored meanwhile
-    // (PostgreSQL queues this insert behind it) is answered `duplicate` and not stored again.
-    let mut stored: HashSet<String> = HashSet::new();
-    for chunk in fresh.chunks(200) {
-        let mut stmt = q(format!(
-            "INSERT INTO sync_receipts (client_id, kind, actor_id, record_id, device_time, received_at)
-             VALUES {} ON CONFLICT (client_id) DO NOTHING RETURNING client_id",
-            tuples(chunk.len(), 6)
-        ));
-        for (p, _) in chunk {
-            stmt = stmt
-                .bind(&p.client_id)
-                .bind(&p.kind)
-                .bind(&user.id)
-                .bind(&p.client_id)
-                .bind(p.device_time)
-                .bind(received_at);
-        }
-        stored.extend(
-            tx.fetch_all::<(String,)>(stmt)
-                .await?
-                .into_iter()
-                .map(|(c,)| c),
-        );
-    }
-    for o in &mut out {
-        if o.status == ItemStatus::Created && !stored.contains(&o.client_id) {
-            o.status = ItemStatus::Duplicate;
-        }
-    }
-    let rows: Vec<(&str, _, i64)> = fresh
-        .into_iter()
-        .filter(|(p, _)| stored.contains(&p.client_id))
-        .map(|(p, c)| (p.client_id.as_str(), c, p.device_time))
-        .collect();
     store_checked(tx, user, &rows).await?;
     Ok(out)
 }
@@ -317,9 +521,7 @@ pub async fn apply_one(
         device_time,
         fields: fields.clone(),
     };
-    let mut tx = state.db.begin().await?;
-    let mut out = apply_prepared(&mut tx, user, std::slice::from_ref(&p), now()).await?;
-    tx.commit().await?;
+    let mut out = apply_batch(&state.db, user, std::slice::from_ref(&p), now()).await?;
     out.pop()
         .ok_or_else(|| AppError::Internal("empty outcome".into()))
 }

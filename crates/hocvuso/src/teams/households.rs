@@ -28,15 +28,9 @@ pub async fn apply_new(
     f: &Fields,
 ) -> AppResult<Applied> {
     let h = validate_household(f).map_err(AppError::Invalid)?;
-    let village = village_for(tx, user, &h.village).await?;
-    if let Some(existing) =
-        store::household_by_key(tx, &village.code, &h.head_name, &h.address).await?
-    {
-        store::update_household_adults(tx, &existing.id, h.adults).await?;
-        return Ok(Applied::Created(existing.id));
-    }
-    store::insert_household(tx, client_id, &h, Some(&user.id)).await?;
-    Ok(Applied::Created(client_id.to_owned()))
+    village_for(tx, user, &h.village).await?;
+    let id = store::upsert_household(tx, client_id, &h, Some(&user.id)).await?;
+    Ok(Applied::Created(id))
 }
 
 async fn household_for(tx: &mut Tx, user: &SessionUser, id: &str) -> AppResult<(Household, Unit)> {
@@ -200,7 +194,7 @@ async fn village_access(state: &AppState, user: &SessionUser, code: &str) -> App
     if !crate::units::model::valid_code(code) {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_read().await?;
     let r = village_for(&mut tx, user, code).await;
     drop(tx);
     r.map_err(|e| match e {
@@ -285,7 +279,7 @@ pub async fn household_page(
     page: Page,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_read().await?;
     let found = household_for(&mut tx, &user, &id).await;
     let (household, village) = found.map_err(|_| AppError::NotFound)?;
     let team = team_of_member_for(&mut tx, &user, &village).await?;

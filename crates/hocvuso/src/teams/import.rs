@@ -362,7 +362,8 @@ pub async fn import_households(
                 report.households_updated += 1;
             }
             None => {
-                store::insert_household(&mut tx, &crate::db::new_id(), h, None).await?;
+                // An upsert, so a phone registering the same household meanwhile is not an error.
+                store::upsert_household(&mut tx, &crate::db::new_id(), h, None).await?;
                 report.households_created += 1;
             }
         }

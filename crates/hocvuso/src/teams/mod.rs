@@ -91,7 +91,7 @@ pub async fn team_for(
     if manages {
         return Ok((team, true));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_read().await?;
     let member = store::is_active_member(&mut tx, &team.id, &user.id).await?;
     drop(tx);
     if member {

@@ -345,27 +345,34 @@ pub async fn household_by_key(
     .await
 }
 
-pub async fn insert_household(
+/// Register a household under id `id`, or, when the village already has one with the same head and
+/// address (its natural key), update that one's number of adults. One statement, so two phones
+/// registering the same household at once cannot both insert it (PostgreSQL makes the second wait on
+/// the key, then update). Returns the household's id.
+pub async fn upsert_household(
     tx: &mut Tx,
     id: &str,
     h: &NewHousehold,
     by: Option<&str>,
-) -> DbResult<()> {
+) -> DbResult<String> {
     let t = now();
-    tx.execute(
-        q("INSERT INTO households (id, village_code, head_name, address, adults, dedupe_key, created_by, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
-        .bind(id)
-        .bind(&h.village)
-        .bind(&h.head_name)
-        .bind(&h.address)
-        .bind(h.adults)
-        .bind(household_key(&h.head_name, &h.address))
-        .bind(by)
-        .bind(t),
-    )
-    .await?;
-    Ok(())
+    Ok(tx
+        .scalar::<String>(
+            q("INSERT INTO households (id, village_code, head_name, address, adults, dedupe_key, created_by, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+               ON CONFLICT (village_code, dedupe_key) DO UPDATE SET adults = excluded.adults, updated_at = excluded.updated_at
+               RETURNING id")
+            .bind(id)
+            .bind(&h.village)
+            .bind(&h.head_name)
+            .bind(&h.address)
+            .bind(h.adults)
+            .bind(household_key(&h.head_name, &h.address))
+            .bind(by)
+            .bind(t),
+        )
+        .await?
+        .unwrap_or_else(|| id.to_owned()))
 }
 
 pub async fn update_household_adults(tx: &mut Tx, id: &str, adults: i64) -> DbResult<u64> {
@@ -427,10 +434,16 @@ pub async fn set_check(
     device_time: i64,
 ) -> DbResult<bool> {
     let t = now();
-    let inserted = tx
+    // One upsert on the natural key (household, item): a concurrent first tick of the same item waits
+    // on the key instead of failing; an edit older than the stored one changes nothing (0 rows).
+    let written = tx
         .execute(
             q("INSERT INTO household_checks (household_id, item, done, counted, device_time, updated_by, updated_at)
-               VALUES ($1, $2, $3, $3, $4, $5, $6) ON CONFLICT (household_id, item) DO NOTHING")
+               VALUES ($1, $2, $3, $3, $4, $5, $6)
+               ON CONFLICT (household_id, item) DO UPDATE SET done = excluded.done, counted = excluded.counted,
+                 device_time = excluded.device_time, updated_by = excluded.updated_by,
+                 updated_at = excluded.updated_at
+               WHERE household_checks.device_time <= excluded.device_time")
             .bind(&household.id)
             .bind(item)
             .bind(done)
@@ -439,22 +452,8 @@ pub async fn set_check(
             .bind(t),
         )
         .await?;
-    if inserted == 0 {
-        let updated = tx
-            .execute(
-                q("UPDATE household_checks SET done = $1, counted = $1, device_time = $2, updated_by = $3, updated_at = $4
-                   WHERE household_id = $5 AND item = $6 AND device_time <= $2")
-                .bind(done)
-                .bind(device_time)
-                .bind(by)
-                .bind(t)
-                .bind(&household.id)
-                .bind(item),
-            )
-            .await?;
-        if updated == 0 {
-            return Ok(false);
-        }
+    if written == 0 {
+        return Ok(false);
     }
     let source = crate::stats::source::check(&household.id, item);
     if done {

@@ -62,6 +62,17 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let info = match resp.extensions_mut().remove::<ErrorInfo>() {
         Some(info) => info,
+        // A body past the size limit (the limit layer, or an extractor reading a chunked body): say the
+        // limit, and to the sync endpoint how to get through it (fewer items per batch).
+        None if resp.status() == StatusCode::PAYLOAD_TOO_LARGE => ErrorInfo {
+            message_id: if here.starts_with("/api/v1/sync") {
+                "sync-too-large"
+            } else {
+                "error-413"
+            },
+            fields: Vec::new(),
+            detail: None,
+        },
         // axum's own refusals (a query string, path or body its extractors cannot read) are plain
         // text; on the API they get the JSON shape every other error has, as the description says.
         None if is_api && resp.status().is_client_error() && is_plain_text(&resp) => ErrorInfo {

@@ -96,8 +96,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::learning::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::ensure_token))
+        // The body limit sits inside the error renderer so its 413 gets the JSON envelope and the
+        // translated message like every other refusal.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(errors::render_errors))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::map_response_with_state(state.clone(), with_security_headers))
         .layer(middleware::from_fn(compress::layer))
@@ -131,6 +133,10 @@ async fn drop_unsafe_request_id(mut req: axum::extract::Request) -> axum::extrac
 }
 
 const REQUEST_ID: &str = "x-request-id";
+
+/// The largest request body taken (uploads and sync batches included); `error-413` and
+/// `sync-too-large` state it.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 const MAX_REQUEST_ID: usize = 64;
 
 fn safe_request_id(v: &[u8]) -> bool {

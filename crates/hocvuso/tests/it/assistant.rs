@@ -106,6 +106,7 @@ both!(
         assert_eq!(v["confident"], false);
         // An answered question is not a gap.
         ask(&app, "lam sao kich hoat vneid muc 2").await;
+        app.state.assistant.gaps.settled().await;
         let rows: Vec<(String, i64)> = app
             .state
             .db
@@ -158,6 +159,7 @@ both!(
         );
         assert_eq!(learner.get("/quan-ly/tro-ly/faq.toml").await.status(), 403);
 
+        app.state.assistant.gaps.settled().await;
         let (status, page) = province.get_text("/quan-ly/tro-ly").await;
         assert_eq!(status, 200);
         let gold = page.find("giá vàng hôm nay").expect("listed");
@@ -281,6 +283,7 @@ both!(questions_are_validated, |app: TestApp| async move {
         .await
         .expect("POST");
     assert_eq!(r.status(), 400);
+    app.state.assistant.gaps.settled().await;
     assert_eq!(app.count("assistant_gaps").await, 0, "nothing logged");
 
     // The page: an empty question re-shows the form with the reason, status 422.
@@ -383,6 +386,7 @@ both!(
         );
         assert!(second.contains("bubble bot unsure"));
         // The earlier question was answered again, not logged again.
+        app.state.assistant.gaps.settled().await;
         assert_eq!(app.count("assistant_gaps").await, 1);
     }
 );

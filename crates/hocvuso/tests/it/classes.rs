@@ -50,16 +50,44 @@ pub async fn make_class(admin: &TestApp, capacity: &str) -> String {
         .unwrap()
         .trim_start_matches("/quan-ly/lop/")
         .to_owned();
-    for (date, start) in [("2026-12-05", "14:30"), ("2026-12-12", "14:30")] {
+    for (date, start) in [(session_day(0).iso, "14:30"), (session_day(1).iso, "14:30")] {
         let r = admin
             .post_form(
                 &format!("/quan-ly/lop/{code}/buoi"),
-                &[("date", date), ("start", start), ("duration", "90")],
+                &[
+                    ("date", date.as_str()),
+                    ("start", start),
+                    ("duration", "90"),
+                ],
             )
             .await;
         assert_eq!(r.status(), 303, "session");
     }
     code
+}
+
+/// The days of `make_class`'s two sessions, relative to the day the suite runs: the first was
+/// yesterday (so attendance can be taken and counts as held), the second is a week ahead (so the class
+/// is still listed as upcoming).
+pub struct SessionDay {
+    pub iso: String,
+    pub vn: String,
+    pub ical: String,
+}
+
+pub fn session_day(which: usize) -> SessionDay {
+    let today = hocvuso::i18n::vn_time(hocvuso::db::now()).date();
+    let d = if which == 0 {
+        today - time::Duration::days(1)
+    } else {
+        today + time::Duration::days(7)
+    };
+    let (y, m, day) = (d.year(), u8::from(d.month()), d.day());
+    SessionDay {
+        iso: format!("{y:04}-{m:02}-{day:02}"),
+        vn: format!("{day:02}/{m:02}/{y:04}"),
+        ical: format!("{y:04}{m:02}{day:02}"),
+    }
 }
 
 async fn learner(app: &TestApp, phone: &str, name: &str) -> (TestApp, String) {
@@ -459,15 +487,10 @@ both!(find_a_class_and_calendars, |app: TestApp| async move {
     let anon = app.new_browser();
     let (s, page) = anon.get_text(&format!("/lop-hoc?xa={QT_COMMUNE_A}")).await;
     assert_eq!(s, 200);
-    // The listing shows the next session that has not ended (the first ends 16:00 05/12/2026 Vietnam
-    // time = 09:00 UTC), so which one depends on the day the test runs.
-    let next = if hocvuso::db::now() < 1_796_461_200 {
-        "14:30 05/12/2026"
-    } else {
-        "14:30 12/12/2026"
-    };
+    // The listing shows the next session that has not ended: the one a week ahead.
+    let next = format!("14:30 {}", session_day(1).vn);
     assert!(
-        page.contains("Dùng VNeID, phòng lừa đảo") && page.contains(next),
+        page.contains("Dùng VNeID, phòng lừa đảo") && page.contains(&next),
         "{page}"
     );
     assert!(page.contains("Nhà văn hóa thôn Một"));
@@ -497,10 +520,10 @@ both!(find_a_class_and_calendars, |app: TestApp| async move {
     let unfolded = ics.replace("\r\n ", "");
     assert_eq!(unfolded.matches("BEGIN:VEVENT").count(), 2);
     assert!(
-        unfolded.contains("DTSTART:20261205T073000Z"),
+        unfolded.contains(&format!("DTSTART:{}T073000Z", session_day(0).ical)),
         "14:30 in Vietnam is 07:30 UTC"
     );
-    assert!(unfolded.contains("DTEND:20261205T090000Z"));
+    assert!(unfolded.contains(&format!("DTEND:{}T090000Z", session_day(0).ical)));
     assert!(unfolded.contains("SUMMARY:Dùng VNeID\\, phòng lừa đảo (1/2)"));
     let feed = anon
         .get_text(&format!("/lop-hoc/xa/{QT_COMMUNE_A}/lich.ics"))

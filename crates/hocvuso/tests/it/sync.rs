@@ -233,8 +233,9 @@ both!(sync_refuses_what_it_must, |app: TestApp| async move {
     let many: Vec<_> = (0..501)
         .map(|_| serde_json::json!({"client_id": id(), "kind": "activity", "data": {}}))
         .collect();
-    let (s, _) = sync(&f.member_a, serde_json::json!({"items": many})).await;
-    assert_eq!(s, 400);
+    let (s, b) = sync(&f.member_a, serde_json::json!({"items": many})).await;
+    assert_eq!(s, 413);
+    assert_eq!(b["error"]["code"], "sync-too-large");
     let (s, _) = sync(
         &f.member_a,
         serde_json::json!({"user": "someone-else", "items": []}),
@@ -280,7 +281,8 @@ both!(
     a_run_of_activities_is_answered_item_by_item,
     |app: TestApp| async move {
         // Activities in a row are checked and stored together; each still gets its own answer, in
-        // order, exactly as if sent one at a time.
+        // order, exactly as if sent one at a time. Households are applied before the activities of the
+        // batch, so an activity may name a household registered further down the same batch.
         let f = setup(&app).await;
         let earlier = id();
         let act = |cid: &str, data: serde_json::Value| serde_json::json!({"client_id": cid, "kind": "activity", "data": data});
@@ -317,7 +319,7 @@ both!(
                 "rejected",
                 "rejected",
                 "rejected",
-                "rejected",
+                "created",
                 "created",
                 "created",
                 "created"
@@ -335,11 +337,9 @@ both!(
         assert_eq!(field(4), "village");
         assert_eq!(field(5), "team");
         assert_eq!(field(6), "members");
-        // The household did not exist yet when the activity naming it came; the two after it see it.
-        assert_eq!(field(7), "household");
-        // 1 earlier + 2 in the first run + 2 after the household; a receipt for each, none for refusals.
-        assert_eq!(app.count("activities").await, 5);
-        assert_eq!(app.count("sync_receipts").await, 6);
+        // 1 earlier + 5 in this batch; a receipt for each and the household, none for refusals.
+        assert_eq!(app.count("activities").await, 6);
+        assert_eq!(app.count("sync_receipts").await, 7);
         assert_eq!(
             count(
                 &app,
@@ -347,7 +347,7 @@ both!(
                 &household
             )
             .await,
-            2
+            3
         );
         assert_eq!(
             count(
@@ -356,7 +356,7 @@ both!(
                 "team_activity"
             )
             .await,
-            5
+            6
         );
         assert_eq!(
             count(
@@ -365,7 +365,7 @@ both!(
                 "team_activity"
             )
             .await,
-            8
+            9
         );
         assert_eq!(
             count(
@@ -374,7 +374,403 @@ both!(
                 &f.member_a_id
             )
             .await,
-            5
+            6
         );
+    }
+);
+
+/// POST a batch to `base` (this app or a sibling server on the same database) with `client`'s cookies.
+async fn sync_to(
+    client: &reqwest::Client,
+    base: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = client
+        .post(format!("{base}/api/v1/sync"))
+        .header("content-type", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("sync");
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+both!(
+    eight_phones_sending_overlapping_batches_never_fail,
+    |app: TestApp| async move {
+        // A village comes back online: 8 phones × 20 rounds, on two app servers over one database. Each
+        // batch names the same households (same client ids, and the same new households under each
+        // phone's own ids), ticks the same checklist items and repeats the same activities, each phone
+        // in its own shuffled order. Every answer must be 200, every client id created once, and the
+        // rows exactly what one phone sending everything alone would leave.
+        use rand::SeedableRng;
+        use rand::seq::SliceRandom;
+        const PHONES: usize = 8;
+        const ROUNDS: usize = 20;
+        const ITEMS: [&str; 3] = ["vneid_installed", "vneid_level2", "online_service"];
+        let f = setup(&app).await;
+        let sibling = app.spawn_sibling().await;
+        let households: Vec<String> = (0..4).map(|_| id()).collect();
+        // Shared ids per round: ticks [round][household][item], activities [round][n].
+        let ticks: Vec<Vec<Vec<String>>> = (0..ROUNDS)
+            .map(|_| {
+                (0..4)
+                    .map(|_| ITEMS.iter().map(|_| id()).collect())
+                    .collect()
+            })
+            .collect();
+        let shared_acts: Vec<Vec<String>> = (0..ROUNDS)
+            .map(|_| (0..5).map(|_| id()).collect())
+            .collect();
+        let batch = |phone: usize, round: usize| -> Vec<serde_json::Value> {
+            let mut items = Vec::new();
+            for (k, h) in households.iter().enumerate() {
+                items.push(serde_json::json!({"client_id": h, "kind": "household",
+                    "data": {"village": f.village_a, "head_name": format!("Hồ Văn Số {k}"), "address": "Xóm Đồng", "adults": 2}}));
+                for (i, item) in ITEMS.iter().enumerate() {
+                    items.push(serde_json::json!({"client_id": ticks[round][k][i], "kind": "household_check",
+                        "device_time": 1_795_800_000 + round as i64 * 60,
+                        "data": {"household": h, "item": item, "done": true}}));
+                }
+            }
+            for j in 0..2 {
+                // The same new household registered by every phone, each under its own id.
+                items.push(serde_json::json!({"client_id": id(), "kind": "household",
+                    "data": {"village": f.village_a, "head_name": format!("Hộ mới {round}-{j}"), "address": "Xóm Bàu", "adults": 3}}));
+            }
+            let act = |cid: &str| {
+                serde_json::json!({"client_id": cid, "kind": "activity",
+                "data": {"team": f.team_a, "village": f.village_a, "happened_on": "2026-11-20", "kinds": ["other"]}})
+            };
+            for a in &shared_acts[round] {
+                items.push(act(a));
+            }
+            items.push(act(&id()));
+            let mut rng = rand::rngs::StdRng::seed_from_u64((phone * 1000 + round) as u64);
+            items.shuffle(&mut rng);
+            items
+        };
+        let mut phones = Vec::new();
+        for phone in 0..PHONES {
+            let batches: Vec<serde_json::Value> = (0..ROUNDS)
+                .map(|r| serde_json::json!({"items": batch(phone, r)}))
+                .collect();
+            let client = f.member_a.client.clone();
+            let base = if phone % 2 == 0 {
+                app.base.clone()
+            } else {
+                sibling.base.clone()
+            };
+            phones.push(tokio::spawn(async move {
+                let mut answers = Vec::new();
+                for b in batches {
+                    let (s, body) = sync_to(&client, &base, &b).await;
+                    answers.push((s, b, body));
+                }
+                answers
+            }));
+        }
+        let mut created: std::collections::HashMap<String, usize> = Default::default();
+        let mut applied_ticks = 0;
+        let mut new_household_ids: std::collections::HashMap<
+            String,
+            std::collections::HashSet<String>,
+        > = Default::default();
+        for p in phones {
+            for (s, sent, body) in p.await.expect("phone") {
+                assert_eq!(s, 200, "{body}");
+                for (item, res) in sent["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .zip(body["results"].as_array().unwrap())
+                {
+                    let cid = item["client_id"].as_str().unwrap();
+                    assert_eq!(res["client_id"], cid);
+                    let status = res["status"].as_str().unwrap();
+                    assert_ne!(status, "rejected", "{res}");
+                    if status != "duplicate" {
+                        *created.entry(cid.to_owned()).or_default() += 1;
+                    }
+                    if item["kind"] == "household_check" && status == "created" {
+                        applied_ticks += 1;
+                    }
+                    let head = item["data"]["head_name"].as_str().unwrap_or("");
+                    if head.starts_with("Hộ mới") {
+                        assert_eq!(status, "created", "{res}");
+                        new_household_ids
+                            .entry(head.to_owned())
+                            .or_default()
+                            .insert(res["record_id"].as_str().unwrap().to_owned());
+                    }
+                }
+            }
+        }
+        assert!(
+            created.values().all(|n| *n == 1),
+            "a client id stored twice"
+        );
+        let shared = 4 + ROUNDS * 12 + ROUNDS * 5;
+        let own = PHONES * ROUNDS * 3;
+        assert_eq!(created.len(), shared + own);
+        // Every phone's registration of one new household names the same record.
+        assert_eq!(new_household_ids.len(), ROUNDS * 2);
+        assert!(new_household_ids.values().all(|ids| ids.len() == 1));
+        assert_eq!(app.count("households").await, (4 + ROUNDS * 2) as i64);
+        assert_eq!(app.count("household_checks").await, 12);
+        assert_eq!(
+            app.state
+                .db
+                .count(hocvuso::db::q(
+                    "SELECT COUNT(*) FROM household_checks WHERE done"
+                ))
+                .await
+                .unwrap(),
+            12
+        );
+        assert_eq!(app.count("sync_receipts").await, (shared + own) as i64);
+        assert_eq!(
+            app.state
+                .db
+                .count(hocvuso::db::q(
+                    "SELECT COUNT(*) FROM activities WHERE household_id IS NULL"
+                ))
+                .await
+                .unwrap(),
+            (ROUNDS * 5 + PHONES * ROUNDS) as i64
+        );
+        // A tick that was applied (not superseded by a later one) logs one activity for the household.
+        assert_eq!(
+            app.state
+                .db
+                .count(hocvuso::db::q(
+                    "SELECT COUNT(*) FROM activities WHERE household_id IS NOT NULL"
+                ))
+                .await
+                .unwrap(),
+            applied_ticks
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM stat_events WHERE metric = $1",
+                "household_check"
+            )
+            .await,
+            12
+        );
+    }
+);
+
+both!(
+    a_nul_in_an_attendance_mark_rejects_that_mark_only,
+    |app: TestApp| async move {
+        let f = setup(&app).await;
+        let code = crate::classes::make_class(&f.admin, "30").await;
+        let learner = app.new_browser();
+        learner
+            .sign_up_with(&[
+                ("phone", "0914000001"),
+                ("full_name", "Người Một"),
+                ("commune", crate::QT_COMMUNE_A),
+            ])
+            .await;
+        let learner_id = app.person_id("0914000001").await;
+        learner
+            .post_form(&format!("/lop-hoc/{code}/dang-ky"), &[])
+            .await;
+        let class_id =
+            crate::teams::scalar(&app, "SELECT id FROM classes WHERE code = $1", &code).await;
+        let sid = crate::teams::scalar(
+            &app,
+            "SELECT id FROM class_sessions WHERE class_id = $1 ORDER BY starts_at LIMIT 1",
+            &class_id,
+        )
+        .await;
+        let act = |day: &str| {
+            serde_json::json!({"client_id": id(), "kind": "activity",
+            "data": {"team": f.team_a, "village": f.village_a, "happened_on": day, "kinds": ["other"]}})
+        };
+        let (s, body) = sync(&f.admin, serde_json::json!({"items": [
+            {"client_id": id(), "kind": "attendance", "data": {"session": sid, "person": "a1b2\u{0}c3", "present": true}},
+            {"client_id": id(), "kind": "attendance", "data": {"session": sid, "person": learner_id, "present": true}},
+            {"client_id": id(), "kind": "household", "data": {"village": f.village_a, "head_name": "Hồ Văn Lai", "address": "Xóm Đồng", "adults": 2}},
+            {"client_id": id(), "kind": "household", "data": {"village": f.village_a, "head_name": "Lê Thị Hoa", "address": "Xóm Bàu", "adults": 4}},
+            act("2026-11-20"),
+            act("2026-11-21")
+        ]}))
+        .await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(
+            statuses(&body),
+            [
+                "rejected", "created", "created", "created", "created", "created"
+            ],
+            "{body}"
+        );
+        let err = &body["results"][0]["errors"][0];
+        assert_eq!(err["field"], "person", "{body}");
+        assert!(!err["message"].as_str().unwrap_or("").is_empty());
+        assert_eq!(app.count("class_attendance").await, 1);
+        assert_eq!(app.count("households").await, 2);
+        assert_eq!(app.count("activities").await, 2);
+        assert_eq!(app.count("sync_receipts").await, 5);
+    }
+);
+
+both!(
+    a_batch_too_big_is_refused_in_json_with_advice_to_split,
+    |app: TestApp| async move {
+        let f = setup(&app).await;
+        let item = |_| {
+            serde_json::json!({"client_id": id(), "kind": "activity", "device_time": 1_795_800_000_000_i64,
+            "data": {"team": f.team_a, "village": f.village_a, "happened_on": "2026-11-20", "kinds": ["vneid_install", "cashless"],
+                     "people_helped": 2, "notes": "Hướng dẫn cài VNeID và chuyển khoản cho bà con trong xóm"}})
+        };
+        // 10,000 items is past the body limit; 501 is within it but past the item limit: both 413.
+        for n in [10_000, 501] {
+            let items: Vec<_> = (0..n).map(item).collect();
+            let (s, body) = sync(&f.member_a, serde_json::json!({"items": items})).await;
+            assert_eq!(s, 413, "{n} items: {body}");
+            assert_eq!(body["error"]["status"], 413, "{body}");
+            assert_eq!(body["error"]["code"], "sync-too-large", "{body}");
+            let message = body["error"]["message"].as_str().unwrap_or("");
+            assert!(
+                message.contains("500") && message.contains("ít mục hơn"),
+                "{message}"
+            );
+        }
+        assert_eq!(app.count("sync_receipts").await, 0);
+    }
+);
+
+/// The release binary of this package serving `settings`' database on a free port; returns once it
+/// answers `/healthz`.
+async fn start_server(settings: &hocvuso::config::Settings) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hocvuso"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("HOCVUSO_DATABASE_URL", &settings.database_url)
+        .env("HOCVUSO_PROVINCE", &settings.province)
+        .env("HOCVUSO_CONTENT_DIR", &settings.content_dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start hocvuso serve");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..600 {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return (child, base);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("hocvuso serve did not start");
+}
+
+both!(
+    kill_9_during_an_upload_loses_no_acknowledged_record,
+    |app: TestApp| async move {
+        // A phone uploads batches while the server is killed (SIGKILL, no shutdown) three times. Every
+        // batch it got a 200 for must be stored; resending everything afterwards stores each record
+        // exactly once and answers what was acknowledged `duplicate`.
+        let f = setup(&app).await;
+        let settings = (*app.state.settings).clone();
+        let mut sent: Vec<serde_json::Value> = Vec::new();
+        let mut acked: std::collections::HashSet<String> = Default::default();
+        for round in 0..3u64 {
+            let (mut child, base) = start_server(&settings).await;
+            let client = f.member_a.client.clone();
+            let (team, village) = (f.team_a.clone(), f.village_a.clone());
+            let uploader = tokio::spawn(async move {
+                let mut sent = Vec::new();
+                let mut acked = Vec::new();
+                loop {
+                    let items: Vec<_> = (0..200)
+                        .map(|_| serde_json::json!({"client_id": id(), "kind": "activity",
+                            "data": {"team": team, "village": village, "happened_on": "2026-11-20", "kinds": ["other"]}}))
+                        .collect();
+                    let body = serde_json::json!({"items": items});
+                    sent.push(body.clone());
+                    let Ok(r) = client
+                        .post(format!("{base}/api/v1/sync"))
+                        .header("content-type", "application/json")
+                        .header("sec-fetch-site", "same-origin")
+                        .body(body.to_string())
+                        .send()
+                        .await
+                    else {
+                        return (sent, acked);
+                    };
+                    assert!(
+                        r.status() == 200 || r.status().is_server_error(),
+                        "{}",
+                        r.status()
+                    );
+                    if r.status() == 200 && r.json::<serde_json::Value>().await.is_ok() {
+                        acked.extend(
+                            body["items"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .map(|i| i["client_id"].as_str().unwrap().to_owned()),
+                        );
+                    }
+                }
+            });
+            tokio::time::sleep(std::time::Duration::from_millis(700 + 300 * round)).await;
+            child.kill().expect("SIGKILL");
+            let _ = child.wait();
+            let (s, a) = uploader.await.expect("uploader");
+            sent.extend(s);
+            acked.extend(a);
+        }
+        assert!(
+            !acked.is_empty(),
+            "nothing was acknowledged before the kills"
+        );
+        let stored: std::collections::HashSet<String> = app
+            .state
+            .db
+            .fetch_all::<(String,)>(hocvuso::db::q("SELECT id FROM activities"))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(i,)| i)
+            .collect();
+        let lost = acked.iter().filter(|i| !stored.contains(*i)).count();
+        assert_eq!(lost, 0, "acknowledged records lost");
+        // The phone resends everything it ever sent.
+        let (mut child, base) = start_server(&settings).await;
+        let mut all = std::collections::HashSet::new();
+        for body in &sent {
+            let (s, answer) = sync_to(&f.member_a.client, &base, body).await;
+            assert_eq!(s, 200, "{answer}");
+            for (item, res) in body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(answer["results"].as_array().unwrap())
+            {
+                let cid = item["client_id"].as_str().unwrap();
+                all.insert(cid.to_owned());
+                if acked.contains(cid) {
+                    assert_eq!(res["status"], "duplicate", "{res}");
+                }
+            }
+        }
+        child.kill().expect("SIGKILL");
+        let _ = child.wait();
+        assert_eq!(app.count("activities").await, all.len() as i64);
+        assert_eq!(app.count("sync_receipts").await, all.len() as i64);
     }
 );
