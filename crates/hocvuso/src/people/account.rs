@@ -117,10 +117,12 @@ pub async fn my_data(
         .map(|r| serde_json::json!({"role": r.role, "unit_code": r.unit_code, "unit_name": r.unit_name}))
         .collect();
     let access = store::access_log_of(&state.db, &user.id).await?;
+    let facts = super::export::facts_about(&state.db, &user.id).await?;
     let body = serde_json::json!({
         "person": person,
         "roles": roles,
         "personal_data_access_log": access,
+        "facts": facts,
         "exported_at": crate::db::now(),
     });
     Ok((

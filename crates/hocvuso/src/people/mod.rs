@@ -3,6 +3,7 @@ pub mod account;
 pub mod admin;
 pub mod auth_pages;
 pub mod cli;
+pub mod export;
 pub mod model;
 pub mod password;
 pub mod store;
