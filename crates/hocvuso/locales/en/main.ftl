@@ -175,3 +175,4 @@ invitation-member = Join the team «{ $target }»
 invitation-from = Invited by: { $name }
 invitation-accept = Accept
 invitation-decline = Decline
+access-class_roster = Opened the class roster

@@ -175,3 +175,4 @@ invitation-member = Tham gia tổ «{ $target }»
 invitation-from = Người mời: { $name }
 invitation-accept = Nhận lời
 invitation-decline = Từ chối
+access-class_roster = Xem danh sách học viên của lớp

@@ -325,6 +325,21 @@ pub async fn class_admin(
         }
         _ => String::new(),
     };
+    // The roster is personal data: each learner on it sees that this person opened it.
+    let roster: Vec<String> = store::registrations_of(&state.db, &class.id)
+        .await?
+        .into_iter()
+        .map(|r| r.person_id)
+        .filter(|p| *p != user.id)
+        .collect();
+    crate::people::store::log_access_many(
+        &state.db,
+        &user.id,
+        &user.full_name,
+        &roster,
+        "class_roster",
+    )
+    .await?;
     class_admin_page(
         &state,
         page,

@@ -131,7 +131,27 @@ pub async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
 }
 
 /// Delete a person and everything that is theirs (roles, sessions, access log rows about them cascade).
+///
+/// Erasure goes further than the cascade: statistics rows are cut loose from them and their person-level
+/// events retracted (so they stop counting), and their full name is taken out of volunteers' free-text
+/// activity notes.
 pub async fn delete(tx: &mut Tx, id: &str) -> DbResult<u64> {
+    let name: Option<String> = tx
+        .scalar(q("SELECT full_name FROM people WHERE id = $1").bind(id))
+        .await?;
+    crate::stats::forget_person(tx, id).await?;
+    if let Some(name) = name.filter(|n| n.chars().count() >= 3) {
+        tx.execute(
+            // Compared, not matched with LIKE: a name is text, never a pattern. Deletions are rare, so
+            // reading every note once is fine; only notes that change are written.
+            q(
+                "UPDATE activities SET notes = REPLACE(notes, $1, '[đã xoá]')
+               WHERE notes <> REPLACE(notes, $1, '[đã xoá]')",
+            )
+            .bind(&name),
+        )
+        .await?;
+    }
     tx.execute(q("DELETE FROM people WHERE id = $1").bind(id))
         .await
 }
@@ -259,6 +279,36 @@ pub async fn log_access(
             .bind(now()),
     )
     .await?;
+    Ok(())
+}
+
+/// Log one read of several people's data (a class roster, an attendance sheet): one row per person,
+/// so each of them sees it on their account page. Written in one statement.
+pub async fn log_access_many(
+    db: &Db,
+    actor_id: &str,
+    actor_name: &str,
+    subject_ids: &[String],
+    action: &str,
+) -> DbResult<()> {
+    let t = now();
+    // A few hundred at a time keeps every statement under the placeholder limits of both databases.
+    for chunk in subject_ids.chunks(200) {
+        let mut query = q(format!(
+            "INSERT INTO access_log (id, actor_id, actor_name, subject_id, action, at) VALUES {}",
+            crate::db::tuples(chunk.len(), 6)
+        ));
+        for subject in chunk {
+            query = query
+                .bind(new_id())
+                .bind(actor_id)
+                .bind(actor_name)
+                .bind(subject)
+                .bind(action)
+                .bind(t);
+        }
+        db.execute(query).await?;
+    }
     Ok(())
 }
 

@@ -175,6 +175,70 @@ pub async fn uncount(tx: &mut Tx, source: &str) -> DbResult<bool> {
     Ok(true)
 }
 
+/// Metrics that count a person (they stop counting once the person deletes their account). Team
+/// activities stay: the help was given, whoever received it.
+const PERSON_METRICS: &[&str] = &[
+    metric::PERSON_REGISTERED,
+    metric::LESSON_OPENED,
+    metric::LESSON_COMPLETED,
+    metric::COURSE_COMPLETED,
+    metric::CERTIFICATE_ISSUED,
+    metric::CLASS_ATTENDANCE,
+];
+
+/// A person is deleted (right to erasure): in the caller's transaction, cut every statistics row loose
+/// from them (their id is replaced by a fresh random one, so nothing links the rows to the account or
+/// to each other's owner, yet the aggregator can still recompute "active" for that pseudonym), then
+/// retract every live event of theirs that counts a person, so each figure they were in moves back.
+pub async fn forget_person(tx: &mut Tx, person_id: &str) -> DbResult<()> {
+    let pseudonym = new_id();
+    tx.execute(
+        q("UPDATE stat_events SET person_id = $1 WHERE person_id = $2")
+            .bind(&pseudonym)
+            .bind(person_id),
+    )
+    .await?;
+    tx.execute(
+        q("UPDATE stat_active SET person_id = $1 WHERE person_id = $2")
+            .bind(&pseudonym)
+            .bind(person_id),
+    )
+    .await?;
+    let query = PERSON_METRICS.iter().fold(
+        q(format!(
+            "SELECT e.id FROM stat_events e WHERE e.person_id = $1 AND e.retracts IS NULL
+               AND e.metric IN ({})
+               AND NOT EXISTS (SELECT 1 FROM stat_events r WHERE r.retracts = e.id)
+             ORDER BY e.id",
+            crate::db::placeholders(2, PERSON_METRICS.len())
+        ))
+        .bind(&pseudonym),
+        |query, m| query.bind(*m),
+    );
+    let live: Vec<String> = tx
+        .fetch_all::<(String,)>(query)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    for event in live {
+        let id = new_id();
+        tx.execute(
+            q("INSERT INTO stat_events (id, metric, unit_code, unit_path, person_id, target_group, sex, birth_year,
+                   ethnic_minority, value, at, kind, source, retracts)
+               SELECT $1, metric, unit_code, unit_path, person_id, target_group, sex, birth_year, ethnic_minority,
+                      -value, at, kind, source, id
+               FROM stat_events WHERE id = $2")
+            .bind(&id)
+            .bind(&event),
+        )
+        .await?;
+        tx.execute(q("INSERT INTO stat_inbox (event_id) VALUES ($1)").bind(&id))
+            .await?;
+    }
+    Ok(())
+}
+
 /// An event with no person, at a unit whose path the caller already holds (a batch of team activities
 /// from one sync request).
 pub struct UnitEvent<'a> {

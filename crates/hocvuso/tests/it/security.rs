@@ -554,3 +554,106 @@ both!(
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
+
+both!(
+    a_persons_download_holds_their_classes_and_roster_views_are_logged,
+    |app: TestApp| async move {
+        let admin = app.new_browser();
+        admin.as_province_admin("0900000001").await;
+        let code = crate::classes::make_class(&admin, "30").await;
+        let learner = app.new_browser();
+        learner.sign_up_with(&[("phone", "0916000001")]).await;
+        assert_eq!(
+            learner
+                .post_form(&format!("/lop-hoc/{code}/dang-ky"), &[])
+                .await
+                .status(),
+            303
+        );
+        // The admin opens the roster: the learner sees it on their account page.
+        assert_eq!(
+            admin.get(&format!("/quan-ly/lop/{code}")).await.status(),
+            200
+        );
+        let (_, mine) = learner.get_text("/tai-khoan").await;
+        assert!(mine.contains("Xem danh sách học viên của lớp") && mine.contains("Trần Văn Tỉnh"));
+        // Their download carries the class, and the roster view.
+        let data: serde_json::Value = learner
+            .get("/tai-khoan/du-lieu.json")
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            data["facts"]["classes"][0]["class_code"],
+            code.as_str(),
+            "{data}"
+        );
+        assert_eq!(data["facts"]["classes"][0]["status"], "registered");
+        assert!(data["facts"]["certificates"].as_array().is_some());
+        assert!(data["facts"]["lesson_progress"].as_array().is_some());
+        assert_eq!(
+            data["personal_data_access_log"][0]["action"],
+            "class_roster"
+        );
+    }
+);
+
+both!(
+    a_deleted_person_stops_counting_and_leaves_no_link,
+    |app: TestApp| async move {
+        for i in 0..6 {
+            app.new_browser()
+                .sign_up_with(&[("phone", &format!("09170000{i:02}"))])
+                .await;
+        }
+        let leaver = app.new_browser();
+        leaver
+            .sign_up_with(&[("phone", "0917000099"), ("full_name", "Người Sẽ Xoá")])
+            .await;
+        let id = app.person_id("0917000099").await;
+        hocvuso::reports::agg::catch_up(&app.state.db)
+            .await
+            .expect("aggregate");
+        let year = hocvuso::reports::period::Period::current_year(hocvuso::db::now()).key();
+        let registered = || async {
+            let json: serde_json::Value = app
+                .new_browser()
+                .get(&format!("/api/v1/stats/units/{QT_COMMUNE_A}?period={year}"))
+                .await
+                .json()
+                .await
+                .expect("json");
+            json["figures"]
+                .as_array()
+                .expect("figures")
+                .iter()
+                .find(|f| f["measure"] == "registered" && f["dimension"] == "all")
+                .map(|f| f["value"].clone())
+                .expect("registered")
+        };
+        assert_eq!(registered().await, 7);
+        let r = leaver
+            .post_form(
+                "/tai-khoan/xoa",
+                &[("password", "lúa chín vàng đồng"), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        hocvuso::reports::agg::catch_up(&app.state.db)
+            .await
+            .expect("aggregate");
+        assert_eq!(registered().await, 6, "the deleted person no longer counts");
+        let left =
+            hocvuso::db::q("SELECT COUNT(*) FROM stat_events WHERE person_id = $1").bind(&id);
+        assert_eq!(
+            app.state.db.count(left).await.expect("q"),
+            0,
+            "no row names them"
+        );
+        let report = hocvuso::reports::figures::check(&app.state.db, false)
+            .await
+            .expect("check figures");
+        assert_eq!(report.differences(), 0, "{report:?}");
+    }
+);
