@@ -47,7 +47,13 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     let province = units::reference::ensure_province(&db, &settings.province).await?;
     let scam = scam::ScamEngine::load(&db, &settings.content_dir).await?;
     let assistant =
-        assistant::Assistant::load(&db, &settings.content_dir, &settings.assistant).await?;
+        assistant::Assistant::load(
+            &db,
+            &settings.content_dir,
+            &settings.assistant,
+            &province.code,
+        )
+        .await?;
     reports::store::seed_baseline(&db, &province.code).await?;
     learning::import::import_on_start(&db, &settings.content_dir).await?;
     Ok(AppState {
