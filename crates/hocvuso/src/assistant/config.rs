@@ -72,7 +72,11 @@ mod tests {
     fn quang_tri_has_a_default_hotline_and_the_setting_wins() {
         let mut s = AssistantSettings::default();
         assert_eq!(s.hotline_for("44"), "1900 868 674");
-        assert_eq!(s.hotline_for("01"), "", "no invented number for other provinces");
+        assert_eq!(
+            s.hotline_for("01"),
+            "",
+            "no invented number for other provinces"
+        );
         s.hotline = " 0233 000 000 ".into();
         assert_eq!(s.hotline_for("44"), "0233 000 000");
     }
