@@ -61,17 +61,22 @@ fn assistant_eval_set_is_valid() {
         eprintln!("skipping: eval set or courses not written yet");
         return;
     }
-    let cases = content::eval::load_assistant_cases(&path)
-        .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), report(&problems)));
-    eprintln!("{} assistant cases", cases.len());
-    // References can only be checked against a library that loads.
-    if let Ok(lib) = content::load_dir(&root) {
-        let problems = content::eval::check_references(&path, &cases, &lib);
-        assert!(
-            problems.is_empty(),
-            "{} problems:\n{}",
-            problems.len(),
-            report(&problems)
-        );
+    // The tuning part and the held-out part (issue 14) are held to the same rules.
+    let held = root.join("eval/assistant-heldout.toml");
+    for path in std::iter::once(path).chain(held.is_file().then_some(held)) {
+        let cases = content::eval::load_assistant_cases(&path).unwrap_or_else(|problems| {
+            panic!("{} problems:\n{}", problems.len(), report(&problems))
+        });
+        eprintln!("{} assistant cases in {}", cases.len(), path.display());
+        // References can only be checked against a library that loads.
+        if let Ok(lib) = content::load_dir(&root) {
+            let problems = content::eval::check_references(&path, &cases, &lib);
+            assert!(
+                problems.is_empty(),
+                "{} problems:\n{}",
+                problems.len(),
+                report(&problems)
+            );
+        }
     }
 }

@@ -46,8 +46,13 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     db.migrate().await?;
     let province = units::reference::ensure_province(&db, &settings.province).await?;
     let scam = scam::ScamEngine::load(&db, &settings.content_dir).await?;
-    let assistant =
-        assistant::Assistant::load(&db, &settings.content_dir, &settings.assistant).await?;
+    let assistant = assistant::Assistant::load(
+        &db,
+        &settings.content_dir,
+        &settings.assistant,
+        &province.code,
+    )
+    .await?;
     reports::store::seed_baseline(&db, &province.code).await?;
     learning::import::import_on_start(&db, &settings.content_dir).await?;
     Ok(AppState {

@@ -291,6 +291,7 @@ impl Assistant {
         db: &Db,
         content_dir: &Path,
         settings: &super::config::AssistantSettings,
+        province: &str,
     ) -> Result<Assistant, StartupError> {
         let version = store::faq_version(db).await?;
         let published = store::published(db).await?;
@@ -316,7 +317,7 @@ impl Assistant {
             rebuilding: AtomicBool::new(false),
             failed: Mutex::new(None),
             llm: Llm::from_settings(settings),
-            hotline: settings.hotline.trim().to_owned(),
+            hotline: settings.hotline_for(province),
             gaps: Arc::default(),
         })
     }

@@ -481,3 +481,53 @@ async fn llm_error_falls_back_to_the_faq() {
     assert_eq!(v["confident"], true);
     assert_eq!(v["generated"], false);
 }
+
+// Issue 14: the three questions a citizen asked that got the wrong or a half answer.
+both!(issue_14_questions, |app: TestApp| async move {
+    let answer_to = |v: &Value| v["answer"].as_str().unwrap_or_default().to_lowercase();
+
+    let (_, v) = ask(&app, "zalo bi hack lam sao lay lai").await;
+    assert_eq!(v["confident"], true, "{v}");
+    let a = answer_to(&v);
+    assert!(
+        a.contains("zalo") && !a.contains("facebook"),
+        "Zalo, not Facebook: {a}"
+    );
+    assert!(
+        a.contains("lấy lại mật khẩu"),
+        "says how to get it back: {a}"
+    );
+
+    let (_, v) = ask(&app, "chat gpt la j co an toan ko").await;
+    assert_eq!(v["confident"], true, "{v}");
+    let a = answer_to(&v);
+    assert!(a.contains("chatbot"), "what it is: {a}");
+    assert!(
+        a.contains("an toàn") && a.contains("otp"),
+        "whether it is safe, what never to type: {a}"
+    );
+
+    let (_, v) = ask(&app, "kich hoat vneid muc 2").await;
+    assert_eq!(v["confident"], true, "{v}");
+    let a = answer_to(&v);
+    let police = a
+        .find("công an")
+        .expect("starts from registering at the police");
+    let activate = a.find("kích hoạt").expect("and says how to activate");
+    assert!(police < activate, "step one comes first: {a}");
+
+    // Refusals quote Quảng Trị's own hotline when none is configured (the test app sets none).
+    let (_, v) = ask(&app, "giá vàng hôm nay bao nhiêu").await;
+    assert_eq!(v["confident"], false, "{v}");
+    assert!(
+        v["answer"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1900 868 674"),
+        "{v}"
+    );
+    assert!(
+        source_urls(&v, "help").contains(&"tel:1900868674".to_owned()),
+        "{v}"
+    );
+});
