@@ -48,8 +48,10 @@ function freshPhone() {
   return `09${d}`;
 }
 
-function inAWeek() {
-  const t = new Date(Date.now() + 7 * 86400000 + 7 * 3600000);
+// Yesterday in Vietnam (UTC+7): a session that has taken place, so its attendance can be taken (a mark on
+// a session that has not started is refused).
+function yesterday() {
+  const t = new Date(Date.now() - 86400000 + 7 * 3600000);
   return t.toISOString().slice(0, 10);
 }
 
@@ -80,7 +82,7 @@ test('field work offline on a phone: recorded, counted, synced exactly once, acc
       target_group: 'nguoi-dan', capacity: '20', status: 'open', how_to_join: 'Đến trực tiếp.',
     });
     const code = classRes.headers().location.split('/').pop();
-    await post(admin, `/quan-ly/lop/${code}/buoi`, { date: inAWeek(), start: '09:00', duration: '90' });
+    await post(admin, `/quan-ly/lop/${code}/buoi`, { date: yesterday(), start: '09:00', duration: '90' });
     await post(admin, `/quan-ly/lop/${code}/dang-ky-ho`, {
       who: 'new', full_name: `Bà Học Viên ${tag}`, sex: 'nu', ethnic_group: 'Kinh', village,
       target_group: 'nguoi-dan', consent_in_person: 'yes',
