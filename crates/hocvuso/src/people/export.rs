@@ -85,25 +85,31 @@ pub async fn facts_about(db: &Db, person_id: &str) -> DbResult<serde_json::Value
         .await?;
     let attendance: Vec<AttendanceRow> = db
         .fetch_all(
-            q("SELECT c.code AS class_code, s.starts_at AS session_starts_at, a.present
+            q(
+                "SELECT c.code AS class_code, s.starts_at AS session_starts_at, a.present
                FROM class_attendance a JOIN class_sessions s ON s.id = a.session_id
                JOIN classes c ON c.id = s.class_id
-               WHERE a.person_id = $1 ORDER BY s.starts_at")
+               WHERE a.person_id = $1 ORDER BY s.starts_at",
+            )
             .bind(person_id),
         )
         .await?;
     let results: Vec<ResultRow> = db
         .fetch_all(
-            q("SELECT c.code AS class_code, r.result, r.note, r.recorded_at
+            q(
+                "SELECT c.code AS class_code, r.result, r.note, r.recorded_at
                FROM class_results r JOIN classes c ON c.id = r.class_id
-               WHERE r.person_id = $1 ORDER BY r.recorded_at")
+               WHERE r.person_id = $1 ORDER BY r.recorded_at",
+            )
             .bind(person_id),
         )
         .await?;
     let certificates: Vec<CertificateRow> = db
         .fetch_all(
-            q("SELECT code, course_title, full_name, via, issued_at, revoked_at FROM certificates
-               WHERE person_id = $1 ORDER BY issued_at")
+            q(
+                "SELECT code, course_title, full_name, via, issued_at, revoked_at FROM certificates
+               WHERE person_id = $1 ORDER BY issued_at",
+            )
             .bind(person_id),
         )
         .await?;
@@ -117,9 +123,11 @@ pub async fn facts_about(db: &Db, person_id: &str) -> DbResult<serde_json::Value
         .await?;
     let teams: Vec<MembershipRow> = db
         .fetch_all(
-            q("SELECT t.name AS team, m.role, m.joined_on, m.left_on, m.publish_contact
+            q(
+                "SELECT t.name AS team, m.role, m.joined_on, m.left_on, m.publish_contact
                FROM team_members m JOIN teams t ON t.id = m.team_id
-               WHERE m.person_id = $1 ORDER BY m.joined_on")
+               WHERE m.person_id = $1 ORDER BY m.joined_on",
+            )
             .bind(person_id),
         )
         .await?;
