@@ -40,6 +40,7 @@ pub(crate) struct DomainRules {
     two_level: HashSet<String>,
     risky: HashSet<String>,
     shorteners: Vec<String>,
+    app_links: Vec<String>,
     extra: Vec<String>,
     single: HashMap<char, char>,
     multi: Vec<(String, String)>,
@@ -66,6 +67,7 @@ pub(crate) struct DomainLists {
     pub tlds: Vec<String>,
     pub risky: Vec<String>,
     pub shorteners: Vec<String>,
+    pub app_links: Vec<String>,
     pub extra: Vec<String>,
     pub single: HashMap<char, char>,
     pub multi: Vec<(String, String)>,
@@ -106,6 +108,7 @@ impl DomainRules {
             two_level: lists.two_level.into_iter().collect(),
             risky: lists.risky.into_iter().collect(),
             shorteners: lists.shorteners,
+            app_links: lists.app_links,
             extra: Vec::new(),
             single: resolve_chains(lists.single),
             multi: lists.multi,
@@ -143,7 +146,9 @@ impl DomainRules {
         let labels: Vec<&str> = display.split('.').collect();
         let suffix_len = self.suffix_len(&labels);
         let registrable = labels[labels.len().saturating_sub(suffix_len + 1)..].join(".");
-        let official = self.official_of(&ascii);
+        let official = self
+            .official_of(&ascii)
+            .or_else(|| self.brand_app_link(&ascii));
         let lookalike = if official.is_some() {
             None
         } else {
@@ -170,6 +175,28 @@ impl DomainRules {
             }
         }
         1
+    }
+
+    /// `<brand>.onelink.me`, `<brand>.go.link`: an app-link service's subdomain named exactly after a
+    /// brand of at least five letters. Such subdomains are issued to the app's publisher account, so
+    /// carriers, banks and e-wallets use them for deep links in genuine promotions; short brands are
+    /// left out because a three-letter name is easy to take first. The brand must be the whole label:
+    /// `vietcombank-hotro.onelink.me` is not the bank's (and is judged as an unknown host).
+    fn brand_app_link(&self, ascii: &str) -> Option<usize> {
+        let service = self.app_links.iter().find(|s| {
+            ascii
+                .strip_suffix(s.as_str())
+                .is_some_and(|p| p.ends_with('.'))
+        })?;
+        let label = ascii.strip_suffix(service.as_str())?.strip_suffix('.')?;
+        if label.contains('.') {
+            return None;
+        }
+        let sk = self.skeleton(label);
+        self.brands
+            .iter()
+            .find(|b| b.skeleton.chars().count() >= 5 && b.skeleton == sk)
+            .map(|b| b.official)
     }
 
     /// The official entry whose domain matches most specifically.
@@ -274,6 +301,7 @@ mod tests {
                 tlds: strings(&["com", "vn"]),
                 risky: strings(&["top"]),
                 shorteners: strings(&["bit.ly"]),
+                app_links: strings(&["onelink.me", "go.link"]),
                 extra: strings(&["vn", "online"]),
                 single,
                 multi: vec![("rn".into(), "m".into())],
@@ -286,6 +314,18 @@ mod tests {
         r.analyze(host)
             .lookalike
             .map(|i| r.officials[i].name.clone())
+    }
+
+    #[test]
+    fn brand_app_links_are_the_brands() {
+        let r = rules();
+        assert_eq!(r.analyze("vietcombank.onelink.me").official, Some(0));
+        assert_eq!(r.analyze("vietinbank.go.link").official, Some(1));
+        // Not the whole label, a short brand, or a deeper name: not vouched for.
+        assert_eq!(r.analyze("vietcombank-hotro.onelink.me").official, None);
+        assert_eq!(r.analyze("vcb.onelink.me").official, None);
+        assert_eq!(r.analyze("x.vietcombank.onelink.me").official, None);
+        assert_eq!(r.analyze("onelink.me").official, None);
     }
 
     #[test]

@@ -11,6 +11,10 @@ use serde::Deserialize;
 use crate::{Checker, CommunityData, Level, RulesError};
 
 pub const EVAL_FILE: &str = "eval/scam.toml";
+/// The corpus in real senders' shapes (`scripts/scam_corpus.py`), split once: rules are tuned on
+/// the first half only; the second is scored, never read for misses.
+pub const CORPUS_TUNE_FILE: &str = "eval/scam-corpus/tune.toml";
+pub const CORPUS_HELDOUT_FILE: &str = "eval/scam-corpus/heldout.toml";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -93,6 +97,32 @@ impl Report {
     /// Of the scams, the share flagged (1.0 when there were none).
     pub fn recall(&self) -> f64 {
         ratio(self.true_pos, self.true_pos + self.false_neg)
+    }
+
+    /// Of the genuine messages, the share flagged: what a citizen pasting a real message sees go
+    /// wrong, so it is reported next to precision (which depends on how many scams a set holds).
+    pub fn false_alarm_rate(&self) -> f64 {
+        let genuine = self.false_pos + self.true_neg;
+        if genuine == 0 {
+            0.0
+        } else {
+            self.false_pos as f64 / genuine as f64
+        }
+    }
+
+    /// One line of figures, for sets whose misses must not be printed (the held-out half).
+    pub fn summary(&self) -> String {
+        format!(
+            "cases {} ({} scams, {} genuine)  precision {:.3}  recall {:.3}  false alarms {:.2}% ({}/{})",
+            self.total(),
+            self.true_pos + self.false_neg,
+            self.false_pos + self.true_neg,
+            self.precision(),
+            self.recall(),
+            100.0 * self.false_alarm_rate(),
+            self.false_pos,
+            self.false_pos + self.true_neg
+        )
     }
 
     pub fn total(&self) -> usize {

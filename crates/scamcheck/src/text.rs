@@ -1,6 +1,97 @@
 //! Cutting a message into sentences, clauses and folded tokens.
 
+use std::borrow::Cow;
+
 use crate::pattern::{Tok, fold_phrase};
+
+/// The letter a character stands for when scammers write it inside a word to slip past filters
+/// ("T1EN", "d!eu", "h0ng", "nhận quà" with Cyrillic "а", "Thưởng" as "Thüởng"). Digits and symbols
+/// only count between two letters (see [`unmask_lookalikes`]); letters from other alphabets and
+/// non-Vietnamese diacritics count anywhere, since no Vietnamese word uses them.
+fn lookalike(c: char, interior: bool) -> Option<char> {
+    let digit_or_symbol = match c {
+        '0' => Some('o'),
+        '1' | '!' | '|' => Some('i'),
+        '3' => Some('e'),
+        '4' | '@' => Some('a'),
+        '5' | '$' => Some('s'),
+        '7' => Some('t'),
+        _ => None,
+    };
+    if digit_or_symbol.is_some() {
+        return digit_or_symbol.filter(|_| interior);
+    }
+    Some(match c {
+        'ä' | 'å' | 'а' | 'α' => 'a',
+        'Ä' | 'Å' | 'А' | 'Α' => 'A',
+        'ë' | 'е' | 'ε' => 'e',
+        'Ë' | 'Е' | 'Ε' => 'E',
+        'ï' | 'і' | 'ι' | 'ı' => 'i',
+        'Ï' | 'І' | 'Ι' => 'I',
+        'ö' | 'ø' | 'о' | 'ο' => 'o',
+        'Ö' | 'Ø' | 'О' | 'Ο' => 'O',
+        'ü' | 'μ' => 'u',
+        'Ü' => 'U',
+        'с' => 'c',
+        'С' => 'C',
+        'р' | 'ρ' => 'p',
+        'Р' | 'Ρ' => 'P',
+        'х' | 'χ' => 'x',
+        'Х' | 'Χ' => 'X',
+        'у' => 'y',
+        'У' => 'Y',
+        'ν' => 'v',
+        'Т' | 'Τ' => 'T',
+        'т' | 'τ' => 't',
+        'Н' | 'Η' => 'H',
+        'н' => 'h',
+        'К' | 'Κ' => 'K',
+        'к' | 'κ' => 'k',
+        'М' | 'Μ' => 'M',
+        'В' | 'Β' => 'B',
+        _ => return None,
+    })
+}
+
+/// Rewrites look-alike characters inside words as the letters they imitate, so "T1EN" reads as
+/// "TIEN" and "d!eu" as "dieu". A digit or symbol is only rewritten between two letters: amounts
+/// (500k, 1.500.000), plan names (ST90, 5G135) and codes keep their digits. Borrowed when nothing
+/// changes, which is almost every message.
+pub(crate) fn unmask_lookalikes(text: &str) -> Cow<'_, str> {
+    let chars: Vec<char> = text.chars().collect();
+    let is_letter = |i: usize| {
+        chars
+            .get(i)
+            .is_some_and(|&c| c.is_alphabetic() || lookalike(c, false).is_some())
+    };
+    let mut out: Option<String> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        let interior = i > 0 && is_letter(i - 1) && is_letter(i + 1);
+        let rewritten = if c.is_alphabetic() && c.is_ascii() {
+            None
+        } else {
+            // A digit inside an upper-case word stands for an upper-case letter ("T1EN").
+            lookalike(c, interior).map(|r| {
+                if interior && chars[i - 1].is_uppercase() {
+                    r.to_ascii_uppercase()
+                } else {
+                    r
+                }
+            })
+        };
+        match (rewritten, &mut out) {
+            (Some(r), Some(o)) => o.push(r),
+            (Some(r), None) => {
+                let mut o: String = chars[..i].iter().collect();
+                o.push(r);
+                out = Some(o);
+            }
+            (None, Some(o)) => o.push(c),
+            (None, None) => {}
+        }
+    }
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
 
 /// Tokens of each sentence. Patterns match inside one sentence; the clause number on each token lets
 /// negation stop at a comma ("không được nói với ai, đọc mã OTP cho anh" is not "không … đọc mã").
@@ -49,6 +140,36 @@ fn split_sentences(text: &str) -> Vec<&str> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn lookalike_letters_read_as_letters() {
+        assert_eq!(unmask_lookalikes("NHAN T1EN NGAY"), "NHAN TIEN NGAY");
+        assert_eq!(unmask_lookalikes("d!eu kien"), "dieu kien");
+        assert_eq!(
+            unmask_lookalikes("h0an v0n kem hoa h0ng"),
+            "hoan von kem hoa hong"
+        );
+        assert_eq!(unmask_lookalikes("Thüởng nóng"), "Thuởng nóng");
+        assert_eq!(unmask_lookalikes("nhận quà"), "nhận quà");
+        // Cyrillic а and о in "nhаn quа tоt".
+        assert_eq!(
+            unmask_lookalikes("nh\u{430}n qu\u{430} t\u{43e}t"),
+            "nhan qua tot"
+        );
+    }
+
+    #[test]
+    fn numbers_codes_and_punctuation_stay() {
+        for s in [
+            "Nap 500k nhan 1.500.000d",
+            "Goi ST90 va 5G135, bam *098*3# hoac soan V120 gui 191",
+            "Ma OTP: 482913!",
+            "Hello! Call 19001570 | 0912 345 678",
+            "G-482913 is your code",
+        ] {
+            assert_eq!(unmask_lookalikes(s), s);
+        }
+    }
+
     fn words(text: &str) -> Vec<Vec<String>> {
         sentences(text)
             .iter()
@@ -77,5 +198,28 @@ mod tests {
     fn empty_text_has_no_sentences() {
         assert!(sentences("").is_empty());
         assert!(sentences(" .. ,, !").is_empty());
+    }
+
+    proptest::proptest! {
+        /// One character in, one character out: spans and counts computed on the text stay valid.
+        #[test]
+        fn keeps_the_number_of_characters(s in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(unmask_lookalikes(&s).chars().count(), s.chars().count());
+        }
+
+        /// Undoing look-alikes twice changes nothing more.
+        #[test]
+        fn is_idempotent(s in "[a-zA-Z0-9!|@$ .,äöüаео]{0,40}") {
+            let once = unmask_lookalikes(&s).into_owned();
+            let twice = unmask_lookalikes(&once).into_owned();
+            proptest::prop_assert_eq!(once, twice);
+        }
+
+        /// Numbers, amounts and codes that are not wedged between letters keep every digit.
+        #[test]
+        fn leaves_numbers_alone(n in "[0-9][0-9.,]{0,12}[0-9kKdđ%]?", w in "[a-z]{1,8}") {
+            let s = format!("{w} {n} {w}");
+            proptest::prop_assert_eq!(unmask_lookalikes(&s), s.as_str());
+        }
     }
 }

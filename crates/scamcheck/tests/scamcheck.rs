@@ -103,6 +103,23 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("balance_notice", "So du 5,000,000 VND"),
     ("question", "mã OTP là gì vậy"),
     ("planned_work", "tạm ngừng cấp điện để bảo dưỡng lưới điện"),
+    (
+        "wrong_number_code",
+        "Em nhập nhầm số của anh, anh đọc giúp em mã 6 số vừa gửi về",
+    ),
+    (
+        "debt_shaming",
+        "Mày không trả tao gửi ảnh cho bố mẹ và toàn bộ danh bạ",
+    ),
+    (
+        "premium_call",
+        "Công tơ vi phạm bị phạt, gọi ngay 1900 5555 88",
+    ),
+    ("gov_support_bait", "Nhận hỗ trợ từ quỹ BHTN tại link sau"),
+    (
+        "operator_offer",
+        "Soạn ST90 gửi 191. Từ chối QC soạn TC gửi 199",
+    ),
     ("link_lookalike", "vietcombank-vn.com/xac-minh"),
     ("link_lookalike_gov", "dang nhap vneid-gov.com"),
     (

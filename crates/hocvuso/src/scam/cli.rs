@@ -3,6 +3,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use scamcheck::Checker;
+use scamcheck::eval::{EvalSet, evaluate};
+
 use super::engine::{RuleTexts, lesson_titles};
 use super::rules::{QUALITY_BAR, evaluate_dir, validate};
 
@@ -67,5 +70,21 @@ pub fn eval(content_dir: &Path) -> Result<(String, bool), String> {
         report.recall(),
         if pass { "PASS" } else { "FAIL" }
     );
+    for (name, rel, misses) in [
+        ("tuning half", scamcheck::eval::CORPUS_TUNE_FILE, true),
+        ("held-out half", scamcheck::eval::CORPUS_HELDOUT_FILE, false),
+    ] {
+        let path = content_dir.join(rel);
+        let Ok(src) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let set = EvalSet::from_toml(&src).map_err(|e| format!("{}: {e}", path.display()))?;
+        let r = evaluate(&Checker::new(rules.clone(), set.community), &set.cases);
+        let _ = writeln!(out, "\n{name} ({rel}):");
+        if misses {
+            let _ = write!(out, "{r}");
+        }
+        let _ = writeln!(out, "{name}: {}", r.summary());
+    }
     Ok((out, pass))
 }

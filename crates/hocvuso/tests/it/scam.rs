@@ -659,3 +659,30 @@ both!(
         assert_ne!(verdict(&app, local).await["verdict"], "safe");
     }
 );
+
+// Issue 13: the kinds of message the check got wrong on real inboxes.
+both!(
+    real_inbox_kinds_through_the_api,
+    |app: crate::TestApp| async move {
+        // A carrier's own promotion, with a deep link on its app-link subdomain and the opt-out line.
+        let promo = "Viettel: Dang ky goi ST90 co ngay 2GB/ngay, soan ST90 gui 191 hoac vao \
+                     https://myviettel.onelink.me/ab12. Tu choi QC soan TC gui 199.";
+        let v = verdict(&app, promo).await;
+        assert_eq!(v["verdict"], "safe", "{v}");
+        // A bank OTP that warns not to share it.
+        let otp = "Ma OTP cua Quy khach la 482913. Ma co hieu luc trong 3 phut. VCB KHONG BAO GIO \
+                   yeu cau khach hang cung cap OTP.";
+        let v = verdict(&app, otp).await;
+        assert_eq!(v["verdict"], "safe", "{v}");
+        // A debt collector shaming the borrower to relatives.
+        let debt = "Cong ty tai chinh thong bao: anh Hung no qua han, neu hom nay khong thanh toan \
+                    chung toi se dang anh len Facebook va goi cho nguoi than, dong nghiep.";
+        let v = verdict(&app, debt).await;
+        assert_eq!(v["verdict"], "scam", "{v}");
+        assert!(codes(&v).contains(&"debt_shaming".into()), "{v}");
+        // Look-alike letters do not hide a gambling lure.
+        let v = verdict(&app, "Tang 888K cho thanh v!en m0i, nap dau x2: sodo66.win").await;
+        assert_ne!(v["verdict"], "safe", "{v}");
+        assert!(codes(&v).contains(&"gambling".into()), "{v}");
+    }
+);

@@ -113,7 +113,9 @@ impl Input {
             .iter()
             .map(|l| l.span.clone())
             .chain(apks.iter().map(|a| a.span.clone()));
-        let masked = mask(&text, spans);
+        // Look-alike letters are undone after links are masked: a domain keeps its digits for the
+        // link checks, and phone numbers are read from the original text.
+        let masked = crate::text::unmask_lookalikes(&mask(&text, spans)).into_owned();
         Self {
             text,
             links,

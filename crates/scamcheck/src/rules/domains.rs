@@ -77,6 +77,7 @@ pub(super) fn compile(
         tlds: all(&file.tlds, |s| word(s, rep, "ending"))?,
         risky: all(&file.risky_tlds, |s| word(s, rep, "ending"))?,
         shorteners: all(&file.shorteners, |s| domain_name(s, rep))?,
+        app_links: all(&file.app_link_hosts, |s| domain_name(s, rep))?,
         extra: all(&file.extra_words, |s| word(s, rep, "extra word"))?,
         single,
         multi,

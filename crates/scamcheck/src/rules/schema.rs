@@ -17,6 +17,8 @@ pub(super) struct DomainsFile {
     pub tlds: Vec<Spanned<String>>,
     pub risky_tlds: Vec<Spanned<String>>,
     pub shorteners: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub app_link_hosts: Vec<Spanned<String>>,
     pub extra_words: Vec<Spanned<String>>,
     pub homoglyphs: BTreeMap<String, Spanned<String>>,
     #[serde(rename = "kind")]
