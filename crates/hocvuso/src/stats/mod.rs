@@ -159,6 +159,13 @@ pub async fn uncount(tx: &mut Tx, source: &str) -> DbResult<bool> {
     let Some(live) = counted(tx, source).await? else {
         return Ok(false);
     };
+    retract(tx, &live).await?;
+    Ok(true)
+}
+
+/// Add the exact negation of event `live` (same unit, time, person dimensions and kind; `retracts`
+/// names it) and queue it for the aggregator.
+async fn retract(tx: &mut Tx, live: &str) -> DbResult<()> {
     let id = new_id();
     tx.execute(
         q("INSERT INTO stat_events (id, metric, unit_code, unit_path, person_id, target_group, sex, birth_year,
@@ -167,12 +174,12 @@ pub async fn uncount(tx: &mut Tx, source: &str) -> DbResult<bool> {
                   -value, at, kind, source, id
            FROM stat_events WHERE id = $2")
         .bind(&id)
-        .bind(&live),
+        .bind(live),
     )
     .await?;
     tx.execute(q("INSERT INTO stat_inbox (event_id) VALUES ($1)").bind(&id))
         .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Metrics that count a person (they stop counting once the person deletes their account). Team
@@ -222,19 +229,7 @@ pub async fn forget_person(tx: &mut Tx, person_id: &str) -> DbResult<()> {
         .map(|r| r.0)
         .collect();
     for event in live {
-        let id = new_id();
-        tx.execute(
-            q("INSERT INTO stat_events (id, metric, unit_code, unit_path, person_id, target_group, sex, birth_year,
-                   ethnic_minority, value, at, kind, source, retracts)
-               SELECT $1, metric, unit_code, unit_path, person_id, target_group, sex, birth_year, ethnic_minority,
-                      -value, at, kind, source, id
-               FROM stat_events WHERE id = $2")
-            .bind(&id)
-            .bind(&event),
-        )
-        .await?;
-        tx.execute(q("INSERT INTO stat_inbox (event_id) VALUES ($1)").bind(&id))
-            .await?;
+        retract(tx, &event).await?;
     }
     Ok(())
 }
