@@ -729,6 +729,8 @@ pub async fn register_on_behalf(
         let id = crate::people::store::insert(&mut tx, &person, &unit.code, None, Some(&user.id))
             .await?;
         crate::people::store::grant_role(&mut tx, &id, "learner", &unit.code, &user.id).await?;
+        // Their learner card's code is also how they claim this record as their own account later.
+        store::new_card(&mut tx, &id).await?;
         crate::stats::emit(
             &mut tx,
             crate::stats::StatEvent {

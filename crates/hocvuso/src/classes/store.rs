@@ -584,6 +584,9 @@ pub struct Registration {
     pub attended: i64,
     pub result: Option<String>,
     pub quiz_passed: Option<bool>,
+    /// For someone registered on their behalf who has no account yet: the code they type at sign-up
+    /// to make this record their account.
+    pub claim_code: Option<String>,
 }
 
 /// Everyone registered or waiting, seats first, then the queue in order.
@@ -593,8 +596,10 @@ pub async fn registrations_of(db: &Db, class_id: &str) -> DbResult<Vec<Registrat
                   b.full_name AS registered_by_name,
                   (SELECT COUNT(*) FROM class_attendance a JOIN class_sessions s ON s.id = a.session_id
                     WHERE s.class_id = r.class_id AND a.person_id = r.person_id AND a.present) AS attended,
-                  res.result, res.quiz_passed
+                  res.result, res.quiz_passed,
+                  CASE WHEN p.password_hash IS NULL THEN pc.code END AS claim_code
            FROM class_registrations r JOIN people p ON p.id = r.person_id
+           LEFT JOIN person_cards pc ON pc.person_id = r.person_id
            LEFT JOIN people b ON b.id = r.registered_by AND r.registered_by <> r.person_id
            LEFT JOIN class_results res ON res.class_id = r.class_id AND res.person_id = r.person_id
            WHERE r.class_id = $1 AND r.status <> 'cancelled'
@@ -831,6 +836,22 @@ pub async fn card_code(db: &Db, person: &str) -> DbResult<String> {
             }
         }
     }
+}
+
+/// Give a new person a card code inside the caller's transaction (8 characters from 31: a clash is
+/// a one-in-hundreds-of-billions event, and the unique constraint would refuse it rather than mix people).
+pub async fn new_card(tx: &mut Tx, person: &str) -> DbResult<()> {
+    tx.execute(
+        q(
+            "INSERT INTO person_cards (person_id, code, created_at) VALUES ($1, $2, $3)
+           ON CONFLICT (person_id) DO NOTHING",
+        )
+        .bind(person)
+        .bind(super::model::short_code(8))
+        .bind(now()),
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn person_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<String>> {

@@ -100,6 +100,7 @@ fn form_values(f: &SignUpForm) -> FormState {
         ("village", &f.village),
         ("target_group", &f.target_group),
         ("consent", &f.consent),
+        ("card_code", &f.card_code),
     ] {
         s.values.insert(k, v.clone());
     }
@@ -131,6 +132,7 @@ pub async fn resolve_home_unit(
 pub async fn sign_up(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
+    headers: axum::http::HeaderMap,
     page: Page,
     CsrfForm(f): CsrfForm<SignUpForm>,
 ) -> AppResult<Response> {
@@ -157,9 +159,47 @@ pub async fn sign_up(
     let hash = password::hash(f.password.clone()).await?;
     let mut tx = state.db.begin().await?;
     let phone = person.phone.clone().unwrap_or_default();
+    let card = f.card_code.trim().to_uppercase();
+    if !card.is_empty() {
+        // Claiming the record a volunteer or instructor made: the card code proves the paper was given
+        // to this person, and the phone (when the record has one) must be the one they type.
+        let refusal = match store::claimable_by_card(&mut tx, &card).await? {
+            None => Some((
+                FieldError::new("card_code", "claim-code-unknown"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )),
+            Some(c) if c.phone.as_deref().is_some_and(|p| p != phone) => Some((
+                FieldError::new("card_code", "claim-phone-mismatch"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )),
+            Some(c) if c.phone.is_none() && store::phone_taken(&mut tx, &phone).await? => Some((
+                FieldError::new("phone", "phone-taken"),
+                StatusCode::CONFLICT,
+            )),
+            Some(c) => {
+                store::claim(&mut tx, &c.id, &phone, &hash).await?;
+                if let Some(old) = crate::web::cookies::get(&headers, SESSION_COOKIE) {
+                    delete_session_in(&mut tx, &old).await?;
+                }
+                let token = create_session(&mut tx, &c.id).await?;
+                tx.commit().await?;
+                return Ok(signed_in_response(&state, &token, "/tai-khoan?moi=1"));
+            }
+        };
+        if let Some((e, status)) = refusal {
+            drop(tx);
+            form.errors = vec![e];
+            return sign_up_page(&state, page, form, status).await;
+        }
+    }
     if store::phone_taken(&mut tx, &phone).await? {
+        let reason = if store::phone_unclaimed(&mut tx, &phone).await? {
+            "phone-registered-for-you"
+        } else {
+            "phone-taken"
+        };
         drop(tx);
-        form.errors = vec![FieldError::new("phone", "phone-taken")];
+        form.errors = vec![FieldError::new("phone", reason)];
         return sign_up_page(&state, page, form, StatusCode::CONFLICT).await;
     }
     let id = match store::insert(&mut tx, &person, &unit.code, Some(&hash), None).await {

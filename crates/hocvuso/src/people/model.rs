@@ -128,6 +128,9 @@ pub struct SignUpForm {
     pub village: String,
     pub target_group: String,
     pub consent: String,
+    /// The learner card code of a record a volunteer or instructor made for this person: signing up
+    /// with it makes that record their account instead of a second one.
+    pub card_code: String,
     /// "villages" when the no-JavaScript "show the villages" button was pressed: show the form again.
     pub step: String,
 }

@@ -95,6 +95,51 @@ pub async fn credentials_by_id(db: &Db, id: &str) -> DbResult<Option<Credentials
     .await
 }
 
+/// A record made on someone's behalf (no password yet): by its learner card code.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimable {
+    pub id: String,
+    pub phone: Option<String>,
+}
+
+pub async fn claimable_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<Claimable>> {
+    tx.fetch_optional(
+        q(
+            "SELECT p.id, p.phone FROM person_cards c JOIN people p ON p.id = c.person_id
+           WHERE c.code = $1 AND p.password_hash IS NULL",
+        )
+        .bind(code),
+    )
+    .await
+}
+
+/// Is `phone` held by a record made on someone's behalf (no password yet)?
+pub async fn phone_unclaimed(tx: &mut Tx, phone: &str) -> DbResult<bool> {
+    Ok(tx
+        .count(
+            q("SELECT COUNT(*) FROM people WHERE phone = $1 AND password_hash IS NULL").bind(phone),
+        )
+        .await?
+        > 0)
+}
+
+/// The person takes over the record made for them: their phone, their password and their own consent
+/// (it was recorded in person by whoever registered them).
+pub async fn claim(tx: &mut Tx, id: &str, phone: &str, hash: &str) -> DbResult<u64> {
+    let t = now();
+    tx.execute(
+        q("UPDATE people SET phone = $1, password_hash = $2, consent_at = $3, consent_version = $4,
+               consent_recorded_by = NULL, updated_at = $3
+           WHERE id = $5 AND password_hash IS NULL")
+        .bind(phone)
+        .bind(hash)
+        .bind(t)
+        .bind(super::model::CONSENT_VERSION)
+        .bind(id),
+    )
+    .await
+}
+
 /// How long a one-time password (read out by an admin, printed by the CLI) works.
 pub const ONE_TIME_PASSWORD_SECONDS: i64 = 24 * 3600;
 

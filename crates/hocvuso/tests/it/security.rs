@@ -657,3 +657,89 @@ both!(
         assert_eq!(report.differences(), 0, "{report:?}");
     }
 );
+
+both!(
+    a_person_registered_on_their_behalf_claims_the_record,
+    |app: TestApp| async move {
+        let admin = app.new_browser();
+        admin.as_province_admin("0900000001").await;
+        let code = crate::classes::make_class(&admin, "30").await;
+        let r = admin
+            .post_form(
+                &format!("/quan-ly/lop/{code}/dang-ky-ho"),
+                &[
+                    ("who", "new"),
+                    ("phone", "0918000001"),
+                    ("full_name", "Hồ Thị Mơ"),
+                    ("birth_year", "1950"),
+                    ("sex", "nu"),
+                    ("ethnic_group", "Bru-Vân Kiều"),
+                    ("village", ""),
+                    ("target_group", "nguoi-dan"),
+                    ("consent_in_person", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let people = app.count("people").await;
+        // The roster shows the code to hand over (on the learner card).
+        let (_, roster) = admin.get_text(&format!("/quan-ly/lop/{code}")).await;
+        let card: String = roster
+            .split("Mã nhận hồ sơ: <strong>")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .expect("claim code on the roster")
+            .to_owned();
+
+        // Signing up with the number alone says it was registered for them, and makes no second person.
+        let her = app.new_browser();
+        let r = her
+            .sign_up_with(&[("phone", "0918000001"), ("full_name", "Hồ Thị Mơ")])
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .expect("body")
+                .contains("đã được ghi danh giúp bạn")
+        );
+        // A wrong code, or the right code with another number, is refused.
+        let r = her
+            .sign_up_with(&[("phone", "0918000001"), ("card_code", "ZZZZZZZZ")])
+            .await;
+        assert_eq!(r.status(), 422);
+        let r = her
+            .sign_up_with(&[("phone", "0918000002"), ("card_code", &card)])
+            .await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(app.count("people").await, people);
+        // The right code and number: the record becomes her account, with its class.
+        let r = her
+            .sign_up_with(&[("phone", "0918000001"), ("card_code", &card.to_lowercase())])
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(app.count("people").await, people, "no second person");
+        let data: serde_json::Value = her
+            .get("/tai-khoan/du-lieu.json")
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(data["person"]["full_name"], "Hồ Thị Mơ");
+        assert_eq!(data["facts"]["classes"][0]["class_code"], code.as_str());
+        // Claimed once: the code no longer opens it.
+        let again = app.new_browser();
+        let r = again
+            .sign_up_with(&[("phone", "0918000001"), ("card_code", &card)])
+            .await;
+        assert_eq!(r.status(), 422);
+        // She can sign in with her own password, and delete the record like any account.
+        assert_eq!(
+            again
+                .sign_in("0918000001", "lúa chín vàng đồng")
+                .await
+                .status(),
+            303
+        );
+    }
+);
