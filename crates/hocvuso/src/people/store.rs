@@ -327,6 +327,31 @@ pub async fn log_access(
     Ok(())
 }
 
+/// Log a read of personal data that is not a person's record (a village's household list, a household):
+/// what was opened, for which unit, by whom.
+pub async fn log_unit_access(
+    db: &Db,
+    actor_id: &str,
+    actor_name: &str,
+    what: &str,
+    unit_code: &str,
+) -> DbResult<()> {
+    db.execute(
+        q(
+            "INSERT INTO data_access_log (id, actor_id, actor_name, what, unit_code, at)
+           VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id())
+        .bind(actor_id)
+        .bind(actor_name)
+        .bind(what)
+        .bind(unit_code)
+        .bind(now()),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Log one read of several people's data (a class roster, an attendance sheet): one row per person,
 /// so each of them sees it on their account page. Written in one statement.
 pub async fn log_access_many(

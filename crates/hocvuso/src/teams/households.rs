@@ -230,6 +230,15 @@ pub async fn village_page(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     let village = village_access(&state, &user, &code).await?;
+    // The list names household heads: personal data, so who opened it is logged.
+    crate::people::store::log_unit_access(
+        &state.db,
+        &user.id,
+        &user.full_name,
+        "household_list",
+        &village.code,
+    )
+    .await?;
     let households = store::households_of(&state.db, &village.code).await?;
     let checks = store::checks_of_village(&state.db, &village.code).await?;
     Ok(render(&VillagePage {
@@ -284,6 +293,14 @@ pub async fn household_page(
     let (household, village) = found.map_err(|_| AppError::NotFound)?;
     let team = team_of_member_for(&mut tx, &user, &village).await?;
     drop(tx);
+    crate::people::store::log_unit_access(
+        &state.db,
+        &user.id,
+        &user.full_name,
+        "household",
+        &village.code,
+    )
+    .await?;
     let rows = store::checks_of_village(&state.db, &village.code).await?;
     let checks = CHECK_ITEMS
         .iter()

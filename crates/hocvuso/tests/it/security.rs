@@ -743,3 +743,21 @@ both!(
         );
     }
 );
+
+both!(
+    opening_a_household_list_is_logged,
+    |app: TestApp| async move {
+        let admin = app.new_browser();
+        admin.as_province_admin("0900000001").await;
+        let village = crate::teams::add_village(&admin, QT_COMMUNE_A, "Thôn Một").await;
+        assert_eq!(app.count("data_access_log").await, 0);
+        let (s, _) = admin.get_text(&format!("/quan-ly/thon/{village}/ho")).await;
+        assert_eq!(s, 200);
+        let row = hocvuso::db::q(
+            "SELECT COUNT(*) FROM data_access_log WHERE what = 'household_list' AND unit_code = $1
+             AND actor_name = 'Trần Văn Tỉnh'",
+        )
+        .bind(&village);
+        assert_eq!(app.state.db.count(row).await.expect("q"), 1);
+    }
+);
