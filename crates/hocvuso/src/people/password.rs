@@ -14,6 +14,20 @@ static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
     tokio::sync::Semaphore::new(cores)
 });
 
+/// Hashes running right now, and the most ever seen at once (what the bound is tested by).
+static IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static MOST_IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Run one Argon2 computation on this thread, counted.
+fn counted<T>(f: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::Ordering::SeqCst;
+    let now = IN_FLIGHT.fetch_add(1, SeqCst) + 1;
+    MOST_IN_FLIGHT.fetch_max(now, SeqCst);
+    let out = f();
+    IN_FLIGHT.fetch_sub(1, SeqCst);
+    out
+}
+
 async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
     HASHING
         .acquire()
@@ -24,11 +38,13 @@ async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, AppErro
 pub async fn hash(password: String) -> Result<String, AppError> {
     let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+        counted(|| {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+        })
     })
     .await
     .map_err(|e| AppError::Internal(format!("join: {e}")))?
@@ -50,13 +66,15 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
             Some(h) => (h.as_str(), true),
             None => (DUMMY.as_str(), false),
         };
-        let ok = PasswordHash::new(hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false);
+        let ok = counted(|| {
+            PasswordHash::new(hash)
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        });
         ok && real
     })
     .await
@@ -71,4 +89,34 @@ pub fn one_time_password() -> String {
     (0..12)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A flood of failed sign-ins (four per core, all at once) never runs more Argon2 computations at a
+    /// time than there are cores: the rest wait, so memory stays at one hash per core.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_hashing_is_bounded_by_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let stored = hash("mật khẩu đúng của tôi".into()).await.expect("hash");
+        let attempts: Vec<_> = (0..cores * 4)
+            .map(|i| {
+                let stored = stored.clone();
+                tokio::spawn(async move { verify(format!("đoán sai {i}"), Some(stored)).await })
+            })
+            .collect();
+        for a in attempts {
+            assert!(
+                !a.await.expect("join").expect("verify"),
+                "wrong passwords fail"
+            );
+        }
+        let most = MOST_IN_FLIGHT.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            most >= 1 && most <= cores,
+            "{most} hashes at once on {cores} cores"
+        );
+    }
 }
