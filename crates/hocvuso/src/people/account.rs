@@ -10,10 +10,8 @@ use super::{password, store};
 use crate::error::FieldError;
 use crate::units::store as units;
 use crate::web::auth::{CurrentUser, SESSION_COOKIE, delete_other_sessions};
-use crate::web::cookies::{CookieSpec, set_cookie};
 use crate::web::csrf::CsrfForm;
 use crate::web::page::{FormState, Page, render, render_status};
-use crate::web::secure_cookies;
 use crate::{AppError, AppResult, AppState};
 
 #[derive(Template)]
@@ -234,18 +232,7 @@ pub async fn sign_out_everywhere(
     let mut tx = state.db.begin().await?;
     delete_other_sessions(&mut tx, &user.id, None).await?;
     tx.commit().await?;
-    let mut resp = Redirect::to("/dang-nhap").into_response();
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(CookieSpec {
-            name: SESSION_COOKIE,
-            value: "",
-            max_age: Some(0),
-            same_site_strict: false,
-            secure: secure_cookies(&state),
-        }),
-    );
-    Ok(resp)
+    Ok(super::auth_pages::signed_out_response(&state, "/dang-nhap"))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -277,16 +264,5 @@ pub async fn delete_account(
     let mut tx = state.db.begin().await?;
     store::delete(&mut tx, &user.id).await?;
     tx.commit().await?;
-    let mut resp = Redirect::to("/?da-xoa=1").into_response();
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(CookieSpec {
-            name: SESSION_COOKIE,
-            value: "",
-            max_age: Some(0),
-            same_site_strict: false,
-            secure: secure_cookies(&state),
-        }),
-    );
-    Ok(resp)
+    Ok(super::auth_pages::signed_out_response(&state, "/?da-xoa=1"))
 }

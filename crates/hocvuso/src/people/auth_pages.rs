@@ -178,10 +178,7 @@ pub async fn sign_up(
             )),
             Some(c) => {
                 store::claim(&mut tx, &c.id, &phone, &hash).await?;
-                if let Some(old) = crate::web::cookies::get(&headers, SESSION_COOKIE) {
-                    delete_session_in(&mut tx, &old).await?;
-                }
-                let token = create_session(&mut tx, &c.id).await?;
+                let token = replace_session(&mut tx, &headers, &c.id).await?;
                 tx.commit().await?;
                 return Ok(signed_in_response(&state, &token, "/tai-khoan?moi=1"));
             }
@@ -223,9 +220,22 @@ pub async fn sign_up(
         },
     )
     .await?;
-    let token = create_session(&mut tx, &id).await?;
+    let token = replace_session(&mut tx, &headers, &id).await?;
     tx.commit().await?;
     Ok(signed_in_response(&state, &token, "/tai-khoan?moi=1"))
+}
+
+/// Open a session for `person`, ending the one this browser had: a session fixed before sign-in, or a
+/// shared phone's previous user, must not live on beside the new one.
+async fn replace_session(
+    tx: &mut crate::db::Tx,
+    headers: &axum::http::HeaderMap,
+    person: &str,
+) -> crate::db::DbResult<String> {
+    if let Some(old) = crate::web::cookies::get(headers, SESSION_COOKIE) {
+        delete_session_in(tx, &old).await?;
+    }
+    create_session(tx, person).await
 }
 
 /// Redirect with a fresh session cookie and a rotated CSRF token.
@@ -342,12 +352,7 @@ pub async fn sign_in(
     store::clear_failures(&state.db, &pair_key).await?;
     store::clear_failures(&state.db, &phone_key).await?;
     let mut tx = state.db.begin().await?;
-    // Signing in again replaces the session this browser had (a session fixed before sign-in, or a
-    // shared phone's previous user, must not live on beside the new one).
-    if let Some(old) = crate::web::cookies::get(&headers, SESSION_COOKIE) {
-        delete_session_in(&mut tx, &old).await?;
-    }
-    let token = create_session(&mut tx, &creds.id).await?;
+    let token = replace_session(&mut tx, &headers, &creds.id).await?;
     tx.commit().await?;
     let to = if creds.must_change_password {
         "/tai-khoan/mat-khau?bat-buoc=1".to_owned()
@@ -368,8 +373,15 @@ pub async fn sign_out(
     if let Some(token) = crate::web::cookies::get(&headers, SESSION_COOKIE) {
         delete_session(&state.db, &token).await?;
     }
-    let mut resp = Redirect::to("/").into_response();
-    let secure = secure_cookies(&state);
+    let mut resp = signed_out_response(&state, "/");
+    resp.headers_mut()
+        .append(header::SET_COOKIE, token_cookie(&state, &random_token()));
+    Ok(resp)
+}
+
+/// Redirect to `to` with the session cookie cleared (sign-out, sign-out everywhere, account deleted).
+pub fn signed_out_response(state: &AppState, to: &str) -> Response {
+    let mut resp = Redirect::to(to).into_response();
     resp.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(CookieSpec {
@@ -377,10 +389,8 @@ pub async fn sign_out(
             value: "",
             max_age: Some(0),
             same_site_strict: false,
-            secure,
+            secure: secure_cookies(state),
         }),
     );
-    resp.headers_mut()
-        .append(header::SET_COOKIE, token_cookie(&state, &random_token()));
-    Ok(resp)
+    resp
 }
