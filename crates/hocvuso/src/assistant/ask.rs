@@ -56,24 +56,16 @@ pub async fn ask(
             Ok(answer(state, &k, hit, &found.hits, question, &opts).await)
         }
         _ => {
-            let may_log = opts.live
-                && crate::web::ratelimit::within(
-                    &state.db,
-                    &crate::web::ratelimit::GAP_LOG,
-                    &opts.client,
-                )
-                .await
-                .unwrap_or_else(|e| {
-                    tracing::warn!(error = %e, "assistant: gap-log limit unavailable");
-                    false
-                });
-            if may_log {
+            if opts.live {
                 let redacted = redact::redact(question);
                 let near = found.hits.first().map(|h| h.id.as_str()).unwrap_or("");
-                state
-                    .assistant
-                    .gaps
-                    .log(&state.db, gap_key(&redacted), redacted, near.to_owned());
+                state.assistant.gaps.log(
+                    &state.db,
+                    opts.client.clone(),
+                    gap_key(&redacted),
+                    redacted,
+                    near.to_owned(),
+                );
             }
             refusal(state, user, question, opts.lang).await
         }

@@ -21,8 +21,17 @@ pub struct GapLog {
 }
 
 impl GapLog {
-    /// Count one more asking of an unanswered question (already redacted), in the background.
-    pub fn log(self: &Arc<Self>, db: &Db, key: String, question: String, near: String) {
+    /// Count one more asking of an unanswered question (already redacted), in the background. A client
+    /// logs at most `ratelimit::GAP_LOG` questions an hour (the answer is given all the same), so a
+    /// script cannot fill the editors' list.
+    pub fn log(
+        self: &Arc<Self>,
+        db: &Db,
+        client: String,
+        key: String,
+        question: String,
+        near: String,
+    ) {
         if self.in_flight.fetch_add(1, Ordering::AcqRel) >= MAX_IN_FLIGHT {
             self.done();
             tracing::warn!(
@@ -34,7 +43,16 @@ impl GapLog {
         let db = db.clone();
         tokio::spawn(async move {
             // Losing one log line must not lose the citizen their answer.
-            if let Err(e) = super::store::log_gap(&db, &key, &question, &near).await {
+            let within =
+                crate::web::ratelimit::within(&db, &crate::web::ratelimit::GAP_LOG, &client).await;
+            let written = match within {
+                Ok(true) => super::store::log_gap(&db, &key, &question, &near)
+                    .await
+                    .map_err(crate::AppError::from),
+                Ok(false) => Ok(()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = written {
                 tracing::warn!(error = %e, "assistant: could not log an unanswered question");
             }
             this.done();

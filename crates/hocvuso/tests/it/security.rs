@@ -283,6 +283,7 @@ both!(
         }
         assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 120);
         assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 5);
+        app.state.assistant.gaps.settled().await;
         assert_eq!(
             app.count("assistant_gaps").await,
             20,
