@@ -38,6 +38,10 @@ pub struct AppState {
     pub lessons: Arc<learning::cache::PageCache>,
     /// Dashboard figures per aggregate version.
     pub dashboards: Arc<reports::cache::FiguresCache>,
+    /// Signed-in people, trusted for a few seconds (`web::session_cache`).
+    pub sessions: Arc<web::session_cache::SessionCache>,
+    /// Visitors' dashboard pages per version of the figures.
+    pub public_pages: Arc<web::cached_page::PageStore>,
 }
 
 /// Connect, migrate, load reference data: what `serve` and every admin command do first.
@@ -60,6 +64,8 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
         assistant: Arc::new(assistant),
         lessons: Arc::new(learning::cache::PageCache::default()),
         dashboards: Arc::new(reports::cache::FiguresCache::default()),
+        sessions: Arc::new(web::session_cache::SessionCache::default()),
+        public_pages: Arc::new(web::cached_page::PageStore::default()),
         db,
         settings: Arc::new(settings),
         province: Arc::new(province),

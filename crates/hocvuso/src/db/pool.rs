@@ -31,9 +31,25 @@ pub enum Db {
 }
 
 /// An open transaction; dropped without [`Tx::commit`] it rolls back, so an error half way writes nothing.
-pub enum Tx {
+pub struct Tx {
+    conn: TxConn,
+    /// Run once the commit has succeeded: in-process caches of what the transaction changed are told
+    /// only when the change is visible to every reader, so a reader cannot cache the old state anew.
+    after_commit: Vec<Box<dyn FnOnce() + Send>>,
+}
+
+enum TxConn {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Pg(sqlx::Transaction<'static, Postgres>),
+}
+
+impl From<TxConn> for Tx {
+    fn from(conn: TxConn) -> Self {
+        Tx {
+            conn,
+            after_commit: Vec::new(),
+        }
+    }
 }
 
 /// A row type readable from both backends.
@@ -278,23 +294,27 @@ impl Db {
     /// transaction that reads then writes can fail with SQLITE_BUSY even with a busy timeout.
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite { write, .. } => Tx::Sqlite(
+            Db::Sqlite { write, .. } => TxConn::Sqlite(
                 write
                     .begin_with("BEGIN IMMEDIATE")
                     .await
                     .map_err(DbError::classify)?,
             ),
-            Db::Pg(p) => Tx::Pg(p.begin().await.map_err(DbError::classify)?),
-        })
+            Db::Pg(p) => TxConn::Pg(p.begin().await.map_err(DbError::classify)?),
+        }
+        .into())
     }
 
     /// A transaction that only reads (one consistent snapshot for several statements). On SQLite it
     /// runs on a reader connection, so it neither takes nor waits for the write lock; it must not write.
     pub async fn begin_read(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite { read, .. } => Tx::Sqlite(read.begin().await.map_err(DbError::classify)?),
-            Db::Pg(p) => Tx::Pg(p.begin().await.map_err(DbError::classify)?),
-        })
+            Db::Sqlite { read, .. } => {
+                TxConn::Sqlite(read.begin().await.map_err(DbError::classify)?)
+            }
+            Db::Pg(p) => TxConn::Pg(p.begin().await.map_err(DbError::classify)?),
+        }
+        .into())
     }
 
     pub async fn close(&self) {
@@ -363,17 +383,26 @@ impl Tx {
     }
 
     pub async fn commit(self) -> DbResult<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Pg(t) => t.commit().await,
+        match self.conn {
+            TxConn::Sqlite(t) => t.commit().await,
+            TxConn::Pg(t) => t.commit().await,
         }
-        .map_err(DbError::classify)
+        .map_err(DbError::classify)?;
+        for hook in self.after_commit {
+            hook();
+        }
+        Ok(())
+    }
+
+    /// Run `hook` after this transaction commits (never if it rolls back).
+    pub fn after_commit(&mut self, hook: impl FnOnce() + Send + 'static) {
+        self.after_commit.push(Box::new(hook));
     }
 
     fn handle(&mut self) -> Handle<'_> {
-        match self {
-            Tx::Sqlite(t) => Handle::Sqlite(&mut *t),
-            Tx::Pg(t) => Handle::Pg(&mut *t),
+        match &mut self.conn {
+            TxConn::Sqlite(t) => Handle::Sqlite(&mut *t),
+            TxConn::Pg(t) => Handle::Pg(&mut *t),
         }
     }
 

@@ -3,15 +3,14 @@
 //! A visitor's lesson page holds nothing personal (the quiz form needs no token when nobody is signed
 //! in: a visitor's answers are only scored, never stored), so the same bytes serve every visitor with
 //! the same language and text size. Entries are dropped when the content version in the database moves
-//! (content import, local-course edits): this server drops them at once, other servers within a second.
+//! (content import, local-course edits): this process drops them at once (the edit's commit tells it),
+//! other servers within a second.
 use std::collections::HashMap;
-use std::io::Write;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::header;
+use axum::response::Response;
 
 use axum::extract::{Request, State};
 use axum::http::Method;
@@ -20,29 +19,41 @@ use axum::middleware::Next;
 use crate::AppState;
 use crate::db::{Db, DbResult, Tx, q};
 use crate::i18n::Lang;
-use crate::web::compress::{Encoding, negotiate};
+use crate::web::cached_page::CachedPage;
+use crate::web::stitched::Stitched;
 
 /// Beyond this many entries nothing more is cached (bounded memory whatever the traffic).
 const MAX_ENTRIES: usize = 4_000;
 /// How stale another server's edit may be seen here.
 const CHECK_EVERY_MS: i64 = 1_000;
 
-pub struct CachedPage {
-    identity: Bytes,
-    gzip: Bytes,
-    br: Bytes,
+/// A signed-in learner's lesson page: the same for every learner but for the CSRF token and the quiz
+/// form's fresh id, which are stitched in per answer (`web::stitched`).
+pub struct SignedLesson {
+    pub page: Stitched,
+    pub lesson_id: String,
 }
+
+/// The holes of a [`SignedLesson`], in the order `respond` takes their values.
+pub const CSRF_MARK: &str = "hvmarkcsrf0d1f";
+pub const FORM_ID_MARK: &str = "hvmarkformid7c2e";
 
 #[derive(Default)]
 pub struct PageCache {
     pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    signed: RwLock<HashMap<String, Arc<SignedLesson>>>,
     version: AtomicI64,
     checked_at_ms: AtomicI64,
+    edits_seen: AtomicU64,
 }
 
 fn now_ms() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
 }
+
+/// Content edits committed in this process (imports, admin edits): every cache here looks at the
+/// database's version on its next read instead of waiting out `CHECK_EVERY_MS`.
+static EDITS_HERE: AtomicU64 = AtomicU64::new(0);
 
 /// Bump the content version inside a write that changes what lesson pages show.
 pub async fn bump_version(tx: &mut Tx) -> DbResult<()> {
@@ -50,6 +61,9 @@ pub async fn bump_version(tx: &mut Tx) -> DbResult<()> {
         "UPDATE learning_version SET version = version + 1 WHERE id = 1",
     ))
     .await?;
+    tx.after_commit(|| {
+        EDITS_HERE.fetch_add(1, Ordering::AcqRel);
+    });
     Ok(())
 }
 
@@ -98,28 +112,56 @@ fn lesson_path(path: &str) -> Option<(&str, &str)> {
 impl PageCache {
     /// Forget every page (after an edit on this server).
     pub fn invalidate(&self) {
-        if let Ok(mut pages) = self.pages.write() {
-            pages.clear();
-        }
+        self.clear();
         self.checked_at_ms.store(0, Ordering::Relaxed);
     }
 
     async fn ensure_fresh(&self, db: &Db) -> DbResult<()> {
         let now = now_ms();
-        if now - self.checked_at_ms.load(Ordering::Relaxed) < CHECK_EVERY_MS {
+        let edits = EDITS_HERE.load(Ordering::Acquire);
+        if now - self.checked_at_ms.load(Ordering::Relaxed) < CHECK_EVERY_MS
+            && self.edits_seen.load(Ordering::Acquire) == edits
+        {
             return Ok(());
         }
+        self.edits_seen.store(edits, Ordering::Release);
         let version: i64 = db
             .scalar(q("SELECT version FROM learning_version WHERE id = 1"))
             .await?
             .unwrap_or(0);
-        if self.version.swap(version, Ordering::Relaxed) != version
-            && let Ok(mut pages) = self.pages.write()
-        {
-            pages.clear();
+        if self.version.swap(version, Ordering::Relaxed) != version {
+            self.clear();
         }
         self.checked_at_ms.store(now, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn clear(&self) {
+        if let Ok(mut pages) = self.pages.write() {
+            pages.clear();
+        }
+        if let Ok(mut signed) = self.signed.write() {
+            signed.clear();
+        }
+    }
+
+    pub async fn get_signed(&self, db: &Db, key: &str) -> DbResult<Option<Arc<SignedLesson>>> {
+        self.ensure_fresh(db).await?;
+        Ok(self
+            .signed
+            .read()
+            .ok()
+            .and_then(|signed| signed.get(key).cloned()))
+    }
+
+    pub fn put_signed(&self, key: String, lesson: SignedLesson) -> Arc<SignedLesson> {
+        let lesson = Arc::new(lesson);
+        if let Ok(mut signed) = self.signed.write()
+            && signed.len() < MAX_ENTRIES
+        {
+            signed.insert(key, lesson.clone());
+        }
+        lesson
     }
 
     pub async fn get(&self, db: &Db, key: &str) -> DbResult<Option<Arc<CachedPage>>> {
@@ -133,106 +175,12 @@ impl PageCache {
 
     /// Compress and keep a rendered page.
     pub fn put(&self, key: String, html: String) -> Arc<CachedPage> {
-        let page = Arc::new(compress(html));
+        let page = Arc::new(CachedPage::new(html));
         if let Ok(mut pages) = self.pages.write()
             && pages.len() < MAX_ENTRIES
         {
             pages.insert(key, page.clone());
         }
         page
-    }
-}
-
-fn compress(html: String) -> CachedPage {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let gzip = gz
-        .write_all(html.as_bytes())
-        .and_then(|_| gz.finish())
-        .unwrap_or_default();
-    let mut br = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    let br_ok =
-        brotli::BrotliCompress(&mut std::io::Cursor::new(html.as_bytes()), &mut br, &params)
-            .is_ok();
-    CachedPage {
-        identity: Bytes::from(html),
-        gzip: Bytes::from(gzip),
-        br: if br_ok { Bytes::from(br) } else { Bytes::new() },
-    }
-}
-
-impl CachedPage {
-    /// The best encoding the client accepts, as a 200 HTML answer.
-    pub fn respond(&self, headers: &HeaderMap) -> Response {
-        // The same negotiation as the compression layer (`web::compress`).
-        let accept = headers
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-            .join(",");
-        let (body, encoding) = match negotiate(&accept) {
-            Some(Encoding::Brotli) if !self.br.is_empty() => (self.br.clone(), Some("br")),
-            Some(Encoding::Brotli | Encoding::Gzip) if !self.gzip.is_empty() => {
-                (self.gzip.clone(), Some("gzip"))
-            }
-            _ => (self.identity.clone(), None),
-        };
-        let mut resp = (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/html; charset=utf-8"),
-                ),
-                (header::VARY, HeaderValue::from_static("accept-encoding")),
-            ],
-            body,
-        )
-            .into_response();
-        if let Some(e) = encoding {
-            resp.headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
-        }
-        resp
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn encodings_are_chosen_from_accept_encoding() {
-        let page = compress("<p>Xin chào</p>".repeat(50));
-        let mut h = HeaderMap::new();
-        assert!(
-            page.respond(&h)
-                .headers()
-                .get(header::CONTENT_ENCODING)
-                .is_none()
-        );
-        h.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("gzip, deflate"),
-        );
-        assert_eq!(page.respond(&h).headers()[header::CONTENT_ENCODING], "gzip");
-        h.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("gzip, deflate, br"),
-        );
-        assert_eq!(page.respond(&h).headers()[header::CONTENT_ENCODING], "br");
-        h.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("br;q=0, gzip"),
-        );
-        assert_eq!(page.respond(&h).headers()[header::CONTENT_ENCODING], "gzip");
-        let mut d = flate2::read::GzDecoder::new(&page.gzip[..]);
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut d, &mut s).expect("gunzip");
-        assert_eq!(s.as_bytes(), &page.identity[..]);
     }
 }

@@ -15,6 +15,7 @@ use super::progress::{self, Outcome};
 use super::store::{self, CourseRow, LessonMeta, LessonRow};
 use crate::db::now;
 use crate::web::page::{Page, render};
+use crate::web::stitched::Stitched;
 use crate::{AppError, AppResult, AppState};
 
 #[derive(Template)]
@@ -162,6 +163,12 @@ pub async fn page(
     {
         return Ok(hit.respond(&headers));
     }
+    if let Some(user) = &page.user
+        && !page.here.contains('?')
+        && !user.must_change_password
+    {
+        return signed_in_page(&state, page, &headers, &course_slug, &lesson_slug).await;
+    }
     let l = load(&state, &course_slug, &lesson_slug).await?;
     if let Some(key) = cache_key {
         let html = view(page, l, None, Outcome::default())
@@ -170,7 +177,9 @@ pub async fn page(
         return Ok(state.lessons.put(key, html).respond(&headers));
     }
     let mut outcome = Outcome::default();
-    if let Some(user) = &page.user {
+    if let Some(user) = &page.user
+        && !opened_before(&state, &user.id, &l.meta.id).await?
+    {
         let mut tx = state.db.begin().await?;
         outcome = progress::open_lesson(
             &mut tx,
@@ -184,6 +193,74 @@ pub async fn page(
         tx.commit().await?;
     }
     Ok(render(&view(page, l, None, outcome)))
+}
+
+/// A signed-in learner's view: the page every learner gets (kept per language, text size, lesson and
+/// whether the header shows the admin link), with this learner's CSRF token and a fresh quiz-form id
+/// stitched in. Only a first view writes (the "opened" mark and its count).
+async fn signed_in_page(
+    state: &AppState,
+    page: Page,
+    headers: &HeaderMap,
+    course_slug: &str,
+    lesson_slug: &str,
+) -> AppResult<Response> {
+    let Some(user) = page.user.clone() else {
+        return Err(AppError::Unauthorized);
+    };
+    let key = format!(
+        "{}|{}",
+        super::cache::visitor_key(page.lang, page.text_size, course_slug, lesson_slug),
+        page.is_admin()
+    );
+    let kept = match state.lessons.get_signed(&state.db, &key).await? {
+        Some(kept) => kept,
+        None => {
+            let l = load(state, course_slug, lesson_slug).await?;
+            let lesson_id = l.meta.id.clone();
+            let mut marked = page.clone();
+            marked.csrf = super::cache::CSRF_MARK.into();
+            let mut v = view(marked, l, None, Outcome::default());
+            v.client_id = super::cache::FORM_ID_MARK.into();
+            let html = v
+                .render()
+                .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+            let stitched = Stitched::from_marked(
+                &html,
+                &[super::cache::CSRF_MARK, super::cache::FORM_ID_MARK],
+            );
+            state.lessons.put_signed(
+                key,
+                super::cache::SignedLesson {
+                    page: stitched,
+                    lesson_id,
+                },
+            )
+        }
+    };
+    if !opened_before(state, &user.id, &kept.lesson_id).await? {
+        let l = load(state, course_slug, lesson_slug).await?;
+        let mut tx = state.db.begin().await?;
+        progress::open_lesson(
+            &mut tx,
+            &state.province.name,
+            &user.id,
+            &l.course,
+            &l.meta,
+            now(),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    let form_id = crate::db::new_id();
+    Ok(kept.page.respond(headers, &[&page.csrf, &form_id]))
+}
+
+/// Has this person opened the lesson before? Looked up on a reader, so a repeat view (the hundredth
+/// look at the same lesson) writes nothing and never waits for the writer; only a first view opens a
+/// write transaction, and `open_lesson` checks again inside it, so two first views at once count once.
+async fn opened_before(state: &AppState, person_id: &str, lesson_id: &str) -> AppResult<bool> {
+    Ok(super::store::lesson_opened(&state.db, person_id, lesson_id).await?)
 }
 
 /// The quiz's answers from a form: `q0=2&q1=0…`; anything unreadable is unanswered.

@@ -217,6 +217,19 @@ pub async fn progress_in_course_tx(
     .await
 }
 
+/// Has the person opened the lesson (read on a reader connection, outside any transaction)?
+pub async fn lesson_opened(db: &Db, person_id: &str, lesson_id: &str) -> DbResult<bool> {
+    Ok(db
+        .count(
+            q("SELECT COUNT(*) FROM lesson_progress
+               WHERE person_id = $1 AND lesson_id = $2 AND opened_at IS NOT NULL")
+            .bind(person_id)
+            .bind(lesson_id),
+        )
+        .await?
+        > 0)
+}
+
 pub async fn progress_row(
     tx: &mut Tx,
     person_id: &str,

@@ -126,6 +126,7 @@ pub async fn phone_unclaimed(tx: &mut Tx, phone: &str) -> DbResult<bool> {
 /// The person takes over the record made for them: their phone, their password and their own consent
 /// (it was recorded in person by whoever registered them).
 pub async fn claim(tx: &mut Tx, id: &str, phone: &str, hash: &str) -> DbResult<u64> {
+    crate::web::session_cache::changed(tx);
     let t = now();
     tx.execute(
         q("UPDATE people SET phone = $1, password_hash = $2, consent_at = $3, consent_version = $4,
@@ -145,6 +146,7 @@ pub const ONE_TIME_PASSWORD_SECONDS: i64 = 24 * 3600;
 
 /// Set a one-time password: it expires in a day and must be replaced at the first sign-in.
 pub async fn set_one_time_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
+    crate::web::session_cache::changed(tx);
     let t = now();
     tx.execute(
         q("UPDATE people SET password_hash = $1, password_expires_at = $2, must_change_password = TRUE,
@@ -165,6 +167,7 @@ pub async fn phone_taken(tx: &mut Tx, phone: &str) -> DbResult<bool> {
 }
 
 pub async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
+    crate::web::session_cache::changed(tx);
     tx.execute(
         q("UPDATE people SET password_hash = $1, password_expires_at = NULL, must_change_password = FALSE,
                updated_at = $2 WHERE id = $3")
@@ -181,6 +184,7 @@ pub async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
 /// events retracted (so they stop counting), and their full name is taken out of volunteers' free-text
 /// activity notes.
 pub async fn delete(tx: &mut Tx, id: &str) -> DbResult<u64> {
+    crate::web::session_cache::changed(tx);
     let name: Option<String> = tx
         .scalar(q("SELECT full_name FROM people WHERE id = $1").bind(id))
         .await?;
@@ -279,6 +283,7 @@ pub async fn grant_role(
     unit: &str,
     by: &str,
 ) -> DbResult<u64> {
+    crate::web::session_cache::changed(tx);
     tx.execute(
         q("INSERT INTO roles (person_id, role, unit_code, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (person_id, role, unit_code) DO NOTHING")
@@ -292,6 +297,7 @@ pub async fn grant_role(
 }
 
 pub async fn revoke_role(tx: &mut Tx, person_id: &str, role: &str, unit: &str) -> DbResult<u64> {
+    crate::web::session_cache::changed(tx);
     tx.execute(
         q("DELETE FROM roles WHERE person_id = $1 AND role = $2 AND unit_code = $3")
             .bind(person_id)

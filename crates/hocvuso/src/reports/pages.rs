@@ -2,16 +2,18 @@
 //! administrators' page `/quan-ly/bao-cao/{unit}` (exact figures, drill-down, exports) within their scope.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::charts::{HBarChart, VBarChart};
 use super::export;
 use super::period::Period;
+use super::store;
 use super::view::{self, DashboardView};
 use crate::i18n::Lang;
 use crate::units::model::{Unit, valid_code};
 use crate::web::auth::{AdminUser, SessionUser};
+use crate::web::cached_page::{CachedPage, PageStore};
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
 
@@ -128,11 +130,30 @@ fn charts(v: &DashboardView, lang: Lang) -> Charts {
     }
 }
 
+/// The public dashboard. A visitor's page holds nothing personal, so it is rendered once per address,
+/// language and text size for each version of the figures (`figures_stamp`: one small query per
+/// request) and served from memory, with an ETag; a signed-in person's page (their name in the header)
+/// is rendered for them.
 pub async fn public_dashboard(
     State(state): State<AppState>,
     page: Page,
+    headers: HeaderMap,
     Query(q): Query<DashQuery>,
 ) -> AppResult<Response> {
+    let cache_key = page
+        .user
+        .is_none()
+        .then(|| format!("{}|{}|{}", page.lang.code(), page.text_size, page.here));
+    let stamp = match &cache_key {
+        Some(key) => {
+            let stamp = store::figures_stamp(&state.db).await?;
+            if let Some(hit) = state.public_pages.get(key, stamp) {
+                return Ok(public_cache_control(hit.respond(&headers)));
+            }
+            Some((stamp, PageStore::edits()))
+        }
+        None => None,
+    };
     let period = parse_period(&q.period)?;
     let unit = province_unit(&state, q.unit.trim()).await?;
     let key = period.key();
@@ -161,20 +182,31 @@ pub async fn public_dashboard(
             )
         })
         .collect();
-    let mut resp = render(&DashboardPage {
+    let dashboard = DashboardPage {
         crumbs,
         period_q: format!("period={}", v.period.key()),
         page,
         v,
         admin: false,
         charts,
-    });
-    // Aggregates change every few seconds at most: let shared caches hold the public page briefly.
+    };
+    if let (Some(key), Some((stamp, edits))) = (cache_key, stamp) {
+        let html = dashboard
+            .render()
+            .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+        let kept = state.public_pages.put(key, stamp, edits, html);
+        return Ok(public_cache_control(kept.respond(&headers)));
+    }
+    Ok(public_cache_control(render(&dashboard)))
+}
+
+/// Aggregates change every few seconds at most: let shared caches hold the public page briefly.
+fn public_cache_control(mut resp: Response) -> Response {
     resp.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=60"),
     );
-    Ok(resp)
+    resp
 }
 
 pub async fn admin_root(AdminUser(user): AdminUser) -> AppResult<Redirect> {
@@ -186,6 +218,7 @@ pub async fn admin_dashboard(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
+    headers: HeaderMap,
     Path(code): Path<String>,
     Query(q): Query<DashQuery>,
 ) -> AppResult<Response> {
@@ -208,14 +241,17 @@ pub async fn admin_dashboard(
             (u.name.clone(), link)
         })
         .collect();
-    Ok(render(&DashboardPage {
+    let html = DashboardPage {
         crumbs,
         period_q: format!("period={}", v.period.key()),
         page,
         v,
         admin: true,
         charts,
-    }))
+    }
+    .render()
+    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(CachedPage::etagged(&headers, html))
 }
 
 #[derive(Template)]

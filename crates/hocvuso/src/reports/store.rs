@@ -223,6 +223,18 @@ pub async fn aggregate_version(db: &Db) -> DbResult<i64> {
         .unwrap_or(0))
 }
 
+/// What a visitor's dashboard shows besides hand edits, as one number read in one round trip: the
+/// aggregates' version, and whether events are waiting to be folded (the page says so).
+pub async fn figures_stamp(db: &Db) -> DbResult<i64> {
+    Ok(db
+        .scalar::<i64>(q(
+            "SELECT COALESCE((SELECT processed FROM stat_jobs WHERE name = 'aggregate'), 0) * 2
+                  + (SELECT COUNT(*) FROM (SELECT 1 FROM stat_inbox LIMIT 1) AS waiting)",
+        ))
+        .await?
+        .unwrap_or(0))
+}
+
 /// When the aggregator last ran (Unix seconds; 0 never).
 pub async fn last_aggregated(db: &Db) -> DbResult<i64> {
     Ok(db
@@ -339,6 +351,7 @@ pub async fn set_indicator(
     if old.is_some_and(|o| (o - value).abs() < 1e-9) {
         return Ok(false);
     }
+    crate::web::cached_page::changed(tx);
     let t = now();
     tx.execute(
         q(format!(

@@ -62,6 +62,7 @@ pub async fn insert_village(
     name: &str,
     division_type: &str,
 ) -> DbResult<Unit> {
+    crate::web::cached_page::changed(tx);
     let prefix = format!("{}-", commune.code);
     let last: Option<String> = tx
         .scalar::<Option<String>>(
@@ -103,6 +104,7 @@ pub async fn insert_village(
 }
 
 pub async fn rename(tx: &mut Tx, code: &str, name: &str, division_type: &str) -> DbResult<u64> {
+    crate::web::cached_page::changed(tx);
     tx.execute(
         q("UPDATE units SET name = $1, division_type = $2, name_key = $3, codename = $4 WHERE code = $5")
             .bind(name)

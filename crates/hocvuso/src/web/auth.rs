@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::session_cache::{self, SessionCache};
 use crate::db::{Db, DbResult, Tx, now, q};
 use crate::{AppError, AppState};
 
@@ -52,6 +53,7 @@ pub struct SessionPerson {
     pub must_change_password: bool,
     pub created_at: i64,
     pub last_seen_at: i64,
+    pub expires_at: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -171,12 +173,14 @@ pub async fn create_session(tx: &mut Tx, person_id: &str) -> DbResult<String> {
 pub async fn delete_session(db: &Db, token: &str) -> DbResult<()> {
     db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
         .await?;
+    session_cache::bump();
     Ok(())
 }
 
 pub async fn delete_session_in(tx: &mut Tx, token: &str) -> DbResult<()> {
     tx.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
         .await?;
+    session_cache::changed(tx);
     Ok(())
 }
 
@@ -187,6 +191,7 @@ pub async fn delete_other_sessions(
     keep_token: Option<&str>,
 ) -> DbResult<()> {
     let keep = keep_token.map(hash_token).unwrap_or_default();
+    session_cache::changed(tx);
     tx.execute(
         q("DELETE FROM sessions WHERE person_id = $1 AND token_hash <> $2")
             .bind(person_id)
@@ -205,20 +210,30 @@ pub async fn roles_of(db: &Db, person_id: &str) -> DbResult<Vec<RoleScope>> {
     .await
 }
 
-async fn load_user(db: &Db, token: &str) -> DbResult<Option<SessionUser>> {
+async fn load_user(state: &AppState, token: &str) -> DbResult<Option<SessionUser>> {
     let t = now();
     let token_hash = hash_token(token);
+    if let Some(e) = state.sessions.get(&token_hash)
+        && e.expires_at > t
+    {
+        return Ok(Some(e.user));
+    }
+    let epoch = SessionCache::epoch();
+    let db = &state.db;
     let person: Option<SessionPerson> = db
         .fetch_optional(
             q("SELECT p.id, p.full_name, p.phone, p.unit_code, p.must_change_password, s.created_at,
-                      s.last_seen_at
+                      s.last_seen_at, s.expires_at
                FROM sessions s JOIN people p ON p.id = s.person_id
                WHERE s.token_hash = $1 AND s.expires_at > $2")
             .bind(&token_hash)
             .bind(t),
         )
         .await?;
-    let Some(p) = person else { return Ok(None) };
+    let Some(p) = person else {
+        state.sessions.remove(&token_hash);
+        return Ok(None);
+    };
     let roles = roles_of(db, &p.id).await?;
     let user = SessionUser {
         id: p.id,
@@ -232,6 +247,7 @@ async fn load_user(db: &Db, token: &str) -> DbResult<Option<SessionUser>> {
         if admin_session_over(p.created_at, p.last_seen_at, t) {
             db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(&token_hash))
                 .await?;
+            state.sessions.remove(&token_hash);
             return Ok(None);
         }
         if t - p.last_seen_at >= LAST_SEEN_GRANULARITY {
@@ -242,6 +258,13 @@ async fn load_user(db: &Db, token: &str) -> DbResult<Option<SessionUser>> {
             )
             .await?;
         }
+    }
+    // Administrators are read every time: their idle clock and their powers must act at once on
+    // every server, and they are few.
+    if !user.is_admin() {
+        state
+            .sessions
+            .put(token_hash, user.clone(), p.expires_at, epoch);
     }
     Ok(Some(user))
 }
@@ -267,7 +290,7 @@ pub async fn current_user(
         return Ok((**u).clone());
     }
     let user = match session_token(parts) {
-        Some(token) => load_user(&state.db, &token).await?,
+        Some(token) => load_user(state, &token).await?,
         None => None,
     };
     if user.as_ref().is_some_and(|u| u.must_change_password)

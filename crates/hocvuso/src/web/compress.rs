@@ -59,6 +59,20 @@ static CACHE: LazyLock<Cache> = LazyLock::new(|| {
 
 /// The best encoding the client accepts: brotli, then gzip; `None` for identity. Honours `q=0`.
 pub fn negotiate(accept: &str) -> Option<Encoding> {
+    match accepted(accept) {
+        (true, _) => Some(Encoding::Brotli),
+        (false, true) => Some(Encoding::Gzip),
+        _ => None,
+    }
+}
+
+/// Does the client accept gzip (for answers that only exist in gzip)?
+pub fn accepts_gzip(accept: &str) -> bool {
+    accepted(accept).1
+}
+
+/// (brotli, gzip) accepted.
+fn accepted(accept: &str) -> (bool, bool) {
     let mut br = false;
     let mut gzip = false;
     for part in accept.split(',') {
@@ -81,13 +95,7 @@ pub fn negotiate(accept: &str) -> Option<Encoding> {
             _ => {}
         }
     }
-    if br {
-        Some(Encoding::Brotli)
-    } else if gzip {
-        Some(Encoding::Gzip)
-    } else {
-        None
-    }
+    (br, gzip)
 }
 
 fn compressible(content_type: &str) -> bool {

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cached_page;
 pub mod client;
 pub mod compress;
 pub mod cookies;
@@ -12,6 +13,8 @@ pub mod home;
 pub mod once;
 pub mod page;
 pub mod ratelimit;
+pub mod session_cache;
+pub mod stitched;
 pub mod text;
 
 use std::time::Duration;

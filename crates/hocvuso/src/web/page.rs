@@ -17,6 +17,7 @@ use crate::{AppError, AppState};
 pub const LANG_COOKIE: &str = "hv_lang";
 pub const SIZE_COOKIE: &str = "hv_size";
 
+#[derive(Clone)]
 pub struct Page {
     pub lang: Lang,
     /// 0 normal, 1 large (A+), 2 larger (A++).

@@ -14,6 +14,7 @@ mod reports;
 mod reports_prop;
 mod scam;
 mod security;
+mod signed_in;
 mod sync;
 mod teams;
 mod units;
