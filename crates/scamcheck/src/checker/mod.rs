@@ -3,6 +3,7 @@
 mod links;
 mod phrases;
 mod score;
+mod sender;
 
 use std::collections::HashSet;
 
@@ -46,12 +47,19 @@ impl Checker {
     }
 
     pub fn check(&self, text: &str) -> Verdict {
+        self.check_from(text, None)
+    }
+
+    /// [`Checker::check`] with the sender as shown on the phone: a brand name ("Viettel", "VCB"), a
+    /// short code ("191"), a phone number, or "Zalo"/"Facebook"/other.
+    pub fn check_from(&self, text: &str, sender: Option<&str>) -> Verdict {
         let input = Input::new(text, &self.rules);
         let mut found = Found::default();
         self.phrase_signals(&input.masked, &mut found);
         self.link_signals(&input, &mut found);
         self.number_signals(&input, &mut found);
-        self.verdict(found)
+        self.sender_signals(sender.filter(|s| !s.trim().is_empty()), &mut found);
+        self.verdict(found, &input)
     }
 
     /// Every phrase-pattern match in `text`, negated ones included: what an admin needs to see
@@ -102,6 +110,8 @@ struct Input {
     apks: Vec<extract::FoundApk>,
     phones: Vec<extract::FoundPhone>,
     masked: String,
+    /// Only a phone number or a link, with at most a couple of words around it.
+    bare: bool,
 }
 
 impl Input {
@@ -116,12 +126,27 @@ impl Input {
         // Look-alike letters are undone after links are masked: a domain keeps its digits for the
         // link checks, and phone numbers are read from the original text.
         let masked = crate::text::unmask_lookalikes(&mask(&text, spans)).into_owned();
+        let masked = crate::text::join_dotted_letters(&masked).into_owned();
+        let bare = (!links.is_empty() || !phones.is_empty()) && {
+            let rest = mask(
+                &text,
+                links
+                    .iter()
+                    .map(|l| l.span.clone())
+                    .chain(phones.iter().map(|p| p.span.clone())),
+            );
+            rest.split_whitespace()
+                .filter(|w| *w != "link" && w.chars().any(char::is_alphabetic))
+                .count()
+                <= 2
+        };
         Self {
             text,
             links,
             apks,
             phones,
             masked,
+            bare,
         }
     }
 }
@@ -146,6 +171,10 @@ struct Hit {
 #[derive(Default)]
 struct Found {
     hits: Vec<Hit>,
+    /// Every link is on the own domain of an organisation whose links show an offer is theirs.
+    brand_links: bool,
+    /// The sender is in the registry.
+    known_sender: bool,
 }
 
 impl Found {

@@ -31,6 +31,9 @@ pub enum SignalKind {
     Lure,
     /// Lowers the phrase score (negative weight).
     Safe,
+    /// The wording of a commercial offer (weight 0): never a reason by itself, but with a real brand
+    /// and no other risk it makes the message advertising.
+    Offer,
     /// Computed from a link.
     Link,
     /// Computed from community-confirmed numbers and domains.
@@ -56,6 +59,12 @@ pub(crate) struct Signal {
     pub claims: Option<usize>,
     /// Signals of one family say the same thing in different words; only the strongest counts.
     pub family: Option<String>,
+    /// Raised when all these signals were (indices); no patterns of its own.
+    pub requires: Vec<usize>,
+    /// Wording of a commercial offer.
+    pub offer: bool,
+    /// A risk sign genuine advertising also carries.
+    pub in_ads: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -89,10 +98,12 @@ pub(crate) struct Computed {
     pub official: usize,
     pub community_number: usize,
     pub community_domain: usize,
+    pub sender_known: usize,
+    pub sender_personal: usize,
 }
 
 /// Computed codes every `signals.toml` must define, with the kind each must have.
-pub(crate) const COMPUTED: [(&str, SignalKind); 11] = [
+pub(crate) const COMPUTED: [(&str, SignalKind); 13] = [
     ("link_claim_mismatch", SignalKind::Link),
     ("claim_mobile_number", SignalKind::Link),
     ("link_idn", SignalKind::Link),
@@ -104,6 +115,8 @@ pub(crate) const COMPUTED: [(&str, SignalKind); 11] = [
     ("link_official", SignalKind::Safe),
     ("community_number", SignalKind::Community),
     ("community_domain", SignalKind::Community),
+    ("sender_known", SignalKind::Safe),
+    ("sender_personal", SignalKind::Link),
 ];
 
 /// Everything the checker needs, validated and compiled once.
@@ -111,7 +124,8 @@ pub(crate) const COMPUTED: [(&str, SignalKind); 11] = [
 pub struct Rules {
     pub(crate) signals: Vec<Signal>,
     pub(crate) scoring: Scoring,
-    pub(crate) advice: [Advice; 3],
+    /// Indexed by [`crate::Level::index`].
+    pub(crate) advice: [Advice; 5],
     pub(crate) default_learn: String,
     pub(crate) matcher: Matcher,
     pub(crate) domains: DomainRules,
@@ -135,6 +149,7 @@ impl Rules {
             src: signals,
         };
         let mut signals_out = signals::signals(&sfile, &srep)?;
+        signals::resolve_requires(&sfile, &srep, &mut signals_out)?;
         let domain_rules = domains::compile(dfile, &drep, &signals_out)?;
         signals::resolve_claims(&sfile, &srep, &mut signals_out, &domain_rules)?;
         let computed = signals::computed(&signals_out, &sfile, &srep)?;
