@@ -140,6 +140,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("community_number", "goi 0587 654 321"),
     ("community_domain", "vao quatang-khachhang.site"),
     (
+        "deposit_hold",
+        "Pass lai 2 ve concert, chuyen khoan truoc 500k em gui ve qua email",
+    ),
+    (
         "prize_fee",
         "Chúc mừng bạn trúng thưởng xe SH. Chuyển phí nhận giải 500k để nhận quà",
     ),
