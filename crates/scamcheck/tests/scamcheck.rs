@@ -211,7 +211,9 @@ fn every_signal_has_an_example() {
         assert!(
             EXAMPLES.iter().any(|(c, _)| *c == code)
                 || SENDER_EXAMPLES.iter().any(|(c, _, _)| *c == code)
-                || OFFER_EXAMPLES.iter().any(|(c, _)| *c == code),
+                || OFFER_EXAMPLES.iter().any(|(c, _)| *c == code)
+                // Raised by the learnt model; tested in `the_model_only_moves_the_safe_line`.
+                || ["model_scam", "model_genuine"].contains(&code),
             "signal {code} has no example in EXAMPLES"
         );
     }
@@ -698,4 +700,32 @@ fn a_genuine_bank_otp_is_safe_and_debt_shaming_is_a_scam() {
     assert_eq!(v.verdict, Level::Safe, "{v:?}");
     let v = c.check("Cong ty tai chinh: anh Hung no qua han, neu khong tra hom nay chung toi se gui anh cho bo me, vo con va dang len Facebook.");
     assert_eq!(v.verdict, Level::Scam, "{v:?}");
+}
+
+#[test]
+fn the_model_only_moves_the_safe_line() {
+    let model = scamcheck::model::NgramModel::from_toml(&content(scamcheck::model::MODEL_FILE))
+        .unwrap_or_else(|e| panic!("shipped model must load: {e}"));
+    let c = checker().with_model(Some(model));
+    // Link evidence is never lifted by the model, and a bare number stays "no record".
+    assert_eq!(c.check("vietcombank-vn.com/xac-minh").verdict, Level::Scam);
+    assert_eq!(c.check("0912 345 678").verdict, Level::NoRecord);
+    // A genuine OTP stays safe and a plain OTP request stays flagged.
+    let v = c.check("Ma OTP cua Quy khach la 482913. Ma co hieu luc trong 3 phut. VCB KHONG BAO GIO yeu cau khach hang cung cap OTP.");
+    assert_eq!(v.verdict, Level::Safe, "{v:?}");
+    assert!(
+        c.check("doc giup em ma OTP vua gui ve may nhe")
+            .verdict
+            .is_flagged()
+    );
+    // Whenever the model moved a verdict, the reasons say so.
+    for text in [
+        "Hi! We are hiring part-time, earn 1 million per day, contact us on Telegram now",
+        "Me oi con ve den nha roi",
+    ] {
+        let v = c.check(text);
+        let moved = codes(&v).iter().any(|c| c.starts_with("model_"));
+        let plain = checker().check(text);
+        assert!(moved || plain.verdict == v.verdict, "{v:?}");
+    }
 }

@@ -309,9 +309,14 @@ mod tests {
     #[test]
     fn senders_are_validated() {
         assert_eq!(clean_sender("  ").unwrap(), None);
-        assert_eq!(clean_sender(" Viettel ").unwrap().as_deref(), Some("Viettel"));
         assert_eq!(
-            clean_sender(&"a".repeat(MAX_SENDER + 1)).unwrap_err().reason,
+            clean_sender(" Viettel ").unwrap().as_deref(),
+            Some("Viettel")
+        );
+        assert_eq!(
+            clean_sender(&"a".repeat(MAX_SENDER + 1))
+                .unwrap_err()
+                .reason,
             "field-too-long"
         );
         let e = clean_sender("VCB\n191").unwrap_err();

@@ -53,8 +53,8 @@ async fn check_page(
     mut form: FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let refused = form.has_errors()
-        && (!form.error("text").is_empty() || !form.error("sender").is_empty());
+    let refused =
+        form.has_errors() && (!form.error("text").is_empty() || !form.error("sender").is_empty());
     let result = if refused || form.value("text").is_empty() {
         None
     } else {

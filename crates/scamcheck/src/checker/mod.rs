@@ -19,6 +19,7 @@ pub const MAX_CHARS: usize = 8_000;
 #[derive(Debug, Clone)]
 pub struct Checker {
     rules: Rules,
+    model: Option<crate::model::NgramModel>,
     numbers: HashSet<String>,
     domains: Vec<String>,
 }
@@ -37,9 +38,16 @@ impl Checker {
             .collect();
         Self {
             rules,
+            model: None,
             numbers,
             domains,
         }
+    }
+
+    /// The learnt wording model used next to the rules (`content/scam/model.toml`).
+    pub fn with_model(mut self, model: Option<crate::model::NgramModel>) -> Self {
+        self.model = model;
+        self
     }
 
     pub fn rules(&self) -> &Rules {

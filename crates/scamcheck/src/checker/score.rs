@@ -21,7 +21,7 @@ use crate::rules::SignalKind;
 use crate::verdict::{Level, Reason, Verdict};
 
 impl Checker {
-    pub(super) fn verdict(&self, found: Found, input: &Input) -> Verdict {
+    pub(super) fn verdict(&self, mut found: Found, input: &Input) -> Verdict {
         let rules = &self.rules;
         let (mut hard_keep, mut soft_keep, mut calm) = (1.0f32, 1.0f32, 0.0f32);
         let mut family_best: HashMap<&str, f32> = HashMap::new();
@@ -47,14 +47,40 @@ impl Checker {
         let soft = (1.0 - soft_keep) * (1.0 - calm);
         // Rounded so that 1 − (1 − 0.4) is 0.4 again: f32 leaves it at 0.39999998, just under a
         // threshold of 0.4. Three decimals is also what people are shown.
-        let score = ((1.0 - hard_keep * (1.0 - soft)).clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
-        let by_score = if score >= rules.scoring.scam {
+        let mut score =
+            ((1.0 - hard_keep * (1.0 - soft)).clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+        let mut by_score = if score >= rules.scoring.scam {
             Level::Scam
         } else if score >= rules.scoring.suspicious {
             Level::Suspicious
         } else {
             Level::Safe
         };
+        // The learnt model only moves the line between "safe" and "suspicious", and only where the
+        // rules have no link or community evidence (see crate::model).
+        if let Some(m) = &self.model
+            && !input.bare
+            && input.masked.split_whitespace().count() >= 5
+        {
+            let c = &rules.computed;
+            let wording_only = !found.hits.iter().any(|h| {
+                let s = &rules.signals[h.signal];
+                s.kind.is_hard() || !s.requires.is_empty()
+            });
+            let p = m.probability(&input.masked);
+            if by_score == Level::Suspicious && wording_only && p <= m.genuine_below {
+                by_score = Level::Safe;
+                score = score.min(rules.scoring.suspicious - 0.001);
+                found.add(
+                    c.model_genuine,
+                    self.reason(c.model_genuine, &Default::default()),
+                );
+            } else if by_score == Level::Safe && p >= m.scam_above {
+                by_score = Level::Suspicious;
+                score = score.max(rules.scoring.suspicious);
+                found.add(c.model_scam, self.reason(c.model_scam, &Default::default()));
+            }
+        }
         let sig = |h: &super::Hit| &rules.signals[h.signal];
         let offer = found
             .hits

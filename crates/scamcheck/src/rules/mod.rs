@@ -100,10 +100,12 @@ pub(crate) struct Computed {
     pub community_domain: usize,
     pub sender_known: usize,
     pub sender_personal: usize,
+    pub model_scam: usize,
+    pub model_genuine: usize,
 }
 
 /// Computed codes every `signals.toml` must define, with the kind each must have.
-pub(crate) const COMPUTED: [(&str, SignalKind); 13] = [
+pub(crate) const COMPUTED: [(&str, SignalKind); 15] = [
     ("link_claim_mismatch", SignalKind::Link),
     ("claim_mobile_number", SignalKind::Link),
     ("link_idn", SignalKind::Link),
@@ -117,6 +119,8 @@ pub(crate) const COMPUTED: [(&str, SignalKind); 13] = [
     ("community_domain", SignalKind::Community),
     ("sender_known", SignalKind::Safe),
     ("sender_personal", SignalKind::Link),
+    ("model_scam", SignalKind::Lure),
+    ("model_genuine", SignalKind::Safe),
 ];
 
 /// Everything the checker needs, validated and compiled once.
@@ -188,6 +192,11 @@ impl Rules {
     /// Score from which a message is called a scam.
     pub fn scam_threshold(&self) -> f32 {
         self.scoring.scam
+    }
+
+    /// Sender names and short codes in the registry (domains.toml).
+    pub fn sender_count(&self) -> usize {
+        self.domains.senders.len()
     }
 
     /// Codes of all signals, in file order.

@@ -225,6 +225,8 @@ pub(super) fn computed(
         community_domain: find("community_domain")?,
         sender_known: find("sender_known")?,
         sender_personal: find("sender_personal")?,
+        model_scam: find("model_scam")?,
+        model_genuine: find("model_genuine")?,
     })
 }
 
