@@ -75,7 +75,16 @@ impl Checker {
                     c.model_genuine,
                     self.reason(c.model_genuine, &Default::default()),
                 );
-            } else if by_score == Level::Safe && p >= m.scam_above {
+            } else if by_score == Level::Safe
+                && p >= m.scam_above
+                // It confirms a weak sign the rules found; it never invents one, and never
+                // overrides a reassurance (an official link, a warning about scams).
+                && found.hits.iter().any(|h| rules.signals[h.signal].weight > 0.0)
+                && !found
+                    .hits
+                    .iter()
+                    .any(|h| rules.signals[h.signal].kind == SignalKind::Safe)
+            {
                 by_score = Level::Suspicious;
                 score = score.max(rules.scoring.suspicious);
                 found.add(c.model_scam, self.reason(c.model_scam, &Default::default()));
