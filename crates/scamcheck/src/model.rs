@@ -7,6 +7,7 @@
 //!   sure the wording is that of genuine notices (p ≤ `genuine_below`) → safe;
 //! - the rules find only weak signs and nothing reassuring, and the model is sure the wording is a
 //!   scam's (p ≥ `scam_above`) → suspicious.
+//!
 //! Either way the verdict carries a plain-Vietnamese reason saying so.
 //!
 //! Features: character 3- to 5-grams of the folded text (no diacritics, lowercase, look-alike letters
