@@ -625,8 +625,20 @@ both!(
             "UBND xa Mau thong bao lich tiem chung, xem tai https://congthongtin-xa-mau.com/lich";
         assert_ne!(verdict(&app, local).await["verdict"], "safe");
         let edited = format!(
-            "{domains}\n[[official]]\nkind = \"gov\"\nname = \"Cổng thông tin xã mẫu\"\ndomains = [\"congthongtin-xa-mau.com\"]\n"
+            "{domains}\n[[official]]\nkind = \"gov\"\nname = \"Cổng thông tin xã mẫu\"\ndomains = [\"congthongtin-xa-mau.com\"]\nsource = \"Quyết định của UBND xã Mẫu, https://congthongtin-xa-mau.com\"\n"
         );
+        // Every registry entry needs its source: without one the edit is refused.
+        let no_source = format!(
+            "{domains}\n[[official]]\nkind = \"gov\"\nname = \"Không nguồn\"\ndomains = [\"khong-nguon.com\"]\n"
+        );
+        let r = admin
+            .post_form(
+                "/quan-ly/lua-dao/quy-tac",
+                &[("domains", &no_source), ("signals", &signals)],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("source"));
         let r = admin
             .post_form(
                 "/quan-ly/lua-dao/quy-tac",
