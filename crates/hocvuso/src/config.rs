@@ -212,6 +212,12 @@ pub enum ScamCommand {
         #[arg(long)]
         content: Option<PathBuf>,
     },
+    /// Learn the wording model from the tuning half of the corpus and write content/scam/model.toml.
+    Train {
+        /// Content folder (defaults to --content-dir).
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

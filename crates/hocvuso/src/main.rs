@@ -93,6 +93,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{report}");
             anyhow::ensure!(pass, "top-1, top-3 or refusals below target");
         }
+        Command::Scam(ScamCommand::Train { content }) => {
+            let dir = content.unwrap_or(settings.content_dir);
+            let summary = hocvuso::scam::cli::train(&dir).map_err(anyhow::Error::msg)?;
+            println!("{summary}");
+        }
         Command::Scam(ScamCommand::CheckRules { content }) => {
             let dir = content.unwrap_or(settings.content_dir);
             let summary = hocvuso::scam::cli::check_rules(&dir).map_err(anyhow::Error::msg)?;
@@ -140,8 +145,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Content(ContentCommand::Check { content }) => {
             let dir = content.unwrap_or(settings.content_dir);
-            let summary = hocvuso::learning::cli::check(&dir).map_err(anyhow::Error::msg)?;
-            println!("{summary}");
+            // Courses and FAQ, then the scam rules and the sender registry (scam/*.toml): both are
+            // reported before failing, so one run lists every problem.
+            let courses = hocvuso::learning::cli::check(&dir);
+            let scam = hocvuso::scam::cli::check_rules(&dir);
+            for r in [&courses, &scam] {
+                match r {
+                    Ok(summary) => println!("{summary}"),
+                    Err(problems) => eprintln!("{problems}"),
+                }
+            }
+            anyhow::ensure!(courses.is_ok() && scam.is_ok(), "content has problems");
         }
         Command::Check(CheckCommand::Figures { fix }) => {
             let db = hocvuso::db::Db::connect(&settings.database_url)

@@ -25,7 +25,12 @@ fn run(dir: &Path) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let set =
         EvalSet::from_toml(&read(dir, scamcheck::eval::EVAL_FILE)?).map_err(|e| e.to_string())?;
-    let checker = Checker::new(rules, set.community.clone());
+    // The learnt wording model too, when the content folder has one: the checker as served.
+    let model = match std::fs::read_to_string(dir.join(scamcheck::model::MODEL_FILE)) {
+        Ok(src) => Some(scamcheck::model::NgramModel::from_toml(&src).map_err(|e| e.to_string())?),
+        Err(_) => None,
+    };
+    let checker = Checker::new(rules, set.community.clone()).with_model(model);
 
     let report = evaluate(&checker, &set.cases);
     // Written through a handle so a closed pipe (`| head`) ends the program instead of panicking.

@@ -14,6 +14,8 @@ pub(crate) struct Kind {
     pub strict: bool,
     /// Signal raised for a look-alike of this kind.
     pub lookalike_signal: usize,
+    /// A link on such an organisation's own domain shows that an offer is really the brand's.
+    pub ads: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +35,8 @@ struct Brand {
 
 #[derive(Debug, Clone)]
 pub(crate) struct DomainRules {
+    /// Sender names and short codes from the registry ([`sender_key`] form) → official index.
+    pub senders: HashMap<String, usize>,
     pub kinds: Vec<Kind>,
     pub officials: Vec<Official>,
     pub tlds: HashSet<String>,
@@ -101,6 +105,7 @@ pub(crate) fn host_matches(host: &str, domain: &str) -> bool {
 impl DomainRules {
     pub fn new(kinds: Vec<Kind>, officials: Vec<Official>, lists: DomainLists) -> Self {
         let mut rules = Self {
+            senders: HashMap::new(),
             kinds,
             officials,
             tlds: lists.tlds.into_iter().collect(),
@@ -260,6 +265,16 @@ impl DomainRules {
     }
 }
 
+/// How a sender is compared with the registry: lowercase ASCII letters and digits only, so
+/// "VIETCOMBANK", "Vietcombank" and "Viet combank" match, and "1900 545 413" is "1900545413".
+pub(crate) fn sender_key(s: &str) -> String {
+    vntext::fold(s)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +287,7 @@ mod tests {
             vouch: true,
             strict: true,
             lookalike_signal: 0,
+            ads: true,
         }];
         let official = |name: &str, domains: &[&str], brands: &[&str]| Official {
             kind: 0,

@@ -112,8 +112,13 @@ impl Report {
 
     /// One line of figures, for sets whose misses must not be printed (the held-out half).
     pub fn summary(&self) -> String {
+        let ads = self
+            .confusion
+            .get(&("safe", Level::Advertising))
+            .copied()
+            .unwrap_or(0);
         format!(
-            "cases {} ({} scams, {} genuine)  precision {:.3}  recall {:.3}  false alarms {:.2}% ({}/{})",
+            "cases {} ({} scams, {} genuine)  precision {:.3}  recall {:.3}  false alarms {:.2}% ({}/{})  genuine called advertising {ads}",
             self.total(),
             self.true_pos + self.false_neg,
             self.false_pos + self.true_neg,
@@ -141,7 +146,7 @@ pub fn evaluate(checker: &Checker, cases: &[Case]) -> Report {
     };
     for case in cases {
         let v = checker.check(&case.text);
-        let flagged = v.verdict != Level::Safe;
+        let flagged = v.verdict.is_flagged();
         let expected_scam = case.expect == Expect::Scam;
         match (expected_scam, flagged) {
             (true, true) => r.true_pos += 1,
@@ -188,9 +193,11 @@ impl fmt::Display for Report {
             let n = |l: Level| self.confusion.get(&(expected, l)).copied().unwrap_or(0);
             writeln!(
                 f,
-                "  {expected:<5} → scam {:>3}  suspicious {:>3}  safe {:>3}",
+                "  {expected:<5} → scam {:>3}  suspicious {:>3}  quang_cao {:>3}  no_record {:>3}  safe {:>3}",
                 n(Level::Scam),
                 n(Level::Suspicious),
+                n(Level::Advertising),
+                n(Level::NoRecord),
                 n(Level::Safe)
             )?;
         }

@@ -24,6 +24,7 @@ mod domain;
 mod error;
 pub mod eval;
 mod extract;
+pub mod model;
 mod pattern;
 mod rules;
 mod text;

@@ -66,7 +66,14 @@ pub(crate) fn unmask_lookalikes(text: &str) -> Cow<'_, str> {
     };
     let mut out: Option<String> = None;
     for (i, &c) in chars.iter().enumerate() {
-        let interior = i > 0 && is_letter(i - 1) && is_letter(i + 1);
+        // "n0 hu": a zero after a one-letter start of a word, at its end, is an "o" too (no
+        // amount or plan name is a letter followed by one zero).
+        let after_one_letter = c == '0'
+            && i > 0
+            && chars[i - 1].is_alphabetic()
+            && (i < 2 || chars[i - 2].is_whitespace())
+            && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
+        let interior = (i > 0 && is_letter(i - 1) && is_letter(i + 1)) || after_one_letter;
         let rewritten = if c.is_alphabetic() && c.is_ascii() {
             None
         } else {
@@ -91,6 +98,35 @@ pub(crate) fn unmask_lookalikes(text: &str) -> Cow<'_, str> {
         }
     }
     out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// "n.ổ h.ũ", "c.ờ b.ạ.c": a dot between letters where one side is a single letter is filler put in
+/// to slip past filters, and is dropped ("TP.HCM" keeps its dot: both sides are longer). Run on the
+/// text phrases are matched on, after links are masked (their dots are gone by then).
+pub(crate) fn join_dotted_letters(text: &str) -> Cow<'_, str> {
+    if !text.contains('.') {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let alpha = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
+    let alnum = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '.' && i > 0 && alpha(i - 1) && alpha(i + 1) {
+            // Letters of the run before and after this dot.
+            let single_before = i < 2 || !alnum(i - 2);
+            let single_after = !alnum(i + 2);
+            if single_before || single_after {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    if out.len() == text.len() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(out)
+    }
 }
 
 /// Tokens of each sentence. Patterns match inside one sentence; the clause number on each token lets
@@ -192,6 +228,15 @@ mod tests {
         let first = s[0].first().map(|t| t.clause);
         let last = s[0].last().map(|t| t.clause);
         assert_ne!(first, last);
+    }
+
+    #[test]
+    fn dotted_letters_are_joined_but_abbreviations_stay() {
+        assert_eq!(join_dotted_letters("n.ổ h.ũ c.ờ b.ạ.c"), "nổ hũ cờ bạc");
+        assert_eq!(
+            join_dotted_letters("TP.HCM, 1.500.000d. Xong"),
+            "TP.HCM, 1.500.000d. Xong"
+        );
     }
 
     #[test]

@@ -13,20 +13,52 @@ pub struct CommunityData {
     pub confirmed_domains: Vec<String>,
 }
 
+/// The verdict. Only `Suspicious` and `Scam` warn ([`Level::is_flagged`]); `Advertising` is a real
+/// brand's offer, `NoRecord` a bare number or link nobody has reported (not a clean bill of health).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Level {
     Safe,
+    /// "quang_cao": the name people and the API use.
+    #[serde(rename = "quang_cao")]
+    Advertising,
+    NoRecord,
     Suspicious,
     Scam,
 }
 
 impl Level {
+    pub const ALL: [Level; 5] = [
+        Self::Safe,
+        Self::Advertising,
+        Self::NoRecord,
+        Self::Suspicious,
+        Self::Scam,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Safe => "safe",
+            Self::Advertising => "quang_cao",
+            Self::NoRecord => "no_record",
             Self::Suspicious => "suspicious",
             Self::Scam => "scam",
+        }
+    }
+
+    /// A warning: the person should stop and check.
+    pub fn is_flagged(self) -> bool {
+        matches!(self, Self::Suspicious | Self::Scam)
+    }
+
+    /// Position in [`Level::ALL`] (and in the rules' advice).
+    pub fn index(self) -> usize {
+        match self {
+            Self::Safe => 0,
+            Self::Advertising => 1,
+            Self::NoRecord => 2,
+            Self::Suspicious => 3,
+            Self::Scam => 4,
         }
     }
 }

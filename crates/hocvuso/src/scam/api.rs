@@ -5,18 +5,25 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::Value;
 
-use super::model::{ReasonView, ResultView, clean_message};
+use super::model::{ReasonView, ResultView, clean_message, clean_sender};
 use crate::i18n::Lang;
 use crate::web::api::ApiError;
 use crate::web::auth::MaybeUser;
 use crate::web::page::lang_of;
 use crate::{AppError, AppResult, AppState};
 
+/// `scam` and `suspicious` warn. `quang_cao`: advertising from a real brand (its own domain, a known
+/// sender), not a scam; the advice says how to refuse such messages. `no_record`: a bare phone number
+/// or link the platform has no record of — not a clean bill of health; the advice says how to check.
+/// `safe`: no sign of a scam found.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum VerdictLevel {
     Scam,
     Suspicious,
+    #[serde(rename = "quang_cao")]
+    Advertising,
+    NoRecord,
     Safe,
 }
 
@@ -25,6 +32,8 @@ impl From<scamcheck::Level> for VerdictLevel {
         match l {
             scamcheck::Level::Scam => VerdictLevel::Scam,
             scamcheck::Level::Suspicious => VerdictLevel::Suspicious,
+            scamcheck::Level::Advertising => VerdictLevel::Advertising,
+            scamcheck::Level::NoRecord => VerdictLevel::NoRecord,
             scamcheck::Level::Safe => VerdictLevel::Safe,
         }
     }
@@ -41,6 +50,14 @@ pub struct CheckRequest {
         pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
     )]
     pub text: String,
+    /// Who sent it, as shown on the phone (optional): a brand name (`Viettel`, `VCB`, `MoMo`), a
+    /// short code (`191`, `9029`), a phone number, or `Zalo` / `Facebook` / `khác`. A sender in the
+    /// register of real senders lowers the risk (content still decides: sender names can be faked);
+    /// a personal number or chat account speaking for a bank or agency raises it. At most 60
+    /// characters, one line, no control characters.
+    #[serde(default)]
+    #[schema(max_length = 60, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub sender: Option<String>,
     /// Language of the reasons and advice, `vi` (default) or `en`.
     #[serde(default)]
     #[schema(pattern = "^(vi|en)?$")]
@@ -127,7 +144,8 @@ fn string_field(
 /// Writes nothing, so it needs no CSRF token; any site or app may call it.
 #[utoipa::path(post, path = "/api/v1/scam/check", tag = "scam",
     request_body = CheckRequest,
-    responses((status = 200, body = CheckResult), (status = 400, body = ApiError), (status = 422, body = ApiError),
+    responses((status = 200, body = CheckResult), (status = 400, body = ApiError),
+        (status = 422, description = "A field is refused (`text` or `sender`: empty, too long, control characters); the error names the field and gives the reason in the requested language", body = ApiError),
         (status = 429, description = "Too many checks from this address; try again in a minute", body = ApiError)))]
 pub async fn check(
     State(state): State<AppState>,
@@ -143,8 +161,10 @@ pub async fn check(
         other => Lang::parse(other).ok_or_else(|| AppError::field("lang", "field-choose"))?,
     };
     let text = clean_message(&text).map_err(|e| AppError::Invalid(vec![e]))?;
+    let sender = clean_sender(&string_field(&map, "sender", false)?)
+        .map_err(|e| AppError::Invalid(vec![e]))?;
     let snapshot = state.scam.snapshot(&state.db).await;
-    let verdict = snapshot.checker.check(&text);
+    let verdict = snapshot.checker.check_from(&text, sender.as_deref());
     let view = ResultView::new(&verdict, lang, |l| {
         state.scam.lesson_title(l).map(str::to_owned)
     });

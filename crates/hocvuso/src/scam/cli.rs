@@ -6,7 +6,7 @@ use std::path::Path;
 use scamcheck::Checker;
 use scamcheck::eval::{EvalSet, evaluate};
 
-use super::engine::{RuleTexts, lesson_titles};
+use super::engine::{RuleTexts, lesson_titles, read_model};
 use super::rules::{QUALITY_BAR, evaluate_dir, validate};
 
 fn read_texts(content_dir: &Path) -> Result<RuleTexts, String> {
@@ -34,12 +34,14 @@ pub fn check_rules(content_dir: &Path) -> Result<String, String> {
     }
     let exists = |l: &str| lessons.contains_key(l);
     let rules = validate(&texts, Some(&exists)).map_err(|p| p.message)?;
+    read_model(content_dir).map_err(|e| e.to_string())?;
     let mut out = format!(
-        "{} and {}: {} signals, {} lesson links, all valid",
+        "{} and {}: {} signals, {} lesson links, {} registered senders (names and short codes, each entry with its source), all valid",
         scamcheck::DOMAINS_FILE,
         scamcheck::SIGNALS_FILE,
         rules.signal_codes().len(),
-        rules.lesson_links().len()
+        rules.lesson_links().len(),
+        rules.sender_count()
     );
     match evaluate_dir(content_dir, &rules) {
         Some(Ok(r)) => {
@@ -55,6 +57,7 @@ pub fn check_rules(content_dir: &Path) -> Result<String, String> {
 pub fn eval(content_dir: &Path) -> Result<(String, bool), String> {
     let texts = read_texts(content_dir)?;
     let rules = texts.parse().map_err(|e| e.to_string())?;
+    let model = read_model(content_dir).map_err(|e| e.to_string())?;
     let report = evaluate_dir(content_dir, &rules).ok_or_else(|| {
         format!(
             "{}: not found",
@@ -79,7 +82,9 @@ pub fn eval(content_dir: &Path) -> Result<(String, bool), String> {
             continue;
         };
         let set = EvalSet::from_toml(&src).map_err(|e| format!("{}: {e}", path.display()))?;
-        let r = evaluate(&Checker::new(rules.clone(), set.community), &set.cases);
+        // The checker as served: rules and the learnt model.
+        let checker = Checker::new(rules.clone(), set.community).with_model(Some(model.clone()));
+        let r = evaluate(&checker, &set.cases);
         let _ = writeln!(out, "\n{name} ({rel}):");
         if misses {
             let _ = write!(out, "{r}");
@@ -87,4 +92,37 @@ pub fn eval(content_dir: &Path) -> Result<(String, bool), String> {
         let _ = writeln!(out, "{name}: {}", r.summary());
     }
     Ok((out, pass))
+}
+
+/// `hocvuso scam train`: learn the wording model from the tuning half of the corpus ONLY, calibrate
+/// its thresholds out of fold, write `<content>/scam/model.toml` and report the figures.
+pub fn train(content_dir: &Path) -> Result<String, String> {
+    use scamcheck::eval::{CORPUS_TUNE_FILE, Expect};
+    use scamcheck::model::{Example, MODEL_FILE, TrainOptions, model_file_text};
+    let path = content_dir.join(CORPUS_TUNE_FILE);
+    let src = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let set = EvalSet::from_toml(&src).map_err(|e| format!("{}: {e}", path.display()))?;
+    let examples: Vec<Example<'_>> = set
+        .cases
+        .iter()
+        .map(|c| Example {
+            text: &c.text,
+            scam: c.expect == Expect::Scam,
+            kind: &c.kind,
+        })
+        .collect();
+    let t = scamcheck::model::train(&examples, &TrainOptions::default());
+    let out = content_dir.join(MODEL_FILE);
+    std::fs::write(&out, model_file_text(&t)).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(format!(
+        "{}: {} weights from {} scams and {} genuine messages of {CORPUS_TUNE_FILE}; out of fold, {} scams at or below genuine_below {} and {} genuine at or above scam_above {}. Review the diff, then run `hocvuso eval scam`.",
+        out.display(),
+        t.file.weights.len(),
+        t.scams,
+        t.genuine,
+        t.oof_scams_low,
+        t.file.genuine_below,
+        t.oof_genuine_high,
+        t.file.scam_above
+    ))
 }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use scamcheck::model::{MODEL_FILE, NgramModel};
 use scamcheck::{Checker, CommunityData, DOMAINS_FILE, Rules, RulesError, SIGNALS_FILE};
 
 use super::store::{self, Versions};
@@ -20,6 +21,24 @@ pub const POLL_MS: i64 = 2_000;
 /// copied alone to a commune laptop still checks messages).
 const BUILTIN_DOMAINS: &str = include_str!("../../../../content/scam/domains.toml");
 const BUILTIN_SIGNALS: &str = include_str!("../../../../content/scam/signals.toml");
+const BUILTIN_MODEL: &str = include_str!("../../../../content/scam/model.toml");
+
+/// The learnt wording model (`<content>/scam/model.toml`, else the built-in copy). Not editable
+/// from the admin pages: it is retrained with `hocvuso scam train` and reviewed like code.
+pub fn read_model(content_dir: &Path) -> Result<NgramModel, EngineError> {
+    let path = content_dir.join(MODEL_FILE);
+    let src = match std::fs::read_to_string(&path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUILTIN_MODEL.to_owned(),
+        Err(source) => {
+            return Err(EngineError::Read {
+                path: path.display().to_string(),
+                source,
+            });
+        }
+    };
+    Ok(NgramModel::from_toml(&src)?)
+}
 
 /// The two rule files as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +67,7 @@ pub struct Snapshot {
 
 pub struct ScamEngine {
     files: RuleTexts,
+    model: NgramModel,
     file_rules: Rules,
     content_dir: PathBuf,
     /// "course/lesson" → lesson title, for the "read the lesson" links.
@@ -136,6 +156,7 @@ impl ScamEngine {
     pub async fn load(db: &Db, content_dir: &Path) -> Result<ScamEngine, EngineError> {
         let files = read_rule_files(content_dir)?;
         let rules = files.parse()?;
+        let model = read_model(content_dir)?;
         let lessons = lesson_titles(content_dir);
         for link in rules.lesson_links() {
             if !lessons.is_empty() && !lessons.contains_key(link) {
@@ -146,7 +167,8 @@ impl ScamEngine {
             }
         }
         let placeholder = Snapshot {
-            checker: Checker::new(rules.clone(), CommunityData::default()),
+            checker: Checker::new(rules.clone(), CommunityData::default())
+                .with_model(Some(model.clone())),
             versions: Versions {
                 rules: -1,
                 community: -1,
@@ -157,6 +179,7 @@ impl ScamEngine {
         };
         let engine = ScamEngine {
             files,
+            model,
             file_rules: rules,
             content_dir: content_dir.to_owned(),
             lessons,
@@ -222,7 +245,7 @@ impl ScamEngine {
             cur.community.clone()
         };
         let next = Snapshot {
-            checker: Checker::new(rules, community.clone()),
+            checker: Checker::new(rules, community.clone()).with_model(Some(self.model.clone())),
             versions: v,
             community,
             texts,

@@ -8,6 +8,10 @@ use crate::i18n::Lang;
 /// the database free of pasted books.
 pub const MAX_TEXT: usize = 5_000;
 
+/// Longest sender accepted: brand names, short codes and phone numbers are short; "Zalo: Nguyễn
+/// Văn A" fits.
+pub const MAX_SENDER: usize = 60;
+
 /// Put where the reporter's own data was.
 pub const HIDDEN: &str = "[đã ẩn]";
 
@@ -19,6 +23,26 @@ pub fn clean_message(s: &str) -> Result<String, FieldError> {
         return Err(FieldError::new("text", "field-required"));
     }
     Ok(text)
+}
+
+/// The sender as typed, cleaned (one line, NFC); `None` when left empty; a field error on `sender`
+/// when too long or holding control characters.
+pub fn clean_sender(s: &str) -> Result<Option<String>, FieldError> {
+    let line = crate::web::text::clean_line(s).map_err(|r| FieldError::new("sender", r))?;
+    if line.chars().count() > MAX_SENDER {
+        return Err(FieldError::new("sender", "field-too-long"));
+    }
+    Ok(Some(line).filter(|l| !l.is_empty()))
+}
+
+/// The verdict as the reports table stores it: the risk at report time. Advertising and "no record"
+/// carry no risk of their own, so they are kept as "safe" (the table's check constraint predates
+/// them, and an admin triaging reports needs the risk, not the kind of message).
+pub fn stored_verdict(l: Level) -> &'static str {
+    match l {
+        Level::Scam | Level::Suspicious => l.as_str(),
+        Level::Safe | Level::Advertising | Level::NoRecord => Level::Safe.as_str(),
+    }
 }
 
 /// The code of the strongest risk reason, or "none": the kind a report is filed and counted under.
@@ -223,6 +247,19 @@ impl ResultView {
     pub fn is_safe(&self) -> bool {
         self.level == Level::Safe
     }
+
+    /// Scam or suspicious: the page lists what to do now and offers the report prominently.
+    pub fn is_flagged(&self) -> bool {
+        self.level.is_flagged()
+    }
+
+    pub fn is_advertising(&self) -> bool {
+        self.level == Level::Advertising
+    }
+
+    pub fn is_no_record(&self) -> bool {
+        self.level == Level::NoRecord
+    }
 }
 
 #[cfg(test)]
@@ -267,6 +304,25 @@ mod tests {
             out,
             "CCCD [đã ẩn], CMND [đã ẩn], the [đã ẩn], goi 0912345678, chuyen 500000000d, ma 123456"
         );
+    }
+
+    #[test]
+    fn senders_are_validated() {
+        assert_eq!(clean_sender("  ").unwrap(), None);
+        assert_eq!(
+            clean_sender(" Viettel ").unwrap().as_deref(),
+            Some("Viettel")
+        );
+        assert_eq!(
+            clean_sender(&"a".repeat(MAX_SENDER + 1))
+                .unwrap_err()
+                .reason,
+            "field-too-long"
+        );
+        let e = clean_sender("VCB\n191").unwrap_err();
+        assert_eq!((e.field, e.reason), ("sender", "field-control-chars"));
+        assert_eq!(stored_verdict(Level::Advertising), "safe");
+        assert_eq!(stored_verdict(Level::Scam), "scam");
     }
 
     #[test]

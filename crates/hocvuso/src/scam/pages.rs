@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::model::{ResultView, clean_message, learn_url};
+use super::model::{ResultView, clean_message, clean_sender, learn_url};
 use super::report::{self, home_commune};
 use crate::units::model::Unit;
 use crate::units::store as units;
@@ -36,6 +36,7 @@ struct CheckPage {
 #[serde(default)]
 pub struct CheckForm {
     text: String,
+    sender: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -52,12 +53,14 @@ async fn check_page(
     mut form: FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let text_refused = form.has_errors() && !form.error("text").is_empty();
-    let result = if text_refused || form.value("text").is_empty() {
+    let refused =
+        form.has_errors() && (!form.error("text").is_empty() || !form.error("sender").is_empty());
+    let result = if refused || form.value("text").is_empty() {
         None
     } else {
         let snapshot = state.scam.snapshot(&state.db).await;
-        let v = snapshot.checker.check(form.value("text"));
+        let sender = Some(form.value("sender")).filter(|s| !s.is_empty());
+        let v = snapshot.checker.check_from(form.value("text"), sender);
         Some(ResultView::new(&v, page.lang, |l| {
             state.scam.lesson_title(l).map(str::to_owned)
         }))
@@ -114,15 +117,21 @@ pub async fn check(
     let f: CheckForm =
         serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-form"))?;
     let mut form = FormState::default();
-    let status = match clean_message(&f.text) {
-        Ok(text) => {
-            form.values.insert("text", text);
-            StatusCode::OK
-        }
+    let mut status = StatusCode::OK;
+    match clean_message(&f.text) {
+        Ok(text) => form.values.insert("text", text),
         Err(e) => {
-            form.values.insert("text", f.text);
             form.errors.push(e);
-            StatusCode::UNPROCESSABLE_ENTITY
+            status = StatusCode::UNPROCESSABLE_ENTITY;
+            form.values.insert("text", f.text)
+        }
+    };
+    match clean_sender(&f.sender) {
+        Ok(sender) => form.values.insert("sender", sender.unwrap_or_default()),
+        Err(e) => {
+            form.errors.push(e);
+            status = StatusCode::UNPROCESSABLE_ENTITY;
+            form.values.insert("sender", f.sender)
         }
     };
     check_page(&state, &headers, page, form, status).await

@@ -111,7 +111,7 @@ pub async fn file(
             text: &text,
             text_hash: &text_hash,
             kind: &kind,
-            verdict: verdict.verdict.as_str(),
+            verdict: super::model::stored_verdict(verdict.verdict),
             score_milli: (verdict.score * 1000.0).round() as i64,
             numbers: &evidence.numbers,
             domains: &evidence.domains,

@@ -62,13 +62,18 @@ pub fn validate(
 }
 
 /// Precision and recall of `rules` on `<content>/eval/scam.toml`, with the community data the set
-/// assumes. `None` when the content folder has no evaluation set.
+/// assumes and the learnt wording model, as the checker is served. `None` when the content folder
+/// has no evaluation set.
 pub fn evaluate_dir(content_dir: &Path, rules: &Rules) -> Option<Result<Report, String>> {
     let path = content_dir.join(scamcheck::eval::EVAL_FILE);
     let src = std::fs::read_to_string(&path).ok()?;
+    let model = super::engine::read_model(content_dir).ok();
     Some(
         EvalSet::from_toml(&src)
-            .map(|set| evaluate(&Checker::new(rules.clone(), set.community), &set.cases))
+            .map(|set| {
+                let checker = Checker::new(rules.clone(), set.community).with_model(model);
+                evaluate(&checker, &set.cases)
+            })
             .map_err(|e| e.to_string()),
     )
 }

@@ -625,8 +625,20 @@ both!(
             "UBND xa Mau thong bao lich tiem chung, xem tai https://congthongtin-xa-mau.com/lich";
         assert_ne!(verdict(&app, local).await["verdict"], "safe");
         let edited = format!(
-            "{domains}\n[[official]]\nkind = \"gov\"\nname = \"Cổng thông tin xã mẫu\"\ndomains = [\"congthongtin-xa-mau.com\"]\n"
+            "{domains}\n[[official]]\nkind = \"gov\"\nname = \"Cổng thông tin xã mẫu\"\ndomains = [\"congthongtin-xa-mau.com\"]\nsource = \"Quyết định của UBND xã Mẫu, https://congthongtin-xa-mau.com\"\n"
         );
+        // Every registry entry needs its source: without one the edit is refused.
+        let no_source = format!(
+            "{domains}\n[[official]]\nkind = \"gov\"\nname = \"Không nguồn\"\ndomains = [\"khong-nguon.com\"]\n"
+        );
+        let r = admin
+            .post_form(
+                "/quan-ly/lua-dao/quy-tac",
+                &[("domains", &no_source), ("signals", &signals)],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("source"));
         let r = admin
             .post_form(
                 "/quan-ly/lua-dao/quy-tac",
@@ -668,7 +680,7 @@ both!(
         let promo = "Viettel: Dang ky goi ST90 co ngay 2GB/ngay, soan ST90 gui 191 hoac vao \
                      https://myviettel.onelink.me/ab12. Tu choi QC soan TC gui 199.";
         let v = verdict(&app, promo).await;
-        assert_eq!(v["verdict"], "safe", "{v}");
+        assert_eq!(v["verdict"], "quang_cao", "{v}");
         // A bank OTP that warns not to share it.
         let otp = "Ma OTP cua Quy khach la 482913. Ma co hieu luc trong 3 phut. VCB KHONG BAO GIO \
                    yeu cau khach hang cung cap OTP.";
@@ -684,5 +696,149 @@ both!(
         let v = verdict(&app, "Tang 888K cho thanh v!en m0i, nap dau x2: sodo66.win").await;
         assert_ne!(v["verdict"], "safe", "{v}");
         assert!(codes(&v).contains(&"gambling".into()), "{v}");
+    }
+);
+
+// Issue 13, the "done when" cases: the fourth verdict, the sender, no false reassurance.
+both!(
+    advertising_sender_and_no_record_through_the_api,
+    |app: crate::TestApp| async move {
+        // A genuine carrier promotion with its link on the carrier's own domain.
+        let promo = "Viettel tặng Quý khách 50% giá trị thẻ nạp trong ngày 12/12. Nạp thẻ qua My \
+                     Viettel hoặc https://viettel.vn/nap-tien. Từ chối QC soạn TC gửi 199.";
+        let v = verdict(&app, promo).await;
+        assert_eq!(v["verdict"], "quang_cao", "{v}");
+        let advice = v["advice"].as_str().unwrap();
+        assert!(
+            advice.contains("5656") && advice.contains("TC"),
+            "says how to refuse: {v}"
+        );
+        assert!(
+            v["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["reassuring"] == true),
+            "no alarming reason on advertising: {v}"
+        );
+        // With the sender as shown on the phone: still advertising; a genuine bank OTP is safe.
+        let (s, v) = check(&app, json!({ "text": promo, "sender": "Viettel" })).await;
+        assert_eq!((s, v["verdict"].as_str()), (200, Some("quang_cao")), "{v}");
+        let otp = "Ma OTP cua Quy khach la 482913. Ma co hieu luc trong 3 phut. VCB KHONG BAO GIO \
+                   yeu cau khach hang cung cap OTP duoi moi hinh thuc.";
+        let (_, v) = check(&app, json!({ "text": otp, "sender": "Vietcombank" })).await;
+        assert_eq!(v["verdict"], "safe", "{v}");
+        assert!(codes(&v).contains(&"sender_known".into()), "{v}");
+        // A debt-collection threat naming relatives.
+        let debt = "Công ty tài chính thông báo: anh Hùng nợ quá hạn 3 tháng. Nếu hôm nay không trả, \
+                    chúng tôi sẽ gửi ảnh anh cho bố mẹ, vợ con và đồng nghiệp, đăng lên Facebook.";
+        let v = verdict(&app, debt).await;
+        assert_eq!(v["verdict"], "scam", "{v}");
+        // A personal number speaking for a bank is a reason of its own.
+        let (_, v) = check(
+            &app,
+            json!({ "text": "Vietcombank thông báo tài khoản của quý khách bị khóa, gọi lại ngay", "sender": "0912 345 678" }),
+        )
+        .await;
+        assert!(codes(&v).contains(&"sender_personal".into()), "{v}");
+        assert_ne!(v["verdict"], "safe", "{v}");
+        // A prize that asks for a fee is a scam, not merely suspicious.
+        let v = verdict(
+            &app,
+            "Chúc mừng quý khách trúng thưởng xe SH. Vui lòng chuyển phí nhận giải 2.000.000đ để nhận quà.",
+        )
+        .await;
+        assert_eq!(v["verdict"], "scam", "{v}");
+        // A bare number nobody reported: no record, not "safe".
+        let v = verdict(&app, "0912 345 678").await;
+        assert_eq!(v["verdict"], "no_record", "{v}");
+        assert!(
+            v["advice"].as_str().unwrap().contains("chưa có ghi nhận"),
+            "{v}"
+        );
+
+        // The sender is validated: too long or with control characters, a 422 naming the field,
+        // with the reason in the requested language.
+        for sender in ["x".repeat(61), "VCB\n191".to_owned(), "VCB\u{7}".to_owned()] {
+            let (s, v) = check(
+                &app,
+                json!({ "text": promo, "sender": sender, "lang": "en" }),
+            )
+            .await;
+            assert_eq!(s, 422, "{v}");
+            assert_eq!(first_field(&v), "sender", "{v}");
+            assert!(
+                v["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty()),
+                "{v}"
+            );
+        }
+        let (s, v) = check(&app, json!({ "text": promo, "sender": 191 })).await;
+        assert_eq!((s, first_field(&v)), (422, "sender"), "{v}");
+        // An empty sender is no sender.
+        let (s, _) = check(&app, json!({ "text": promo, "sender": "" })).await;
+        assert_eq!(s, 200);
+    }
+);
+
+both!(
+    the_page_shows_advertising_and_no_record_without_javascript,
+    |app: crate::TestApp| async move {
+        let (_, form) = app.get_text("/kiem-tra").await;
+        assert!(
+            form.contains("name=\"sender\""),
+            "the form asks who sent it"
+        );
+        let promo = "Viettel: Dang ky goi ST90 co ngay 2GB/ngay, soan ST90 gui 191. Tu choi QC soan TC gui 199.";
+        let r = app
+            .post_raw("/kiem-tra", &[("text", promo), ("sender", "Viettel")])
+            .await;
+        assert_eq!(r.status(), 200);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("class=\"verdict v-quang_cao\""), "{body}");
+        assert!(body.contains("Tin quảng cáo</h2>"), "the verdict in words");
+        assert!(
+            body.contains("class=\"v-icon\""),
+            "an icon, not colour alone"
+        );
+        assert!(
+            body.contains("TC gửi 199") && body.contains("5656"),
+            "how to refuse"
+        );
+        assert!(
+            !body.contains("Không chuyển tiền, không nộp"),
+            "no scam to-do list"
+        );
+        assert!(
+            body.contains("value=\"Viettel\""),
+            "the sender is kept in the form"
+        );
+
+        let r = app.post_raw("/kiem-tra", &[("text", "0912 345 678")]).await;
+        let body = r.text().await.unwrap();
+        assert!(body.contains("class=\"verdict v-no_record\""), "{body}");
+        assert!(body.contains("Chưa có thông tin</h2>"));
+        assert!(
+            !body.contains("Mức rủi ro"),
+            "no 0% for a number nobody reported"
+        );
+        assert!(body.contains("tự gọi lại số tổng đài"), "how to check");
+
+        // A refused sender is shown next to its field, with no verdict.
+        let r = app
+            .post_raw("/kiem-tra", &[("text", promo), ("sender", &"x".repeat(61))])
+            .await;
+        assert_eq!(r.status(), 422);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("id=\"sender-err\""), "{body}");
+        assert!(!body.contains("class=\"verdict"), "{body}");
+
+        // English interface.
+        app.get("/cai-dat?lang=en&next=/").await;
+        let r = app.post_raw("/kiem-tra", &[("text", promo)]).await;
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Advertising</h2>"), "{body}");
+        assert!(body.contains("To stop receiving advertising"), "{body}");
     }
 );

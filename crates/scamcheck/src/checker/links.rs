@@ -46,6 +46,7 @@ impl Checker {
         let c = &rules.computed;
         let strict_claim = self.strict_claim(found);
         let mut all_vouched = !input.links.is_empty();
+        let mut all_brand = !input.links.is_empty();
         let mut first_official = None;
         for link in &input.links {
             let info = rules.domains.analyze(&link.host);
@@ -99,6 +100,7 @@ impl Checker {
                 found.add(c.claim_mismatch, self.reason(c.claim_mismatch, &fill));
             }
             let flagged = found.hits.len() > before || info.lookalike.is_some();
+            all_brand &= !flagged && official.is_some_and(|o| rules.domains.kinds[o.kind].ads);
             if official.is_none() && !flagged {
                 found.add(c.unknown, self.reason(c.unknown, &plain));
             }
@@ -109,6 +111,7 @@ impl Checker {
                 _ => all_vouched = false,
             }
         }
+        found.brand_links = all_brand && input.apks.is_empty();
         for apk in &input.apks {
             let fill = Fill {
                 domain: &apk.name,

@@ -3,6 +3,7 @@
 mod links;
 mod phrases;
 mod score;
+mod sender;
 
 use std::collections::HashSet;
 
@@ -18,6 +19,7 @@ pub const MAX_CHARS: usize = 8_000;
 #[derive(Debug, Clone)]
 pub struct Checker {
     rules: Rules,
+    model: Option<crate::model::NgramModel>,
     numbers: HashSet<String>,
     domains: Vec<String>,
 }
@@ -36,9 +38,16 @@ impl Checker {
             .collect();
         Self {
             rules,
+            model: None,
             numbers,
             domains,
         }
+    }
+
+    /// The learnt wording model used next to the rules (`content/scam/model.toml`).
+    pub fn with_model(mut self, model: Option<crate::model::NgramModel>) -> Self {
+        self.model = model;
+        self
     }
 
     pub fn rules(&self) -> &Rules {
@@ -46,12 +55,19 @@ impl Checker {
     }
 
     pub fn check(&self, text: &str) -> Verdict {
+        self.check_from(text, None)
+    }
+
+    /// [`Checker::check`] with the sender as shown on the phone: a brand name ("Viettel", "VCB"), a
+    /// short code ("191"), a phone number, or "Zalo"/"Facebook"/other.
+    pub fn check_from(&self, text: &str, sender: Option<&str>) -> Verdict {
         let input = Input::new(text, &self.rules);
         let mut found = Found::default();
         self.phrase_signals(&input.masked, &mut found);
         self.link_signals(&input, &mut found);
         self.number_signals(&input, &mut found);
-        self.verdict(found)
+        self.sender_signals(sender.filter(|s| !s.trim().is_empty()), &mut found);
+        self.verdict(found, &input)
     }
 
     /// Every phrase-pattern match in `text`, negated ones included: what an admin needs to see
@@ -102,6 +118,8 @@ struct Input {
     apks: Vec<extract::FoundApk>,
     phones: Vec<extract::FoundPhone>,
     masked: String,
+    /// Only a phone number or a link, with at most a couple of words around it.
+    bare: bool,
 }
 
 impl Input {
@@ -116,12 +134,27 @@ impl Input {
         // Look-alike letters are undone after links are masked: a domain keeps its digits for the
         // link checks, and phone numbers are read from the original text.
         let masked = crate::text::unmask_lookalikes(&mask(&text, spans)).into_owned();
+        let masked = crate::text::join_dotted_letters(&masked).into_owned();
+        let bare = (!links.is_empty() || !phones.is_empty()) && {
+            let rest = mask(
+                &text,
+                links
+                    .iter()
+                    .map(|l| l.span.clone())
+                    .chain(phones.iter().map(|p| p.span.clone())),
+            );
+            rest.split_whitespace()
+                .filter(|w| *w != "link" && w.chars().any(char::is_alphabetic))
+                .count()
+                <= 2
+        };
         Self {
             text,
             links,
             apks,
             phones,
             masked,
+            bare,
         }
     }
 }
@@ -146,6 +179,10 @@ struct Hit {
 #[derive(Default)]
 struct Found {
     hits: Vec<Hit>,
+    /// Every link is on the own domain of an organisation whose links show an offer is theirs.
+    brand_links: bool,
+    /// The sender is in the registry.
+    known_sender: bool,
 }
 
 impl Found {

@@ -16,6 +16,12 @@ impl Checker {
                 !(rules.signals[p.signal].negatable && self.negated(&toks, &negations, start, end))
             });
         }
+        // Combinations ("a prize" and "a fee") after every pattern had its chance.
+        for (sig, s) in rules.signals.iter().enumerate() {
+            if !s.requires.is_empty() && s.requires.iter().all(|&r| done[r]) {
+                done[sig] = true;
+            }
+        }
         for (sig, _) in done.iter().enumerate().filter(|(_, d)| **d) {
             found.add(sig, self.reason(sig, &Fill::default()));
         }

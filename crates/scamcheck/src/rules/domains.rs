@@ -40,10 +40,12 @@ pub(super) fn compile(
             vouch: def.vouch,
             strict: def.strict,
             lookalike_signal,
+            ads: def.ads,
         });
     }
 
     let mut officials = Vec::new();
+    let mut senders: HashMap<String, usize> = HashMap::new();
     for o in &file.officials {
         let def = o.get_ref();
         let kind = kinds
@@ -63,6 +65,49 @@ pub(super) fn compile(
             .iter()
             .map(|b| word(b, rep, "brand"))
             .collect::<Result<Vec<_>, _>>()?;
+        // A registry entry without a source cannot be re-checked, and a wrong one makes a scam look
+        // safe: the source is required and must say where to look.
+        let source = def.source.get_ref().trim();
+        if source.len() < 8 {
+            return Err(rep.at(
+                def.source.span(),
+                format!(
+                    "\"{}\": source must name where the entry was checked (a URL or a document)",
+                    def.name
+                ),
+            ));
+        }
+        for (list, what) in [
+            (&def.sms_names, "sms name"),
+            (&def.short_codes, "short code"),
+        ] {
+            for n in list {
+                let key = crate::domain::sender_key(n.get_ref());
+                let digits = key.bytes().all(|b| b.is_ascii_digit());
+                let ok = match what {
+                    "short code" => digits && (3..=11).contains(&key.len()),
+                    _ => (2..=20).contains(&key.len()),
+                };
+                if !ok {
+                    return Err(rep.at(
+                        n.span(),
+                        format!("{what} \"{}\" is not valid (short codes: 3–11 digits; names: 2–20 letters or digits)", n.get_ref()),
+                    ));
+                }
+                if let Some(&other) = senders.get(&key)
+                    && other != officials.len()
+                {
+                    return Err(rep.at(
+                        n.span(),
+                        format!(
+                            "{what} \"{}\" is already listed for another entry",
+                            n.get_ref()
+                        ),
+                    ));
+                }
+                senders.insert(key, officials.len());
+            }
+        }
         officials.push(Official {
             kind,
             name: def.name.clone(),
@@ -82,7 +127,9 @@ pub(super) fn compile(
         single,
         multi,
     };
-    Ok(DomainRules::new(kinds, officials, lists))
+    let mut rules = DomainRules::new(kinds, officials, lists);
+    rules.senders = senders;
+    Ok(rules)
 }
 
 fn all(

@@ -31,6 +31,9 @@ pub enum SignalKind {
     Lure,
     /// Lowers the phrase score (negative weight).
     Safe,
+    /// The wording of a commercial offer (weight 0): never a reason by itself, but with a real brand
+    /// and no other risk it makes the message advertising.
+    Offer,
     /// Computed from a link.
     Link,
     /// Computed from community-confirmed numbers and domains.
@@ -56,6 +59,12 @@ pub(crate) struct Signal {
     pub claims: Option<usize>,
     /// Signals of one family say the same thing in different words; only the strongest counts.
     pub family: Option<String>,
+    /// Raised when all these signals were (indices); no patterns of its own.
+    pub requires: Vec<usize>,
+    /// Wording of a commercial offer.
+    pub offer: bool,
+    /// A risk sign genuine advertising also carries.
+    pub in_ads: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -89,10 +98,14 @@ pub(crate) struct Computed {
     pub official: usize,
     pub community_number: usize,
     pub community_domain: usize,
+    pub sender_known: usize,
+    pub sender_personal: usize,
+    pub model_scam: usize,
+    pub model_genuine: usize,
 }
 
 /// Computed codes every `signals.toml` must define, with the kind each must have.
-pub(crate) const COMPUTED: [(&str, SignalKind); 11] = [
+pub(crate) const COMPUTED: [(&str, SignalKind); 15] = [
     ("link_claim_mismatch", SignalKind::Link),
     ("claim_mobile_number", SignalKind::Link),
     ("link_idn", SignalKind::Link),
@@ -104,6 +117,10 @@ pub(crate) const COMPUTED: [(&str, SignalKind); 11] = [
     ("link_official", SignalKind::Safe),
     ("community_number", SignalKind::Community),
     ("community_domain", SignalKind::Community),
+    ("sender_known", SignalKind::Safe),
+    ("sender_personal", SignalKind::Link),
+    ("model_scam", SignalKind::Lure),
+    ("model_genuine", SignalKind::Safe),
 ];
 
 /// Everything the checker needs, validated and compiled once.
@@ -111,7 +128,8 @@ pub(crate) const COMPUTED: [(&str, SignalKind); 11] = [
 pub struct Rules {
     pub(crate) signals: Vec<Signal>,
     pub(crate) scoring: Scoring,
-    pub(crate) advice: [Advice; 3],
+    /// Indexed by [`crate::Level::index`].
+    pub(crate) advice: [Advice; 5],
     pub(crate) default_learn: String,
     pub(crate) matcher: Matcher,
     pub(crate) domains: DomainRules,
@@ -135,6 +153,7 @@ impl Rules {
             src: signals,
         };
         let mut signals_out = signals::signals(&sfile, &srep)?;
+        signals::resolve_requires(&sfile, &srep, &mut signals_out)?;
         let domain_rules = domains::compile(dfile, &drep, &signals_out)?;
         signals::resolve_claims(&sfile, &srep, &mut signals_out, &domain_rules)?;
         let computed = signals::computed(&signals_out, &sfile, &srep)?;
@@ -173,6 +192,11 @@ impl Rules {
     /// Score from which a message is called a scam.
     pub fn scam_threshold(&self) -> f32 {
         self.scoring.scam
+    }
+
+    /// Sender names and short codes in the registry (domains.toml).
+    pub fn sender_count(&self) -> usize {
+        self.domains.senders.len()
     }
 
     /// Codes of all signals, in file order.

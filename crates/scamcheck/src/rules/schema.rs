@@ -36,6 +36,10 @@ pub(super) struct KindDef {
     pub vouch: bool,
     pub strict: bool,
     pub lookalike_code: String,
+    /// A link on such an organisation's own domain shows an offer is really the brand's
+    /// (advertising), as opposed to platforms where anyone may post.
+    #[serde(default)]
+    pub ads: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +50,14 @@ pub(super) struct OfficialDef {
     pub domains: Vec<Spanned<String>>,
     #[serde(default)]
     pub brands: Vec<Spanned<String>>,
+    /// Sender names shown on the phone for the brand's SMS ("Vietcombank", "VCB").
+    #[serde(default)]
+    pub sms_names: Vec<Spanned<String>>,
+    /// Short codes and hotlines the brand sends from or is reached on ("191", "18008098").
+    #[serde(default)]
+    pub short_codes: Vec<Spanned<String>>,
+    /// Where the entry was checked: the organisation's own page or an official list.
+    pub source: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +89,8 @@ pub(super) struct AdviceSetDef {
     pub scam: AdviceDef,
     pub suspicious: AdviceDef,
     pub safe: AdviceDef,
+    pub advertising: AdviceDef,
+    pub no_record: AdviceDef,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,4 +120,15 @@ pub(super) struct SignalDef {
     pub include_brands: bool,
     #[serde(default)]
     pub family: Option<String>,
+    /// Raised when all these signals were raised (a prize *and* a fee); takes no patterns.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// The wording of a commercial offer (sign-up codes, discounts): with a brand shown to be
+    /// real, the message is advertising.
+    #[serde(default)]
+    pub offer: bool,
+    /// A risk sign that genuine advertising also carries ("quà tặng", "chỉ hôm nay"): it does not
+    /// stop a real brand's offer from being called advertising.
+    #[serde(default)]
+    pub in_ads: bool,
 }

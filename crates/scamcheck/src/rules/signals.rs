@@ -48,12 +48,14 @@ pub(super) fn signals(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Vec<Sign
         }
         let weight_ok = if def.kind == SignalKind::Safe {
             (-1.0..0.0).contains(&def.weight)
+        } else if def.kind == SignalKind::Offer {
+            def.weight == 0.0
         } else {
             def.weight > 0.0 && def.weight <= 1.0
         };
         if !weight_ok {
             return Err(at(format!(
-                "weight {} out of range (safe signals: -1 < w < 0, others: 0 < w <= 1)",
+                "weight {} out of range (safe signals: -1 < w < 0, offer: 0, others: 0 < w <= 1)",
                 def.weight
             )));
         }
@@ -64,16 +66,30 @@ pub(super) fn signals(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Vec<Sign
             check_placeholders(text).map_err(at)?;
         }
         let computed = COMPUTED.iter().any(|(c, _)| *c == def.code);
-        let needs_patterns = !computed && !def.kind.is_hard();
+        let combo = !def.requires.is_empty();
+        if combo
+            && !matches!(
+                def.kind,
+                SignalKind::Request | SignalKind::Pressure | SignalKind::Lure
+            )
+        {
+            return Err(at(
+                "requires only applies to request, pressure or lure signals".into(),
+            ));
+        }
+        let needs_patterns = !computed && !def.kind.is_hard() && !combo;
         if needs_patterns && def.patterns.is_empty() {
             return Err(at("needs at least one pattern".into()));
         }
         if !needs_patterns && !def.patterns.is_empty() {
             return Err(at(
-                "is computed from links or numbers and takes no patterns".into(),
+                "is computed (from links, numbers, the sender or other signals) and takes no patterns"
+                    .into(),
             ));
         }
-        if def.family.is_some() && (def.kind == SignalKind::Safe || def.kind.is_hard()) {
+        if def.family.is_some()
+            && (matches!(def.kind, SignalKind::Safe | SignalKind::Offer) || def.kind.is_hard())
+        {
             return Err(at(
                 "family only applies to phrase signals that raise the score".into(),
             ));
@@ -91,6 +107,9 @@ pub(super) fn signals(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Vec<Sign
             negatable: def.negatable,
             claims: None,
             family: def.family.clone(),
+            requires: Vec::new(),
+            offer: def.offer,
+            in_ads: def.in_ads,
         });
     }
     Ok(out)
@@ -111,6 +130,39 @@ fn check_placeholders(text: &str) -> Result<(), String> {
             ));
         }
         rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+/// `requires = [...]` names other phrase signals; resolved to indices once all are known.
+pub(super) fn resolve_requires(
+    file: &SignalsFile,
+    rep: &Reporter<'_>,
+    signals: &mut [Signal],
+) -> Result<(), RulesError> {
+    for (i, def) in file.signals.iter().enumerate() {
+        let mut req = Vec::new();
+        for code in &def.get_ref().requires {
+            let j = signals
+                .iter()
+                .position(|s| {
+                    &s.code == code
+                        && !s.kind.is_hard()
+                        && !matches!(s.kind, SignalKind::Safe | SignalKind::Offer)
+                })
+                .filter(|&j| j != i && file.signals[j].get_ref().requires.is_empty())
+                .ok_or_else(|| {
+                    rep.at(
+                        def.span(),
+                        format!(
+                            "signal \"{}\": requires \"{code}\", which is not another phrase signal that raises the score",
+                            def.get_ref().code
+                        ),
+                    )
+                })?;
+            req.push(j);
+        }
+        signals[i].requires = req;
     }
     Ok(())
 }
@@ -171,6 +223,10 @@ pub(super) fn computed(
         official: find("link_official")?,
         community_number: find("community_number")?,
         community_domain: find("community_domain")?,
+        sender_known: find("sender_known")?,
+        sender_personal: find("sender_personal")?,
+        model_scam: find("model_scam")?,
+        model_genuine: find("model_genuine")?,
     })
 }
 
@@ -181,6 +237,7 @@ fn kind_name(k: SignalKind) -> &'static str {
         SignalKind::Pressure => "pressure",
         SignalKind::Lure => "lure",
         SignalKind::Safe => "safe",
+        SignalKind::Offer => "offer",
         SignalKind::Link => "link",
         SignalKind::Community => "community",
     }
@@ -288,7 +345,7 @@ pub(super) fn scoring(file: &SignalsFile, rep: &Reporter<'_>) -> Result<Scoring,
     })
 }
 
-pub(super) fn advice(file: &SignalsFile, rep: &Reporter<'_>) -> Result<[Advice; 3], RulesError> {
+pub(super) fn advice(file: &SignalsFile, rep: &Reporter<'_>) -> Result<[Advice; 5], RulesError> {
     let one = |a: &super::schema::AdviceDef| -> Result<Advice, RulesError> {
         Ok(Advice {
             vi: a.vi.clone(),
@@ -296,8 +353,11 @@ pub(super) fn advice(file: &SignalsFile, rep: &Reporter<'_>) -> Result<[Advice; 
             learn: lesson(&a.learn, rep)?,
         })
     };
+    // In the order of `Level::index`.
     Ok([
         one(&file.advice.safe)?,
+        one(&file.advice.advertising)?,
+        one(&file.advice.no_record)?,
         one(&file.advice.suspicious)?,
         one(&file.advice.scam)?,
     ])
