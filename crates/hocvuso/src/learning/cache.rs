@@ -38,8 +38,36 @@ pub struct SignedLesson {
 pub const CSRF_MARK: &str = "hvmarkcsrf0d1f";
 pub const FORM_ID_MARK: &str = "hvmarkformid7c2e";
 
+/// Lessons people are known to have opened. Opening is for good (progress is never taken back; an
+/// erased person has no session left to ask with), so a remembered "yes" never goes stale and a repeat
+/// view needs no query at all. About 150 bytes an entry.
+pub struct OpenedLessons(std::sync::Mutex<lru::LruCache<(String, String), ()>>);
+
+impl Default for OpenedLessons {
+    fn default() -> Self {
+        OpenedLessons(std::sync::Mutex::new(lru::LruCache::new(
+            std::num::NonZeroUsize::new(16_384).unwrap_or(std::num::NonZeroUsize::MIN),
+        )))
+    }
+}
+
+impl OpenedLessons {
+    pub fn contains(&self, person: &str, lesson: &str) -> bool {
+        self.0
+            .lock()
+            .is_ok_and(|mut m| m.get(&(person.to_owned(), lesson.to_owned())).is_some())
+    }
+
+    pub fn insert(&self, person: &str, lesson: &str) {
+        if let Ok(mut m) = self.0.lock() {
+            m.put((person.to_owned(), lesson.to_owned()), ());
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct PageCache {
+    pub opened: OpenedLessons,
     pages: RwLock<HashMap<String, Arc<CachedPage>>>,
     signed: RwLock<HashMap<String, Arc<SignedLesson>>>,
     version: AtomicI64,

@@ -251,6 +251,7 @@ async fn signed_in_page(
         )
         .await?;
         tx.commit().await?;
+        state.lessons.opened.insert(&user.id, &kept.lesson_id);
     }
     let form_id = crate::db::new_id();
     Ok(kept.page.respond(headers, &[&page.csrf, &form_id]))
@@ -260,7 +261,14 @@ async fn signed_in_page(
 /// look at the same lesson) writes nothing and never waits for the writer; only a first view opens a
 /// write transaction, and `open_lesson` checks again inside it, so two first views at once count once.
 async fn opened_before(state: &AppState, person_id: &str, lesson_id: &str) -> AppResult<bool> {
-    Ok(super::store::lesson_opened(&state.db, person_id, lesson_id).await?)
+    if state.lessons.opened.contains(person_id, lesson_id) {
+        return Ok(true);
+    }
+    let opened = super::store::lesson_opened(&state.db, person_id, lesson_id).await?;
+    if opened {
+        state.lessons.opened.insert(person_id, lesson_id);
+    }
+    Ok(opened)
 }
 
 /// The quiz's answers from a form: `q0=2&q1=0…`; anything unreadable is unanswered.

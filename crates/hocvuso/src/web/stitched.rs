@@ -1,10 +1,10 @@
 //! A page shared by many people except for a few short values (a CSRF token, a fresh form id): the
-//! shared text is compressed once, and each answer stitches the person's values in between.
+//! shared text is compressed once, and each answer stitches the person's values in between, stored.
 //!
 //! Compressing a 13 KB page costs far more than everything else a signed-in lesson view does, and all
 //! but a few dozen bytes of it are the same for every learner. Deflate allows this: each shared chunk
 //! is compressed on its own and ended with a sync flush (which leaves it byte-aligned and open), the
-//! person's values are compressed the same way per request, and one empty final block closes the
+//! person's values go in as stored (uncompressed) blocks per request, and one empty final block closes the
 //! stream. The gzip trailer needs the CRC-32 and length of the whole text, computed per answer over
 //! the assembled text (a few microseconds). Brotli has no such seam, so these pages go out as gzip,
 //! which every browser accepts.
@@ -45,6 +45,19 @@ fn deflate_open(text: &[u8], level: u32) -> Bytes {
         return Bytes::new();
     }
     Bytes::from(std::mem::take(e.get_mut()))
+}
+
+/// `bytes` as deflate stored blocks (no compression: the values are a few dozen random characters,
+/// and setting up a compressor per answer would cost more than the whole page's other work). The
+/// stream is byte-aligned here (after a sync flush), and stays so after a stored block.
+fn stored_blocks(out: &mut Vec<u8>, bytes: &[u8]) {
+    for block in bytes.chunks(u16::MAX as usize) {
+        let len = block.len() as u16;
+        out.push(0x00); // not final, stored, padding to the byte boundary
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
 }
 
 impl Stitched {
@@ -110,7 +123,7 @@ impl Stitched {
             for (i, c) in self.chunks.iter().enumerate() {
                 out.extend_from_slice(&c.deflated);
                 if let Some(&h) = self.holes.get(i) {
-                    out.extend_from_slice(&deflate_open(fill(h).as_bytes(), 1));
+                    stored_blocks(&mut out, fill(h).as_bytes());
                 }
             }
             out.extend_from_slice(&FINAL_BLOCK);
@@ -197,6 +210,14 @@ mod tests {
         let (enc, gz) = body(page.respond(&gzip_headers(), &["t<1>", "id-2"])).await;
         assert_eq!(enc.as_deref(), Some("gzip"));
         assert_eq!(gunzip(&gz), want);
+    }
+
+    #[tokio::test]
+    async fn a_value_longer_than_a_stored_block_still_decodes() {
+        let page = Stitched::from_marked("<p>HOLEA</p>", &["HOLEA"]);
+        let long = "x".repeat(70_000);
+        let (_, gz) = body(page.respond(&gzip_headers(), &[&long])).await;
+        assert_eq!(gunzip(&gz), format!("<p>{long}</p>"));
     }
 
     proptest! {
