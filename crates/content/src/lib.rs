@@ -1,11 +1,13 @@
 //! Parses and validates the platform's content folder (courses, lessons, FAQ, eval sets; formats in
 //! `content/README.md`) and renders lesson Markdown to safe HTML. Pure: the only I/O is reading the
-//! folder, so `hocvuso content check`, the importer and tests all share one set of rules.
+//! folder (or none: [`Files`] may come from the binary), so `hocvuso content check`, the importer and
+//! tests all share one set of rules.
 
 mod course;
 mod error;
 pub mod eval;
 mod faq;
+mod files;
 mod hash;
 mod lesson;
 mod load;
@@ -19,8 +21,9 @@ mod validate;
 mod fixtures;
 
 pub use error::ContentError;
+pub use files::Files;
 pub use lesson::{MAX_WORDS, MIN_QUESTIONS, MIN_WORDS};
-pub use load::load_dir;
+pub use load::{load_dir, load_files};
 pub use markdown::{
     LOCAL_IMAGE_PREFIX, plain_text, render_markdown, render_markdown_with_local_images,
 };

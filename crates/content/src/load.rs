@@ -3,32 +3,34 @@
 //! platform never imports half a curriculum.
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::course::{CourseFile, parse_course};
 use crate::error::ContentError;
 use crate::faq::{FaqEntry, parse_faq_file};
+use crate::files::Files;
 use crate::lesson::{LessonFile, parse_file_name, parse_lesson};
 use crate::model::Library;
 
 /// Loads `root/courses/*/` and `root/faq/*.toml`. Either folder may be absent (a province may start
 /// with no FAQ); every problem in every file is returned, in path order.
 pub fn load_dir(root: &Path) -> Result<Library, Vec<ContentError>> {
-    if !root.is_dir() {
-        return Err(vec![ContentError::file(root, "content folder not found")]);
-    }
+    load_files(&Files::from_dir(root)?)
+}
+
+/// [`load_dir`] over files already in memory (the built-in content, a folder laid over it).
+pub fn load_files(files: &Files) -> Result<Library, Vec<ContentError>> {
     let mut errors = Vec::new();
     // Links are known from file names, so a lesson with an error does not also make every FAQ
     // entry that points at it fail.
     let mut known_links = HashSet::new();
     let mut courses = Vec::new();
-    for dir in entries(&root.join("courses"), &mut errors) {
-        if dir.is_dir()
-            && let Some(course) = load_course(&dir, &mut known_links, &mut errors)
-        {
-            courses.push((dir.join("course.toml"), course));
+    for name in files.course_names() {
+        if let Some(course) = load_course(files, name, &mut known_links, &mut errors) {
+            courses.push((
+                files.origin_of(&format!("courses/{name}/course.toml")),
+                course,
+            ));
         }
     }
     check_courses_unique(&courses, &mut errors);
@@ -37,13 +39,13 @@ pub fn load_dir(root: &Path) -> Result<Library, Vec<ContentError>> {
     });
 
     let mut faq = Vec::new();
-    for path in entries(&root.join("faq"), &mut errors) {
-        if path.extension().is_some_and(|e| e == "toml") {
-            let Some(text) = read(&path, &mut errors) else {
+    for name in files.file_names("faq") {
+        if name.ends_with(".toml") {
+            let Some((path, text)) = read(files, &format!("faq/{name}"), &mut errors) else {
                 continue;
             };
-            match parse_faq_file(&path, &text) {
-                Ok(entries) => faq.extend(entries.into_iter().map(|e| (path.clone(), e))),
+            match parse_faq_file(path, text) {
+                Ok(entries) => faq.extend(entries.into_iter().map(|e| (path.to_owned(), e))),
                 Err(mut e) => errors.append(&mut e),
             }
         }
@@ -59,63 +61,32 @@ pub fn load_dir(root: &Path) -> Result<Library, Vec<ContentError>> {
     })
 }
 
-/// Visible entries of `dir`, sorted so reports and the FAQ order do not depend on the file system.
-/// A missing folder has no entries.
-fn entries(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<PathBuf> {
-    let read = match fs::read_dir(dir) {
-        Ok(read) => read,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
+fn read<'a>(
+    files: &'a Files,
+    rel: &str,
+    errors: &mut Vec<ContentError>,
+) -> Option<(&'a Path, &'a str)> {
+    match files.text(rel)? {
+        Ok(found) => Some(found),
         Err(e) => {
-            errors.push(ContentError::file(dir, format!("cannot list folder: {e}")));
-            return Vec::new();
-        }
-    };
-    let mut paths: Vec<PathBuf> = read
-        .filter_map(|entry| match entry {
-            Ok(entry) => Some(entry.path()),
-            Err(e) => {
-                errors.push(ContentError::file(dir, format!("cannot list folder: {e}")));
-                None
-            }
-        })
-        // Editors leave `.swp` and `.DS_Store` files around; they are not content.
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    paths.sort();
-    paths
-}
-
-fn read(path: &Path, errors: &mut Vec<ContentError>) -> Option<String> {
-    match fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-            errors.push(ContentError::file(
-                path,
-                "file is not UTF-8 text; re-save it as UTF-8",
-            ));
-            None
-        }
-        Err(e) => {
-            errors.push(ContentError::file(path, format!("cannot read file: {e}")));
+            errors.push(e);
             None
         }
     }
 }
 
 fn load_course(
-    dir: &Path,
+    files: &Files,
+    folder: &str,
     known_links: &mut HashSet<String>,
     errors: &mut Vec<ContentError>,
 ) -> Option<CourseFile> {
-    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let toml_path = dir.join("course.toml");
-    let mut course = if toml_path.is_file() {
-        read(&toml_path, errors).and_then(|text| {
-            parse_course(&toml_path, &text)
+    let dir = format!("courses/{folder}");
+    let toml_rel = format!("{dir}/course.toml");
+    let toml_path = files.origin_of(&toml_rel);
+    let mut course = if files.get(&toml_rel).is_some() {
+        read(files, &toml_rel, errors).and_then(|(path, text)| {
+            parse_course(path, text)
                 .map_err(|mut e| errors.append(&mut e))
                 .ok()
         })
@@ -129,22 +100,19 @@ fn load_course(
 
     let mut lessons: Vec<(PathBuf, LessonFile)> = Vec::new();
     let mut lesson_files = 0;
-    for path in entries(dir, errors) {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if !name.ends_with(".md") || !path.is_file() {
+    for name in files.file_names(&dir) {
+        if !name.ends_with(".md") {
             continue;
         }
         lesson_files += 1;
         if let Some((_, slug)) = parse_file_name(name) {
             known_links.insert(format!("{folder}/{slug}"));
         }
-        let Some(text) = read(&path, errors) else {
+        let Some((path, text)) = read(files, &format!("{dir}/{name}"), errors) else {
             continue;
         };
-        match parse_lesson(&path, &text) {
-            Ok(lesson) => lessons.push((path, lesson)),
+        match parse_lesson(path, text) {
+            Ok(lesson) => lessons.push((path.to_owned(), lesson)),
             Err(mut e) => errors.append(&mut e),
         }
     }

@@ -38,7 +38,8 @@ async fn main() -> anyhow::Result<()> {
     let mut builds = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let lib = load_library(&content).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let lib = load_library(&hocvuso::content_source::ContentSource::new(&content))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         loads.push(t.elapsed());
         let t = Instant::now();
         let k = build(&lib, &[], Fingerprint::default(), 0).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -63,6 +64,7 @@ async fn main() -> anyhow::Result<()> {
         content_dir: content.clone(),
         public_url: None,
         trusted_proxies: Vec::new(),
+        metrics_token: None,
         assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await?;

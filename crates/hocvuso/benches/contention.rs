@@ -268,6 +268,7 @@ async fn run(label: &str, url: String, seconds: u64) -> anyhow::Result<()> {
         content_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
         trusted_proxies: Vec::new(),
+        metrics_token: None,
         assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await?;

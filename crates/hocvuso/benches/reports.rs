@@ -121,6 +121,7 @@ async fn main() {
         content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
         trusted_proxies: Vec::new(),
+        metrics_token: None,
         assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await.expect("prepare");

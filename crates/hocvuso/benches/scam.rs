@@ -33,6 +33,7 @@ async fn main() -> anyhow::Result<()> {
         content_dir: content.clone(),
         public_url: None,
         trusted_proxies: Vec::new(),
+        metrics_token: None,
         assistant: Default::default(),
     })
     .await?;

@@ -27,6 +27,7 @@ async fn setup(url: String) -> anyhow::Result<(hocvuso::AppState, SessionUser, S
         content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
         public_url: None,
         trusted_proxies: Vec::new(),
+        metrics_token: None,
         assistant: Default::default(),
     };
     let state = hocvuso::prepare(settings).await?;

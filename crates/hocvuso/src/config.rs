@@ -31,7 +31,9 @@ pub struct Settings {
     /// Official code of the province this deployment serves (44 = Quảng Trị).
     #[arg(long, global = true, env = "HOCVUSO_PROVINCE", default_value = "44")]
     pub province: String,
-    /// Folder of courses, FAQ and scam rules.
+    /// Folder of courses, FAQ and scam rules laid over the national content built into the binary: a
+    /// course folder replaces the national course of that name, other files replace or add one file.
+    /// Missing: the built-in content alone.
     #[arg(
         long,
         global = true,
@@ -53,6 +55,15 @@ pub struct Settings {
         value_parser = parse_proxy
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Bearer token that `/metrics` requires. Unset: `/metrics` answers only requests from this machine
+    /// that did not come through a proxy.
+    #[arg(
+        long,
+        global = true,
+        env = "HOCVUSO_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     #[command(flatten)]
     pub assistant: crate::assistant::config::AssistantSettings,
 }
@@ -83,6 +94,11 @@ impl Settings {
             })
     }
 
+    /// The content in force: the built-in national content with `--content-dir` over it.
+    pub fn content(&self) -> crate::content_source::ContentSource {
+        crate::content_source::ContentSource::new(&self.content_dir)
+    }
+
     /// Whether the site is served over https (its public address says so).
     pub fn is_https(&self) -> bool {
         self.public_base()
@@ -99,6 +115,7 @@ impl std::fmt::Debug for Settings {
             .field("content_dir", &self.content_dir)
             .field("public_url", &self.public_url)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("assistant", &self.assistant)
             .finish()
     }
@@ -155,6 +172,18 @@ pub enum Command {
     /// Consistency checks.
     #[command(subcommand)]
     Check(CheckCommand),
+    /// Back up the database. SQLite: a consistent copy to FILE, taken while the server runs.
+    /// PostgreSQL: checks the server answers and prints the pg_dump command to use.
+    Backup {
+        /// The backup file to write (never overwritten).
+        file: PathBuf,
+    },
+    /// Restore an SQLite backup made by `hocvuso backup` into the database of --database-url
+    /// (SQLite or PostgreSQL), which must be empty; newer migrations run afterwards.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,6 +269,13 @@ pub struct DemoArgs {
 pub enum ExportCommand {
     /// The province's aggregate dataset (CSV + JSON + datapackage.json schema) for the shared database.
     OpenData { dir: PathBuf },
+    /// Every table of this SQLite database into another, empty database (moving to PostgreSQL:
+    /// `--to postgres://user@host/db`).
+    All {
+        /// The database to copy into (`postgres://…` or `sqlite://…`); it must be empty.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,10 +3,12 @@
 pub mod assistant;
 pub mod classes;
 pub mod config;
+pub mod content_source;
 pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod learning;
+pub mod ops;
 pub mod people;
 pub mod reports;
 pub mod scam;
@@ -49,16 +51,13 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
     let db = db::Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     let province = units::reference::ensure_province(&db, &settings.province).await?;
-    let scam = scam::ScamEngine::load(&db, &settings.content_dir).await?;
-    let assistant = assistant::Assistant::load(
-        &db,
-        &settings.content_dir,
-        &settings.assistant,
-        &province.code,
-    )
-    .await?;
+    let content = settings.content();
+    tracing::info!(content = %content.describe(), "content");
+    let scam = scam::ScamEngine::load(&db, &content).await?;
+    let assistant =
+        assistant::Assistant::load(&db, &content, &settings.assistant, &province.code).await?;
     reports::store::seed_baseline(&db, &province.code).await?;
-    learning::import::import_on_start(&db, &settings.content_dir).await?;
+    learning::import::import_on_start(&db, &content).await?;
     Ok(AppState {
         scam: Arc::new(scam),
         assistant: Arc::new(assistant),

@@ -117,6 +117,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .context("generating demo data")?;
             println!("{summary}");
         }
+        Command::Backup { file } => {
+            let out = hocvuso::ops::backup::backup(&settings.database_url, &file).await?;
+            println!("{out}");
+        }
+        Command::Restore { file } => {
+            let report = hocvuso::ops::backup::restore(&file, &settings.database_url).await?;
+            println!(
+                "{report}\nrestored {} into {}",
+                file.display(),
+                hocvuso::config::redact_url(&settings.database_url)
+            );
+        }
+        Command::Export(ExportCommand::All { to }) => {
+            let report = hocvuso::ops::backup::export_all(&settings.database_url, &to).await?;
+            println!(
+                "{report}\nexported into {}",
+                hocvuso::config::redact_url(&to)
+            );
+        }
         Command::Export(ExportCommand::OpenData { dir }) => {
             let state = hocvuso::prepare(settings).await.context("starting")?;
             hocvuso::reports::agg::catch_up(&state.db)

@@ -52,7 +52,8 @@ pub fn load_part(content_dir: &Path, file: &str) -> Result<Vec<EvalCase>, String
 
 /// The report as printed, and whether every target is met.
 pub fn eval(content_dir: &Path, misses: bool) -> Result<(String, bool), String> {
-    let lib = load_library(content_dir).map_err(|e| e.to_string())?;
+    let lib = load_library(&crate::content_source::ContentSource::new(content_dir))
+        .map_err(|e| e.to_string())?;
     let cases = load_cases(content_dir)?;
     let heldout = load_part(content_dir, HELDOUT_FILE)?;
     let started = Instant::now();

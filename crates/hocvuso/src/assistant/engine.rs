@@ -1,5 +1,5 @@
-//! The in-process knowledge base: derived state, built from the content folder (FAQ files and
-//! lessons) and the FAQ entries admins published from the database. Every app server builds its own at
+//! The in-process knowledge base: derived state, built from the content in force (FAQ files and
+//! lessons: the built-in ones with the content folder over them) and the FAQ entries admins published from the database. Every app server builds its own at
 //! start-up and rebuilds it in the background, swapping the new one in, when the content files change
 //! (a cheap fingerprint of names, sizes and modification times) or the published entries do (a version
 //! counter in the database). Both are looked at, at most every [`POLL_MS`] milliseconds, by whichever
@@ -14,6 +14,7 @@ use kbsearch::{Doc, DocKind, KnowledgeBase};
 
 use super::llm::Llm;
 use super::store::{self, PublishedFaq};
+use crate::content_source::ContentSource;
 use crate::db::Db;
 
 /// How stale a content change (or another server's publication) may be seen here.
@@ -89,14 +90,9 @@ pub fn lesson_url(link: &str) -> String {
     format!("/hoc/{link}")
 }
 
-/// The content folder as search documents plus the FAQ entries the pages show. A missing folder is
-/// an empty library (a binary copied alone still runs; it just cannot answer).
-pub fn load_library(dir: &Path) -> Result<content::Library, BuildError> {
-    if !dir.is_dir() {
-        tracing::warn!(dir = %dir.display(), "content folder not found: the assistant has nothing to answer from");
-        return Ok(content::Library::default());
-    }
-    content::load_dir(dir).map_err(|errors| {
+/// The content in force (built-in, with the content folder over it) as courses and FAQ entries.
+pub fn load_library(source: &ContentSource) -> Result<content::Library, BuildError> {
+    source.library().map_err(|errors| {
         let shown: Vec<String> = errors.iter().take(5).map(|e| e.to_string()).collect();
         BuildError::Content(format!(
             "{} problem(s), first: {}",
@@ -229,7 +225,8 @@ pub fn build(
     })
 }
 
-/// Fingerprint of `<dir>/faq/*.toml` and `<dir>/courses/*/*`: a few dozen `stat`s.
+/// Fingerprint of `<dir>/faq/*.toml` and `<dir>/courses/*/*`: a few dozen `stat`s. Only the folder
+/// can change while the server runs; the built-in content is fixed with the binary.
 pub fn fingerprint(dir: &Path) -> Fingerprint {
     let mut fp = Fingerprint::default();
     let mut visit = |path: &Path| {
@@ -272,7 +269,7 @@ fn name_hash(p: &Path) -> u64 {
 }
 
 pub struct Assistant {
-    content_dir: PathBuf,
+    content: ContentSource,
     current: RwLock<Arc<Knowledge>>,
     started: Instant,
     next_poll: AtomicI64,
@@ -286,19 +283,19 @@ pub struct Assistant {
 
 impl Assistant {
     /// Load and build now. Invalid content stops the server (it must be fixed, not ignored); a missing
-    /// folder does not.
+    /// folder does not (the built-in content is answered from).
     pub async fn load(
         db: &Db,
-        content_dir: &Path,
+        content: &ContentSource,
         settings: &super::config::AssistantSettings,
         province: &str,
     ) -> Result<Assistant, StartupError> {
         let version = store::faq_version(db).await?;
         let published = store::published(db).await?;
-        let dir = content_dir.to_owned();
+        let source = content.clone();
         let knowledge = tokio::task::spawn_blocking(move || {
-            let fp = fingerprint(&dir);
-            let lib = load_library(&dir)?;
+            let fp = fingerprint(source.dir());
+            let lib = load_library(&source)?;
             build(&lib, &published, fp, version)
         })
         .await
@@ -310,7 +307,7 @@ impl Assistant {
             "assistant knowledge base built"
         );
         Ok(Assistant {
-            content_dir: content_dir.to_owned(),
+            content: content.clone(),
             current: RwLock::new(Arc::new(knowledge)),
             started: Instant::now(),
             next_poll: AtomicI64::new(POLL_MS),
@@ -366,9 +363,9 @@ impl Assistant {
     async fn refresh_inner(&self, db: &Db, force: bool) -> Result<bool, StartupError> {
         let cur = self.current();
         let version = store::faq_version(db).await?;
-        let dir = self.content_dir.clone();
+        let source = self.content.clone();
         let fp = {
-            let dir = dir.clone();
+            let dir = source.dir().to_owned();
             tokio::task::spawn_blocking(move || fingerprint(&dir))
                 .await
                 .map_err(|e| StartupError::Build(BuildError::Content(e.to_string())))?
@@ -384,7 +381,7 @@ impl Assistant {
         }
         let published = store::published(db).await?;
         let built = tokio::task::spawn_blocking(move || {
-            let lib = load_library(&dir)?;
+            let lib = load_library(&source)?;
             build(&lib, &published, fp, version)
         })
         .await

@@ -283,6 +283,93 @@ impl Db {
         Ok(())
     }
 
+    /// Apply the migrations up to and including `version` only: a restore first builds the schema the
+    /// backup was taken at, copies the rows, then upgrades with [`Db::migrate`] (and the upgrade test
+    /// builds an older release's database this way).
+    pub async fn migrate_to(&self, version: i64) -> DbResult<()> {
+        match self {
+            Db::Sqlite { write, .. } => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run_to(version, write)
+                    .await?
+            }
+            Db::Pg(p) => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run_to(version, p)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// The migrations this binary knows, in order (the same numbers on both backends), with the SQL
+    /// text of each.
+    pub fn known_migrations(&self) -> Vec<(i64, String)> {
+        let m = match self {
+            Db::Sqlite { .. } => sqlx::migrate!("./migrations/sqlite"),
+            Db::Pg(_) => sqlx::migrate!("./migrations/postgres"),
+        };
+        m.iter()
+            .map(|m| (m.version, m.sql.as_str().to_owned()))
+            .collect()
+    }
+
+    /// The newest migration this binary knows.
+    pub fn latest_migration(&self) -> i64 {
+        let m = match self {
+            Db::Sqlite { .. } => sqlx::migrate!("./migrations/sqlite"),
+            Db::Pg(_) => sqlx::migrate!("./migrations/postgres"),
+        };
+        m.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// (pool, connections open, of which idle) for each pool: SQLite's reader and writer pools, or
+    /// PostgreSQL's one.
+    pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
+        match self {
+            Db::Sqlite { read, write } => vec![
+                ("read", read.size(), read.num_idle()),
+                ("write", write.size(), write.num_idle()),
+            ],
+            Db::Pg(p) => vec![("postgres", p.size(), p.num_idle())],
+        }
+    }
+
+    /// An SQLite file opened to be read only (a backup being restored): never written, never switched
+    /// to WAL, so the file stays exactly as it was made.
+    pub async fn open_sqlite_read_only(path: &std::path::Path) -> DbResult<Db> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .foreign_keys(false);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(opts)
+            .await
+            .map_err(DbError::classify)?;
+        Ok(Db::Sqlite {
+            read: pool.clone(),
+            write: pool,
+        })
+    }
+
+    /// SQLite only: write a consistent copy of the database to `path` (`VACUUM INTO`) while the server
+    /// keeps running. It runs on a reader connection: under WAL it sees one snapshot and neither takes
+    /// nor waits for the write lock, so writers go on meanwhile. `None` on PostgreSQL.
+    pub async fn vacuum_into(&self, path: &str) -> Option<DbResult<()>> {
+        match self {
+            Db::Sqlite { read, .. } => Some(
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(read)
+                    .await
+                    .map(drop)
+                    .map_err(DbError::classify),
+            ),
+            Db::Pg(_) => None,
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite { .. } => Backend::Sqlite,

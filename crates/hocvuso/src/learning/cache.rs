@@ -194,11 +194,13 @@ impl PageCache {
 
     pub async fn get(&self, db: &Db, key: &str) -> DbResult<Option<Arc<CachedPage>>> {
         self.ensure_fresh(db).await?;
-        Ok(self
+        let page = self
             .pages
             .read()
             .ok()
-            .and_then(|pages| pages.get(key).cloned()))
+            .and_then(|pages| pages.get(key).cloned());
+        crate::ops::metrics::cache("lesson_pages", page.is_some());
+        Ok(page)
     }
 
     /// Compress and keep a rendered page.

@@ -1,13 +1,16 @@
 //! `hocvuso content check` and `hocvuso content import`.
 use std::path::Path;
 
-use super::import::{ImportError, ImportReport, import_dir};
+use super::import::{ImportError, ImportReport, import_source};
+use crate::content_source::ContentSource;
 use crate::db::Db;
 
-/// Validate the content folder (courses, lessons, FAQ). `Ok(summary)` when clean; `Err(report)` lists
-/// every problem as `path:line: reason`, one per line.
+/// Validate the content in force (courses, lessons, FAQ: the built-in ones with `dir` over them, as
+/// `serve` would load them). `Ok(summary)` when clean; `Err(report)` lists every problem as
+/// `path:line: reason`, one per line.
 pub fn check(dir: &Path) -> Result<String, String> {
-    match content::load_dir(dir) {
+    let source = ContentSource::new(dir);
+    match source.library() {
         Ok(lib) => {
             let lessons: usize = lib.courses.iter().map(|c| c.lessons.len()).sum();
             let questions: usize = lib
@@ -17,11 +20,12 @@ pub fn check(dir: &Path) -> Result<String, String> {
                 .map(|l| l.quiz.len())
                 .sum();
             Ok(format!(
-                "content OK: {} courses, {} lessons, {} quiz questions, {} FAQ entries",
+                "content OK: {} courses, {} lessons, {} quiz questions, {} FAQ entries ({})",
                 lib.courses.len(),
                 lessons,
                 questions,
-                lib.faq.len()
+                lib.faq.len(),
+                source.describe()
             ))
         }
         Err(errors) => {
@@ -32,14 +36,16 @@ pub fn check(dir: &Path) -> Result<String, String> {
     }
 }
 
-/// Check, then load into the database.
+/// Check, then load the content in force into the database.
 pub async fn import(db: &Db, dir: &Path) -> Result<ImportReport, String> {
-    import_dir(db, dir).await.map_err(|e| match e {
-        ImportError::Content(errors) => {
-            let mut out: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            out.push(format!("{} problem(s); nothing was imported", errors.len()));
-            out.join("\n")
-        }
-        ImportError::Db(e) => format!("database: {e}"),
-    })
+    import_source(db, &ContentSource::new(dir))
+        .await
+        .map_err(|e| match e {
+            ImportError::Content(errors) => {
+                let mut out: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                out.push(format!("{} problem(s); nothing was imported", errors.len()));
+                out.join("\n")
+            }
+            ImportError::Db(e) => format!("database: {e}"),
+        })
 }

@@ -9,6 +9,7 @@ use content::{ContentError, Library};
 use sha2::{Digest, Sha256};
 
 use super::model::search_key;
+use crate::content_source::ContentSource;
 use crate::db::{Db, DbError, DbResult, Tx, new_id, now, q};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -62,9 +63,17 @@ pub enum ImportError {
     Db(#[from] DbError),
 }
 
-/// Check and load the content folder; nothing is written when any file is bad.
+/// Check and load one content folder alone (no built-in content); nothing is written when any file
+/// is bad.
 pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportError> {
     let library = content::load_dir(dir).map_err(ImportError::Content)?;
+    Ok(import_library(db, &library).await?)
+}
+
+/// Check and load the content in force (built-in, the folder over it); nothing is written when any
+/// file is bad.
+pub async fn import_source(db: &Db, content: &ContentSource) -> Result<ImportReport, ImportError> {
+    let library = content.library().map_err(ImportError::Content)?;
     Ok(import_library(db, &library).await?)
 }
 
@@ -228,12 +237,8 @@ async fn import_lessons(
 
 /// On start: import when the folder is clean; otherwise log the problems and keep serving what the
 /// database has (a typo in a lesson must not take the province offline).
-pub async fn import_on_start(db: &Db, dir: &Path) -> DbResult<()> {
-    if !dir.join("courses").is_dir() {
-        tracing::warn!(dir = %dir.display(), "no content/courses folder: no courses loaded");
-        return Ok(());
-    }
-    match import_dir(db, dir).await {
+pub async fn import_on_start(db: &Db, content: &ContentSource) -> DbResult<()> {
+    match import_source(db, content).await {
         Ok(report) => {
             tracing::info!(%report, "courses loaded");
             Ok(())

@@ -67,7 +67,9 @@ pub async fn unit_figures(
         store::aggregate_version(db).await?,
         shape(unit, children),
     );
-    if let Some(hit) = cache.0.lock().ok().and_then(|mut c| c.get(&key).cloned()) {
+    let hit = cache.0.lock().ok().and_then(|mut c| c.get(&key).cloned());
+    crate::ops::metrics::cache("dashboard_figures", hit.is_some());
+    if let Some(hit) = hit {
         return Ok(hit);
     }
     let figures = Figures::load(db, &unit.code, period).await?;

@@ -6,26 +6,30 @@ use std::path::Path;
 use scamcheck::Checker;
 use scamcheck::eval::{EvalSet, evaluate};
 
-use super::engine::{RuleTexts, lesson_titles, read_model};
+use super::engine::{RuleTexts, lesson_titles, read_model, read_rule_files};
 use super::rules::{QUALITY_BAR, evaluate_dir, validate};
+use crate::content_source::ContentSource;
 
-fn read_texts(content_dir: &Path) -> Result<RuleTexts, String> {
-    let read = |rel: &str| {
-        let path = content_dir.join(rel);
-        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
-    };
-    Ok(RuleTexts {
-        domains: read(scamcheck::DOMAINS_FILE)?,
-        signals: read(scamcheck::SIGNALS_FILE)?,
-    })
+/// The rule files in force (the folder's over the built-in ones) and the files they were read from.
+fn read_texts(content_dir: &Path) -> Result<(RuleTexts, content::Files), String> {
+    let files = ContentSource::new(content_dir).files().map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let texts = read_rule_files(&files).map_err(|e| e.to_string())?;
+    Ok((texts, files))
 }
 
-/// Validate `<content>/scam/*.toml`: the TOML, every pattern and domain rule, every lesson link
-/// (against `<content>/courses`) and the evaluation set. Returns a one-paragraph summary, or the first
-/// problem as "file:line: message". `hocvuso content check` can call this for the scam files.
+/// Validate the scam rules in force (`<content>/scam/*.toml`, else the built-in copies): the TOML,
+/// every pattern and domain rule, every lesson link (against the courses in force) and the evaluation
+/// set when the folder has one. Returns a one-paragraph summary, or the first problem as
+/// "file:line: message". `hocvuso content check` can call this for the scam files.
 pub fn check_rules(content_dir: &Path) -> Result<String, String> {
-    let texts = read_texts(content_dir)?;
-    let lessons = lesson_titles(content_dir);
+    let (texts, files) = read_texts(content_dir)?;
+    let lessons = lesson_titles(&files);
     if lessons.is_empty() {
         return Err(format!(
             "{}: no lessons found; scam rules link lessons there",
@@ -34,7 +38,7 @@ pub fn check_rules(content_dir: &Path) -> Result<String, String> {
     }
     let exists = |l: &str| lessons.contains_key(l);
     let rules = validate(&texts, Some(&exists)).map_err(|p| p.message)?;
-    read_model(content_dir).map_err(|e| e.to_string())?;
+    read_model(&files).map_err(|e| e.to_string())?;
     let mut out = format!(
         "{} and {}: {} signals, {} lesson links, {} registered senders (names and short codes, each entry with its source), all valid",
         scamcheck::DOMAINS_FILE,
@@ -55,9 +59,9 @@ pub fn check_rules(content_dir: &Path) -> Result<String, String> {
 
 /// The evaluation report and whether both precision and recall reach the bar.
 pub fn eval(content_dir: &Path) -> Result<(String, bool), String> {
-    let texts = read_texts(content_dir)?;
+    let (texts, files) = read_texts(content_dir)?;
     let rules = texts.parse().map_err(|e| e.to_string())?;
-    let model = read_model(content_dir).map_err(|e| e.to_string())?;
+    let model = read_model(&files).map_err(|e| e.to_string())?;
     let report = evaluate_dir(content_dir, &rules).ok_or_else(|| {
         format!(
             "{}: not found",

@@ -4,6 +4,8 @@
 //! [`POLL_MS`] milliseconds by whichever request comes first (no scheduler, no messaging).
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use content::Files;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -12,32 +14,21 @@ use scamcheck::model::{MODEL_FILE, NgramModel};
 use scamcheck::{Checker, CommunityData, DOMAINS_FILE, Rules, RulesError, SIGNALS_FILE};
 
 use super::store::{self, Versions};
+use crate::content_source::ContentSource;
 use crate::db::{Db, DbResult};
 
 /// How stale another server's change may be seen here.
 pub const POLL_MS: i64 = 2_000;
 
-/// Copies shipped inside the binary, used when the content folder has no scam rules (a binary
-/// copied alone to a commune laptop still checks messages).
-const BUILTIN_DOMAINS: &str = include_str!("../../../../content/scam/domains.toml");
-const BUILTIN_SIGNALS: &str = include_str!("../../../../content/scam/signals.toml");
-const BUILTIN_MODEL: &str = include_str!("../../../../content/scam/model.toml");
-
-/// The learnt wording model (`<content>/scam/model.toml`, else the built-in copy). Not editable
-/// from the admin pages: it is retrained with `hocvuso scam train` and reviewed like code.
-pub fn read_model(content_dir: &Path) -> Result<NgramModel, EngineError> {
-    let path = content_dir.join(MODEL_FILE);
-    let src = match std::fs::read_to_string(&path) {
-        Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUILTIN_MODEL.to_owned(),
-        Err(source) => {
-            return Err(EngineError::Read {
-                path: path.display().to_string(),
-                source,
-            });
-        }
-    };
-    Ok(NgramModel::from_toml(&src)?)
+/// The learnt wording model (`scam/model.toml` of the content in force: the folder's, else the one
+/// built into the binary). Not editable from the admin pages: it is retrained with `hocvuso scam
+/// train` and reviewed like code.
+pub fn read_model(files: &Files) -> Result<NgramModel, EngineError> {
+    match files.text(MODEL_FILE) {
+        Some(Ok((_, text))) => Ok(NgramModel::from_toml(text)?),
+        Some(Err(e)) => Err(EngineError::Content(e.to_string())),
+        None => Err(EngineError::Content(format!("{MODEL_FILE}: not found"))),
+    }
 }
 
 /// The two rule files as text.
@@ -81,62 +72,47 @@ pub struct ScamEngine {
 /// Problems that stop the server from starting: a broken rule file must be fixed, not ignored.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("{path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    /// A rule file that cannot be read (the built-in copies always can, so this is a folder's file).
+    #[error("{0}")]
+    Content(String),
     #[error("{0}")]
     Rules(#[from] RulesError),
     #[error(transparent)]
     Db(#[from] crate::db::DbError),
 }
 
-/// Read `<content>/scam/*.toml`; a missing file falls back to the copy built into the binary.
-pub fn read_rule_files(content_dir: &Path) -> Result<RuleTexts, EngineError> {
-    let read = |rel: &str, builtin: &str| -> Result<String, EngineError> {
-        let path = content_dir.join(rel);
-        match std::fs::read_to_string(&path) {
-            Ok(s) => Ok(s),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                tracing::warn!(path = %path.display(), "scam rule file missing; using the built-in copy");
-                Ok(builtin.to_owned())
-            }
-            Err(source) => Err(EngineError::Read {
-                path: path.display().to_string(),
-                source,
-            }),
+/// The rule files in force: the content folder's `scam/*.toml` where it has them, else the copies
+/// built into the binary (a binary copied alone to a commune laptop still checks messages).
+pub fn read_rule_files(files: &Files) -> Result<RuleTexts, EngineError> {
+    let read = |rel: &str| -> Result<String, EngineError> {
+        match files.text(rel) {
+            Some(Ok((_, text))) => Ok(text.to_owned()),
+            Some(Err(e)) => Err(EngineError::Content(e.to_string())),
+            None => Err(EngineError::Content(format!("{rel}: not found"))),
         }
     };
     Ok(RuleTexts {
-        domains: read(DOMAINS_FILE, BUILTIN_DOMAINS)?,
-        signals: read(SIGNALS_FILE, BUILTIN_SIGNALS)?,
+        domains: read(DOMAINS_FILE)?,
+        signals: read(SIGNALS_FILE)?,
     })
 }
 
-/// Lesson titles from `<content>/courses/<course>/NN-<slug>.md` front matter ("course/slug" → title).
+/// Lesson titles from `courses/<course>/NN-<slug>.md` front matter ("course/slug" → title).
 /// Unreadable lessons are skipped here; `hocvuso content check` is where they are reported.
-pub fn lesson_titles(content_dir: &Path) -> BTreeMap<String, String> {
+pub fn lesson_titles(files: &Files) -> BTreeMap<String, String> {
     #[derive(serde::Deserialize)]
     struct Front {
         slug: String,
         title: String,
     }
     let mut out = BTreeMap::new();
-    let Ok(courses) = std::fs::read_dir(content_dir.join("courses")) else {
-        return out;
-    };
-    for course in courses.flatten() {
-        let course_slug = course.file_name().to_string_lossy().into_owned();
-        let Ok(files) = std::fs::read_dir(course.path()) else {
-            continue;
-        };
-        for f in files.flatten() {
-            let path = f.path();
-            if path.extension().is_none_or(|e| e != "md") {
+    for course_slug in files.course_names() {
+        let dir = format!("courses/{course_slug}");
+        for name in files.file_names(&dir) {
+            if !name.ends_with(".md") {
                 continue;
             }
-            let Ok(src) = std::fs::read_to_string(&path) else {
+            let Some(Ok((_, src))) = files.text(&format!("{dir}/{name}")) else {
                 continue;
             };
             let mut parts = src.splitn(3, "+++");
@@ -153,11 +129,20 @@ pub fn lesson_titles(content_dir: &Path) -> BTreeMap<String, String> {
 
 impl ScamEngine {
     /// Read and validate the rule files, then build from the database. Fails on a broken file.
-    pub async fn load(db: &Db, content_dir: &Path) -> Result<ScamEngine, EngineError> {
-        let files = read_rule_files(content_dir)?;
+    pub async fn load(db: &Db, content: &ContentSource) -> Result<ScamEngine, EngineError> {
+        let all = content.files().map_err(|errors| {
+            EngineError::Content(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        let files = read_rule_files(&all)?;
         let rules = files.parse()?;
-        let model = read_model(content_dir)?;
-        let lessons = lesson_titles(content_dir);
+        let model = read_model(&all)?;
+        let lessons = lesson_titles(&all);
         for link in rules.lesson_links() {
             if !lessons.is_empty() && !lessons.contains_key(link) {
                 tracing::warn!(
@@ -181,7 +166,7 @@ impl ScamEngine {
             files,
             model,
             file_rules: rules,
-            content_dir: content_dir.to_owned(),
+            content_dir: content.dir().to_owned(),
             lessons,
             current: RwLock::new(Arc::new(placeholder)),
             started: Instant::now(),

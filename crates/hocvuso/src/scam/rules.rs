@@ -67,7 +67,10 @@ pub fn validate(
 pub fn evaluate_dir(content_dir: &Path, rules: &Rules) -> Option<Result<Report, String>> {
     let path = content_dir.join(scamcheck::eval::EVAL_FILE);
     let src = std::fs::read_to_string(&path).ok()?;
-    let model = super::engine::read_model(content_dir).ok();
+    let model = crate::content_source::ContentSource::new(content_dir)
+        .files()
+        .ok()
+        .and_then(|files| super::engine::read_model(&files).ok());
     Some(
         EvalSet::from_toml(&src)
             .map(|set| {

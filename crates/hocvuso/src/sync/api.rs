@@ -81,6 +81,7 @@ pub async fn sync(
     let results = outcomes
         .into_iter()
         .filter_map(|o| o.or_else(|| applied.next()))
+        .inspect(|o| crate::ops::metrics::sync_item(o.status.as_str()))
         .map(|o| SyncResult {
             client_id: o.client_id,
             status: o.status,

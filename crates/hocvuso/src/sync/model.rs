@@ -77,6 +77,18 @@ pub enum ItemStatus {
     Rejected,
 }
 
+impl ItemStatus {
+    /// As serialised (and as the metrics label it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Created => "created",
+            ItemStatus::Duplicate => "duplicate",
+            ItemStatus::Superseded => "superseded",
+            ItemStatus::Rejected => "rejected",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ItemOutcome {
     pub client_id: String,

@@ -85,7 +85,42 @@ fn pg_url_for(db_name: &str) -> String {
 impl TestApp {
     /// A fresh app; `None` only for PostgreSQL when it is unreachable outside CI.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
-        let url = match backend {
+        Self::spawn_configured(backend, |_| {}).await
+    }
+
+    /// [`spawn`](Self::spawn) whose settings `configure` adjusts first (e.g. the content folder).
+    pub async fn spawn_configured(
+        backend: Backend,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
+        let url = Self::fresh_database_url(backend).await?;
+        let mut settings = Self::settings_for(url);
+        configure(&mut settings);
+        Some(Self::serve_with(settings, backend).await)
+    }
+
+    /// The app on an existing database (a restored backup, an upgraded old database).
+    pub async fn spawn_on(url: &str, backend: Backend) -> TestApp {
+        Self::serve_with(Self::settings_for(url.to_owned()), backend).await
+    }
+
+    /// The settings every test app starts from.
+    pub fn settings_for(database_url: String) -> Settings {
+        Settings {
+            database_url,
+            province: "44".into(),
+            content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            assistant: Default::default(),
+        }
+    }
+
+    /// The URL of a new, empty database (nothing created in it yet); `None` for PostgreSQL when it is
+    /// unreachable outside CI.
+    pub async fn fresh_database_url(backend: Backend) -> Option<String> {
+        Some(match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join("hocvuso-tests");
                 std::fs::create_dir_all(&dir).expect("temp dir");
@@ -108,16 +143,7 @@ impl TestApp {
                 admin.close().await;
                 pg_url_for(&name)
             }
-        };
-        let settings = Settings {
-            database_url: url,
-            province: "44".into(),
-            content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
-            public_url: None,
-            trusted_proxies: Vec::new(),
-            assistant: Default::default(),
-        };
-        Some(Self::serve_with(settings, backend).await)
+        })
     }
 
     /// A fresh SQLite app whose settings `configure` adjusts first (e.g. the assistant's language model).
@@ -134,6 +160,7 @@ impl TestApp {
             content_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
             public_url: None,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
             assistant: Default::default(),
         };
         configure(&mut settings);
