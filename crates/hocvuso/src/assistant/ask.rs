@@ -94,10 +94,7 @@ async fn answer(
     {
         // The best hit, and the entry answering the question's other part; failing that the next hit
         // when it is an FAQ entry too (questions often span two).
-        let second = also.or_else(|| {
-            hits.get(1)
-                .filter(|h| h.kind == kbsearch::DocKind::Faq)
-        });
+        let second = also.or_else(|| hits.get(1).filter(|h| h.kind == kbsearch::DocKind::Faq));
         let passages: Vec<Passage> = std::iter::once(hit)
             .chain(second)
             .map(|h| Passage {
