@@ -3,7 +3,9 @@
 //!
 //! `cargo run -p kbsearch --example kb_ask -- "zalo bi hack lam sao lay lai" "chatgpt la gi"`
 
+// The loader shared with the tests; this example reads the documents only, not the evaluation cases.
 #[path = "../tests/support/local_content.rs"]
+#[allow(dead_code)]
 mod local_content;
 
 use kbsearch::KnowledgeBase;
