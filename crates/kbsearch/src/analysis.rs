@@ -85,6 +85,8 @@ impl TermSets {
 /// Document frequencies over the knowledge base: which terms it knows, and how rare each is.
 pub struct Vocabulary {
     terms: HashMap<String, u32>,
+    /// Every accented syllable any document uses.
+    exact: HashSet<String>,
     bigrams: HashMap<String, u32>,
     docs: f32,
 }
@@ -93,7 +95,9 @@ impl Vocabulary {
     pub fn new(docs: &[TermSets]) -> Self {
         let mut terms = HashMap::new();
         let mut bigrams = HashMap::new();
+        let mut exact = HashSet::new();
         for d in docs {
+            exact.extend(d.exact.iter().cloned());
             for t in &d.folded {
                 *terms.entry(t.clone()).or_insert(0) += 1;
             }
@@ -103,6 +107,7 @@ impl Vocabulary {
         }
         Vocabulary {
             terms,
+            exact,
             bigrams,
             docs: docs.len() as f32,
         }
@@ -110,6 +115,11 @@ impl Vocabulary {
 
     pub fn knows_term(&self, folded: &str) -> bool {
         self.terms.contains_key(folded)
+    }
+
+    /// Whether some document uses this syllable with these very marks.
+    pub fn knows_exact(&self, exact: &str) -> bool {
+        self.exact.contains(exact)
     }
 
     pub fn knows_bigram(&self, bigram: &str) -> bool {

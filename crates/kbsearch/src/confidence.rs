@@ -62,7 +62,18 @@ impl Coverage {
 }
 
 pub fn coverage(q: &QueryTerms, doc: &DocSets, vocab: &Vocabulary) -> Coverage {
-    let credit = |f: &dyn Fn(&TermSets) -> f32| f(doc.head).max(BODY_CREDIT * f(doc.all));
+    coverage_of(q, std::slice::from_ref(doc), vocab)
+}
+
+/// How much of a question several documents shown together explain: each term and pair gets the best
+/// credit any of them gives it. A question asking two things ("là gì, có an toàn không") is explained
+/// by two documents together better than by either alone.
+pub fn coverage_of(q: &QueryTerms, docs: &[DocSets], vocab: &Vocabulary) -> Coverage {
+    let credit = |f: &dyn Fn(&TermSets) -> f32| {
+        docs.iter()
+            .map(|doc| f(doc.head).max(BODY_CREDIT * f(doc.all)))
+            .fold(0.0, f32::max)
+    };
     let (mut got, mut total) = (0.0, 0.0);
     for t in &q.terms {
         let mut w = vocab.term_weight(&t.folded);
@@ -86,6 +97,37 @@ pub fn coverage(q: &QueryTerms, doc: &DocSets, vocab: &Vocabulary) -> Coverage {
         got / total
     });
     Coverage { terms, bigrams }
+}
+
+/// Whether `second` is about what `first` is about: it matches the heaviest question term `first`
+/// matches (the question's subject). Two entries shown together must be: "ChatGPT có an toàn không, có
+/// mất tiền không" may add the ChatGPT price entry to the ChatGPT safety one, never the VNeID fee entry,
+/// which explains "mất tiền" too but not "ChatGPT".
+pub fn same_subject(q: &QueryTerms, first: &DocSets, second: &DocSets, vocab: &Vocabulary) -> bool {
+    let credit = |t: &QueryTerm, doc: &DocSets| {
+        let known = vocab.knows_term(&t.folded);
+        term_credit(t, known, doc.head).max(BODY_CREDIT * term_credit(t, known, doc.all))
+    };
+    q.terms
+        .iter()
+        .map(|t| (t, vocab.term_weight(&t.folded) * credit(t, first)))
+        .filter(|&(_, w)| w > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .is_some_and(|(t, _)| credit(t, second) > 0.0)
+}
+
+/// Whether the question has a word typed with its diacritics that no document uses with those marks,
+/// and that `doc` does not match as a typo either. A word typed with its marks is seldom a slip, so it
+/// is likely what the question is about ("đăng ký kết hôn cần giấy tờ gì": "hôn", whose bare form
+/// "hon" the knowledge base has only as "hơn"), and the rest matching a document ("đăng ký", "giấy
+/// tờ") is then a coincidence of common words.
+pub fn has_unknown_word(q: &QueryTerms, doc: &DocSets, vocab: &Vocabulary) -> bool {
+    q.terms.iter().any(|t| {
+        t.exact.as_ref().is_some_and(|e| !vocab.knows_exact(e))
+            && !doc.head.folded.contains(&t.folded)
+            && !(t.folded.len() >= FUZZY_MIN_LEN
+                && near(&t.folded, max_edits(&t.folded), doc.all.folded.iter()))
+    })
 }
 
 /// Typo matching only for terms the knowledge base does not know: a known word missing from this

@@ -149,3 +149,67 @@ fn duplicate_ids_are_rejected_and_empty_corpus_is_fine() {
     assert!(empty.is_empty());
     assert!(!empty.ask("otp").confident);
 }
+
+#[test]
+fn a_two_part_question_gets_the_entry_for_each_part() {
+    let kb = KnowledgeBase::build(vec![
+        faq(
+            "chatgpt-an-toan",
+            "Dùng ChatGPT có an toàn không?",
+            "Không nhập số căn cước, mã OTP, mật khẩu vào chatbot.",
+        ),
+        faq(
+            "chatgpt-phi",
+            "Dùng ChatGPT có mất tiền không?",
+            "Có bản miễn phí và gói trả phí.",
+        ),
+        faq(
+            "vneid-phi",
+            "Làm VNeID có mất tiền không?",
+            "Hỏi Công an cấp xã; không nộp tiền cho người gọi điện.",
+        ),
+        faq(
+            "ngan-hang-an-toan",
+            "Dùng ứng dụng ngân hàng thế nào cho an toàn?",
+            "Không đọc mã OTP cho ai.",
+        ),
+        faq(
+            "mat-khau-an-toan",
+            "Mật khẩu thế nào là an toàn?",
+            "Từ 8 ký tự, có chữ hoa, chữ thường, số.",
+        ),
+        faq(
+            "bi-lua",
+            "Bị lừa mất tiền thì làm gì?",
+            "Gọi ngân hàng, báo công an.",
+        ),
+        faq(
+            "zalo-lay-lai",
+            "Zalo bị hack, lấy lại thế nào?",
+            "Chọn lấy lại mật khẩu, nhận mã qua số điện thoại của bạn.",
+        ),
+    ])
+    .unwrap();
+    let a = kb.ask("chatgpt có an toàn không, có mất tiền không");
+    assert!(a.confident, "{a:?}");
+    let mut got: Vec<&str> = std::iter::once(a.hits[0].id.as_str())
+        .chain(a.also.as_ref().map(|h| h.id.as_str()))
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, ["chatgpt-an-toan", "chatgpt-phi"], "{a:?}");
+
+    // One thing asked: one entry, even when another shares most of its words.
+    let a = kb.ask("chatgpt co mat tien khong");
+    assert_eq!(a.hits[0].id, "chatgpt-phi");
+    assert_eq!(a.also, None, "{a:?}");
+    // The other part of the question answered about something else is not added.
+    let a = kb.ask("vneid co mat tien khong, co an toan khong");
+    assert_eq!(a.hits[0].id, "vneid-phi", "{a:?}");
+    assert!(
+        a.also.as_ref().is_none_or(|h| h.id != "chatgpt-an-toan"),
+        "{a:?}"
+    );
+    // Nothing is added to a refusal.
+    let a = kb.ask("giá vàng hôm nay");
+    assert!(!a.confident && a.also.is_none(), "{a:?}");
+}

@@ -52,9 +52,16 @@ pub async fn ask(
     let k = state.assistant.knowledge(&state.db);
     let found = k.kb.ask(question);
     match found.hits.first() {
-        Some(hit) if found.confident => {
-            Ok(answer(state, &k, hit, &found.hits, question, &opts).await)
-        }
+        Some(hit) if found.confident => Ok(answer(
+            state,
+            &k,
+            hit,
+            found.also.as_ref(),
+            &found.hits,
+            question,
+            &opts,
+        )
+        .await),
         _ => {
             if opts.live {
                 let redacted = redact::redact(question);
@@ -76,22 +83,20 @@ async fn answer(
     state: &AppState,
     k: &Knowledge,
     hit: &kbsearch::Hit,
+    also: Option<&kbsearch::Hit>,
     hits: &[kbsearch::Hit],
     question: &str,
     opts: &AskOptions,
 ) -> Reply {
-    let sources = sources_of(k, hit);
+    let sources = sources_of(k, hit, also);
     if opts.live
         && let Some(llm) = &state.assistant.llm
     {
-        // The best hit, and the next one when it is an FAQ entry too (questions often span two).
+        // The best hit, and the entry answering the question's other part; failing that the next hit
+        // when it is an FAQ entry too (questions often span two).
+        let second = also.or_else(|| hits.get(1).filter(|h| h.kind == kbsearch::DocKind::Faq));
         let passages: Vec<Passage> = std::iter::once(hit)
-            .chain(
-                hits.iter()
-                    .skip(1)
-                    .take(1)
-                    .filter(|h| h.kind == kbsearch::DocKind::Faq),
-            )
+            .chain(second)
             .map(|h| Passage {
                 title: &h.title,
                 text: &h.answer,
@@ -101,7 +106,7 @@ async fn answer(
         match llm.answer(question, &passages, opts.lang).await {
             Ok(text) => {
                 let mut sources = sources;
-                for h in hits.iter().skip(1).take(passages.len() - 1) {
+                if let Some(h) = second {
                     let s = Source {
                         title: h.title.clone(),
                         url: h.url.clone(),
@@ -126,8 +131,14 @@ async fn answer(
             }
         }
     }
+    // A question that asks two things gets both entries, the second under its own question so the
+    // reader sees which part it answers.
+    let text = match also {
+        Some(a) => format!("{}\n\n{}\n{}", hit.answer, a.title, a.answer),
+        None => hit.answer.clone(),
+    };
     Reply {
-        answer: hit.answer.clone(),
+        answer: text,
         confident: true,
         sources,
         help: Vec::new(),

@@ -81,16 +81,25 @@ impl Portal {
     }
 }
 
-/// The citations of a confident answer: the document itself, then the lessons an FAQ entry links.
-pub fn sources_of(k: &Knowledge, hit: &kbsearch::Hit) -> Vec<Source> {
-    let mut out = vec![Source {
-        title: hit.title.clone(),
-        url: hit.url.clone(),
-    }];
-    if let Some(f) = k.faq(&hit.id) {
-        for l in &f.lessons {
-            if out.len() < MAX_SOURCES && !out.contains(l) {
-                out.push(l.clone());
+/// The citations of a confident answer: the document itself (and the entry answering the question's
+/// other part, if any), then the lessons they link. One more citation when two entries are shown, so
+/// a lesson is still linked.
+pub fn sources_of(k: &Knowledge, hit: &kbsearch::Hit, also: Option<&kbsearch::Hit>) -> Vec<Source> {
+    let hits: Vec<&kbsearch::Hit> = std::iter::once(hit).chain(also).collect();
+    let max = MAX_SOURCES + hits.len() - 1;
+    let mut out: Vec<Source> = hits
+        .iter()
+        .map(|h| Source {
+            title: h.title.clone(),
+            url: h.url.clone(),
+        })
+        .collect();
+    for h in &hits {
+        if let Some(f) = k.faq(&h.id) {
+            for l in &f.lessons {
+                if out.len() < max && !out.contains(l) {
+                    out.push(l.clone());
+                }
             }
         }
     }

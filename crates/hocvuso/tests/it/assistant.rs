@@ -531,3 +531,27 @@ both!(issue_14_questions, |app: TestApp| async move {
         "{v}"
     );
 });
+
+// Questions near the platform's words but about something it has no answer for get a referral, not the
+// entry that happens to share "đăng ký" and "giấy tờ" with them: a confident wrong answer is worse.
+both!(
+    near_topic_questions_are_referred,
+    |app: TestApp| async move {
+        for q in [
+            "đăng ký kết hôn cần giấy tờ gì",
+            "đổi bằng lái xe hết hạn ở đâu",
+            "giá lúa hôm nay ở Hải Lăng",
+        ] {
+            let (status, v) = ask(&app, q).await;
+            assert_eq!(status, 200, "{q}: {v}");
+            assert_eq!(v["confident"], false, "{q}: {v}");
+            assert!(
+                source_urls(&v, "help").contains(&"tel:1900868674".to_owned()),
+                "{q}: {v}"
+            );
+        }
+        // The same words about what the platform covers are still answered.
+        let (_, v) = ask(&app, "làm vneid mức 2 cần giấy tờ gì").await;
+        assert_eq!(v["confident"], true, "{v}");
+    }
+);
