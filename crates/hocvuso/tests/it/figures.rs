@@ -1086,17 +1086,18 @@ async fn xlsx_total(admin: &TestApp, heading: &str) -> f64 {
     let sheet = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&sheet).expect("sheet");
     let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let text = |d: &Data| d.to_string();
     let header = rows
         .iter()
-        .find(|r| r.iter().any(|c| c.to_string() == "STT"))
+        .find(|r| r.iter().any(|c| text(c) == "STT"))
         .expect("header row");
     let col = header
         .iter()
-        .position(|c| c.to_string() == heading)
+        .position(|c| text(c) == heading)
         .expect("column");
     let total = rows
         .iter()
-        .find(|r| r.iter().any(|c| c.to_string() == "Tổng cộng"))
+        .find(|r| r.iter().any(|c| text(c) == "Tổng cộng"))
         .expect("totals row");
     match &total[col] {
         Data::Float(f) => *f,
