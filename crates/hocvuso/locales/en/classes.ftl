@@ -157,3 +157,13 @@ class-label-min_attendance = Minimum sessions attended to pass
 class-hint-min_attendance = Leave empty: every session but one.
 class-required-attendance = Minimum sessions attended to pass
 class-result-choose = — Choose a result —
+
+# Issue 12: people without phones are found, not duplicated
+class-notice-merged = The two records are now one.
+class-matches-title = This person may already be recorded
+class-matches-lead = Someone with the same name and birth year is already recorded here. If it is them, pick them to register them for the class; if it is someone else, tick "This is a different person" below and send again.
+class-match-this = Register this person
+class-different-person = This is a different person; create a new record
+class-maybe-registered = Someone with this name and birth year is already recorded here: pick them above, or confirm this is a different person.
+class-match-gone = This person was not found in the commune; please look again.
+class-print-certificate = Print certificate

@@ -183,3 +183,20 @@ claim-code-unknown = This code is unknown, or its record already has an account.
 claim-phone-mismatch = This record was registered with another phone number. Type the number you gave when you were registered.
 phone-registered-for-you = This number was registered for you. Type the code on your learner card (below) to take over the record, or ask the digital team.
 class-claim-code = Claim code:
+
+# Merging two records of one person (issue 12)
+merge-title = Duplicate records
+merge-admin-hint = These records have the same name and birth year. If they are the same person, merge them into this record: every class, attendance mark, activity and certificate is kept, the figures stay true, and the merge is logged.
+merge-class-hint = A learner registered twice? Choose the record to keep and the one to merge into it: every registration, attendance mark, result and certificate moves to the kept record; the merge is logged.
+merge-recorded-on = recorded on
+merge-into-this = Merge into this record
+merge-log = Merged into this record
+merge-by = by
+merge-kept = Record to keep
+merge-merged = Record to merge in (it will be removed)
+merge-choose = — Choose a person —
+merge-submit = Merge the two records
+merge-same = Please choose two different records.
+merge-has-account = Someone signs in with this record; merge the other way round.
+merge-privileged = This person holds an instructor or administrator role: only a province administrator may merge their records.
+merge-out-of-scope = You do not manage this record.

@@ -157,3 +157,13 @@ class-label-min_attendance = Số buổi có mặt tối thiểu để Đạt
 class-hint-min_attendance = Để trống: tất cả các buổi trừ một.
 class-required-attendance = Số buổi có mặt tối thiểu để Đạt
 class-result-choose = — Chọn kết quả —
+
+# Issue 12: people without phones are found, not duplicated
+class-notice-merged = Đã gộp hai hồ sơ thành một.
+class-matches-title = Người này có thể đã có trong danh sách
+class-matches-lead = Ở thôn này đã có người cùng họ tên và năm sinh. Nếu đúng là họ, hãy chọn để đăng ký họ vào lớp; nếu là người khác, đánh dấu "Đây là người khác" ở dưới rồi gửi lại.
+class-match-this = Đăng ký người này
+class-different-person = Đây là một người khác, tạo hồ sơ mới
+class-maybe-registered = Đã có người cùng họ tên và năm sinh ở đây: chọn người đó ở trên, hoặc xác nhận đây là người khác.
+class-match-gone = Không tìm thấy người này trong xã; hãy tìm lại.
+class-print-certificate = In chứng chỉ

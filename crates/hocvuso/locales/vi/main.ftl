@@ -183,3 +183,20 @@ claim-code-unknown = Không tìm thấy mã này, hoặc hồ sơ đã có tài 
 claim-phone-mismatch = Hồ sơ này được ghi danh với số điện thoại khác. Hãy nhập đúng số đã cho người ghi danh giúp bạn.
 phone-registered-for-you = Số này đã được ghi danh giúp bạn. Nhập mã trên thẻ học viên (ở mục bên dưới) để nhận hồ sơ, hoặc hỏi tổ công nghệ số.
 class-claim-code = Mã nhận hồ sơ:
+
+# Merging two records of one person (issue 12)
+merge-title = Hồ sơ trùng
+merge-admin-hint = Những hồ sơ này có cùng họ tên và năm sinh. Nếu là cùng một người, gộp vào hồ sơ này: mọi lớp học, điểm danh, hoạt động và chứng chỉ được giữ lại, số liệu vẫn đúng, và việc gộp được ghi lại.
+merge-class-hint = Một học viên được đăng ký hai lần? Chọn hồ sơ giữ lại và hồ sơ gộp vào: mọi đăng ký, điểm danh, kết quả và chứng chỉ được chuyển sang hồ sơ giữ lại; việc gộp được ghi lại.
+merge-recorded-on = ghi nhận ngày
+merge-into-this = Gộp vào hồ sơ này
+merge-log = Đã gộp vào hồ sơ này
+merge-by = bởi
+merge-kept = Hồ sơ giữ lại
+merge-merged = Hồ sơ gộp vào (sẽ bị xoá)
+merge-choose = — Chọn người —
+merge-submit = Gộp hai hồ sơ
+merge-same = Hãy chọn hai hồ sơ khác nhau.
+merge-has-account = Hồ sơ này là tài khoản có người đăng nhập; hãy gộp theo chiều ngược lại.
+merge-privileged = Người này giữ vai trò giảng viên hoặc quản trị: chỉ quản trị viên tỉnh được gộp hồ sơ của họ.
+merge-out-of-scope = Bạn không quản lý hồ sơ này.

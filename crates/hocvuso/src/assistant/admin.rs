@@ -106,6 +106,8 @@ pub async fn dismiss(
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct DraftForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
     slug: String,
     q: String,
     alt: String,
@@ -261,6 +263,12 @@ async fn save(
     id: Option<String>,
     f: DraftForm,
 ) -> AppResult<Response> {
+    // A copy of a form already stored is sent to its page: checked again, its slug would be "taken"
+    // by the entry it saved itself.
+    if let Some(location) = crate::web::once::seen(&state.db, &f.client_id, "faq", &user.id).await?
+    {
+        return Ok(Redirect::to(&location).into_response());
+    }
     let existing = match &id {
         Some(id) => Some(
             store::draft(&state.db, id)
@@ -280,6 +288,12 @@ async fn save(
     let fields = match checked {
         Ok(v) => v,
         Err(errors) => {
+            // A copy sent at the same time as the first, checked after the first was stored.
+            if let Some(location) =
+                crate::web::once::seen(&state.db, &f.client_id, "faq", &user.id).await?
+            {
+                return Ok(Redirect::to(&location).into_response());
+            }
             let mut form = FormState::default();
             for (name, v) in [
                 ("slug", &f.slug),
@@ -315,6 +329,13 @@ async fn save(
         published: f.publish == "yes",
     };
     let mut tx = state.db.begin().await?;
+    // A double tap saves one entry; the second copy would otherwise be told its slug is taken.
+    let cid = match crate::web::once::claim(&mut tx, &f.client_id, "faq", &user.id).await? {
+        crate::web::once::Claim::Done(location) => {
+            return Ok(Redirect::to(&location).into_response());
+        }
+        crate::web::once::Claim::Fresh(cid) => cid,
+    };
     if store::slug_taken(&mut tx, &slug, id.as_deref().unwrap_or("")).await? {
         drop(tx);
         let mut form = FormState::default();
@@ -347,12 +368,14 @@ async fn save(
     if let Some(g) = &gap_id {
         store::set_gap_status(&mut tx, g, "drafted", &user.id).await?;
     }
+    let location = format!("/quan-ly/tro-ly/faq/{saved}?luu=1");
+    crate::web::once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
     // This server shows the change at once; the others within a poll.
     if let Err(e) = state.assistant.refresh(&state.db, false).await {
         tracing::warn!(error = %e, "assistant: rebuild after an FAQ edit failed");
     }
-    Ok(Redirect::to(&format!("/quan-ly/tro-ly/faq/{saved}?luu=1")).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 pub async fn create(

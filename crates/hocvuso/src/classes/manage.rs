@@ -111,6 +111,10 @@ async fn edit_page(
     form: FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
+    let mut form = form;
+    if form.value("client_id").is_empty() {
+        form.values.insert("client_id", once::client_id());
+    }
     let venues = store::venues_of(&state.db, &commune.code).await?;
     let villages = units::villages_of(&state.db, &commune.code).await?;
     let mut groups = vec!["all"];
@@ -145,6 +149,7 @@ fn class_form_state(f: &ClassForm) -> FormState {
         ("capacity", &f.capacity),
         ("status", &f.status),
         ("min_attendance", &f.min_attendance),
+        ("client_id", &f.client_id),
     ] {
         s.values.insert(k, v.clone());
     }
@@ -229,6 +234,11 @@ pub async fn create(
         }
     };
     let mut tx = state.db.begin().await?;
+    // A double tap opens one class, and both taps land on it.
+    let cid = match once::claim(&mut tx, &f.client_id, "class_create", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     let mut code = short_code(6);
     // A collision on a six-letter code is rare; try a few before giving up.
     for _ in 0..5 {
@@ -246,8 +256,10 @@ pub async fn create(
     if user.has_role("instructor") {
         store::add_instructor(&mut tx, &id, &user.id).await?;
     }
+    let location = format!("/quan-ly/lop/{code}");
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/lop/{code}")).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 #[derive(Template)]
@@ -320,7 +332,7 @@ pub async fn class_admin(
 ) -> AppResult<Response> {
     let class = managed_class(&state, &user, &code).await?;
     let notice = match nq.kq.as_str() {
-        "seat" | "waitlist" | "already" | "cancelled" | "saved" | "invited" => {
+        "seat" | "waitlist" | "already" | "cancelled" | "saved" | "invited" | "merged" => {
             format!("class-notice-{}", nq.kq)
         }
         _ => String::new(),
@@ -377,11 +389,17 @@ pub async fn update(
         }
     };
     let mut tx = state.db.begin().await?;
+    let cid = match once::claim(&mut tx, &f.client_id, "class_edit", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     store::update_class(&mut tx, &class.id, &c).await?;
     // More seats: the people waiting move up, in order.
     store::promote(&mut tx, &class.id, c.capacity).await?;
+    let location = format!("/quan-ly/lop/{code}?kq=saved");
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 /// The edit form of an existing class (linked from its admin page).
@@ -395,6 +413,7 @@ pub async fn edit_form(
     let state = &state;
     let commune = commune_in_scope(state, &class.commune_code, |_| true).await?;
     let f = ClassForm {
+        client_id: String::new(),
         commune: class.commune_code.clone(),
         village: class.village_code.clone().unwrap_or_default(),
         title: class.title.clone(),
@@ -462,22 +481,33 @@ pub async fn add_session(
     Ok(Redirect::to(&location).into_response())
 }
 
-#[derive(serde::Deserialize)]
-pub struct Empty {}
+/// A form whose only field is its client id (a delete or cancel button).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct OnceForm {
+    pub client_id: String,
+}
 
 pub async fn delete_session(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((code, sid)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(f): CsrfForm<OnceForm>,
 ) -> AppResult<Redirect> {
     let class = managed_class(&state, &user, &code).await?;
     let mut tx = state.db.begin().await?;
+    // The second tap of a delete finds the session gone: it gets the first tap's confirmation, not an error.
+    let cid = match once::claim(&mut tx, &f.client_id, "class_session_delete", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location)),
+        once::Claim::Fresh(cid) => cid,
+    };
     if store::delete_session(&mut tx, &class.id, &sid).await? == 0 {
         return Err(AppError::BadRequest("class-session-held"));
     }
+    let location = format!("/quan-ly/lop/{code}?kq=saved");
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")))
+    Ok(Redirect::to(&location))
 }
 
 // ---- registration on someone's behalf --------------------------------------------------------------
@@ -507,14 +537,29 @@ struct OnBehalfPage {
     sexes: &'static [&'static str],
     target_groups: &'static [&'static str],
     done: String,
+    /// People already recorded with the name and birth year being registered (issue 12): pick one, or
+    /// confirm a different person.
+    matches: Vec<crate::people::merge::Match>,
 }
 
 async fn on_behalf_page(
     state: &AppState,
     page: Page,
     class: Class,
+    form: FormState,
+    done: String,
+    status: StatusCode,
+) -> AppResult<Response> {
+    on_behalf_page_with(state, page, class, form, done, Vec::new(), status).await
+}
+
+async fn on_behalf_page_with(
+    state: &AppState,
+    page: Page,
+    class: Class,
     mut form: FormState,
     done: String,
+    matches: Vec<crate::people::merge::Match>,
     status: StatusCode,
 ) -> AppResult<Response> {
     // Each rendering is a new submission (a re-rendered 422 keeps the id it was sent with).
@@ -533,6 +578,7 @@ async fn on_behalf_page(
             sexes: SEXES,
             target_groups: TARGET_GROUPS,
             done,
+            matches,
         },
     ))
 }
@@ -577,8 +623,13 @@ pub async fn on_behalf_form(
 pub struct OnBehalfForm {
     /// The form's client id (see `web::once`).
     client_id: String,
-    /// "existing" (find by phone) or "new" (a minimal learner record).
+    /// "existing" (find by phone), "match" (a likely match picked from the list, `person`) or "new" (a
+    /// minimal learner record).
     who: String,
+    /// The person picked among the likely matches.
+    person: String,
+    /// "yes": the registrar saw the likely matches and this is someone else.
+    different_person: String,
     phone: String,
     full_name: String,
     birth_year: String,
@@ -612,6 +663,7 @@ pub async fn register_on_behalf(
         ("target_group", &f.target_group),
         ("consent_in_person", &f.consent_in_person),
         ("client_id", &f.client_id),
+        ("different_person", &f.different_person),
     ] {
         form.values.insert(k, v.clone());
     }
@@ -626,7 +678,34 @@ pub async fn register_on_behalf(
         once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
         once::Claim::Fresh(cid) => cid,
     };
-    let (person_id, name, created) = if f.who == "existing" {
+    let (person_id, name, created) = if f.who == "match" {
+        // A likely match the registrar picked: only someone living in this commune can be named.
+        let found = match uuid::Uuid::parse_str(&f.person) {
+            Ok(_) => crate::people::store::unit_path_of(&state.db, &f.person)
+                .await?
+                .is_some_and(|p| p.starts_with(&class.commune_path)),
+            Err(_) => false,
+        };
+        let person = if found {
+            crate::people::store::get(&state.db, &f.person).await?
+        } else {
+            None
+        };
+        let Some(person) = person else {
+            drop(tx);
+            let form = fail(form, vec![FieldError::new("full_name", "class-match-gone")]);
+            return on_behalf_page(
+                &state,
+                page,
+                class,
+                form,
+                String::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        };
+        (person.id, person.full_name, false)
+    } else if f.who == "existing" {
         let phone = normalize_phone(&f.phone);
         let found = match &phone {
             Some(p) => crate::people::store::credentials_by_phone(&state.db, p).await?,
@@ -724,6 +803,38 @@ pub async fn register_on_behalf(
             )
             .await;
         };
+        // The same person may already be recorded (registered twice without a phone, by two volunteers):
+        // show who has this name and birth year here before creating anyone, unless the registrar has
+        // seen them and says this is someone else.
+        if f.different_person != "yes" {
+            let matches = crate::people::merge::likely_matches(
+                &mut tx,
+                &crate::people::merge::Home {
+                    unit_path: &unit.path,
+                    commune_code: &class.commune_code,
+                },
+                &person.full_name,
+                person.birth_year,
+            )
+            .await?;
+            if !matches.is_empty() {
+                drop(tx);
+                let form = fail(
+                    form,
+                    vec![FieldError::new("full_name", "class-maybe-registered")],
+                );
+                return on_behalf_page_with(
+                    &state,
+                    page,
+                    class,
+                    form,
+                    String::new(),
+                    matches,
+                    StatusCode::CONFLICT,
+                )
+                .await;
+            }
+        }
         person.phone = phone;
         // No password: the person has no account to sign in to until they claim it with staff help.
         let id = crate::people::store::insert(&mut tx, &person, &unit.code, None, Some(&user.id))
@@ -791,21 +902,29 @@ pub async fn cancel_for(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((code, person)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(f): CsrfForm<OnceForm>,
 ) -> AppResult<Redirect> {
     let class = managed_class(&state, &user, &code).await?;
     let mut tx = state.db.begin().await?;
+    let cid = match once::claim(&mut tx, &f.client_id, "class_cancel_for", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location)),
+        once::Claim::Fresh(cid) => cid,
+    };
     let (cancelled, _) = store::cancel(&mut tx, &class.id, class.capacity, &person).await?;
     if !cancelled {
         return Err(AppError::NotFound);
     }
+    let location = format!("/quan-ly/lop/{code}?kq=cancelled");
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=cancelled")))
+    Ok(Redirect::to(&location))
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct ResultForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
     person: String,
     result: String,
     quiz_passed: String,
@@ -826,6 +945,10 @@ pub async fn record_result(
         crate::web::text::clean_text(&f.note, 500).map_err(|r| AppError::field("note", r))?;
     let quiz_passed = f.quiz_passed == "yes";
     let mut tx = state.db.begin().await?;
+    let cid = match once::claim(&mut tx, &f.client_id, "class_result", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location)),
+        once::Claim::Fresh(cid) => cid,
+    };
     if !store::is_registered(&mut tx, &class.id, &f.person).await? {
         return Err(AppError::NotFound);
     }
@@ -850,6 +973,97 @@ pub async fn record_result(
         &user.id,
     )
     .await?;
+    let location = format!("/quan-ly/lop/{code}?kq=saved");
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/lop/{code}?kq=saved")))
+    Ok(Redirect::to(&location))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ClassMergeForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
+    /// The record that stays.
+    kept: String,
+    /// The record merged into it (and removed).
+    merged: String,
+}
+
+/// Two records of one learner on this class's roster become one (`people::merge`): its instructors merge
+/// learners of their commune; its commune's admins as they would from the people pages.
+pub async fn merge_people(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<ClassMergeForm>,
+) -> AppResult<Redirect> {
+    use crate::people::merge::{self, Side, Via};
+    // A second copy finds the merged record gone: it gets the first copy's page, not an error.
+    if let Some(l) = once::seen(&state.db, &f.client_id, "class_merge", &user.id).await? {
+        return Ok(Redirect::to(&l));
+    }
+    let class = managed_class(&state, &user, &code).await?;
+    let checked = async {
+        for (field, id) in [("kept", &f.kept), ("merged", &f.merged)] {
+            if uuid::Uuid::parse_str(id).is_err() {
+                return Err(AppError::field(field, "field-choose"));
+            }
+        }
+        let mut tx = state.db.begin_read().await?;
+        let on_roster = store::is_registered(&mut tx, &class.id, &f.kept).await?
+            && store::is_registered(&mut tx, &class.id, &f.merged).await?;
+        drop(tx);
+        if !on_roster {
+            return Err(AppError::field("merged", "class-not-registered"));
+        }
+        let (kept_home, kept_roles, kept_account) = merge::side_facts(&state.db, &f.kept).await?;
+        let (merged_home, merged_roles, merged_account) =
+            merge::side_facts(&state.db, &f.merged).await?;
+        let via = if user.can_admin(&class.commune_path) {
+            Via::Admin
+        } else {
+            Via::Class {
+                commune_path: &class.commune_path,
+            }
+        };
+        merge::may_merge(
+            &user,
+            via,
+            &Side {
+                id: &f.kept,
+                home_path: &kept_home,
+                roles: &kept_roles,
+                has_account: kept_account,
+            },
+            &Side {
+                id: &f.merged,
+                home_path: &merged_home,
+                roles: &merged_roles,
+                has_account: merged_account,
+            },
+        )?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    if let Err(e) = checked {
+        // A copy sent at the same time as the first may find the merged record already gone.
+        return match once::seen(&state.db, &f.client_id, "class_merge", &user.id).await? {
+            Some(l) => Ok(Redirect::to(&l)),
+            None => Err(e),
+        };
+    }
+    let mut tx = state.db.begin().await?;
+    let cid = match once::claim(&mut tx, &f.client_id, "class_merge", &user.id).await? {
+        once::Claim::Done(l) => return Ok(Redirect::to(&l)),
+        once::Claim::Fresh(cid) => cid,
+    };
+    let how = format!("class {}", class.code);
+    if !merge::merge(&mut tx, &f.kept, &f.merged, &user, &how).await? {
+        return Err(AppError::NotFound);
+    }
+    let location = format!("/quan-ly/lop/{code}?kq=merged");
+    once::finish(&mut tx, &cid, &location).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&location))
 }

@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/quan-ly/lop/{code}/huy/{person}", post(manage::cancel_for))
         .route("/quan-ly/lop/{code}/ket-qua", post(manage::record_result))
+        .route("/quan-ly/lop/{code}/gop", post(manage::merge_people))
         .route(
             "/quan-ly/lop/{code}/buoi/{sid}",
             get(attendance::page).post(attendance::mark),

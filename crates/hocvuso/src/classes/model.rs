@@ -56,6 +56,8 @@ fn optional_count(
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct VenueForm {
+    /// The form's client id (see `web::once`).
+    pub client_id: String,
     pub commune: String,
     pub kind: String,
     pub name: String,
@@ -106,6 +108,8 @@ pub fn validate_venue(f: &VenueForm) -> Result<NewVenue, Vec<FieldError>> {
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct ClassForm {
+    /// The form's client id (see `web::once`).
+    pub client_id: String,
     pub commune: String,
     pub village: String,
     pub title: String,

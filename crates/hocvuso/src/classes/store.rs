@@ -587,6 +587,9 @@ pub struct Registration {
     /// For someone registered on their behalf who has no account yet: the code they type at sign-up
     /// to make this record their account.
     pub claim_code: Option<String>,
+    /// A valid certificate of a course this class teaches, for the instructor to print (a learner
+    /// without a phone has no account to download it from yet).
+    pub certificate_code: Option<String>,
 }
 
 /// Everyone registered or waiting, seats first, then the queue in order.
@@ -597,7 +600,11 @@ pub async fn registrations_of(db: &Db, class_id: &str) -> DbResult<Vec<Registrat
                   (SELECT COUNT(*) FROM class_attendance a JOIN class_sessions s ON s.id = a.session_id
                     WHERE s.class_id = r.class_id AND a.person_id = r.person_id AND a.present) AS attended,
                   res.result, res.quiz_passed,
-                  CASE WHEN p.password_hash IS NULL THEN pc.code END AS claim_code
+                  CASE WHEN p.password_hash IS NULL THEN pc.code END AS claim_code,
+                  (SELECT MIN(x.code) FROM certificates x JOIN courses co ON co.id = x.course_id
+                    JOIN classes k ON k.id = r.class_id
+                    WHERE x.person_id = r.person_id AND x.revoked_at IS NULL
+                      AND (' ' || k.courses || ' ') LIKE ('% ' || co.slug || ' %')) AS certificate_code
            FROM class_registrations r JOIN people p ON p.id = r.person_id
            LEFT JOIN person_cards pc ON pc.person_id = r.person_id
            LEFT JOIN people b ON b.id = r.registered_by AND r.registered_by <> r.person_id
@@ -857,4 +864,28 @@ pub async fn new_card(tx: &mut Tx, person: &str) -> DbResult<()> {
 pub async fn person_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<String>> {
     tx.scalar(q("SELECT person_id FROM person_cards WHERE code = $1").bind(code))
         .await
+}
+
+/// Does `instructor` teach `learner` (registered) in a class of the course `course_slug`? Then they may
+/// print the learner's certificate of that course: someone without a phone has no account to download
+/// it from until they claim their record.
+pub async fn teaches_course_to(
+    db: &Db,
+    instructor: &str,
+    learner: &str,
+    course_slug: &str,
+) -> DbResult<bool> {
+    let n = db
+        .count(
+            q("SELECT COUNT(*) FROM class_instructors i
+               JOIN class_registrations r ON r.class_id = i.class_id
+               JOIN classes c ON c.id = i.class_id
+               WHERE i.person_id = $1 AND r.person_id = $2 AND r.status = 'registered'
+                 AND (' ' || c.courses || ' ') LIKE $3")
+            .bind(instructor)
+            .bind(learner)
+            .bind(format!("% {} %", course_slug.replace(['%', '_', '\\'], ""))),
+        )
+        .await?;
+    Ok(n > 0)
 }

@@ -11,6 +11,7 @@ use crate::units::model::{LEVEL_COMMUNE, Unit, valid_code};
 use crate::units::store as units;
 use crate::web::auth::{CurrentUser, SessionUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::once;
 use crate::web::page::{FormState, Page, render_status};
 use crate::{AppError, AppResult, AppState};
 
@@ -144,6 +145,11 @@ pub async fn create(
         }
     };
     let mut tx = state.db.begin().await?;
+    // A double tap adds one venue (the second would otherwise answer "name taken").
+    let cid = match once::claim(&mut tx, &f.client_id, "venue_create", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     match store::insert_venue(&mut tx, &v, &user.id).await {
         Ok(_) => {}
         Err(e) if e.is_unique() => {
@@ -153,8 +159,10 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     }
+    let location = format!("/quan-ly/dia-diem?xa={}", commune.code);
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/dia-diem?xa={}", commune.code)).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 async fn venue_in_scope(
@@ -217,6 +225,10 @@ pub async fn update(
         }
     };
     let mut tx = state.db.begin().await?;
+    let cid = match once::claim(&mut tx, &f.client_id, "venue_edit", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     match store::update_venue(&mut tx, &venue.id, &v).await {
         Ok(_) => {}
         Err(e) if e.is_unique() => {
@@ -234,6 +246,8 @@ pub async fn update(
         }
         Err(e) => return Err(e.into()),
     }
+    let location = format!("/quan-ly/dia-diem?xa={}", commune.code);
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/dia-diem?xa={}", commune.code)).into_response())
+    Ok(Redirect::to(&location).into_response())
 }

@@ -232,6 +232,12 @@ pub async fn create_course(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> AppResult<Response> {
     province_admin(&state, &user)?;
+    let client_id = get(&f, "client_id").to_owned();
+    if let Some(location) =
+        crate::web::once::seen(&state.db, &client_id, "course_create", &user.id).await?
+    {
+        return Ok(Redirect::to(&location).into_response());
+    }
     let mut form = FormState::default();
     let input = validate_course(&f, &mut form);
     let slug = form.value("slug").to_owned();
@@ -241,6 +247,13 @@ pub async fn create_course(
     } else if store::course_by_slug(&state.db, &slug).await?.is_some() {
         form.errors
             .push(FieldError::new("slug", "learn-slug-taken"));
+    }
+    // A copy of this form stored while it was being checked finds its own slug "taken".
+    if form.has_errors()
+        && let Some(location) =
+            crate::web::once::seen(&state.db, &client_id, "course_create", &user.id).await?
+    {
+        return Ok(Redirect::to(&location).into_response());
     }
     let (Some(input), false) = (input, form.has_errors()) else {
         return Ok(render_status(
@@ -255,6 +268,12 @@ pub async fn create_course(
         .await?
         .unwrap_or(1000);
     let mut tx = state.db.begin().await?;
+    let cid = match crate::web::once::claim(&mut tx, &client_id, "course_create", &user.id).await? {
+        crate::web::once::Claim::Done(location) => {
+            return Ok(Redirect::to(&location).into_response());
+        }
+        crate::web::once::Claim::Fresh(cid) => cid,
+    };
     tx.execute(
         q("INSERT INTO courses (id, slug, title, summary, topic, level, audiences, framework, position,
              pass_percent, source, published, search_key, created_by, created_at, updated_at)
@@ -275,9 +294,11 @@ pub async fn create_course(
     )
     .await?;
     super::cache::bump_version(&mut tx).await?;
+    let location = format!("/quan-ly/hoc/{}", input.slug);
+    crate::web::once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
     state.lessons.invalidate();
-    Ok(Redirect::to(&format!("/quan-ly/hoc/{}", input.slug)).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 async fn local_course(state: &AppState, slug: &str) -> AppResult<CourseRow> {
@@ -484,6 +505,12 @@ async fn save(
     f: HashMap<String, String>,
 ) -> AppResult<Response> {
     province_admin(&state, &user)?;
+    let client_id = f.get("client_id").cloned().unwrap_or_default();
+    if let Some(location) =
+        crate::web::once::seen(&state.db, &client_id, "lesson", &user.id).await?
+    {
+        return Ok(Redirect::to(&location).into_response());
+    }
     let course = local_course(&state, &slug).await?;
     if !course.is_local() {
         return Err(AppError::Forbidden);
@@ -553,6 +580,13 @@ async fn save(
     });
     let html = content::render_markdown_with_local_images(&body);
     let preview = field("action") == "preview";
+    // A copy of a form stored while this one was being checked finds its own lesson "taken".
+    if form.has_errors()
+        && let Some(location) =
+            crate::web::once::seen(&state.db, &client_id, "lesson", &user.id).await?
+    {
+        return Ok(Redirect::to(&location).into_response());
+    }
     if preview || form.has_errors() {
         let status = if form.has_errors() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -574,6 +608,12 @@ async fn save(
     let quiz_json = serde_json::to_string(&quiz).unwrap_or_else(|_| "[]".into());
     let published = field("published") == "yes";
     let mut tx = state.db.begin().await?;
+    let cid = match crate::web::once::claim(&mut tx, &client_id, "lesson", &user.id).await? {
+        crate::web::once::Claim::Done(location) => {
+            return Ok(Redirect::to(&location).into_response());
+        }
+        crate::web::once::Claim::Fresh(cid) => cid,
+    };
     match &existing {
         Some(l) => {
             tx.execute(
@@ -621,9 +661,11 @@ async fn save(
     }
     refresh_search_key(&mut tx, &course.id).await?;
     super::cache::bump_version(&mut tx).await?;
+    let location = format!("/quan-ly/hoc/{}/bai/{}", course.slug, new_slug);
+    crate::web::once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
     state.lessons.invalidate();
-    Ok(Redirect::to(&format!("/quan-ly/hoc/{}/bai/{}", course.slug, new_slug)).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 /// Decode a picture (JPEG or PNG), shrink it to phone width, re-encode as JPEG. Re-encoding also drops

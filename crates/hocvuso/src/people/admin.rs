@@ -139,6 +139,10 @@ async fn person_to_manage(
 struct PersonPage {
     page: Page,
     person: store::Person,
+    /// Other records with the same folded name and birth year near this person, within this admin's units.
+    duplicates: Vec<super::merge::Match>,
+    /// Records merged into this one.
+    merges: Vec<super::merge::MergeRow>,
     phone: String,
     unit_name: String,
     roles: Vec<RoleScope>,
@@ -175,9 +179,13 @@ async fn person_page(
         .as_deref()
         .map(display_phone)
         .unwrap_or_default();
+    let duplicates = duplicates_of(state, admin, &person, &home_path).await?;
+    let merges = super::merge::merges_into(&state.db, &person.id).await?;
     Ok(render(&PersonPage {
         page,
         person,
+        duplicates,
+        merges,
         phone,
         unit_name,
         roles,
@@ -186,6 +194,117 @@ async fn person_page(
         grantable_units,
         new_password,
     }))
+}
+
+/// Likely duplicates of a person: same folded name and birth year, living in the same commune (their
+/// village or none), within this admin's units.
+async fn duplicates_of(
+    state: &AppState,
+    admin: &SessionUser,
+    person: &store::Person,
+    home_path: &str,
+) -> AppResult<Vec<super::merge::Match>> {
+    let Some(unit) = units::get(&state.db, &person.unit_code).await? else {
+        return Ok(Vec::new());
+    };
+    let commune = if unit.level == LEVEL_VILLAGE {
+        unit.parent_code.clone().unwrap_or_default()
+    } else {
+        unit.code.clone()
+    };
+    let mut tx = state.db.begin_read().await?;
+    let found = super::merge::likely_matches(
+        &mut tx,
+        &super::merge::Home {
+            unit_path: home_path,
+            commune_code: &commune,
+        },
+        &person.full_name,
+        person.birth_year,
+    )
+    .await?;
+    drop(tx);
+    Ok(found
+        .into_iter()
+        .filter(|m| m.id != person.id && admin.can_admin(&m.unit_path))
+        .collect())
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct MergeForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
+    /// The record merged into this one (and removed).
+    merged: String,
+}
+
+/// Merge another record of the same person into this one (`people::merge`).
+pub async fn merge(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<MergeForm>,
+) -> AppResult<Redirect> {
+    let location = format!("/quan-ly/nguoi-dung/{id}");
+    // A second copy finds the merged record gone: it gets the first copy's page, not a 404.
+    if let Some(l) =
+        crate::web::once::seen(&state.db, &f.client_id, "person_merge", &admin.id).await?
+    {
+        return Ok(Redirect::to(&l));
+    }
+    let checked = async {
+        if uuid::Uuid::parse_str(&id).is_err() || uuid::Uuid::parse_str(&f.merged).is_err() {
+            return Err(AppError::field("merged", "field-choose"));
+        }
+        let (kept_home, kept_roles, kept_account) =
+            super::merge::side_facts(&state.db, &id).await?;
+        let (merged_home, merged_roles, merged_account) =
+            super::merge::side_facts(&state.db, &f.merged).await?;
+        // Both must at least be visible to this admin; the rest is decided by their roles.
+        if !admin.can_admin(&kept_home) || !admin.can_admin(&merged_home) {
+            return Err(AppError::NotFound);
+        }
+        super::merge::may_merge(
+            &admin,
+            super::merge::Via::Admin,
+            &super::merge::Side {
+                id: &id,
+                home_path: &kept_home,
+                roles: &kept_roles,
+                has_account: kept_account,
+            },
+            &super::merge::Side {
+                id: &f.merged,
+                home_path: &merged_home,
+                roles: &merged_roles,
+                has_account: merged_account,
+            },
+        )?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    if let Err(e) = checked {
+        // A copy sent at the same time as the first may find the merged record already gone.
+        return match crate::web::once::seen(&state.db, &f.client_id, "person_merge", &admin.id)
+            .await?
+        {
+            Some(l) => Ok(Redirect::to(&l)),
+            None => Err(e),
+        };
+    }
+    let mut tx = state.db.begin().await?;
+    let cid =
+        match crate::web::once::claim(&mut tx, &f.client_id, "person_merge", &admin.id).await? {
+            crate::web::once::Claim::Done(l) => return Ok(Redirect::to(&l)),
+            crate::web::once::Claim::Fresh(cid) => cid,
+        };
+    if !super::merge::merge(&mut tx, &id, &f.merged, &admin, "admin").await? {
+        return Err(AppError::NotFound);
+    }
+    crate::web::once::finish(&mut tx, &cid, &location).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&location))
 }
 
 /// Units where this admin may grant roles: their own units and those below (communes, villages).

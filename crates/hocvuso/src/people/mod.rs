@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth_pages;
 pub mod cli;
 pub mod export;
+pub mod merge;
 pub mod model;
 pub mod password;
 pub mod store;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-ly/nguoi-dung", get(admin::list))
         .route("/quan-ly/nguoi-dung/{id}", get(admin::person))
         .route("/quan-ly/nguoi-dung/{id}/vai-tro", post(admin::grant))
+        .route("/quan-ly/nguoi-dung/{id}/gop", post(admin::merge))
         .route("/quan-ly/nguoi-dung/{id}/vai-tro/xoa", post(admin::revoke))
         .route(
             "/quan-ly/nguoi-dung/{id}/dat-lai-mat-khau",

@@ -21,7 +21,7 @@ pub struct Person {
 const PERSON_COLS: &str = "id, phone, full_name, birth_year, sex, ethnic_group, unit_code, target_group, \
                            consent_at, consent_version, created_at";
 
-fn search_key(full_name: &str, phone: Option<&str>) -> String {
+pub(crate) fn search_key(full_name: &str, phone: Option<&str>) -> String {
     let digits = phone.map(|p| p.replace("+84", "0")).unwrap_or_default();
     format!("{} {}", vntext::fold(full_name), digits)
 }

@@ -103,6 +103,8 @@ pub struct HistoryView {
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct EntryForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
     period: String,
     value: String,
     target: String,
@@ -248,6 +250,13 @@ pub async fn save(
         name: &user.full_name,
     };
     let mut tx = state.db.begin().await?;
+    // A resubmitted form writes its values (and their history rows) once.
+    let cid = match crate::web::once::claim(&mut tx, &f.client_id, "indicator", &user.id).await? {
+        crate::web::once::Claim::Done(location) => {
+            return Ok(Redirect::to(&location).into_response());
+        }
+        crate::web::once::Claim::Fresh(cid) => cid,
+    };
     if let Some(v) = value {
         store::set_indicator(
             &mut tx,
@@ -272,12 +281,13 @@ pub async fn save(
         )
         .await?;
     }
-    tx.commit().await?;
-    Ok(Redirect::to(&format!(
+    let location = format!(
         "/quan-ly/chi-so/{}/{}?period={}&saved=1",
         unit.code,
         indicator.code,
         period.key()
-    ))
-    .into_response())
+    );
+    crate::web::once::finish(&mut tx, &cid, &location).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&location).into_response())
 }

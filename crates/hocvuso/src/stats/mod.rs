@@ -234,6 +234,69 @@ pub async fn forget_person(tx: &mut Tx, person_id: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// A live event of a person, as [`merge_person`] moves it.
+#[derive(sqlx::FromRow)]
+struct PersonEvent {
+    id: String,
+    metric: String,
+    unit_code: String,
+    value: i64,
+    at: i64,
+    kind: Option<String>,
+    source: Option<String>,
+}
+
+/// Two records of one person are merged (`people::merge`): in the caller's transaction, every live event
+/// of `merged` is retracted, so each cell it added to moves back (and its active months are recomputed
+/// by the aggregator), and counted again for `kept` with `kept`'s dimensions, at the same unit and time,
+/// so the person's learning stays counted once, as one person. Not counted again: the registration
+/// (two records were one registration), events of facts (`source`; the caller counts the merged facts
+/// under `kept`, once each), and one event per `(metric, at)` listed in `skip` (a certificate `kept`
+/// already held for the same course).
+pub async fn merge_person(
+    tx: &mut Tx,
+    kept: &str,
+    merged: &str,
+    skip: &[(&str, i64)],
+) -> DbResult<()> {
+    let live: Vec<PersonEvent> = tx
+        .fetch_all(
+            q("SELECT e.id, e.metric, e.unit_code, e.value, e.at, e.kind, e.source FROM stat_events e
+               WHERE e.person_id = $1 AND e.retracts IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM stat_events r WHERE r.retracts = e.id)
+               ORDER BY e.at, e.id")
+            .bind(merged),
+        )
+        .await?;
+    let mut skip: Vec<(&str, i64)> = skip.to_vec();
+    for e in live {
+        retract(tx, &e.id).await?;
+        if e.source.is_some() || e.metric == metric::PERSON_REGISTERED {
+            continue;
+        }
+        if let Some(i) = skip
+            .iter()
+            .position(|(m, at)| *m == e.metric && *at == e.at)
+        {
+            skip.swap_remove(i);
+            continue;
+        }
+        insert(
+            tx,
+            StatEvent {
+                metric: &e.metric,
+                unit_code: &e.unit_code,
+                person_id: Some(kept),
+                value: e.value,
+                at: e.at,
+            },
+            e.kind.as_deref(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// An event with no person, at a unit whose path the caller already holds (a batch of team activities
 /// from one sync request).
 pub struct UnitEvent<'a> {

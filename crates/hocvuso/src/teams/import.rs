@@ -182,6 +182,7 @@ pub async fn import_teams(
             problems.push(format!("role must be one of {}", MEMBER_ROLES.join(", ")));
         }
         let member = validate_member(&MemberForm {
+            client_id: String::new(),
             phone: get("phone"),
             full_name: get("full_name"),
             sex: get("sex"),

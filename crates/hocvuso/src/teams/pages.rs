@@ -16,6 +16,7 @@ use crate::units::reference::{ethnic_groups, is_ethnic_group};
 use crate::units::store as units;
 use crate::web::auth::{CurrentUser, SessionUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::once;
 use crate::web::page::{FormState, Page, render, render_status};
 use crate::{AppError, AppResult, AppState};
 
@@ -90,6 +91,8 @@ pub async fn list(
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct TeamForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
     unit: String,
     name: String,
 }
@@ -122,6 +125,11 @@ pub async fn create(
         return list_page(&state, &user, page, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let mut tx = state.db.begin().await?;
+    // A double tap creates one team (the second copy would otherwise answer "name taken").
+    let cid = match once::claim(&mut tx, &f.client_id, "team_create", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     let id = match store::insert_team(&mut tx, &unit.code, &name, Some(&user.id)).await {
         Ok(id) => id,
         Err(e) if e.is_unique() => {
@@ -131,8 +139,10 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
+    let location = format!("/quan-ly/to/{id}");
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/to/{id}")).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 #[derive(Template)]
@@ -228,6 +238,8 @@ pub async fn team_page(
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct MemberForm {
+    /// The form's client id (see `web::once`).
+    pub client_id: String,
     pub phone: String,
     pub full_name: String,
     pub sex: String,
@@ -390,6 +402,12 @@ pub async fn add_member(
         }
     };
     let mut tx = state.db.begin().await?;
+    // A second copy of this form would find the member it just enrolled and invite them: it gets the
+    // first copy's confirmation instead.
+    let cid = match once::claim(&mut tx, &f.client_id, "team_member", &user.id).await? {
+        once::Claim::Done(location) => return Ok(Redirect::to(&location).into_response()),
+        once::Claim::Fresh(cid) => cid,
+    };
     // Someone who already has a record joins only by accepting an invitation: typing their number must
     // neither show their name nor give them a role in this commune.
     if crate::people::store::phone_taken(&mut tx, &m.phone).await? {
@@ -402,8 +420,10 @@ pub async fn add_member(
             &user.id,
         )
         .await?;
+        let location = format!("/quan-ly/to/{}?kq=invited", team.id);
+        once::finish(&mut tx, &cid, &location).await?;
         tx.commit().await?;
-        return Ok(Redirect::to(&format!("/quan-ly/to/{}?kq=invited", team.id)).into_response());
+        return Ok(Redirect::to(&location).into_response());
     }
     if let Err(e) = enrol_member(&mut tx, &team, &m, None, None, Some(&user.id)).await? {
         drop(tx);
@@ -419,8 +439,10 @@ pub async fn add_member(
         )
         .await;
     }
+    let location = format!("/quan-ly/to/{}", team.id);
+    once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/quan-ly/to/{}", team.id)).into_response())
+    Ok(Redirect::to(&location).into_response())
 }
 
 #[derive(serde::Deserialize, Default)]

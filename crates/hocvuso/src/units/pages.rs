@@ -79,6 +79,8 @@ pub async fn tree(
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct VillageForm {
+    /// The form's client id (see `web::once`).
+    client_id: String,
     name: String,
     division_type: String,
 }
@@ -112,6 +114,15 @@ pub async fn add_village(
         }
     };
     let mut tx = state.db.begin().await?;
+    // A double tap adds the village once; the second copy is not told the name is taken.
+    let cid = match crate::web::once::claim(&mut tx, &f.client_id, "village_add", &user.id).await? {
+        crate::web::once::Claim::Done(location) => {
+            return Ok(axum::response::IntoResponse::into_response(Redirect::to(
+                &location,
+            )));
+        }
+        crate::web::once::Claim::Fresh(cid) => cid,
+    };
     if store::find_child_by_name(&mut tx, &commune.code, &name)
         .await?
         .is_some()
@@ -121,9 +132,11 @@ pub async fn add_village(
         return tree_page(&state, page, commune, form, StatusCode::CONFLICT).await;
     }
     store::insert_village(&mut tx, &commune, &name, &dt).await?;
+    let location = format!("/quan-ly/don-vi/{}", commune.code);
+    crate::web::once::finish(&mut tx, &cid, &location).await?;
     tx.commit().await?;
     Ok(axum::response::IntoResponse::into_response(Redirect::to(
-        &format!("/quan-ly/don-vi/{}", commune.code),
+        &location,
     )))
 }
 

@@ -4,7 +4,7 @@
 //! on PostgreSQL a concurrent copy waits for the first to commit), and remembers where the first
 //! submission led; a later copy is sent there and writes nothing. A copy refused by validation rolls
 //! the receipt back with everything else, so the corrected form can be sent with the same id.
-use crate::db::{DbResult, Tx, new_id, now, q};
+use crate::db::{Db, DbResult, Tx, new_id, now, q};
 
 /// What a submission is.
 pub enum Claim {
@@ -65,4 +65,23 @@ pub async fn finish(tx: &mut Tx, client_id: &str, location: &str) -> DbResult<()
     )
     .await?;
     Ok(())
+}
+
+/// Where an already stored copy of this form led, read before validating: a form whose checks read
+/// the database (a course slug that must be free) would otherwise refuse its own second copy
+/// ("taken") instead of showing the first copy's confirmation. The claim inside the write's
+/// transaction still decides for copies that arrive together.
+pub async fn seen(db: &Db, client_id: &str, kind: &str, actor: &str) -> DbResult<Option<String>> {
+    let Ok(id) = uuid::Uuid::parse_str(client_id.trim()) else {
+        return Ok(None);
+    };
+    let location: Option<String> = db
+        .scalar(
+            q("SELECT location FROM form_receipts WHERE client_id = $1 AND actor_id = $2 AND kind = $3")
+                .bind(id.hyphenated().to_string())
+                .bind(actor)
+                .bind(kind),
+        )
+        .await?;
+    Ok(location.filter(|l| !l.is_empty()))
 }

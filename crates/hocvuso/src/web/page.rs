@@ -68,6 +68,12 @@ impl Page {
         }
     }
 
+    /// A fresh client id for a write form rendered on this page (`web::once`): each form gets its own,
+    /// so a double tap or a back-button resubmit of that form is stored once.
+    pub fn form_id(&self) -> String {
+        super::once::client_id()
+    }
+
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(SessionUser::is_admin)
     }

@@ -659,3 +659,987 @@ both!(
         }
     }
 );
+
+// ---- item 3: every write form carries a client id ----------------------------------------------
+
+/// Post a write form as a double tap does (two copies at once) and as a back-button resubmit does (a
+/// third copy later), all with the one client id the page gave the form. Every copy must be answered
+/// with the same confirmation; returns it.
+async fn tap_twice(b: &TestApp, path: &str, fields: &[(&str, &str)]) -> String {
+    let cid = uuid::Uuid::now_v7().to_string();
+    let mut all: Vec<(&str, &str)> = vec![("client_id", cid.as_str())];
+    all.extend_from_slice(fields);
+    let (r1, r2) = tokio::join!(b.post_form(path, &all), b.post_form(path, &all));
+    let r3 = b.post_form(path, &all).await;
+    let mut locations = Vec::new();
+    for r in [r1, r2, r3] {
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if status != 303 {
+            let body = r.text().await.unwrap_or_default();
+            let errors: Vec<&str> = body
+                .split("class=\"err\"")
+                .skip(1)
+                .filter_map(|e| e.split("</p>").next())
+                .collect();
+            panic!("{path} answered {status}: {errors:?}");
+        }
+        locations.push(location);
+    }
+    assert!(
+        locations.windows(2).all(|w| w[0] == w[1]),
+        "{path}: every copy gets the same confirmation: {locations:?}"
+    );
+    locations.swap_remove(0)
+}
+
+/// The client id a rendered page gave the form posting to `action`.
+fn form_client_id(page: &str, action: &str) -> Option<String> {
+    let form = page.split(&format!("action=\"{action}\"")).nth(1)?;
+    let form = form.split("</form>").next()?;
+    form.split("name=\"client_id\" value=\"")
+        .nth(1)?
+        .split('"')
+        .next()
+        .map(str::to_owned)
+}
+
+both!(
+    every_write_form_double_tapped_stores_one_record,
+    |app: TestApp| async move {
+        let f = setup(&app).await;
+        let admin = &f.admin;
+
+        // Pages give their write forms a client id.
+        let (_, venues_page) = admin
+            .get_text(&format!("/quan-ly/dia-diem?xa={QT_COMMUNE_A}"))
+            .await;
+        assert!(form_client_id(&venues_page, "/quan-ly/dia-diem").is_some());
+        let (_, new_class) = admin
+            .get_text(&format!("/quan-ly/lop/moi?xa={QT_COMMUNE_A}"))
+            .await;
+        assert!(form_client_id(&new_class, "/quan-ly/lop/moi").is_some());
+        let (_, team_page) = admin.get_text(&format!("/quan-ly/to/{}", f.team_a)).await;
+        assert!(
+            form_client_id(&team_page, &format!("/quan-ly/to/{}/thanh-vien", f.team_a)).is_some()
+        );
+
+        // Venue: created once, edited once.
+        let venues = app.count("venues").await;
+        tap_twice(
+            admin,
+            "/quan-ly/dia-diem",
+            &[
+                ("commune", QT_COMMUNE_A),
+                ("kind", "cultural_house"),
+                ("name", "Nhà văn hóa Hai"),
+                ("address", "Thôn Hai"),
+                ("capacity", "40"),
+                ("equipment", ""),
+            ],
+        )
+        .await;
+        assert_eq!(app.count("venues").await, venues + 1);
+        let venue = scalar(
+            &app,
+            "SELECT id FROM venues WHERE name = $1",
+            "Nhà văn hóa Hai",
+        )
+        .await;
+        tap_twice(
+            admin,
+            &format!("/quan-ly/dia-diem/{venue}"),
+            &[
+                ("kind", "cultural_house"),
+                ("name", "Nhà văn hóa Hai"),
+                ("address", "Thôn Hai, xóm Đồng"),
+                ("capacity", "45"),
+                ("equipment", ""),
+            ],
+        )
+        .await;
+        assert_eq!(app.count("venues").await, venues + 1);
+
+        // Class: created once, edited once.
+        let classes = app.count("classes").await;
+        let class_fields = |title: &'static str| {
+            vec![
+                ("commune", QT_COMMUNE_A),
+                ("title", title),
+                ("courses", "vneid"),
+                ("mode", "in_person"),
+                ("venue", venue.as_str()),
+                ("target_group", "nguoi-dan"),
+                ("capacity", "30"),
+                ("status", "open"),
+                ("how_to_join", "Đến nhà văn hóa thôn Hai."),
+                ("min_attendance", "1"),
+            ]
+        };
+        let loc = tap_twice(admin, "/quan-ly/lop/moi", &class_fields("Lớp hai lần")).await;
+        assert_eq!(app.count("classes").await, classes + 1);
+        let code = loc.trim_start_matches("/quan-ly/lop/").to_owned();
+        tap_twice(
+            admin,
+            &format!("/quan-ly/lop/{code}"),
+            &class_fields("Lớp hai lần (sửa)"),
+        )
+        .await;
+        assert_eq!(app.count("classes").await, classes + 1);
+        let class_id = scalar(&app, "SELECT id FROM classes WHERE code = $1", &code).await;
+
+        // Sessions: added once each; the future one deleted once (the second tap is not an error).
+        for d in [-1, 3] {
+            tap_twice(
+                admin,
+                &format!("/quan-ly/lop/{code}/buoi"),
+                &[("date", &day(d)), ("start", "08:00"), ("duration", "90")],
+            )
+            .await;
+        }
+        let sessions = || {
+            count(
+                &app,
+                "SELECT COUNT(*) FROM class_sessions WHERE class_id = $1",
+                &class_id,
+            )
+        };
+        assert_eq!(sessions().await, 2);
+        let first = |sql: &'static str| {
+            let class_id = class_id.clone();
+            let app = &app;
+            async move {
+                app.state
+                    .db
+                    .scalar::<String>(q(sql).bind(&class_id).bind(hocvuso::db::now()))
+                    .await
+                    .expect("query")
+                    .expect("session")
+            }
+        };
+        let past =
+            first("SELECT id FROM class_sessions WHERE class_id = $1 AND starts_at < $2").await;
+        let future =
+            first("SELECT id FROM class_sessions WHERE class_id = $1 AND starts_at > $2").await;
+        tap_twice(
+            admin,
+            &format!("/quan-ly/lop/{code}/buoi/{future}/xoa"),
+            &[],
+        )
+        .await;
+        assert_eq!(sessions().await, 1);
+
+        // Attendance and the result: one mark, one result, one certificate per course.
+        let a = learner(&app, "0914000001", "Người Một", &code).await;
+        tap_twice(
+            admin,
+            &format!("/quan-ly/lop/{code}/buoi/{past}"),
+            &[("person", &a), ("present", "yes")],
+        )
+        .await;
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM class_attendance WHERE person_id = $1",
+                &a
+            )
+            .await,
+            1
+        );
+        tap_twice(
+            admin,
+            &format!("/quan-ly/lop/{code}/ket-qua"),
+            &[("person", &a), ("result", "passed"), ("quiz_passed", "yes")],
+        )
+        .await;
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM class_results WHERE person_id = $1",
+                &a
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM certificates WHERE person_id = $1",
+                &a
+            )
+            .await,
+            1
+        );
+
+        // Registration on someone's behalf, then cancelled for them: one person, one cancellation.
+        let people = app.count("people").await;
+        tap_twice(
+            &f.member_a,
+            &format!("/quan-ly/lop/{code}/dang-ky-ho"),
+            &[
+                ("who", "new"),
+                ("full_name", "Hồ Thị Cúc"),
+                ("birth_year", "1950"),
+                ("sex", "nu"),
+                ("ethnic_group", "Kinh"),
+                ("village", &f.village_a),
+                ("target_group", "nguoi-dan"),
+                ("consent_in_person", "yes"),
+            ],
+        )
+        .await;
+        assert_eq!(app.count("people").await, people + 1);
+        let cuc = scalar(
+            &app,
+            "SELECT id FROM people WHERE full_name = $1",
+            "Hồ Thị Cúc",
+        )
+        .await;
+        tap_twice(admin, &format!("/quan-ly/lop/{code}/huy/{cuc}"), &[]).await;
+
+        // Teams: one team, one member (not a member and then an invitation to themselves).
+        let teams = app.count("teams").await;
+        tap_twice(
+            admin,
+            "/quan-ly/to",
+            &[("unit", QT_COMMUNE_A), ("name", "Tổ CNS phường")],
+        )
+        .await;
+        assert_eq!(app.count("teams").await, teams + 1);
+        let people = app.count("people").await;
+        tap_twice(
+            admin,
+            &format!("/quan-ly/to/{}/thanh-vien", f.team_a),
+            &[
+                ("phone", "0915000009"),
+                ("full_name", "Đoàn Văn Mới"),
+                ("sex", "nam"),
+                ("ethnic_group", "Kinh"),
+                ("role", "volunteer"),
+                ("joined_on", "2026-01-05"),
+            ],
+        )
+        .await;
+        assert_eq!(app.count("people").await, people + 1);
+        assert_eq!(app.count("invitations").await, 0);
+
+        // A village, a household, a tick, an activity.
+        let units = app.count("units").await;
+        tap_twice(
+            admin,
+            &format!("/quan-ly/don-vi/{QT_COMMUNE_A}/them-thon"),
+            &[("name", "Thôn Ba"), ("division_type", "thôn")],
+        )
+        .await;
+        assert_eq!(app.count("units").await, units + 1);
+        tap_twice(
+            &f.member_a,
+            &format!("/quan-ly/thon/{}/ho", f.village_a),
+            &[
+                ("head_name", "Hồ Văn Lai"),
+                ("address", "Xóm Đồng"),
+                ("adults", "3"),
+            ],
+        )
+        .await;
+        assert_eq!(app.count("households").await, 1);
+        let h = scalar(
+            &app,
+            "SELECT id FROM households WHERE head_name = $1",
+            "Hồ Văn Lai",
+        )
+        .await;
+        tap_twice(
+            &f.member_a,
+            &format!("/quan-ly/ho/{h}"),
+            &[("items", "vneid_level2")],
+        )
+        .await;
+        tap_twice(
+            &f.member_a,
+            &format!("/quan-ly/to/{}/hoat-dong", f.team_a),
+            &[
+                ("village", &f.village_a),
+                ("happened_on", &day(0)),
+                ("kinds", "scam_warning"),
+                ("people_helped", "4"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            app.count("activities").await,
+            2,
+            "the tick's and the logged one"
+        );
+
+        // Indicator values, an FAQ entry, a course.
+        let history = app.count("indicator_history").await;
+        tap_twice(
+            admin,
+            "/quan-ly/chi-so/44/team_members",
+            &[("period", "2025"), ("value", "12"), ("target", "")],
+        )
+        .await;
+        assert_eq!(app.count("indicator_history").await, history + 1);
+        let faq = app.count("assistant_faq").await;
+        tap_twice(
+            admin,
+            "/quan-ly/tro-ly/soan",
+            &[
+                ("slug", "gia-vang-hom-nay"),
+                ("q", "Giá vàng hôm nay bao nhiêu?"),
+                ("alt", "giá vàng"),
+                (
+                    "a",
+                    "Học vụ số không theo dõi giá vàng. Hãy xem giá niêm yết tại cửa hàng vàng.",
+                ),
+                ("lessons", ""),
+                ("publish", "yes"),
+            ],
+        )
+        .await;
+        assert_eq!(app.count("assistant_faq").await, faq + 1);
+        let courses = app.count("courses").await;
+        tap_twice(
+            admin,
+            "/quan-ly/hoc/khoa-moi",
+            &[
+                ("slug", "nop-thue-dien-tu"),
+                ("title", "Nộp thuế điện tử"),
+                ("summary", "Nộp thuế hộ kinh doanh trên điện thoại."),
+                ("topic", "dich-vu-cong"),
+                ("level", "co-ban"),
+                ("audiences", "nguoi-dan"),
+                ("pass_percent", "50"),
+                ("published", "yes"),
+            ],
+        )
+        .await;
+        assert_eq!(app.count("courses").await, courses + 1);
+
+        // Figures: one attendance, one session held, one activity each, whatever was tapped twice.
+        assert_figures_true(&app).await;
+        assert_eq!(year_total(&app, QT_COMMUNE_A, "class_attendance").await, 1);
+        assert_eq!(year_total(&app, QT_COMMUNE_A, "class_held").await, 1);
+        // People helped: one by the tick's activity, four by the logged one (each stored once).
+        assert_eq!(year_total(&app, &f.village_a, "team_activity").await, 5);
+        assert_eq!(year_total(&app, &f.village_a, "household_check").await, 1);
+    }
+);
+
+// ---- item 4: people without phones are found, not duplicated ---------------------------------
+
+/// Register someone without a phone for the class, as a volunteer or instructor does.
+async fn on_behalf(
+    b: &TestApp,
+    code: &str,
+    name: &str,
+    village: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let cid = uuid::Uuid::now_v7().to_string();
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("client_id", &cid),
+        ("who", "new"),
+        ("full_name", name),
+        ("birth_year", "1950"),
+        ("sex", "nu"),
+        ("ethnic_group", "Kinh"),
+        ("village", village),
+        ("target_group", "nguoi-dan"),
+        ("consent_in_person", "yes"),
+    ];
+    for (k, v) in extra {
+        match fields.iter_mut().find(|(fk, _)| fk == k) {
+            Some(slot) => slot.1 = v,
+            None => fields.push((k, v)),
+        }
+    }
+    b.post_form(&format!("/quan-ly/lop/{code}/dang-ky-ho"), &fields)
+        .await
+}
+
+/// The headline figure labelled `label` on a dashboard page.
+fn headline(page: &str, label: &str) -> Option<String> {
+    page.split(&format!("<dt>{label}</dt><dd>"))
+        .nth(1)?
+        .split("</dd>")
+        .next()
+        .map(str::to_owned)
+}
+
+/// The province XLSX report's total of the column headed `heading`.
+async fn xlsx_total(admin: &TestApp, heading: &str) -> f64 {
+    use calamine::{Data, Reader, Xlsx};
+    let year = Period::current_year(hocvuso::db::now()).key();
+    let r = admin
+        .get(&format!("/quan-ly/bao-cao/44/bao-cao.xlsx?period={year}"))
+        .await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.expect("bytes");
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("xlsx opens");
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).expect("sheet");
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let text = |d: &Data| d.to_string();
+    let header = rows
+        .iter()
+        .find(|r| r.iter().any(|c| text(c) == "STT"))
+        .expect("header row");
+    let col = header
+        .iter()
+        .position(|c| text(c) == heading)
+        .expect("column");
+    let total = rows
+        .iter()
+        .find(|r| r.iter().any(|c| text(c) == "Tổng cộng"))
+        .expect("totals row");
+    match &total[col] {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        _ => 0.0,
+    }
+}
+
+/// The commune report, the dashboard figures, the province XLSX and the stats API all show `want` for
+/// class attendance this year.
+async fn attendance_shown_everywhere(app: &TestApp, admin: &TestApp, want: i64) {
+    let year = Period::current_year(hocvuso::db::now());
+    let (s, report) = admin
+        .get_text(&format!(
+            "/quan-ly/bao-cao/{QT_COMMUNE_A}?period={}",
+            year.key()
+        ))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        headline(&report, "Lượt tham dự lớp").as_deref(),
+        Some(want.to_string().as_str()),
+        "commune report"
+    );
+    let figures = hocvuso::reports::dashboard::Figures::load(&app.state.db, QT_COMMUNE_A, &year)
+        .await
+        .expect("figures");
+    assert_eq!(figures.total("class_attendance"), want, "dashboard");
+    assert_eq!(
+        xlsx_total(admin, "Lượt tham dự lớp").await,
+        want as f64,
+        "XLSX"
+    );
+    assert_eq!(
+        api_value(app, QT_COMMUNE_A, "class_attendance").await,
+        serde_json::json!(want),
+        "stats API"
+    );
+}
+
+both!(
+    same_no_phone_person_twice_is_found_then_merged,
+    |app: TestApp| async move {
+        let f = setup(&app).await;
+        let admin = &f.admin;
+        let (code, past, _) = class_with_sessions(&app, admin).await;
+        let class_id = scalar(&app, "SELECT id FROM classes WHERE code = $1", &code).await;
+        let week_ago = app
+            .state
+            .db
+            .scalar::<String>(
+                q("SELECT id FROM class_sessions WHERE class_id = $1 AND starts_at < $2 AND id <> $3
+                   ORDER BY starts_at LIMIT 1")
+                .bind(&class_id)
+                .bind(hocvuso::db::now() - 3 * 86_400)
+                .bind(&past),
+            )
+            .await
+            .expect("query")
+            .expect("session a week ago");
+        // Four learners with accounts come to yesterday's session (so the figures are big enough to be
+        // published in open data).
+        for (i, name) in [
+            "Trần Văn Một",
+            "Trần Văn Hai",
+            "Trần Văn Ba",
+            "Trần Văn Bốn",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let p = learner(&app, &format!("091400001{i}"), name, &code).await;
+            assert_eq!(mark(admin, &code, &past, &p, "yes").await, 303);
+        }
+
+        // A volunteer registers Hồ Thị Cúc (no phone); she comes yesterday.
+        let people = app.count("people").await;
+        let r = on_behalf(&f.member_a, &code, "Hồ Thị Cúc", &f.village_a, &[]).await;
+        assert_eq!(r.status(), 303);
+        let first = scalar(
+            &app,
+            "SELECT id FROM people WHERE full_name = $1",
+            "Hồ Thị Cúc",
+        )
+        .await;
+        assert_eq!(mark(admin, &code, &past, &first, "yes").await, 303);
+
+        // Registering her again (typed another way): the likely match is shown, nobody is created.
+        let r = on_behalf(&f.member_a, &code, "HỒ THỊ  CÚC", &f.village_a, &[]).await;
+        assert_eq!(r.status(), 409);
+        let page = r.text().await.expect("body");
+        assert!(
+            page.contains("Người này có thể đã có trong danh sách")
+                && page.contains("name=\"person\" value=\"")
+                && page.contains("Đây là một người khác"),
+            "{page}"
+        );
+        assert_eq!(app.count("people").await, people + 1);
+        // Picking her registers the existing record (already in this class).
+        let r = f
+            .member_a
+            .post_form(
+                &format!("/quan-ly/lop/{code}/dang-ky-ho"),
+                &[("who", "match"), ("person", &first)],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap_or("")
+                .contains("kq=already")
+        );
+        assert_eq!(app.count("people").await, people + 1);
+        // Someone outside the commune cannot be named that way.
+        let outsider = app.person_id("0911000002").await;
+        let r = f
+            .member_a
+            .post_form(
+                &format!("/quan-ly/lop/{code}/dang-ky-ho"),
+                &[("who", "match"), ("person", &outsider)],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+
+        // Another volunteer insists it is a different person: a second record, which later turns out
+        // to be her. It is marked at both past sessions.
+        let r = on_behalf(
+            &f.member_a,
+            &code,
+            "Ho Thi Cuc",
+            &f.village_a,
+            &[("different_person", "yes")],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(app.count("people").await, people + 2);
+        let second = scalar(
+            &app,
+            "SELECT id FROM people WHERE full_name = $1",
+            "Ho Thi Cuc",
+        )
+        .await;
+        assert_eq!(mark(admin, &code, &past, &second, "yes").await, 303);
+        assert_eq!(mark(admin, &code, &week_ago, &second, "yes").await, 303);
+        // She passed; the class needs one session.
+        app.state
+            .db
+            .execute(q("UPDATE classes SET min_attendance = 1 WHERE code = $1").bind(&code))
+            .await
+            .expect("update");
+        let r = admin
+            .post_form(
+                &format!("/quan-ly/lop/{code}/ket-qua"),
+                &[
+                    ("person", &second),
+                    ("result", "passed"),
+                    ("quiz_passed", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let certificates = count(
+            &app,
+            "SELECT COUNT(*) FROM certificates WHERE person_id = $1",
+            &second,
+        )
+        .await;
+        assert!(certificates >= 1);
+        assert_figures_true(&app).await;
+        // Counted as two people: 4 + 2 + 1 attendances, two registrations in the village.
+        assert_eq!(year_total(&app, QT_COMMUNE_A, "class_attendance").await, 7);
+        let registered = year_total(&app, &f.village_a, "person_registered").await;
+
+        // The admin merges the second record into the first from the class roster (twice: one merge).
+        let (_, roster) = admin.get_text(&format!("/quan-ly/lop/{code}")).await;
+        let cid = form_client_id(&roster, &format!("/quan-ly/lop/{code}/gop")).expect("merge form");
+        for _ in 0..2 {
+            let r = admin
+                .post_form(
+                    &format!("/quan-ly/lop/{code}/gop"),
+                    &[("client_id", &cid), ("kept", &first), ("merged", &second)],
+                )
+                .await;
+            assert_eq!(r.status(), 303);
+            assert_eq!(
+                r.headers()["location"].to_str().unwrap_or(""),
+                format!("/quan-ly/lop/{code}?kq=merged")
+            );
+        }
+        assert_eq!(app.count("people").await, people + 1);
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM people WHERE id = $1", &second).await,
+            0
+        );
+        // Everything of hers is kept: one registration, a mark at both sessions, the result and the
+        // certificates; the merge is logged.
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM class_registrations WHERE person_id = $1",
+                &first
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM class_attendance WHERE person_id = $1 AND present",
+                &first
+            )
+            .await,
+            2
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT result FROM class_results WHERE person_id = $1",
+                &first
+            )
+            .await,
+            "passed"
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM certificates WHERE person_id = $1",
+                &first
+            )
+            .await,
+            certificates
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT merged_name FROM person_merges WHERE kept_id = $1",
+                &first
+            )
+            .await,
+            "Ho Thi Cuc"
+        );
+        // The figures are one person's: yesterday counts once (4 + 1), the week-ago session once more.
+        assert_figures_true(&app).await;
+        assert_eq!(year_total(&app, QT_COMMUNE_A, "class_attendance").await, 6);
+        assert_eq!(
+            year_total(&app, &f.village_a, "person_registered").await,
+            registered - 1
+        );
+        attendance_shown_everywhere(&app, admin, 6).await;
+        // The person page lists the merge.
+        let (_, page) = admin
+            .get_text(&format!("/quan-ly/nguoi-dung/{first}"))
+            .await;
+        assert!(page.contains("Ho Thi Cuc"), "{page}");
+    }
+);
+
+/// Merge two records from a class roster, as its instructor or admin does.
+async fn class_merge(who: &TestApp, code: &str, kept: &str, merged: &str) -> reqwest::Response {
+    who.post_form(
+        &format!("/quan-ly/lop/{code}/gop"),
+        &[
+            ("client_id", &uuid::Uuid::now_v7().to_string()),
+            ("kept", kept),
+            ("merged", merged),
+        ],
+    )
+    .await
+}
+
+/// Merge a record into `kept` from the admin's person page.
+async fn person_merge(who: &TestApp, kept: &str, merged: &str) -> reqwest::Response {
+    who.post_form(
+        &format!("/quan-ly/nguoi-dung/{kept}/gop"),
+        &[
+            ("client_id", &uuid::Uuid::now_v7().to_string()),
+            ("merged", merged),
+        ],
+    )
+    .await
+}
+
+both!(
+    merging_is_authorised_by_every_role_of_both_people,
+    |app: TestApp| async move {
+        let f = setup(&app).await;
+        let admin = &f.admin;
+        let code = make_class(admin, "30").await;
+        // An instructor of the class (invited by phone, accepted).
+        let teacher = app.new_browser();
+        teacher
+            .sign_up_with(&[
+                ("phone", "0917000001"),
+                ("full_name", "Cô giáo Hạnh"),
+                ("commune", QT_COMMUNE_A),
+            ])
+            .await;
+        let teacher_id = app.person_id("0917000001").await;
+        let r = admin
+            .post_form(
+                &format!("/quan-ly/lop/{code}/giang-vien"),
+                &[("phone", "0917000001")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(crate::accept_invitations(&teacher).await, 1);
+        // Two records of one learner without a phone.
+        assert_eq!(
+            on_behalf(&f.member_a, &code, "Lê Thị Hoa", &f.village_a, &[])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            on_behalf(
+                &f.member_a,
+                &code,
+                "Lê Thị Hoa",
+                &f.village_a,
+                &[("different_person", "yes")]
+            )
+            .await
+            .status(),
+            303
+        );
+        let hoa: Vec<(String,)> = app
+            .state
+            .db
+            .fetch_all(q(
+                "SELECT id FROM people WHERE full_name = 'Lê Thị Hoa' ORDER BY created_at, id",
+            ))
+            .await
+            .expect("hoa");
+        let (x, y) = (hoa[0].0.clone(), hoa[1].0.clone());
+        // A learner with an account, and a team volunteer registered for the class.
+        let z = learner(&app, "0914000001", "Người Một", &code).await;
+        let r = f
+            .member_a
+            .post_form(
+                &format!("/quan-ly/lop/{code}/dang-ky-ho"),
+                &[("who", "existing"), ("phone", "0911000001")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let volunteer = f.member_a_id.clone();
+
+        // A volunteer (not managing the class) may not merge.
+        assert_eq!(class_merge(&f.member_a, &code, &x, &y).await.status(), 404);
+        // The instructor may not merge away an account someone signs in with (translated reason)…
+        let r = class_merge(&teacher, &code, &x, &z).await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap_or_default()
+                .contains("tài khoản có người đăng nhập")
+        );
+        // …nor into a team volunteer's record: their role is not the instructor's to decide.
+        assert_eq!(
+            class_merge(&teacher, &code, &volunteer, &x).await.status(),
+            404
+        );
+        assert_eq!(app.count("person_merges").await, 0);
+        // Two learners of the class: yes.
+        assert_eq!(class_merge(&teacher, &code, &x, &y).await.status(), 303);
+        assert_eq!(app.count("person_merges").await, 1);
+
+        // A commune admin may not merge a record of someone who teaches: only the province may.
+        let official = app.new_browser();
+        official
+            .sign_up_with(&[
+                ("phone", "0919000001"),
+                ("full_name", "Cán Bộ Xã"),
+                ("commune", QT_COMMUNE_A),
+            ])
+            .await;
+        let official_id = app.person_id("0919000001").await;
+        let r = admin
+            .post_form(
+                &format!("/quan-ly/nguoi-dung/{official_id}/vai-tro"),
+                &[("role", "commune_admin"), ("unit", QT_COMMUNE_A)],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            on_behalf(
+                &f.member_a,
+                &code,
+                "Cô giáo Hạnh",
+                "",
+                &[("birth_year", "1962"), ("different_person", "yes")]
+            )
+            .await
+            .status(),
+            303
+        );
+        let copy = scalar(
+            &app,
+            "SELECT id FROM people WHERE full_name = $1 AND phone IS NULL",
+            "Cô giáo Hạnh",
+        )
+        .await;
+        let r = person_merge(&official, &teacher_id, &copy).await;
+        assert_eq!(r.status(), 403);
+        assert!(
+            r.text()
+                .await
+                .unwrap_or_default()
+                .contains("chỉ quản trị viên tỉnh")
+        );
+        // The commune admin merges plain learners of the commune.
+        let (_, page) = official
+            .get_text(&format!("/quan-ly/nguoi-dung/{teacher_id}"))
+            .await;
+        assert!(
+            page.contains("Hồ sơ trùng"),
+            "the copy is listed as a likely duplicate"
+        );
+        // The province admin merges the instructor's copy.
+        assert_eq!(person_merge(admin, &teacher_id, &copy).await.status(), 303);
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM people WHERE id = $1", &copy).await,
+            0
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM class_registrations WHERE person_id = $1",
+                &teacher_id
+            )
+            .await,
+            1
+        );
+        assert_figures_true(&app).await;
+    }
+);
+
+// ---- item 5: the instructor prints the certificate; the learner claims it later ----------------
+
+both!(
+    instructor_prints_a_no_phone_learners_certificate_she_claims_later,
+    |app: TestApp| async move {
+        let admin = app.new_browser();
+        admin.as_province_admin("0900000001").await;
+        let code = make_class(&admin, "30").await;
+        app.state
+            .db
+            .execute(q("UPDATE classes SET min_attendance = 1 WHERE code = $1").bind(&code))
+            .await
+            .expect("update");
+        let teacher = app.new_browser();
+        teacher
+            .sign_up_with(&[
+                ("phone", "0917000001"),
+                ("full_name", "Cô giáo Hạnh"),
+                ("commune", QT_COMMUNE_A),
+            ])
+            .await;
+        let r = admin
+            .post_form(
+                &format!("/quan-ly/lop/{code}/giang-vien"),
+                &[("phone", "0917000001")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(crate::accept_invitations(&teacher).await, 1);
+        // The instructor registers Hồ Thị Mơ, who has no phone, and takes her attendance yesterday.
+        assert_eq!(
+            on_behalf(&teacher, &code, "Hồ Thị Mơ", "", &[])
+                .await
+                .status(),
+            303
+        );
+        let mo = scalar(
+            &app,
+            "SELECT id FROM people WHERE full_name = $1",
+            "Hồ Thị Mơ",
+        )
+        .await;
+        let class_id = scalar(&app, "SELECT id FROM classes WHERE code = $1", &code).await;
+        let past = app
+            .state
+            .db
+            .scalar::<String>(
+                q("SELECT id FROM class_sessions WHERE class_id = $1 AND starts_at < $2")
+                    .bind(&class_id)
+                    .bind(hocvuso::db::now()),
+            )
+            .await
+            .expect("query")
+            .expect("past session");
+        assert_eq!(mark(&teacher, &code, &past, &mo, "yes").await, 303);
+        let r = teacher
+            .post_form(
+                &format!("/quan-ly/lop/{code}/ket-qua"),
+                &[
+                    ("person", &mo),
+                    ("result", "passed"),
+                    ("quiz_passed", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        // The roster links her certificate; the instructor downloads the PDF to print.
+        let (_, roster) = teacher.get_text(&format!("/quan-ly/lop/{code}")).await;
+        let cert = roster
+            .split("href=\"/chung-chi/")
+            .nth(1)
+            .and_then(|s| s.split(".pdf\"").next())
+            .expect("certificate link on the roster")
+            .to_owned();
+        assert!(roster.contains("In chứng chỉ"));
+        let r = teacher.get(&format!("/chung-chi/{cert}.pdf")).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        // Someone else (a learner of the commune) cannot.
+        let other = app.new_browser();
+        other
+            .sign_up("0914000009", "Người Khác", QT_COMMUNE_A)
+            .await;
+        assert_eq!(
+            other.get(&format!("/chung-chi/{cert}.pdf")).await.status(),
+            404
+        );
+        // Later she claims her record with the code on her learner card: the certificate is hers.
+        let card = roster
+            .split("Mã nhận hồ sơ: <strong>")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .expect("claim code on the roster")
+            .to_owned();
+        let her = app.new_browser();
+        let r = her
+            .sign_up_with(&[("phone", "0918000001"), ("card_code", &card)])
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(app.person_id("0918000001").await, mo);
+        let (_, mine) = her.get_text("/hoc/cua-toi").await;
+        assert!(mine.contains(&cert), "her certificates list it");
+        let r = her.get(&format!("/chung-chi/{cert}.pdf")).await;
+        assert_eq!(r.status(), 200);
+        assert_figures_true(&app).await;
+    }
+);
