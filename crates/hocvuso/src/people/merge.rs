@@ -470,19 +470,7 @@ pub async fn merges_into(db: &Db, kept: &str) -> DbResult<Vec<MergeRow>> {
 mod tests {
     use super::*;
 
-    fn role(role: &str, path: &str) -> RoleScope {
-        RoleScope {
-            role: role.into(),
-            unit_code: path
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .into(),
-            unit_path: path.into(),
-            unit_name: String::new(),
-        }
-    }
+    use crate::web::auth::test_role as role;
 
     fn user(id: &str, roles: Vec<RoleScope>) -> SessionUser {
         SessionUser {

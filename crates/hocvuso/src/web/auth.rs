@@ -351,23 +351,27 @@ impl FromRequestParts<AppState> for AdminUser {
     }
 }
 
+/// A role at the unit whose path is `path` ("/44/19360/"), for the tests of every capability.
+#[cfg(test)]
+pub(crate) fn test_role(role: &str, path: &str) -> RoleScope {
+    RoleScope {
+        role: role.into(),
+        unit_code: path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .into(),
+        unit_path: path.into(),
+        unit_name: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn role(role: &str, path: &str) -> RoleScope {
-        RoleScope {
-            role: role.into(),
-            unit_code: path
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .into(),
-            unit_path: path.into(),
-            unit_name: String::new(),
-        }
-    }
+    use super::test_role as role;
 
     fn admin(roles: Vec<RoleScope>) -> SessionUser {
         SessionUser {
