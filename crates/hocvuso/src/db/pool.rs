@@ -1,6 +1,9 @@
 //! The pool over either backend, and transactions.
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use sqlx::postgres::{PgConnection, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
@@ -24,15 +27,29 @@ pub enum Backend {
 /// connection (`write`: writers queue in the pool, in order, instead of spinning on SQLITE_BUSY) and
 /// reads through their own read-only connections (`read`), which WAL lets run while a write is under
 /// way: a page never waits behind a sync batch.
+///
+/// `bulk` admits bulk writes (a village's sync batches) a few at a time on either backend
+/// ([`Db::begin_bulk`]): sixteen phones uploading at once would otherwise take every core from the
+/// people reading pages, and queue ahead of a person's own form in SQLite's writer queue. Interactive
+/// writes do not take it.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite { read: SqlitePool, write: SqlitePool },
-    Pg(PgPool),
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        bulk: Arc<Semaphore>,
+    },
+    Pg {
+        pool: PgPool,
+        bulk: Arc<Semaphore>,
+    },
 }
 
 /// An open transaction; dropped without [`Tx::commit`] it rolls back, so an error half way writes nothing.
 pub struct Tx {
     conn: TxConn,
+    /// Held by a bulk transaction until it ends ([`Db::begin_bulk`]).
+    _bulk: Option<OwnedSemaphorePermit>,
     /// Run once the commit has succeeded: in-process caches of what the transaction changed are told
     /// only when the change is visible to every reader, so a reader cannot cache the old state anew.
     after_commit: Vec<Box<dyn FnOnce() + Send>>,
@@ -47,6 +64,7 @@ impl From<TxConn> for Tx {
     fn from(conn: TxConn) -> Self {
         Tx {
             conn,
+            _bulk: None,
             after_commit: Vec::new(),
         }
     }
@@ -226,6 +244,28 @@ enum Handle<'a> {
     Pg(&'a mut PgConnection),
 }
 
+/// How many bulk transactions run at once. SQLite: one, as it writes one at a time anyway and more
+/// would only queue in front of interactive writes. PostgreSQL: one per core; its bulk transactions
+/// spend most of their time waiting on round trips, but more of them would take the cores the readers
+/// need (measured: `cargo bench --bench contention`, bench/README.md). `HOCVUSO_BULK_WRITERS`
+/// overrides both.
+pub fn bulk_writers(backend: Backend) -> usize {
+    let set = std::env::var("HOCVUSO_BULK_WRITERS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0);
+    set.unwrap_or_else(|| match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    })
+}
+
+fn bulk_gate(backend: Backend) -> Arc<Semaphore> {
+    Arc::new(Semaphore::new(bulk_writers(backend)))
+}
+
 impl Db {
     /// Connect (creating an SQLite file and its folder when missing) and run the migrations.
     pub async fn connect(url: &str) -> DbResult<Db> {
@@ -236,7 +276,10 @@ impl Db {
                 .connect(url)
                 .await
                 .map_err(DbError::classify)?;
-            Db::Pg(pool)
+            Db::Pg {
+                pool,
+                bulk: bulk_gate(Backend::Postgres),
+            }
         } else {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(DbError::classify)?
@@ -270,7 +313,11 @@ impl Db {
                     .await
                     .map_err(DbError::classify)?
             };
-            Db::Sqlite { read, write }
+            Db::Sqlite {
+                read,
+                write,
+                bulk: bulk_gate(Backend::Sqlite),
+            }
         };
         Ok(db)
     }
@@ -278,7 +325,7 @@ impl Db {
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
             Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
-            Db::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            Db::Pg { pool: p, .. } => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
         Ok(())
     }
@@ -293,7 +340,7 @@ impl Db {
                     .run_to(version, write)
                     .await?
             }
-            Db::Pg(p) => {
+            Db::Pg { pool: p, .. } => {
                 sqlx::migrate!("./migrations/postgres")
                     .run_to(version, p)
                     .await?
@@ -307,7 +354,7 @@ impl Db {
     pub fn known_migrations(&self) -> Vec<(i64, String)> {
         let m = match self {
             Db::Sqlite { .. } => sqlx::migrate!("./migrations/sqlite"),
-            Db::Pg(_) => sqlx::migrate!("./migrations/postgres"),
+            Db::Pg { .. } => sqlx::migrate!("./migrations/postgres"),
         };
         m.iter()
             .map(|m| (m.version, m.sql.as_str().to_owned()))
@@ -318,7 +365,7 @@ impl Db {
     pub fn latest_migration(&self) -> i64 {
         let m = match self {
             Db::Sqlite { .. } => sqlx::migrate!("./migrations/sqlite"),
-            Db::Pg(_) => sqlx::migrate!("./migrations/postgres"),
+            Db::Pg { .. } => sqlx::migrate!("./migrations/postgres"),
         };
         m.iter().map(|m| m.version).max().unwrap_or(0)
     }
@@ -327,11 +374,11 @@ impl Db {
     /// PostgreSQL's one.
     pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
         match self {
-            Db::Sqlite { read, write } => vec![
+            Db::Sqlite { read, write, .. } => vec![
                 ("read", read.size(), read.num_idle()),
                 ("write", write.size(), write.num_idle()),
             ],
-            Db::Pg(p) => vec![("postgres", p.size(), p.num_idle())],
+            Db::Pg { pool: p, .. } => vec![("postgres", p.size(), p.num_idle())],
         }
     }
 
@@ -350,6 +397,7 @@ impl Db {
         Ok(Db::Sqlite {
             read: pool.clone(),
             write: pool,
+            bulk: bulk_gate(Backend::Sqlite),
         })
     }
 
@@ -366,14 +414,14 @@ impl Db {
                     .map(drop)
                     .map_err(DbError::classify),
             ),
-            Db::Pg(_) => None,
+            Db::Pg { .. } => None,
         }
     }
 
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite { .. } => Backend::Sqlite,
-            Db::Pg(_) => Backend::Postgres,
+            Db::Pg { .. } => Backend::Postgres,
         }
     }
 
@@ -387,9 +435,25 @@ impl Db {
                     .await
                     .map_err(DbError::classify)?,
             ),
-            Db::Pg(p) => TxConn::Pg(p.begin().await.map_err(DbError::classify)?),
+            Db::Pg { pool: p, .. } => TxConn::Pg(p.begin().await.map_err(DbError::classify)?),
         }
         .into())
+    }
+
+    /// A write transaction for bulk work (one chunk of a sync batch): it first waits for one of the
+    /// few bulk permits, so no more than [`bulk_writers`] bulk transactions run at a time and the
+    /// cores stay with the people reading. The permit is held until the transaction ends.
+    pub async fn begin_bulk(&self) -> DbResult<Tx> {
+        let gate = match self {
+            Db::Sqlite { bulk, .. } | Db::Pg { bulk, .. } => bulk.clone(),
+        };
+        let permit = gate
+            .acquire_owned()
+            .await
+            .map_err(|_| DbError::Other(sqlx::Error::PoolClosed))?;
+        let mut tx = self.begin().await?;
+        tx._bulk = Some(permit);
+        Ok(tx)
     }
 
     /// A transaction that only reads (one consistent snapshot for several statements). On SQLite it
@@ -399,32 +463,32 @@ impl Db {
             Db::Sqlite { read, .. } => {
                 TxConn::Sqlite(read.begin().await.map_err(DbError::classify)?)
             }
-            Db::Pg(p) => TxConn::Pg(p.begin().await.map_err(DbError::classify)?),
+            Db::Pg { pool: p, .. } => TxConn::Pg(p.begin().await.map_err(DbError::classify)?),
         }
         .into())
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite { read, write, .. } => {
                 read.close().await;
                 write.close().await;
             }
-            Db::Pg(p) => p.close().await,
+            Db::Pg { pool: p, .. } => p.close().await,
         }
     }
 
     fn handle(&self) -> Handle<'_> {
         match self {
             Db::Sqlite { read, .. } => Handle::SqlitePool(read),
-            Db::Pg(p) => Handle::PgPool(p),
+            Db::Pg { pool: p, .. } => Handle::PgPool(p),
         }
     }
 
     fn write_handle(&self) -> Handle<'_> {
         match self {
             Db::Sqlite { write, .. } => Handle::SqlitePool(write),
-            Db::Pg(p) => Handle::PgPool(p),
+            Db::Pg { pool: p, .. } => Handle::PgPool(p),
         }
     }
 

@@ -174,6 +174,7 @@ async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult
             .bind(JOB),
     )
     .await?;
+    crate::stats::changed(&mut tx);
     tx.commit().await?;
     Ok(Outcome::Done(rows.len()))
 }

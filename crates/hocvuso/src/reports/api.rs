@@ -1,5 +1,8 @@
 //! Open data: `GET /api/v1/stats/units/{code}?period=…` — a unit's aggregates for a period, small counts
 //! suppressed, with an ETag (304 on `If-None-Match`), public caching and CORS for reads from other sites.
+use std::sync::Arc;
+
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +15,7 @@ use super::period::Period;
 use super::store;
 use crate::units::model::valid_code;
 use crate::web::api::ApiError;
+use crate::web::cached_page::{self, Lookup, Weighed};
 use crate::{AppError, AppResult, AppState};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -193,17 +197,15 @@ pub async fn get_unit_stats(
         }
         Some(_) => return Err(AppError::BadRequest("period-malformed")),
     };
-    let stats = unit_stats(&state, &code, period).await?;
-    let body = serde_json::to_vec(&stats).map_err(|e| AppError::Internal(e.to_string()))?;
-    let etag = format!("W/\"{}\"", hex::encode(&Sha256::digest(&body)[..12]));
+    let answer = cached_stats(&state, &code, period).await?;
+    let etag_value = answer.etag.clone();
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.split(',')
-                .any(|t| matches!(t.trim(), "*") || t.trim() == etag)
+                .any(|t| matches!(t.trim(), "*") || t.trim().as_bytes() == etag_value.as_bytes())
         });
-    let etag_value = HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.to_string()))?;
     let cache = HeaderValue::from_static("public, max-age=60");
     if matches {
         return Ok((
@@ -221,7 +223,40 @@ pub async fn get_unit_stats(
                 HeaderValue::from_static("application/json"),
             ),
         ],
-        body,
+        answer.body.clone(),
     )
         .into_response())
+}
+
+/// A unit's figures as published: the JSON body and its ETag.
+pub struct StatsAnswer {
+    body: Bytes,
+    etag: HeaderValue,
+}
+
+impl Weighed for StatsAnswer {
+    fn size(&self) -> usize {
+        self.body.len()
+    }
+}
+
+/// The answer for a unit and period, built once per version of the figures (and again after a unit
+/// or indicator is edited): open-data readers poll it, and each build costs a dozen queries.
+async fn cached_stats(state: &AppState, code: &str, period: Period) -> AppResult<Arc<StatsAnswer>> {
+    let key = format!("{code}|{}", period.key());
+    let stamp = state.dashboards.stamp(&state.db).await?;
+    match state.dashboards.answers.lookup(&key, stamp, true) {
+        Lookup::Fresh(answer) | Lookup::Stale(answer) => return Ok(answer),
+        Lookup::Build => {}
+    }
+    let edits = cached_page::edits();
+    let stats = unit_stats(state, code, period).await?;
+    let body = serde_json::to_vec(&stats).map_err(|e| AppError::Internal(e.to_string()))?;
+    let etag = format!("W/\"{}\"", hex::encode(&Sha256::digest(&body)[..12]));
+    let etag = HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.to_string()))?;
+    let answer = StatsAnswer {
+        body: Bytes::from(body),
+        etag,
+    };
+    Ok(state.dashboards.answers.keep(key, stamp, edits, answer))
 }

@@ -45,7 +45,7 @@ impl Bulk {
                 }
                 Bulk::Sqlite(c)
             }
-            Db::Pg(p) => {
+            Db::Pg { pool: p, .. } => {
                 let mut c = p.acquire().await.map_err(err)?;
                 sqlx::query("SET synchronous_commit = off")
                     .execute(&mut *c)

@@ -12,12 +12,14 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::dashboard::{self, Figures, UnitTable};
 use super::period::Period;
 use super::store;
 use crate::db::{Db, DbResult};
 use crate::units::model::Unit;
+use crate::web::cached_page::Store;
 
 /// Measures of the monthly trend charts.
 pub const MONTHLY: [&str; 2] = ["lessons_completed", "active"];
@@ -35,13 +37,71 @@ pub struct UnitFigures {
 /// renamed or added village shows at once, without waiting for a fold).
 type Key = (String, String, i64, u64);
 
-pub struct FiguresCache(Mutex<lru::LruCache<Key, Arc<UnitFigures>>>);
+pub struct FiguresCache {
+    entries: Mutex<lru::LruCache<Key, Arc<UnitFigures>>>,
+    stamp: StampCheck,
+    /// The open-data API's answers (`reports::api`), per unit and period.
+    pub answers: Store<super::api::StatsAnswer>,
+}
 
 impl Default for FiguresCache {
     fn default() -> Self {
-        FiguresCache(Mutex::new(lru::LruCache::new(
-            NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN),
-        )))
+        FiguresCache {
+            entries: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN),
+            )),
+            stamp: StampCheck::default(),
+            answers: Store::default(),
+        }
+    }
+}
+
+impl FiguresCache {
+    /// The figures' version ([`store::figures_stamp`]), read at most once a [`StampCheck::FRESH`] by
+    /// all of this process's requests together.
+    pub async fn stamp(&self, db: &Db) -> DbResult<i64> {
+        self.stamp.get(db).await
+    }
+}
+
+/// The figures' version shared by every request of the process for a moment. Under a village's sync
+/// the database is busy, and a round trip per page only to learn that nothing was folded cost the
+/// public dashboard most of its speed on PostgreSQL. Folds happen every few seconds, so a second's
+/// delay is not visible; a change this process commits is seen at once (`stats::local_changes`), and
+/// one made by another app server within [`StampCheck::FRESH`].
+#[derive(Default)]
+pub struct StampCheck(Mutex<Option<Checked>>);
+
+#[derive(Clone, Copy)]
+struct Checked {
+    at: Instant,
+    changes: u64,
+    stamp: i64,
+}
+
+impl StampCheck {
+    pub const FRESH: Duration = Duration::from_secs(1);
+
+    pub async fn get(&self, db: &Db) -> DbResult<i64> {
+        // Read the change count before the query: a change committed while it runs leaves the count
+        // moved, so the next request reads again rather than keep a stamp from before the change.
+        let changes = crate::stats::local_changes();
+        let last = self.0.lock().ok().and_then(|c| *c);
+        if let Some(c) = last
+            && c.changes == changes
+            && c.at.elapsed() < Self::FRESH
+        {
+            return Ok(c.stamp);
+        }
+        let stamp = store::figures_stamp(db).await?;
+        if let Ok(mut c) = self.0.lock() {
+            *c = Some(Checked {
+                at: Instant::now(),
+                changes,
+                stamp,
+            });
+        }
+        Ok(stamp)
     }
 }
 
@@ -64,10 +124,14 @@ pub async fn unit_figures(
     let key = (
         unit.code.clone(),
         period.key(),
-        store::aggregate_version(db).await?,
+        cache.stamp(db).await? >> 1,
         shape(unit, children),
     );
-    let hit = cache.0.lock().ok().and_then(|mut c| c.get(&key).cloned());
+    let hit = cache
+        .entries
+        .lock()
+        .ok()
+        .and_then(|mut c| c.get(&key).cloned());
     crate::ops::metrics::cache("dashboard_figures", hit.is_some());
     if let Some(hit) = hit {
         return Ok(hit);
@@ -80,7 +144,7 @@ pub async fn unit_figures(
         table,
         monthly,
     });
-    if let Ok(mut c) = cache.0.lock() {
+    if let Ok(mut c) = cache.entries.lock() {
         c.put(key, loaded.clone());
     }
     Ok(loaded)

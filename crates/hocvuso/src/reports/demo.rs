@@ -961,6 +961,7 @@ pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summ
             .bind(total_events as i64),
     )
     .await?;
+    crate::stats::changed(&mut tx);
     tx.commit().await?;
     pb.finish_and_clear();
     bulk.analyze().await?;

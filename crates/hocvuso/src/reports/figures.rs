@@ -474,6 +474,7 @@ pub async fn check(db: &Db, fix: bool) -> DbResult<Report> {
         "UPDATE stat_jobs SET processed = processed + 1 WHERE name = 'aggregate'",
     ))
     .await?;
+    crate::stats::changed(&mut tx);
     tx.commit().await?;
     report.fixed = true;
     Ok(report)

@@ -8,12 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::charts::{HBarChart, VBarChart};
 use super::export;
 use super::period::Period;
-use super::store;
 use super::view::{self, DashboardView};
 use crate::i18n::Lang;
 use crate::units::model::{Unit, valid_code};
 use crate::web::auth::{AdminUser, SessionUser};
-use crate::web::cached_page::{CachedPage, PageStore};
+use crate::web::cached_page::{self, CachedPage, Lookup};
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
 
@@ -131,8 +130,8 @@ fn charts(v: &DashboardView, lang: Lang) -> Charts {
 }
 
 /// The public dashboard. A visitor's page holds nothing personal, so it is rendered once per address,
-/// language and text size for each version of the figures (`figures_stamp`: one small query per
-/// request) and served from memory, with an ETag; a signed-in person's page (their name in the header)
+/// language and text size for each version of the figures (`FiguresCache::stamp`: one small query
+/// shared by all requests for a second) and served from memory, with an ETag; a signed-in person's page (their name in the header)
 /// is rendered for them.
 pub async fn public_dashboard(
     State(state): State<AppState>,
@@ -146,11 +145,14 @@ pub async fn public_dashboard(
         .then(|| format!("{}|{}|{}", page.lang.code(), page.text_size, page.here));
     let stamp = match &cache_key {
         Some(key) => {
-            let stamp = store::figures_stamp(&state.db).await?;
-            if let Some(hit) = state.public_pages.get(key, stamp) {
-                return Ok(public_cache_control(hit.respond(&headers)));
+            let stamp = state.dashboards.stamp(&state.db).await?;
+            match state.public_pages.lookup(key, stamp, true) {
+                Lookup::Fresh(page) | Lookup::Stale(page) => {
+                    return Ok(public_cache_control(page.respond(&headers)));
+                }
+                Lookup::Build => {}
             }
-            Some((stamp, PageStore::edits()))
+            Some((stamp, cached_page::edits()))
         }
         None => None,
     };

@@ -212,19 +212,10 @@ pub async fn demo_present(db: &Db) -> DbResult<bool> {
     Ok(db.count(q("SELECT COUNT(*) FROM demo_runs")).await? > 0)
 }
 
-/// The aggregates' version: events folded so far. It moves in the same transaction as every change to
-/// stat_agg and stat_active, so figures read at version v are at least as new as v.
-pub async fn aggregate_version(db: &Db) -> DbResult<i64> {
-    Ok(db
-        .scalar::<i64>(q(
-            "SELECT processed FROM stat_jobs WHERE name = 'aggregate'",
-        ))
-        .await?
-        .unwrap_or(0))
-}
-
 /// What a visitor's dashboard shows besides hand edits, as one number read in one round trip: the
-/// aggregates' version, and whether events are waiting to be folded (the page says so).
+/// aggregates' version (events folded so far: it moves in the same transaction as every change to
+/// stat_agg and stat_active, so figures read at version v are at least as new as v) times two, plus
+/// one while events are waiting to be folded (the page says so).
 pub async fn figures_stamp(db: &Db) -> DbResult<i64> {
     Ok(db
         .scalar::<i64>(q(

@@ -6,7 +6,26 @@
 //! It writes the event and a row in `stat_inbox`; the reports aggregator (`reports::agg`) folds inbox rows
 //! into the aggregate tables a few seconds later, so emitting stays one cheap insert on the hot path and
 //! never contends on the busy province-wide aggregate rows.
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::db::{DbResult, Tx, new_id, q};
+
+/// Moves whenever this process commits a change to what the figures show (an event waiting in the
+/// inbox, a fold, a repair): readers that keep the figures' version for a moment
+/// (`reports::cache::StampCheck`) read it again at once after a change made here. Changes made by
+/// another app server are seen when the moment is over.
+static LOCAL_CHANGES: AtomicU64 = AtomicU64::new(0);
+
+pub fn local_changes() -> u64 {
+    LOCAL_CHANGES.load(Ordering::Acquire)
+}
+
+/// Count a change to the figures once `tx` commits.
+pub fn changed(tx: &mut Tx) {
+    tx.after_commit(|| {
+        LOCAL_CHANGES.fetch_add(1, Ordering::AcqRel);
+    });
+}
 
 /// Metric names (stable: reports and open data use them). What each counts, and what `value` means:
 pub mod metric {
@@ -94,6 +113,7 @@ async fn insert_sourced(
     if written == 1 {
         tx.execute(q("INSERT INTO stat_inbox (event_id) VALUES ($1)").bind(&id))
             .await?;
+        changed(tx);
     }
     Ok(())
 }
@@ -179,6 +199,7 @@ async fn retract(tx: &mut Tx, live: &str) -> DbResult<()> {
     .await?;
     tx.execute(q("INSERT INTO stat_inbox (event_id) VALUES ($1)").bind(&id))
         .await?;
+    changed(tx);
     Ok(())
 }
 
@@ -341,5 +362,6 @@ pub async fn emit_many(tx: &mut Tx, events: &[UnitEvent<'_>]) -> DbResult<()> {
         }
         tx.execute(inbox).await?;
     }
+    changed(tx);
     Ok(())
 }

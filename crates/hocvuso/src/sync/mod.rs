@@ -227,7 +227,7 @@ async fn apply_chunk_retrying(
     loop {
         let last = attempt >= ATTEMPTS;
         let result = async {
-            let mut tx = db.begin().await?;
+            let mut tx = db.begin_bulk().await?;
             let out = apply_chunk(&mut tx, user, run, received_at, last).await?;
             tx.commit().await?;
             Ok::<_, AppError>(out)
