@@ -2,8 +2,8 @@
 // an axe-core scan of every page the test visits, and signing in. Every e2e/*.test.mjs file imports this.
 //
 // Environment (set by e2e/run.sh): HV_BASE_URL (the running app); HV_ADMIN_PHONE, HV_ADMIN_PASSWORD and
-// HV_ADMIN_NAME (a province administrator created with `hocvuso admin create`); HV_BACKEND (sqlite or
-// postgres, for messages). CHROMIUM overrides the browser path; HV_SCREENSHOTS=dir keeps a PNG of each page.
+// HV_ADMIN_NAME (a province administrator created with `hocvuso admin create`); HV_BACKEND (sqlite,
+// postgres, or balanced: two servers behind nginx; for messages). CHROMIUM overrides the browser path; HV_SCREENSHOTS=dir keeps a PNG of each page.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
