@@ -33,10 +33,26 @@ struct RouteStats {
     count: u64,
 }
 
+/// Upper bounds (seconds) of the outbox-lag buckets: from online at once to a phone a month offline.
+const LAG_BUCKETS: [i64; 10] = [
+    1,
+    60,
+    600,
+    3_600,
+    6 * 3_600,
+    86_400,
+    3 * 86_400,
+    7 * 86_400,
+    14 * 86_400,
+    30 * 86_400,
+];
+
 #[derive(Default)]
 struct Registry {
     requests: HashMap<(String, &'static str), RouteStats>,
     sync: BTreeMap<&'static str, u64>,
+    /// Per [`LAG_BUCKETS`] bucket (last: beyond), the sum and the count.
+    lag: ([u64; LAG_BUCKETS.len() + 1], i64, u64),
     caches: BTreeMap<(&'static str, bool), u64>,
 }
 
@@ -54,6 +70,21 @@ pub fn cache(name: &'static str, hit: bool) {
 /// Count sync items by outcome (`created`, `duplicate`: a replay, `superseded`, `rejected`).
 pub fn sync_item(status: &'static str) {
     with(|r| *r.sync.entry(status).or_default() += 1);
+}
+
+/// How long a newly stored item waited in a phone's outbox: the server's time of arrival less the time
+/// the phone recorded it. A rising lag says villages are not getting a signal, or phones not syncing.
+pub fn outbox_lag(seconds: i64) {
+    let seconds = seconds.max(0);
+    with(|r| {
+        let i = LAG_BUCKETS
+            .iter()
+            .position(|b| seconds <= *b)
+            .unwrap_or(LAG_BUCKETS.len());
+        r.lag.0[i] += 1;
+        r.lag.1 += seconds;
+        r.lag.2 += 1;
+    });
 }
 
 fn method_label(m: &axum::http::Method) -> &'static str {
@@ -170,6 +201,26 @@ pub fn render(state: &AppState) -> String {
             let n = r.sync.get(status).copied().unwrap_or(0);
             let _ = writeln!(out, "hocvuso_sync_items_total{{status=\"{status}\"}} {n}");
         }
+        out.push_str(
+            "# HELP hocvuso_sync_outbox_lag_seconds How long items stored from phones had waited in the \
+             outbox (arrival less the time recorded on the phone).\n\
+             # TYPE hocvuso_sync_outbox_lag_seconds histogram\n",
+        );
+        let mut cumulative = 0;
+        for (b, n) in LAG_BUCKETS.iter().zip(r.lag.0) {
+            cumulative += n;
+            let _ = writeln!(
+                out,
+                "hocvuso_sync_outbox_lag_seconds_bucket{{le=\"{b}\"}} {cumulative}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "hocvuso_sync_outbox_lag_seconds_bucket{{le=\"+Inf\"}} {}\n\
+             hocvuso_sync_outbox_lag_seconds_sum {}\n\
+             hocvuso_sync_outbox_lag_seconds_count {}",
+            r.lag.2, r.lag.1, r.lag.2
+        );
         out.push_str(
             "# HELP hocvuso_cache_lookups_total Look-ups in the in-process caches, by result.\n\
              # TYPE hocvuso_cache_lookups_total counter\n",

@@ -77,6 +77,11 @@ pub async fn sync(
         }
     }
     let applied = super::apply_batch(&state.db, &user, &prepared, server_time).await?;
+    for (p, o) in prepared.iter().zip(&applied) {
+        if o.status == super::model::ItemStatus::Created {
+            crate::ops::metrics::outbox_lag(server_time - p.device_time);
+        }
+    }
     let mut applied = applied.into_iter();
     let results = outcomes
         .into_iter()

@@ -349,6 +349,38 @@ both!(probes_and_metrics, |app: TestApp| async move {
     }
     assert_eq!(app.get("/khong-co-trang-nay/123").await.status(), 404);
 
+    // A household recorded on a phone two hours ago, stored now: its outbox lag is in the 6-hour bucket
+    // and not in the 1-hour one. (Other tests in this process sync too, so only differences are read.)
+    let lag_between = |text: &str| {
+        let bucket = |le: &str| {
+            text.lines()
+                .find_map(|l| {
+                    l.strip_prefix(&format!(
+                        "hocvuso_sync_outbox_lag_seconds_bucket{{le=\"{le}\"}} "
+                    ))
+                })
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        };
+        bucket("21600") - bucket("3600")
+    };
+    let before = lag_between(&app.get_text("/metrics").await.1);
+    let f = crate::teams::setup(&app).await;
+    let recorded = hocvuso::db::now() - 2 * 3600;
+    let (s, out) = crate::teams::sync(
+        &f.member_a,
+        serde_json::json!({"items": [{"client_id": uuid::Uuid::now_v7().to_string(), "kind": "household",
+            "device_time": recorded,
+            "data": {"village": f.village_a, "head_name": "Hồ Văn Chờ", "address": "Xóm Núi", "adults": 1}}]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{out}");
+    assert_eq!(crate::teams::statuses(&out), vec!["created"], "{out}");
+    assert!(
+        lag_between(&app.get_text("/metrics").await.1) > before,
+        "the item that waited two hours is counted between 1 h and 6 h"
+    );
+
     let r = app.get("/metrics").await;
     assert_eq!(r.status(), 200, "from this machine, not through a proxy");
     assert!(
@@ -366,6 +398,7 @@ both!(probes_and_metrics, |app: TestApp| async move {
         "hocvuso_db_connections{pool=",
         "state=\"in_use\"}",
         "hocvuso_sync_items_total{status=\"duplicate\"}",
+        "# TYPE hocvuso_sync_outbox_lag_seconds histogram",
         "hocvuso_cache_lookups_total{cache=\"lesson_pages\",result=\"hit\"}",
         "# TYPE hocvuso_http_request_duration_seconds histogram",
     ] {
