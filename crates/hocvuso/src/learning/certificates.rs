@@ -2,7 +2,7 @@
 //! QR code opens (valid or revoked, with name and course only), and the admins' list and revoke.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::model::normalize_code;
@@ -112,20 +112,20 @@ pub async fn download(
 #[template(path = "learning/verify.html")]
 struct VerifyPage {
     page: Page,
-    cert: CertificateRow,
+    cert: Option<CertificateRow>,
+    /// What the person typed when nothing was found, shown back so a mistyped letter can be seen.
+    typed: String,
 }
 
-/// `GET /verify/{code}`: anyone may check a certificate; it shows only the name and the course.
+/// `GET /verify/{code}`: anyone may check a certificate; it shows only the name, the course, the
+/// date and the issuing province. A code that matches nothing gets the same page with the form and a
+/// plain "not found" (404), never a bare error.
 pub async fn verify(
     State(state): State<AppState>,
     page: Page,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    let code = normalize_code(&code).ok_or(AppError::NotFound)?;
-    let cert = store::certificate_by_code(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(render(&VerifyPage { page, cert }))
+    show(&state, page, &code).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -134,10 +134,46 @@ pub struct LookupQuery {
     ma: String,
 }
 
-/// `/verify?ma=…`: the form on the admin list and on paper instructions.
-pub async fn lookup(Query(q): Query<LookupQuery>) -> AppResult<Response> {
-    let code = normalize_code(&q.ma).ok_or(AppError::NotFound)?;
-    Ok(Redirect::to(&format!("/verify/{code}")).into_response())
+/// `/verify?ma=…`: the form on this page, on the admin list and on paper instructions. Empty, it is
+/// the form alone; a well-formed code goes to its own address (the one the QR code holds).
+pub async fn lookup(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<LookupQuery>,
+) -> AppResult<Response> {
+    if q.ma.trim().is_empty() {
+        return Ok(render(&VerifyPage {
+            page,
+            cert: None,
+            typed: String::new(),
+        }));
+    }
+    match normalize_code(&q.ma) {
+        Some(code) => Ok(Redirect::to(&format!("/verify/{code}")).into_response()),
+        None => show(&state, page, &q.ma).await,
+    }
+}
+
+async fn show(state: &AppState, page: Page, typed: &str) -> AppResult<Response> {
+    let cert = match normalize_code(typed) {
+        Some(code) => store::certificate_by_code(&state.db, &code).await?,
+        None => None,
+    };
+    Ok(match cert {
+        Some(cert) => render(&VerifyPage {
+            page,
+            cert: Some(cert),
+            typed: String::new(),
+        }),
+        None => render_status(
+            StatusCode::NOT_FOUND,
+            &VerifyPage {
+                page,
+                cert: None,
+                typed: typed.chars().take(40).collect(),
+            },
+        ),
+    })
 }
 
 /// The classes hook: who holds a (valid) certificate code.

@@ -570,9 +570,34 @@ both!(
             .get_text(&format!("/verify/{}", code.to_lowercase().replace('-', "")))
             .await;
         assert_eq!(s, 200, "case and dashes forgiven");
+        assert!(
+            html.contains("Cấp ngày") && html.contains("Đơn vị cấp") && html.contains("Quảng Trị"),
+            "the date and the issuing unit: {html}"
+        );
         let (s, html) = visitor.get_text("/verify/ZZZZ-ZZZZ-ZZZZ").await;
         assert_eq!(s, 404);
         assert!(html.contains("<html"), "a page, not a bare status");
+        assert!(
+            html.contains("Không tìm thấy giấy chứng nhận") && html.contains("ZZZZ-ZZZZ-ZZZZ"),
+            "says plainly what was not found, with what was typed"
+        );
+        // A form to type the code on paper: empty, the form alone; a typo, "not found" with the form.
+        let (s, html) = visitor.get_text("/verify").await;
+        assert_eq!(s, 200);
+        assert!(html.contains("name=\"ma\"") && !html.contains("Không tìm thấy"));
+        let (s, html) = visitor.get_text("/verify?ma=abc%3Cb%3E").await;
+        assert_eq!(s, 404);
+        assert!(
+            html.contains("Không tìm thấy") && !html.contains("abc<b>"),
+            "escaped: {html}"
+        );
+        let r = visitor
+            .get(&format!(
+                "/verify?ma={}",
+                code.to_lowercase().replace('-', "%20")
+            ))
+            .await;
+        assert!(r.status().is_redirection());
         assert_eq!(visitor.get("/verify/%27%20OR%201%3D1").await.status(), 404);
 
         // Revoke: admin only, with a reason.
