@@ -453,6 +453,32 @@ fn evaluation_set_meets_the_quality_bar() {
     assert!(report.recall() >= 0.95, "{report}");
 }
 
+#[test]
+fn quoted_real_messages_parse_and_name_their_source() {
+    let set = EvalSet::from_toml(&content(scamcheck::eval::CORPUS_QUOTED_FILE))
+        .expect("quoted corpus loads");
+    assert!(!set.cases.is_empty());
+    for c in &set.cases {
+        let src = c.source.as_deref().unwrap_or_default();
+        assert!(
+            src.starts_with("http://") || src.starts_with("https://"),
+            "{}: a quoted message names the address it was copied from",
+            c.text
+        );
+    }
+    // Both labels are present, so the set measures false alarms as well as misses.
+    assert!(
+        set.cases
+            .iter()
+            .any(|c| c.expect == scamcheck::eval::Expect::Safe)
+    );
+    assert!(
+        set.cases
+            .iter()
+            .any(|c| c.expect == scamcheck::eval::Expect::Scam)
+    );
+}
+
 // ───────────── rule-file errors name file and line ─────────────
 
 fn load_err(domains: &str, signals: &str) -> RulesError {
