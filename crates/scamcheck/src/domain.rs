@@ -215,6 +215,30 @@ impl DomainRules {
             .map(|(i, _)| i)
     }
 
+    /// The official entry whose brand a link's path names ("tichphan.vip/doidiemvietcombank"): a
+    /// page on a stranger's host dressed as the brand. Only strong evidence counts — the brand as a
+    /// whole word, glued to a known extra word, or (six letters or more) inside a word; no typos, so
+    /// ordinary path words do not match by chance.
+    pub(crate) fn brand_in_path(&self, path: &str) -> Option<usize> {
+        let mut best: Option<(u8, usize, usize)> = None;
+        for seg in path
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .filter(|s| !s.is_empty())
+        {
+            let sk = self.skeleton(&seg.to_lowercase());
+            let words: Vec<&str> = sk.split(['-', '_']).filter(|w| !w.is_empty()).collect();
+            let joined: String = words.concat();
+            for brand in &self.brands {
+                let score = self.brand_score(&brand.skeleton, &words, &joined);
+                let len = brand.skeleton.chars().count();
+                if score >= 3 && best.is_none_or(|(s, l, _)| (score, len) > (s, l)) {
+                    best = Some((score, len, brand.official));
+                }
+            }
+        }
+        best.map(|(_, _, official)| official)
+    }
+
     /// The official entry whose brand the labels imitate, best evidence first: the brand as a whole
     /// word or glued to a known extra word, then inside a word (long brands), then with typos.
     fn lookalike(&self, labels: &[&str]) -> Option<usize> {
@@ -394,6 +418,17 @@ mod tests {
         assert_eq!(lookalike_name("dichvucong-gov.com").as_deref(), Some("DVC"));
         assert_eq!(lookalike_name("thegioididong.com"), None);
         assert_eq!(lookalike_name("vcbx.com"), None);
+    }
+
+    #[test]
+    fn brands_named_in_a_path() {
+        let r = rules();
+        assert_eq!(r.brand_in_path("/DDoiiemVietcombankqq"), Some(0));
+        assert_eq!(r.brand_in_path("/doi-diem/vcb"), Some(0));
+        // A short brand glued to other letters, or a word close to a brand: no evidence.
+        assert_eq!(r.brand_in_path("/doidiemvcbx"), None);
+        assert_eq!(r.brand_in_path("/tin-tuc/lai-suat"), None);
+        assert_eq!(r.brand_in_path(""), None);
     }
 
     #[test]

@@ -129,6 +129,121 @@ pub(crate) fn join_dotted_letters(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// In a bank's balance-change notice — a signed amount ("+500,000VND", "- 60,000") and a balance
+/// ("SD 1,200,000", "Số dư: 5.500.000") — the text after "ND:", "Nội dung:", "Ref", "Lời nhắn:" is
+/// the payer's own memo, not the bank speaking: "ND: gui ma otp cho em" is what a friend typed into
+/// the transfer. Those memos are blanked before phrases are read (links in them are still checked).
+pub(crate) fn mask_transfer_memo(text: &str) -> Cow<'_, str> {
+    let chars: Vec<(usize, char)> = text
+        .char_indices()
+        .map(|(i, c)| {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            let folded = if lower.is_ascii() {
+                lower
+            } else {
+                vntext::fold(&lower.to_string())
+                    .chars()
+                    .next()
+                    .unwrap_or(lower)
+            };
+            (i, folded)
+        })
+        .collect();
+    let f: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
+    if !has_signed_amount(&f) || !has_balance(&f) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0; // char index copied up to
+    let mut k = 0;
+    while k < f.len() {
+        let Some(len) = memo_marker(&f, k) else {
+            k += 1;
+            continue;
+        };
+        let start = k + len;
+        let end = (start..f.len())
+            .find(|&j| matches!(f[j], '|' | '\n' | '\r'))
+            .unwrap_or(f.len());
+        let byte = |j: usize| chars.get(j).map_or(text.len(), |&(b, _)| b);
+        out.push_str(&text[byte(at)..byte(start)]);
+        out.push(' ');
+        at = end;
+        k = end;
+    }
+    if at == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[chars.get(at).map_or(text.len(), |&(b, _)| b)..]);
+    Cow::Owned(out)
+}
+
+fn word_at(f: &[char], k: usize, w: &str) -> bool {
+    let n = w.chars().count();
+    (k == 0 || !f[k - 1].is_alphanumeric())
+        && f.len() >= k + n
+        && f[k..k + n].iter().copied().eq(w.chars())
+        && f.get(k + n).is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// "+500,000VND", "- 60,000", "−50.000 đ": a sign, digits, and a currency or a thousands group.
+fn has_signed_amount(f: &[char]) -> bool {
+    (0..f.len()).any(|k| {
+        if !matches!(f[k], '+' | '-' | '−') || (k > 0 && f[k - 1].is_alphanumeric()) {
+            return false;
+        }
+        let mut j = k + 1;
+        if f.get(j) == Some(&' ') {
+            j += 1;
+        }
+        let digits = j;
+        while f
+            .get(j)
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+        {
+            j += 1;
+        }
+        let number: String = f[digits..j].iter().collect();
+        if !number.starts_with(|c: char| c.is_ascii_digit()) {
+            return false;
+        }
+        let grouped = number.contains([',', '.']) && number.len() >= 5;
+        while f.get(j) == Some(&' ') {
+            j += 1;
+        }
+        let currency = ["vnd", "d", "dong"].iter().any(|w| word_at(f, j, w));
+        grouped || currency
+    })
+}
+
+/// "SD 1,234,567", "SD: 800,000", "So du kha dung: 2,150,000", "Số dư hiện tại: 3.500.000".
+fn has_balance(f: &[char]) -> bool {
+    (0..f.len()).any(|k| {
+        let len = if word_at(f, k, "sd") || word_at(f, k, "sdc") {
+            if word_at(f, k, "sd") { 2 } else { 3 }
+        } else if word_at(f, k, "so du") {
+            5
+        } else {
+            return false;
+        };
+        // A few words ("kha dung", "hien tai", "cuoi") and a colon may come before the amount.
+        let rest = &f[k + len..f.len().min(k + len + 24)];
+        rest.iter().position(char::is_ascii_digit).is_some_and(|p| {
+            rest[..p]
+                .iter()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | ':'))
+        })
+    })
+}
+
+/// Length of a memo label at `k` ("nd:", "noi dung:", "ref ", "loi nhan:") with its separator.
+fn memo_marker(f: &[char], k: usize) -> Option<usize> {
+    ["nd", "noi dung", "ref", "loi nhan"].iter().find_map(|w| {
+        let n = w.chars().count();
+        (word_at(f, k, w) && matches!(f.get(k + n), Some(':' | ' ' | '.'))).then_some(n + 1)
+    })
+}
+
 /// Tokens of each sentence. Patterns match inside one sentence; the clause number on each token lets
 /// negation stop at a comma ("không được nói với ai, đọc mã OTP cho anh" is not "không … đọc mã").
 pub(crate) fn sentences(text: &str) -> Vec<Vec<Tok>> {
@@ -175,6 +290,34 @@ fn split_sentences(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transfer_memos_are_blanked_in_balance_notices() {
+        assert_eq!(
+            mask_transfer_memo("GD: +20,000VND. SD: 520,000VND. ND: gui ma otp cho em"),
+            "GD: +20,000VND. SD: 520,000VND. ND: "
+        );
+        assert_eq!(
+            mask_transfer_memo(
+                "TK 0123xxx789|GD: -35,000VND 23/09/26 12:01 |SD: 1,200,000VND|ND: MBVCB ca phe"
+            ),
+            "TK 0123xxx789|GD: -35,000VND 23/09/26 12:01 |SD: 1,200,000VND|ND: "
+        );
+        assert_eq!(
+            mask_transfer_memo(
+                "Tài khoản 1903: +2,000,000 VND\nSố dư: 5,500,000 VND\nNội dung: LUONG THANG 9\nCam on"
+            ),
+            "Tài khoản 1903: +2,000,000 VND\nSố dư: 5,500,000 VND\nNội dung: \nCam on"
+        );
+        // Not a balance notice: nothing is blanked.
+        for s in [
+            "ND: cung cap ma OTP cho anh",
+            "Chuyen 500.000d roi, ND: gui ma otp cho em",
+            "SD TK cua ban: vui long gui ma OTP",
+        ] {
+            assert_eq!(mask_transfer_memo(s), s);
+        }
+    }
 
     #[test]
     fn lookalike_letters_read_as_letters() {

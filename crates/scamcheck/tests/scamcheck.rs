@@ -159,6 +159,31 @@ const EXAMPLES: &[(&str, &str)] = &[
         "support_fee",
         "Nhận tiền hỗ trợ từ quỹ BHTN, nộp phí hồ sơ 300k trước để nhận",
     ),
+    (
+        "traffic_fine_sms",
+        "Bạn có một biên bản vi phạm giao thông chưa nộp phạt",
+    ),
+    (
+        "unrequested_charge",
+        "Bạn đã đăng ký thẻ hội viên, mỗi tháng thu phí 4.600.000đ",
+    ),
+    ("cancel_prompt", "vui lòng vào để kiểm tra hoặc hủy"),
+    (
+        "charge_cancel",
+        "Tài khoản của bạn đã đăng ký chương trình quảng cáo, mỗi tháng thu phí 2.250.000 VND. Vui lòng vào để kiểm tra hoặc hủy.",
+    ),
+    (
+        "alert_click",
+        "Tài khoản của bạn đăng nhập trên thiết bị lạ. Nếu không phải bạn, bấm vào để kiểm tra hoặc hủy.",
+    ),
+    (
+        "points_expiry",
+        "Điểm thưởng của quý khách sắp hết hạn, đổi quà ngay",
+    ),
+    (
+        "parcel_address_lure",
+        "Không giao hàng được, bấm link bổ sung địa chỉ",
+    ),
 ];
 
 /// Signals that need the sender given with the message: (code, text, sender).
@@ -451,6 +476,76 @@ fn evaluation_set_meets_the_quality_bar() {
     let report = evaluate(&Checker::new(rules(), set.community.clone()), &set.cases);
     assert!(report.precision() >= 0.95, "{report}");
     assert!(report.recall() >= 0.95, "{report}");
+}
+
+/// Shapes found on real messages quoted by the press and banks (content/eval/scam-corpus/quoted.toml),
+/// each fixed by kind; the texts here are our own variants, not the quoted ones.
+#[test]
+fn real_message_shapes_found_on_quoted_sms() {
+    let c = checker();
+    for text in [
+        // A payer's memo inside a balance notice is not the bank asking for anything.
+        "TK 0123xxx456|GD: +300,000VND 05/06/26 19:01|SD: 820,000VND|ND: nho gui ma OTP cho em nhe",
+        // A carrier relaying a caller's number is not giving its own hotline.
+        "So may 0912345678 da goi cho Quy khach 2 lan, lan cuoi luc 10:15. Dich vu MCA - Viettel",
+        // A change already made is reported, not requested.
+        "Tai khoan 0071000123456 cua Quy khach da duoc cap nhat thong tin",
+        // Cancelling by SMS syntax is how real carriers do it.
+        "Quy khach da dang ky thanh cong goi MXH120, phi 120.000d/30 ngay. De huy soan HUY MXH120 gui 191",
+        // Real points notices send you to the official app.
+        "Diem Viettel++ cua Quy khach se het han vao 31/12. Doi qua tren ung dung My Viettel",
+        // A warning about fake fine messages is not one.
+        "Canh bao: ke gian mao danh CSGT nhan tin thong bao vi pham giao thong, yeu cau bam link nop phat",
+    ] {
+        let v = c.check(text);
+        assert!(
+            !v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+    for text in [
+        "Ban da kich hoat goi hoi vien VIP, moi thang tru 4.600.000d. Vui long vao duong link de kiem tra hoac huy",
+        "Diem thuong cua quy khach sap het han, doi qua truoc tai: diem-uudai.vip/doidiemvietcombank",
+        "Buu kien cua ban khong giao duoc, bam link cap nhat dia chi: giaohang-nhanh.top",
+        "Ban co bien ban vi pham giao thong chua nop phat, xem loi tai csgt-vn.cc",
+        "TIKI can tuyen nhan vien lam viec tai nha, thu nhap 300k 1200k, nhan tien trong ngay. Lien he zalo 0912345678",
+    ] {
+        let v = c.check(text);
+        assert!(
+            v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+}
+
+#[test]
+fn quoted_real_messages_parse_and_name_their_source() {
+    let set = EvalSet::from_toml(&content(scamcheck::eval::CORPUS_QUOTED_FILE))
+        .expect("quoted corpus loads");
+    assert!(!set.cases.is_empty());
+    for c in &set.cases {
+        let src = c.source.as_deref().unwrap_or_default();
+        assert!(
+            src.starts_with("http://") || src.starts_with("https://"),
+            "{}: a quoted message names the address it was copied from",
+            c.text
+        );
+    }
+    // Both labels are present, so the set measures false alarms as well as misses.
+    assert!(
+        set.cases
+            .iter()
+            .any(|c| c.expect == scamcheck::eval::Expect::Safe)
+    );
+    assert!(
+        set.cases
+            .iter()
+            .any(|c| c.expect == scamcheck::eval::Expect::Scam)
+    );
 }
 
 // ───────────── rule-file errors name file and line ─────────────

@@ -35,10 +35,19 @@ impl Checker {
                     self.reason(c.community_number, &fill(None)),
                 );
             }
-            if p.is_mobile() && claim.is_some() {
+            if p.is_mobile() && claim.is_some() && !relayed_caller(&input.text, &p.span) {
                 found.add(c.claim_mobile, self.reason(c.claim_mobile, &fill(claim)));
             }
         }
+    }
+
+    /// The kind of the organisation whose brand the link's path names, when the host is not its
+    /// own: "tichphan.vip/DoiDiemVietcombank" speaks for a bank as plainly as the words of a message.
+    fn path_claim(&self, input: &Input, link: &crate::extract::FoundLink) -> Option<usize> {
+        let raw = input.text.get(link.span.clone())?.to_lowercase();
+        let (_, path) = raw.split_once(link.host.as_str())?;
+        let o = self.rules.domains.brand_in_path(path)?;
+        Some(self.rules.domains.officials[o].kind)
     }
 
     pub(super) fn link_signals(&self, input: &Input, found: &mut Found) {
@@ -88,7 +97,7 @@ impl Checker {
                 );
             } else if official.is_none()
                 && !info.shortener
-                && let Some(k) = strict_claim
+                && let Some(k) = strict_claim.or_else(|| self.path_claim(input, link))
             {
                 let kind = &rules.domains.kinds[k];
                 let fill = Fill {
@@ -127,5 +136,63 @@ impl Checker {
             };
             found.add(c.official, self.reason(c.official, &fill));
         }
+    }
+}
+
+/// A number the carrier relays rather than one to contact it on: "Bạn hãy gọi lại cho số máy
+/// 09…" (call-me-back), "Số máy 09… đã gọi cho Quý khách" (missed-call notice). The carrier's own
+/// name in such a message is not a claim that the number is its hotline.
+fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
+    let before = text.get(..span.start).unwrap_or_default();
+    let before = vntext::fold(&before[floor_char(before, before.len().saturating_sub(48))..]);
+    let after = text.get(span.end..).unwrap_or_default();
+    let after = vntext::fold(&after[..floor_char(after, after.len().min(32))]);
+    let before: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let after: Vec<&str> = after
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let ends = |tail: &[&str]| before.ends_with(tail);
+    ends(&["goi", "lai", "cho", "so", "may"])
+        || ends(&["goi", "lai", "cho"])
+        || ends(&["goi", "lai", "so"])
+        || ends(&["cuoc", "goi", "nho", "tu"])
+        || ends(&["cuoc", "goi", "nho", "tu", "so"])
+        || after.starts_with(&["da", "goi"])
+        || after.starts_with(&["vua", "goi"])
+}
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relayed_caller;
+
+    fn relayed(text: &str) -> bool {
+        let start = text.find("09").expect("a number");
+        relayed_caller(text, &(start..start + 10))
+    }
+
+    #[test]
+    fn carrier_relays_are_not_contacts() {
+        assert!(relayed(
+            "Ban hay goi lai cho so may 0988122122 (tai). Dich vu Call Me Back-Viettel"
+        ));
+        assert!(relayed("Số máy 0912345678 đã gọi cho Quý khách 2 lần"));
+        assert!(!relayed(
+            "Viettel thông báo: liên hệ số máy 0912345678 để được hỗ trợ"
+        ));
+        assert!(!relayed(
+            "Vietcombank: gọi ngay 0912345678 để mở khóa tài khoản"
+        ));
     }
 }

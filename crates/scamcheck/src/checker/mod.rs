@@ -133,7 +133,11 @@ impl Input {
             .chain(apks.iter().map(|a| a.span.clone()));
         // Look-alike letters are undone after links are masked: a domain keeps its digits for the
         // link checks, and phone numbers are read from the original text.
-        let masked = crate::text::unmask_lookalikes(&mask(&text, spans)).into_owned();
+        // Memos are found on the text as written: "820,000VND|ND:" keeps its bar, which the
+        // look-alike pass would read as a letter.
+        let masked = mask(&text, spans);
+        let masked = crate::text::mask_transfer_memo(&masked);
+        let masked = crate::text::unmask_lookalikes(&masked).into_owned();
         let masked = crate::text::join_dotted_letters(&masked).into_owned();
         let bare = (!links.is_empty() || !phones.is_empty()) && {
             let rest = mask(
