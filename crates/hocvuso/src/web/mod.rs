@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod errors;
 pub mod home;
 pub mod once;
+mod oversize;
 pub mod page;
 pub mod ratelimit;
 pub mod session_cache;
@@ -103,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         // The body limit sits inside the error renderer so its 413 gets the JSON envelope and the
         // translated message like every other refusal.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn(oversize::refuse_declared_oversize))
         .layer(middleware::from_fn(errors::render_errors))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::map_response_with_state(state.clone(), with_security_headers))

@@ -423,3 +423,21 @@ pub async fn accept_invitations(who: &TestApp) -> usize {
     }
     actions.len()
 }
+
+/// The per-address limits (`web::ratelimit`) count in fixed windows that restart at each multiple of
+/// their length; a test counting refusals must not straddle a restart, or it sees fewer than the limit
+/// promises. Waits until at least `needed` seconds are left in every window named.
+pub async fn clear_of_window_edges(windows: &[hocvuso::web::ratelimit::Limit], needed: i64) {
+    loop {
+        let t = hocvuso::db::now();
+        let wait = windows
+            .iter()
+            .map(|l| l.window_seconds - t.rem_euclid(l.window_seconds))
+            .filter(|left| *left < needed)
+            .max();
+        match wait {
+            Some(left) => tokio::time::sleep(std::time::Duration::from_secs(left as u64 + 1)).await,
+            None => return,
+        }
+    }
+}
