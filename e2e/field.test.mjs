@@ -105,6 +105,7 @@ test('field work offline on a phone: recorded, counted, synced exactly once, acc
     await page.fill('#password', 'cánh đồng lúa xanh');
     await page.fill('#password2', 'cánh đồng lúa xanh');
     await page.fill('#full_name', `Thành Viên ${tag}`);
+    await page.selectOption('#ethnic_group', 'Tà Ôi');
     await page.check('input[name=sex][value=nam]');
     await page.selectOption('#commune', COMMUNE);
     await page.waitForSelector(`#village option[value="${village}"]`, { state: 'attached' });

@@ -19,11 +19,14 @@ const PASSWORD = 'Lúa chín vàng đồng quê';
 /** Fill and send the sign-up form; returns the commune chosen (its code and name). */
 async function signUp(phone, fullName, { communeIndex }) {
   const p = phone.page;
-  await phone.clickAndLoad(p.locator('header a[href="/dang-ky"]'));
+  await phone.nav('/dang-ky');
   await p.locator('#phone').fill(phone.number);
   await p.locator('#password').fill(PASSWORD);
   await p.locator('#password2').fill(PASSWORD);
   await p.locator('#full_name').fill(fullName);
+  // The ethnic group starts unchosen: nobody is assumed to be Kinh.
+  assert.equal(await p.locator('#ethnic_group').inputValue(), '');
+  await p.locator('#ethnic_group').selectOption('Bru-Vân Kiều');
   await p.locator('#birth_year').fill('1961');
   await p.locator('input[name=sex][value=nu]').check();
   const commune = p.locator('#commune option').nth(communeIndex);
@@ -40,7 +43,7 @@ async function signUp(phone, fullName, { communeIndex }) {
 /** The admin finds the person by phone number and gives them `role` in `unitCode`. */
 async function grantRole(admin, { number, fullName }, role, unitCode) {
   const p = admin.page;
-  await admin.clickAndLoad(p.locator('header a[href="/quan-ly"]'));
+  await admin.nav('/quan-ly');
   await admin.clickAndLoad(p.locator('main a[href="/quan-ly/nguoi-dung"]'));
   await p.locator('#q').fill(number);
   await admin.clickAndLoad(p.locator('form[role=search] button'));
@@ -66,7 +69,7 @@ test(`Vietnamese: sign up, sign out, sign in, an admin grants a role [${BACKEND}
   await visitor.visit('/');
   assert.equal(await visitor.page.getAttribute('html', 'lang'), 'vi');
   // An empty form first: it comes back with the reasons, each tied to its field, and nothing is created.
-  await visitor.clickAndLoad(visitor.page.locator('header a[href="/dang-ky"]'));
+  await visitor.nav('/dang-ky');
   await visitor.clickAndLoad(visitor.page.locator('main form.form button[type=submit]').last());
   assert.equal(new URL(visitor.page.url()).pathname, '/dang-ky');
   await visitor.page.getByRole('alert').first().waitFor();
@@ -80,7 +83,7 @@ test(`Vietnamese: sign up, sign out, sign in, an admin grants a role [${BACKEND}
   assert.ok((await visitor.page.locator('dl.facts').innerText()).includes(commune.name));
 
   await visitor.signOut();
-  assert.equal(await visitor.page.locator('header a[href="/dang-nhap"]').innerText(), 'Đăng nhập');
+  assert.equal(await visitor.page.locator('header nav.quick a[href="/dang-nhap"]').innerText(), 'Đăng nhập');
   // Signed out means signed out: the account page now asks to sign in.
   await visitor.visit('/tai-khoan');
   assert.equal(new URL(visitor.page.url()).pathname, '/dang-nhap');
@@ -93,7 +96,7 @@ test(`Vietnamese: sign up, sign out, sign in, an admin grants a role [${BACKEND}
   await visitor.signIn(visitor.number, PASSWORD);
   await visitor.visit('/tai-khoan');
   assert.equal(await visitor.heading(), 'Tài khoản của tôi');
-  assert.equal(await visitor.page.locator('header form[action="/dang-xuat"] button').innerText(), 'Đăng xuất');
+  assert.equal((await visitor.page.locator('header form[action="/dang-xuat"] button').textContent()).trim(), 'Đăng xuất', 'signed in: the menu signs out');
 
   const boss = await chromium.person();
   await boss.visit('/');
@@ -133,7 +136,7 @@ test(`English: language switch, sign up, sign in, commune admin granted and scop
   assert.equal(await visitor.heading(), 'My account');
 
   await visitor.signOut();
-  assert.equal(await visitor.page.locator('header a[href="/dang-nhap"]').innerText(), 'Sign in');
+  assert.equal(await visitor.page.locator('header nav.quick a[href="/dang-nhap"]').innerText(), 'Sign in');
   await visitor.signIn(visitor.number, PASSWORD);
   await visitor.visit('/tai-khoan');
   assert.equal(await visitor.heading(), 'My account');
@@ -153,7 +156,7 @@ test(`English: language switch, sign up, sign in, commune admin granted and scop
   // holds themselves but nobody from another commune.
   await visitor.visit('/tai-khoan');
   assert.ok((await roleItems(visitor, 'main section.card ul li')).includes(expected));
-  await visitor.clickAndLoad(visitor.page.locator('header a[href="/quan-ly"]'));
+  await visitor.nav('/quan-ly');
   assert.equal(await visitor.heading(), 'Administration');
   await visitor.clickAndLoad(visitor.page.locator('main a[href="/quan-ly/nguoi-dung"]'));
   await visitor.page.locator('#q').fill(visitor.number);

@@ -56,7 +56,7 @@ test(`a visitor learns, signs up, completes a course, gets and verifies the cert
 
   // Find the course: search without diacritics.
   await phone.visit('/');
-  await phone.clickAndLoad(p.locator('header a[href="/hoc"]'));
+  await phone.nav('/hoc');
   await p.locator('#q').fill('dinh danh');
   await phone.clickAndLoad(p.locator('form[role=search] button[type=submit]'));
   await phone.clickAndLoad(p.locator(`main a[href="/hoc/${COURSE}"]`));
@@ -75,11 +75,12 @@ test(`a visitor learns, signs up, completes a course, gets and verifies the cert
   assert.match(await p.locator('#progress-text').innerText(), /^1 \//, 'kept in this browser');
 
   // Sign up; "my learning" sends the browser's progress to the account.
-  await phone.clickAndLoad(p.locator('header a[href="/dang-ky"]'));
+  await phone.nav('/dang-ky');
   await p.locator('#phone').fill(phone.number);
   await p.locator('#password').fill(PASSWORD);
   await p.locator('#password2').fill(PASSWORD);
   await p.locator('#full_name').fill('Hồ Thị Lan');
+  await p.locator('#ethnic_group').selectOption('Kinh');
   await p.locator('#birth_year').fill('1961');
   await p.locator('input[name=sex][value=nu]').check();
   const code = await p.locator('#commune option').nth(1).getAttribute('value');

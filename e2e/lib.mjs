@@ -154,8 +154,26 @@ export class Phone {
     await this.clickAndLoad(this.page.locator('main form button[type=submit]'));
   }
 
-  /** Sign out with the header button. */
+  /** Go to `href` with the header as a person would: the one-line shortcuts if it is there, else the menu. */
+  async nav(href) {
+    const quick = this.page.locator(`header nav.quick a[href="${href}"]`);
+    if (await quick.count()) {
+      await this.clickAndLoad(quick);
+      return;
+    }
+    await this.openMenu();
+    await this.clickAndLoad(this.page.locator(`header details.menu a[href="${href}"]`));
+  }
+
+  /** Open the header's menu (a disclosure: works without JavaScript). */
+  async openMenu() {
+    const menu = this.page.locator('header details.menu');
+    if (!(await menu.evaluate((d) => d.open))) await menu.locator('summary').click();
+  }
+
+  /** Sign out with the button in the header's menu. */
   async signOut() {
+    await this.openMenu();
     await this.clickAndLoad(this.page.locator('header form[action="/dang-xuat"] button'));
   }
 

@@ -4,8 +4,11 @@
 //! already NFC, words that are ASCII) costs a scan and one output allocation, not one per character.
 
 mod abbrev;
+mod collate;
 mod letters;
 mod tone;
+
+pub use collate::sort_key;
 
 use std::borrow::Cow;
 

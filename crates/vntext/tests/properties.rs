@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use unicode_normalization::UnicodeNormalization;
-use vntext::{fold, normalize, tokens};
+use vntext::{fold, normalize, sort_key, tokens};
 
 const INITIALS: &[&str] = &[
     "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
@@ -108,6 +108,28 @@ proptest! {
         let platform = spell(initial, vowels, "", tone, 0);
         let old = capitalise(&spell(initial, vowels, "", tone, 1), case);
         prop_assert_eq!(normalize(&old), platform);
+    }
+
+    #[test]
+    fn sort_order_is_blind_to_case_composition_and_tone_placement(
+        initial in select(INITIALS), vowels in select(RHYME_VOWELS), fin in select(FINALS),
+        tone in select(TONES), a in any::<Index>(), b in any::<Index>(), case in any::<u8>(),
+    ) {
+        let n = vowels.chars().count();
+        let one = capitalise(&spell(initial, vowels, fin, tone, a.index(n)), case);
+        let other: String = spell(initial, vowels, fin, tone, b.index(n)).nfd().collect();
+        prop_assert_eq!(sort_key(&one), sort_key(&other));
+    }
+
+    #[test]
+    fn letters_outrank_tones_in_sort_order(x in vietnamese_text(), y in vietnamese_text()) {
+        // When the letters (ă â đ ê ô ơ ư being letters of their own) differ, they alone decide;
+        // tones only break ties.
+        let (kx, ky) = (sort_key(&x), sort_key(&y));
+        let letters = |k: &[u32]| k.iter().take_while(|w| **w != 0).copied().collect::<Vec<_>>();
+        if letters(&kx) != letters(&ky) {
+            prop_assert_eq!(kx.cmp(&ky), letters(&kx).cmp(&letters(&ky)));
+        }
     }
 
     #[test]

@@ -51,6 +51,9 @@ struct ListPage {
     commune: Option<Unit>,
     can_create: bool,
     is_admin: bool,
+    /// Communes a class can be opened in when none is chosen (a province admin's).
+    communes: Vec<Unit>,
+    picker_action: &'static str,
 }
 
 pub async fn list(
@@ -80,12 +83,19 @@ pub async fn list(
     let can_create = commune
         .as_ref()
         .is_some_and(|c| can_organise(&user, &c.path));
+    let communes = if commune.is_none() {
+        crate::units::picker::communes_administered(&state, &user).await?
+    } else {
+        Vec::new()
+    };
     Ok(render(&ListPage {
         is_admin: commune.as_ref().is_some_and(|c| user.can_admin(&c.path)),
         page,
         classes,
         commune,
         can_create,
+        communes,
+        picker_action: "/quan-ly/lop/moi",
     }))
 }
 
@@ -101,6 +111,16 @@ struct EditPage {
     modes: &'static [&'static str],
     statuses: &'static [&'static str],
     groups: Vec<&'static str>,
+    courses: Vec<super::CourseChoice>,
+}
+
+impl EditPage {
+    fn picked(&self, slug: &str) -> bool {
+        self.form
+            .value("courses")
+            .split([' ', ','])
+            .any(|s| s == slug)
+    }
 }
 
 async fn edit_page(
@@ -119,6 +139,7 @@ async fn edit_page(
     let villages = units::villages_of(&state.db, &commune.code).await?;
     let mut groups = vec!["all"];
     groups.extend_from_slice(TARGET_GROUPS);
+    let courses = super::course_choices(&state.db).await?;
     Ok(render_status(
         status,
         &EditPage {
@@ -131,6 +152,7 @@ async fn edit_page(
             modes: MODES,
             statuses: STATUSES,
             groups,
+            courses,
         },
     ))
 }
@@ -193,6 +215,17 @@ async fn check_class(
         Err(e) => return Ok(Err(e)),
     };
     c.commune = commune.code.clone();
+    let published = super::course_choices(&state.db).await?;
+    if c.courses
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .any(|s| !published.iter().any(|p| p.slug == s))
+    {
+        return Ok(Err(vec![FieldError::new(
+            "courses",
+            "class-courses-invalid",
+        )]));
+    }
     if let Some(v) = &c.village
         && units::get(&state.db, v)
             .await?
@@ -214,8 +247,9 @@ pub async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
-    CsrfForm(f): CsrfForm<ClassForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
+    let f = ClassForm::from_pairs(pairs);
     let commune = commune_in_scope(&state, f.commune.trim(), |p| can_organise(&user, p)).await?;
     let c = match check_class(&state, &commune, &f).await? {
         Ok(c) => c,
@@ -368,8 +402,9 @@ pub async fn update(
     CurrentUser(user): CurrentUser,
     page: Page,
     Path(code): Path<String>,
-    CsrfForm(f): CsrfForm<ClassForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
+    let f = ClassForm::from_pairs(pairs);
     let class = managed_class(&state, &user, &code).await?;
     let commune = commune_in_scope(&state, &class.commune_code, |_| true).await?;
     let c = match check_class(&state, &commune, &f).await? {
@@ -599,7 +634,6 @@ pub async fn on_behalf_form(
 ) -> AppResult<Response> {
     let class = may_register_for(&state, &user, &code).await?;
     let mut form = FormState::default();
-    form.values.insert("ethnic_group", "Kinh".into());
     form.values.insert(
         "target_group",
         class.target_group.replace("all", "nguoi-dan"),

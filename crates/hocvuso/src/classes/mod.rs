@@ -95,6 +95,24 @@ pub async fn on_class_passed(tx: &mut Tx, class: &store::Class, person_id: &str)
     Ok(())
 }
 
+/// A course as people see it: its title, linking to it by its slug.
+pub struct CourseChoice {
+    pub slug: String,
+    pub title: String,
+}
+
+/// The published courses in catalogue order: what the class form offers, and what class pages name.
+pub async fn course_choices(db: &crate::db::Db) -> DbResult<Vec<CourseChoice>> {
+    Ok(crate::learning::store::published_courses(db)
+        .await?
+        .into_iter()
+        .map(|c| CourseChoice {
+            slug: c.slug,
+            title: c.title,
+        })
+        .collect())
+}
+
 /// A role acting around `path`: held at the unit, above it, or below it (a village-level volunteer
 /// helps at the commune's class). Admins of the unit always qualify.
 pub fn acts_around(user: &SessionUser, role: &str, path: &str) -> bool {

@@ -125,6 +125,39 @@ pub struct ClassForm {
     pub min_attendance: String,
 }
 
+impl ClassForm {
+    /// The form from its fields: each ticked course box sends one `courses` value (a hand-typed list
+    /// of slugs, as the API and older forms send, is kept as it is).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut f = ClassForm::default();
+        let mut courses: Vec<String> = Vec::new();
+        for (k, v) in pairs {
+            let field = match k.as_str() {
+                "courses" => {
+                    courses.push(v);
+                    continue;
+                }
+                "client_id" => &mut f.client_id,
+                "commune" => &mut f.commune,
+                "village" => &mut f.village,
+                "title" => &mut f.title,
+                "mode" => &mut f.mode,
+                "venue" => &mut f.venue,
+                "meeting_url" => &mut f.meeting_url,
+                "how_to_join" => &mut f.how_to_join,
+                "target_group" => &mut f.target_group,
+                "capacity" => &mut f.capacity,
+                "status" => &mut f.status,
+                "min_attendance" => &mut f.min_attendance,
+                _ => continue,
+            };
+            *field = v;
+        }
+        f.courses = courses.join(" ");
+        f
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewClass {
     pub commune: String,
@@ -363,6 +396,19 @@ fn valid_code_chars(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticked_course_boxes_become_one_list() {
+        let f = ClassForm::from_pairs(vec![
+            ("title".into(), "Lớp VNeID".into()),
+            ("courses".into(), "vneid".into()),
+            ("csrf".into(), "x".into()),
+            ("courses".into(), "nhan-dien-lua-dao".into()),
+        ]);
+        assert_eq!(f.title, "Lớp VNeID");
+        assert_eq!(f.courses, "vneid nhan-dien-lua-dao");
+        assert_eq!(ClassForm::from_pairs(Vec::new()).courses, "");
+    }
 
     #[test]
     fn local_times_are_vietnam_time() {

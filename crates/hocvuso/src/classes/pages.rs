@@ -110,6 +110,8 @@ struct ClassPage {
     registerable: bool,
     notice: String,
     can_manage: bool,
+    /// The class's courses that are published, by title.
+    courses: Vec<super::CourseChoice>,
 }
 
 pub async fn class_page(
@@ -125,7 +127,7 @@ pub async fn class_page(
     let instructors = store::instructors_of(&state.db, &class.id).await?;
     let (mine, can_manage) = match &page.user {
         Some(u) => {
-            let mut tx = state.db.begin().await?;
+            let mut tx = state.db.begin_read().await?;
             let mine = store::my_registration(&mut tx, &class.id, &u.id).await?;
             let teaches = store::is_instructor(&mut tx, &class.id, &u.id).await?;
             drop(tx);
@@ -137,7 +139,14 @@ pub async fn class_page(
         "seat" | "waitlist" | "already" | "cancelled" => format!("class-notice-{}", cq.kq),
         _ => String::new(),
     };
+    let taught = class.course_list();
+    let courses = super::course_choices(&state.db)
+        .await?
+        .into_iter()
+        .filter(|c| taught.contains(&c.slug.as_str()))
+        .collect();
     Ok(render(&ClassPage {
+        courses,
         registerable: REGISTERABLE.contains(&class.status.as_str()),
         page,
         class,

@@ -375,6 +375,8 @@ pub struct PersonName {
 }
 
 pub async fn add_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<u64> {
+    // Whether someone teaches is part of their signed-in self (it gives them "Lớp của tôi").
+    crate::web::session_cache::changed(tx);
     tx.execute(
         q(
             "INSERT INTO class_instructors (class_id, person_id) VALUES ($1, $2)
@@ -387,6 +389,7 @@ pub async fn add_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResu
 }
 
 pub async fn remove_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<u64> {
+    crate::web::session_cache::changed(tx);
     tx.execute(
         q("DELETE FROM class_instructors WHERE class_id = $1 AND person_id = $2")
             .bind(class_id)

@@ -100,7 +100,19 @@ pub async fn list(
     page: Page,
     Query(cq): Query<CommuneQuery>,
 ) -> AppResult<Response> {
-    let code = default_commune(&user, &cq.xa).ok_or(AppError::Forbidden)?;
+    let Some(code) = default_commune(&user, &cq.xa) else {
+        // A province admin works in every commune: ask which.
+        let communes = crate::units::picker::communes_administered(&state, &user).await?;
+        if communes.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        return Ok(crate::units::picker::pick_commune_page(
+            page,
+            "venue-title",
+            communes,
+            "/quan-ly/dia-diem",
+        ));
+    };
     let commune = commune_in_scope(&state, &code, |p| user.can_admin(p)).await?;
     let mut form = FormState::default();
     form.values.insert("kind", "cultural_house".into());

@@ -47,6 +47,8 @@ struct SignUpPage {
 #[derive(serde::Deserialize)]
 pub struct SignUpQuery {
     xa: Option<String>,
+    /// Where the person was going (a class page): they come back there once the account exists.
+    next: Option<String>,
 }
 
 async fn sign_up_page(
@@ -74,17 +76,27 @@ async fn sign_up_page(
     Ok(render_status(status, &t))
 }
 
+/// A new account goes to its account page (which says it was made), unless the person came from
+/// somewhere they were heading, such as a class to join.
+fn after_sign_up(next: &str) -> String {
+    match text::local_path(Some(next)) {
+        n if n == "/" => "/tai-khoan?moi=1".to_owned(),
+        n => n,
+    }
+}
+
 pub async fn sign_up_form(
     State(state): State<AppState>,
     page: Page,
     Query(q): Query<SignUpQuery>,
 ) -> AppResult<Response> {
     let mut form = FormState::default();
-    form.values.insert("ethnic_group", "Kinh".into());
     form.values.insert("target_group", "nguoi-dan".into());
     if let Some(xa) = q.xa {
         form.values.insert("commune", xa);
     }
+    form.values
+        .insert("next", text::local_path(q.next.as_deref()));
     sign_up_page(&state, page, form, StatusCode::OK).await
 }
 
@@ -101,6 +113,7 @@ fn form_values(f: &SignUpForm) -> FormState {
         ("target_group", &f.target_group),
         ("consent", &f.consent),
         ("card_code", &f.card_code),
+        ("next", &f.next),
     ] {
         s.values.insert(k, v.clone());
     }
@@ -180,7 +193,7 @@ pub async fn sign_up(
                 store::claim(&mut tx, &c.id, &phone, &hash).await?;
                 let token = replace_session(&mut tx, &headers, &c.id).await?;
                 tx.commit().await?;
-                return Ok(signed_in_response(&state, &token, "/tai-khoan?moi=1"));
+                return Ok(signed_in_response(&state, &token, &after_sign_up(&f.next)));
             }
         };
         if let Some((e, status)) = refusal {
@@ -222,7 +235,7 @@ pub async fn sign_up(
     .await?;
     let token = replace_session(&mut tx, &headers, &id).await?;
     tx.commit().await?;
-    Ok(signed_in_response(&state, &token, "/tai-khoan?moi=1"))
+    Ok(signed_in_response(&state, &token, &after_sign_up(&f.next)))
 }
 
 /// Open a session for `person`, ending the one this browser had: a session fixed before sign-in, or a
@@ -356,6 +369,11 @@ pub async fn sign_in(
     tx.commit().await?;
     let to = if creds.must_change_password {
         "/tai-khoan/mat-khau?bat-buoc=1".to_owned()
+    } else if next == "/" {
+        // Nowhere in particular was asked for: go where this person's work is.
+        crate::web::auth::landing_of(&state.db, &creds.id)
+            .await?
+            .to_owned()
     } else {
         next
     };

@@ -480,6 +480,7 @@ mod tests {
             unit_code: String::new(),
             roles,
             must_change_password: false,
+            teaches: false,
         }
     }
 

@@ -133,6 +133,8 @@ pub struct SignUpForm {
     pub card_code: String,
     /// "villages" when the no-JavaScript "show the villages" button was pressed: show the form again.
     pub step: String,
+    /// Where to go once the account exists (see `SignUpQuery::next`).
+    pub next: String,
 }
 
 /// A person ready to be stored (unit checks against the database come after).

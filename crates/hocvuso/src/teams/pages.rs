@@ -229,7 +229,6 @@ pub async fn team_page(
 ) -> AppResult<Response> {
     let mut form = FormState::default();
     form.values.insert("role", "volunteer".into());
-    form.values.insert("ethnic_group", "Kinh".into());
     form.values
         .insert("joined_on", crate::classes::model::today_vn());
     team_page_with(&state, &user, page, &id, form, StatusCode::OK, &nq.kq).await

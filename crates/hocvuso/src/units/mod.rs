@@ -3,6 +3,7 @@ pub mod api;
 pub mod import;
 pub mod model;
 pub mod pages;
+pub mod picker;
 pub mod reference;
 pub mod store;
 

@@ -11,13 +11,21 @@ pub async fn get(db: &Db, code: &str) -> DbResult<Option<Unit>> {
 }
 
 pub async fn children(db: &Db, code: &str) -> DbResult<Vec<Unit>> {
-    db.fetch_all(
-        q(format!(
-            "SELECT {COLS} FROM units WHERE parent_code = $1 ORDER BY level, name"
-        ))
-        .bind(code),
-    )
-    .await
+    let units: Vec<Unit> = db
+        .fetch_all(q(format!("SELECT {COLS} FROM units WHERE parent_code = $1")).bind(code))
+        .await?;
+    Ok(in_vietnamese_order(units))
+}
+
+/// By level, then by name in Vietnamese dictionary order (the database's collation puts "Ái Tử" and
+/// "Đakrông" after "Vĩnh Linh").
+fn in_vietnamese_order(units: Vec<Unit>) -> Vec<Unit> {
+    let mut keyed: Vec<_> = units
+        .into_iter()
+        .map(|u| ((u.level, vntext::sort_key(&u.name)), u))
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, u)| u).collect()
 }
 
 /// The unit and its ancestors, province first (for breadcrumbs).
@@ -36,12 +44,13 @@ pub async fn lineage(db: &Db, unit: &Unit) -> DbResult<Vec<Unit>> {
 pub async fn villages_of(db: &Db, commune: &str) -> DbResult<Vec<Unit>> {
     db.fetch_all(
         q(format!(
-            "SELECT {COLS} FROM units WHERE parent_code = $1 AND level = $2 ORDER BY name"
+            "SELECT {COLS} FROM units WHERE parent_code = $1 AND level = $2"
         ))
         .bind(commune)
         .bind(LEVEL_VILLAGE),
     )
     .await
+    .map(in_vietnamese_order)
 }
 
 pub async fn find_child_by_name(tx: &mut Tx, parent: &str, name: &str) -> DbResult<Option<Unit>> {

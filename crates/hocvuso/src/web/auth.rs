@@ -36,6 +36,79 @@ pub fn is_admin_role(role: &str) -> bool {
     matches!(role, "commune_admin" | "province_admin")
 }
 
+/// Where each role's daily work is, most senior first: the header's first links and the page a person
+/// lands on after signing in. A learner has none: the home page is theirs.
+const WORK_PLACES: &[(&str, WorkPlace)] = &[
+    (
+        "province_admin",
+        WorkPlace {
+            href: "/quan-ly",
+            label: "nav-admin",
+        },
+    ),
+    (
+        "commune_admin",
+        WorkPlace {
+            href: "/quan-ly",
+            label: "nav-admin",
+        },
+    ),
+    (
+        "instructor",
+        WorkPlace {
+            href: "/quan-ly/lop",
+            label: "nav-my-classes",
+        },
+    ),
+    (
+        "volunteer",
+        WorkPlace {
+            href: "/hien-truong",
+            label: "nav-field",
+        },
+    ),
+];
+
+/// Every role's place of work among `roles`, most senior first, each once; someone who `teaches` a
+/// class has the instructor's place without the role.
+pub fn work_places(roles: &[RoleScope], teaches: bool) -> Vec<WorkPlace> {
+    let mut out: Vec<WorkPlace> = Vec::new();
+    for (role, place) in WORK_PLACES {
+        let holds = roles.iter().any(|r| r.role == *role) || (teaches && *role == "instructor");
+        if holds && !out.contains(place) {
+            out.push(*place);
+        }
+    }
+    out
+}
+
+/// The page after sign-in when no other was asked for: the most senior role's work, else home.
+pub fn landing(roles: &[RoleScope], teaches: bool) -> &'static str {
+    work_places(roles, teaches).first().map_or("/", |p| p.href)
+}
+
+/// `landing` for a person not loaded as a session yet (just signed in).
+pub async fn landing_of(db: &Db, person_id: &str) -> DbResult<&'static str> {
+    Ok(landing(
+        &roles_of(db, person_id).await?,
+        teaches_any(db, person_id).await?,
+    ))
+}
+
+async fn teaches_any(db: &Db, person_id: &str) -> DbResult<bool> {
+    Ok(db
+        .count(q("SELECT COUNT(*) FROM class_instructors WHERE person_id = $1").bind(person_id))
+        .await?
+        > 0)
+}
+
+/// A link to where someone works: its path and the message id of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkPlace {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RoleScope {
     pub role: String,
@@ -65,6 +138,8 @@ pub struct SessionUser {
     pub roles: Vec<RoleScope>,
     /// Signed in with a one-time password: only the password page is open until it is replaced.
     pub must_change_password: bool,
+    /// Teaches at least one class (invited to it; no instructor role needed): "Lớp của tôi" is theirs.
+    pub teaches: bool,
 }
 
 impl SessionUser {
@@ -74,6 +149,14 @@ impl SessionUser {
 
     pub fn is_admin(&self) -> bool {
         self.roles.iter().any(|r| is_admin_role(&r.role))
+    }
+
+    pub fn work_places(&self) -> Vec<WorkPlace> {
+        work_places(&self.roles, self.teaches)
+    }
+
+    pub fn landing(&self) -> &'static str {
+        landing(&self.roles, self.teaches)
     }
 
     /// Paths of the units this person administers.
@@ -235,7 +318,9 @@ async fn load_user(state: &AppState, token: &str) -> DbResult<Option<SessionUser
         return Ok(None);
     };
     let roles = roles_of(db, &p.id).await?;
+    let teaches = teaches_any(db, &p.id).await?;
     let user = SessionUser {
+        teaches,
         id: p.id,
         full_name: p.full_name,
         phone: p.phone,
@@ -373,6 +458,24 @@ mod tests {
 
     use super::test_role as role;
 
+    #[test]
+    fn each_role_lands_at_its_work_and_the_senior_one_first() {
+        let volunteer = admin(vec![role("learner", A1), role("volunteer", A1)]);
+        assert_eq!(volunteer.landing(), "/hien-truong");
+        let teaching_volunteer = admin(vec![role("volunteer", A1), role("instructor", A)]);
+        assert_eq!(teaching_volunteer.landing(), "/quan-ly/lop");
+        assert_eq!(teaching_volunteer.work_places().len(), 2);
+        let both_admins = admin(vec![role("commune_admin", A), role("province_admin", P)]);
+        assert_eq!(both_admins.work_places().len(), 1, "one link to the hub");
+        assert_eq!(both_admins.landing(), "/quan-ly");
+        assert_eq!(admin(vec![role("learner", A1)]).landing(), "/");
+        let invited_teacher = SessionUser {
+            teaches: true,
+            ..admin(vec![role("learner", A1), role("volunteer", A1)])
+        };
+        assert_eq!(invited_teacher.landing(), "/quan-ly/lop");
+    }
+
     fn admin(roles: Vec<RoleScope>) -> SessionUser {
         SessionUser {
             id: "me".into(),
@@ -381,6 +484,7 @@ mod tests {
             unit_code: String::new(),
             roles,
             must_change_password: false,
+            teaches: false,
         }
     }
 

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::auth::{SessionUser, current_user};
+use super::auth::{SessionUser, WorkPlace, current_user};
 use super::cookies;
 use super::csrf::CsrfToken;
 use crate::error::FieldError;
@@ -76,6 +76,51 @@ impl Page {
 
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(SessionUser::is_admin)
+    }
+
+    /// The header's single line of links: this person's work first, then learning, the scam check and
+    /// the account (or signing in); everything else is in the menu.
+    pub fn quick_links(&self) -> Vec<WorkPlace> {
+        const QUICK: usize = 3;
+        let mut links = self
+            .user
+            .as_ref()
+            .map(SessionUser::work_places)
+            .unwrap_or_default();
+        let last = if self.user.is_some() {
+            WorkPlace {
+                href: "/tai-khoan",
+                label: "nav-account",
+            }
+        } else {
+            WorkPlace {
+                href: "/dang-nhap",
+                label: "nav-sign-in",
+            }
+        };
+        for l in [
+            WorkPlace {
+                href: "/hoc",
+                label: "nav-learn",
+            },
+            WorkPlace {
+                href: "/kiem-tra",
+                label: "nav-scam",
+            },
+            last,
+        ] {
+            if links.len() < QUICK {
+                links.push(l);
+            }
+        }
+        links
+    }
+
+    /// Is `href` the section this page belongs to (for `aria-current` in the header)?
+    pub fn is_here(&self, href: &str) -> bool {
+        let path = self.here.split('?').next().unwrap_or_default();
+        path == href
+            || (href != "/" && path.starts_with(href) && path[href.len()..].starts_with('/'))
     }
 
     /// Link that switches a preference and comes back to this page.

@@ -14,6 +14,7 @@ mod ops;
 mod platform;
 mod reports;
 mod reports_prop;
+mod roles;
 mod scam;
 mod security;
 mod signed_in;
