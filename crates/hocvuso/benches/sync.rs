@@ -63,6 +63,7 @@ async fn setup(url: String) -> anyhow::Result<(hocvuso::AppState, SessionUser, S
         unit_code: village.clone(),
         roles: roles_of(db, &pid).await?,
         must_change_password: false,
+        teaches: false,
     };
     Ok((state, user, team, village))
 }
