@@ -137,3 +137,60 @@ test(`a visitor learns, signs up, completes a course, gets and verifies the cert
   await phone.check();
   await phone.done();
 });
+
+test(`a learner saves a course, takes a quiz with no signal, and the result is kept and sent once [${BACKEND}]`, async () => {
+  const all = lessons(COURSE);
+  const withQuiz = all.find((l) => l.answers.length > 0);
+  assert.ok(withQuiz, 'a lesson with a quiz');
+  const phone = await chromium.person();
+  phone.number = freshPhone();
+  const p = phone.page;
+  await phone.visit('/dang-ky');
+  await p.locator('#phone').fill(phone.number);
+  await p.locator('#password').fill(PASSWORD);
+  await p.locator('#password2').fill(PASSWORD);
+  await p.locator('#full_name').fill('Lê Thị Mận');
+  await p.locator('#birth_year').fill('1958');
+  await p.locator('input[name=sex][value=nu]').check();
+  await p.locator('#ethnic_group').selectOption('Kinh');
+  await p.locator('#commune').selectOption({ index: 1 });
+  await p.locator('input[name=target_group][value=nguoi-dan]').check();
+  await p.locator('input[name=consent]').check();
+  await phone.clickAndLoad(p.locator('main form.form button[type=submit]').last());
+  assert.equal(new URL(p.url()).pathname, '/tai-khoan', 'signed up');
+
+  // Online: open the course once and save it; the page says where progress is kept.
+  await phone.visit(`/hoc/${COURSE}`);
+  assert.match(await p.locator('main').innerText(), /lưu vào tài khoản/);
+  await p.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+  await p.locator('#save-course').click();
+  await p.locator('#save-status', { hasText: 'Đã lưu cả khoá học' }).waitFor({ timeout: 30000 });
+
+  // No signal: the lesson opens from the phone, the quiz is scored in the page, nothing is lost.
+  await phone.context.setOffline(true);
+  await phone.clickAndLoad(p.locator(`ol.outline a[href="/hoc/${COURSE}/${withQuiz.slug}"]`));
+  assert.equal(await phone.heading() !== '', true);
+  for (let i = 0; i < withQuiz.answers.length; i++) {
+    await p.locator(`input[name=q${i}][value="${withQuiz.answers[i]}"]`).check();
+  }
+  const here = p.url();
+  await p.locator('form.quiz-form button[type=submit]').click();
+  await p.locator('#offline-result', { hasText: 'Đạt!' }).waitFor();
+  assert.equal(p.url(), here, 'no page load, no browser error page');
+  assert.match(await p.locator('#offline-result').innerText(), /tự gửi khi có mạng/);
+  const kept = await p.evaluate(() => JSON.parse(localStorage.getItem('hv-learning-v1')).pending.length);
+  assert.equal(kept, 1, 'the answers are kept to send');
+
+  // The signal comes back: sent by itself, once; the course counts the lesson as done.
+  const sent = p.waitForResponse((r) => r.url().endsWith('/api/v1/learning/progress'));
+  await phone.context.setOffline(false);
+  const answer = await (await sent).json();
+  assert.equal(answer.results.length, 1);
+  assert.equal(answer.results[0].status, 'applied');
+  assert.equal(answer.results[0].score.passed, true);
+  await p.locator('#offline-result .synced').waitFor();
+  assert.equal(await p.evaluate(() => JSON.parse(localStorage.getItem('hv-learning-v1')).pending.length), 0);
+  await phone.visit(`/hoc/${COURSE}`);
+  assert.equal(await p.locator(`ol.outline li[data-lesson="${withQuiz.slug}"]`).getAttribute('class'), 'done');
+  await phone.done();
+});

@@ -45,6 +45,9 @@ pub struct QuestionView {
     pub q: String,
     pub choices: Vec<ChoiceView>,
     pub right: bool,
+    /// The right choice's index: the page scores a quiz answered offline itself (the server scores it
+    /// again from the answers when they are synced; nothing the page says is trusted).
+    pub answer: usize,
     pub right_text: String,
     pub explain: String,
 }
@@ -76,6 +79,7 @@ fn question_views(questions: &[Question], result: Option<&Score>) -> Vec<Questio
                     })
                     .collect(),
                 right: result.is_some_and(|r| r.is_right(i, questions)),
+                answer: q.answer,
                 right_text: q.choices.get(q.answer).cloned().unwrap_or_default(),
                 explain: q.explain.clone(),
             }
