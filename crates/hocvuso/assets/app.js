@@ -26,4 +26,31 @@
         .catch(function () { /* offline: the no-JS button still works */ });
     });
   });
+
+  // Share: the system share sheet where there is one (phones: Zalo, Messenger, SMS), else copy the link.
+  document.querySelectorAll("p.share").forEach(function (box) {
+    var native = box.querySelector(".share-native");
+    var copy = box.querySelector(".share-copy");
+    var status = box.querySelector(".share-status");
+    var url = window.location.origin + window.location.pathname;
+    var canShare = !!navigator.share;
+    var canCopy = !!(navigator.clipboard && navigator.clipboard.writeText);
+    if (!canShare && !canCopy) return;
+    native.hidden = !canShare;
+    copy.hidden = canShare || !canCopy;
+    box.hidden = false;
+    native.addEventListener("click", function () {
+      navigator.share({ title: document.title, url: url }).catch(function () { /* closed */ });
+    });
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(url).then(function () { status.textContent = copy.getAttribute("data-done"); });
+    });
+  });
+
+  // Cancelling and removing ask first: a slip of the thumb on a small screen should not undo work.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
 })();

@@ -220,12 +220,22 @@
 
   // "Nghe": read the lesson aloud, block by block (long utterances stop early in some browsers).
   var listen = document.querySelector("button[data-listen]");
+  var missing = document.querySelector(".listen-missing");
+  // No Vietnamese voice on this phone: say so (and how to get one) instead of a button that cannot work.
+  var explainMissing = function () { if (missing && listen && listen.hidden) missing.hidden = false; };
+  if (listen && !("speechSynthesis" in window && window.SpeechSynthesisUtterance)) explainMissing();
   if (listen && "speechSynthesis" in window && window.SpeechSynthesisUtterance) {
+    // Voices load late on some phones: wait a moment before saying there is none.
+    window.setTimeout(explainMissing, 3000);
     var synth = window.speechSynthesis;
     var viVoice = function () {
       return synth.getVoices().filter(function (v) { return /^vi([-_]|$)/i.test(v.lang); })[0];
     };
-    var reveal = function () { if (viVoice()) listen.hidden = false; };
+    var reveal = function () {
+      if (!viVoice()) return;
+      listen.hidden = false;
+      if (missing) missing.hidden = true;
+    };
     reveal();
     if (synth.addEventListener) synth.addEventListener("voiceschanged", reveal);
     var reset = function () { listen.textContent = listen.getAttribute("data-label"); };

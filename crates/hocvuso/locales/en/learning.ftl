@@ -153,3 +153,4 @@ learn-offline-save = Save this course to learn without a connection
 learn-offline-saving = Saving lessons…
 learn-offline-saved = The whole course is saved on this phone. You can open the lessons and take the quizzes without a connection.
 learn-offline-failed = Could not save (weak signal?). Try again when you are online.
+learn-listen-missing = This phone has no Vietnamese voice, so the lesson cannot be read aloud yet. To add one: open the phone's Settings, find "Text-to-speech", choose Vietnamese and download the voice.

@@ -153,3 +153,4 @@ learn-offline-save = Lưu khoá học để học khi không có mạng
 learn-offline-saving = Đang lưu bài học…
 learn-offline-saved = Đã lưu cả khoá học trên máy này. Bạn có thể mở bài và làm bài kiểm tra khi không có mạng.
 learn-offline-failed = Chưa lưu được (mạng yếu?). Hãy thử lại khi có mạng.
+learn-listen-missing = Máy này chưa có giọng đọc tiếng Việt nên chưa nghe được bài. Cách thêm: vào Cài đặt của điện thoại, tìm "Chuyển văn bản thành giọng nói", chọn tiếng Việt và tải giọng đọc.

@@ -30,6 +30,7 @@ struct ListPage {
     period: Period,
     period_label: String,
     rows: Vec<Row>,
+    period_options: Vec<super::view::PeriodOption>,
 }
 
 fn fmt(page: &Page, ind: &Indicator, v: Option<f64>) -> String {
@@ -68,6 +69,7 @@ pub async fn list(
         })
         .collect();
     Ok(render(&ListPage {
+        period_options: super::view::period_options(page.lang, &period, &[]),
         period_label: period.label(page.lang),
         page,
         unit,

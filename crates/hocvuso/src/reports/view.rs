@@ -459,11 +459,12 @@ fn table_view(f: &Fmt, t: &UnitTable, link: &impl Fn(&str) -> String, exact: boo
     }
 }
 
-/// Years with data (and the current one), and the quarters and months of the selected year.
-fn period_options(lang: Lang, selected: &Period, years: &[String]) -> Vec<PeriodOption> {
+/// Years with data, the current one and the two before it, and the quarters and months of the selected
+/// year, each by its name: what a period picker offers.
+pub fn period_options(lang: Lang, selected: &Period, years: &[String]) -> Vec<PeriodOption> {
     let now_year = Period::current_year(crate::db::now()).year();
     let mut ys: Vec<i32> = years.iter().filter_map(|y| y.parse().ok()).collect();
-    ys.push(now_year);
+    ys.extend([now_year, now_year - 1, now_year - 2]);
     ys.push(selected.year());
     ys.sort_unstable_by(|a, b| b.cmp(a));
     ys.dedup();
