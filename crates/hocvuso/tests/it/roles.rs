@@ -4,16 +4,7 @@ use crate::classes::make_class;
 use crate::{QT_COMMUNE_A, TestApp, accept_invitations, both};
 
 async fn sign_in_plain(who: &TestApp, phone: &str, next: &str) -> String {
-    let r = who
-        .post_form(
-            "/dang-nhap",
-            &[
-                ("phone", phone),
-                ("password", "lúa chín vàng đồng"),
-                ("next", next),
-            ],
-        )
-        .await;
+    let r = who.sign_in_to(phone, "lúa chín vàng đồng", next).await;
     assert_eq!(r.status(), 303);
     r.headers()["location"]
         .to_str()
