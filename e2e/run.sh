@@ -43,12 +43,14 @@ command -v node >/dev/null || { missing "node is not installed"; exit 0; }
 echo "== e2e: npm ci =="
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 
-# scripts/test.sh passes "--workspace --all-targets": the feature set `cargo test` just built, so this is
-# a link at most; `-p hocvuso` alone would unify features differently and rebuild many dependencies.
+# scripts/test.sh passes "none": `cargo test --workspace` has just built the binary with the features the
+# tests unify. Elsewhere `-p hocvuso` builds it (a different feature set, so some dependencies rebuild).
 BUILD_ARGS=${HV_E2E_BUILD_ARGS:--p hocvuso}
-echo "== e2e: cargo build $BUILD_ARGS =="
-# shellcheck disable=SC2086
-cargo build $BUILD_ARGS
+if [ "$BUILD_ARGS" != none ]; then
+  echo "== e2e: cargo build $BUILD_ARGS =="
+  # shellcheck disable=SC2086
+  cargo build $BUILD_ARGS
+fi
 TARGET_DIR=${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')}
 BIN=$TARGET_DIR/debug/hocvuso
 [ -x "$BIN" ] || { echo "e2e: no binary at $BIN" >&2; exit 1; }
