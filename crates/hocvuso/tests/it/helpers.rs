@@ -65,6 +65,10 @@ async fn pg_available() -> bool {
         .await
 }
 
+/// The database every standard test app starts from a copy of ([`TestApp::prepared_database_url`]).
+static SQLITE_TEMPLATE: OnceCell<Option<String>> = OnceCell::const_new();
+static PG_TEMPLATE: OnceCell<Option<String>> = OnceCell::const_new();
+
 /// Test databases are named `<prefix><uuid>`; `HOCVUSO_TEST_PG_PREFIX` keeps two checkouts testing against one
 /// server at once from dropping each other's databases at start-up.
 fn pg_prefix() -> String {
@@ -93,9 +97,15 @@ impl TestApp {
         backend: Backend,
         configure: impl FnOnce(&mut Settings),
     ) -> Option<TestApp> {
-        let url = Self::fresh_database_url(backend).await?;
-        let mut settings = Self::settings_for(url);
+        let mut settings = Self::settings_for(String::new());
         configure(&mut settings);
+        // Other content makes another database; the rest of the settings change nothing stored.
+        let standard = settings.content_dir == Self::settings_for(String::new()).content_dir;
+        settings.database_url = if standard {
+            Self::prepared_database_url(backend).await?
+        } else {
+            Self::fresh_database_url(backend).await?
+        };
         Some(Self::serve_with(settings, backend).await)
     }
 
@@ -144,6 +154,59 @@ impl TestApp {
                 pg_url_for(&name)
             }
         })
+    }
+
+    /// A copy of a database `hocvuso::prepare` has just set up (migrations, reference data, built-in
+    /// content), made once per test process: preparing took most of a short test's time, hundreds of
+    /// times per run. PostgreSQL copies it with `CREATE DATABASE … TEMPLATE`, SQLite as files. `serve_with`
+    /// still runs `prepare` on the copy, as a server restarted on an existing database does.
+    async fn prepared_database_url(backend: Backend) -> Option<String> {
+        match backend {
+            Backend::Sqlite => {
+                let template = SQLITE_TEMPLATE
+                    .get_or_init(|| Self::prepare_template(Backend::Sqlite))
+                    .await
+                    .clone()?;
+                let from = template.trim_start_matches("sqlite://");
+                let to = std::env::temp_dir()
+                    .join("hocvuso-tests")
+                    .join(format!("{}.db", uuid::Uuid::new_v4().simple()));
+                std::fs::copy(from, &to).expect("copy the template database");
+                let wal = format!("{from}-wal");
+                if std::path::Path::new(&wal).exists() {
+                    std::fs::copy(&wal, format!("{}-wal", to.display())).expect("copy its WAL");
+                }
+                Some(format!("sqlite://{}", to.display()))
+            }
+            Backend::Postgres => {
+                let template = PG_TEMPLATE
+                    .get_or_init(|| Self::prepare_template(Backend::Postgres))
+                    .await
+                    .clone()?;
+                let name = format!("{}{}", pg_prefix(), uuid::Uuid::new_v4().simple());
+                let admin = Db::connect(&pg_admin_url()).await.expect("pg admin");
+                let template_name = template.rsplit('/').next().unwrap_or_default();
+                admin
+                    .execute(q(format!(
+                        "CREATE DATABASE {name} TEMPLATE {template_name}"
+                    )))
+                    .await
+                    .expect("create database from the template");
+                admin.close().await;
+                Some(pg_url_for(&name))
+            }
+        }
+    }
+
+    /// A database prepared as a server's first start leaves it, with every connection to it closed (a
+    /// PostgreSQL template must have none).
+    async fn prepare_template(backend: Backend) -> Option<String> {
+        let url = Self::fresh_database_url(backend).await?;
+        let state = hocvuso::prepare(Self::settings_for(url.clone()))
+            .await
+            .expect("prepare the template database");
+        state.db.close().await;
+        Some(url)
     }
 
     /// A fresh SQLite app whose settings `configure` adjusts first (e.g. the assistant's language model).
