@@ -52,7 +52,11 @@ pub async fn find(
     page: Page,
     Query(fq): Query<FindQuery>,
 ) -> AppResult<Response> {
-    let communes = units::children(&state.db, &state.province.code).await?;
+    let communes = state
+        .units
+        .children(&state.db, &state.province.code)
+        .await?
+        .to_vec();
     let (mut commune, mut village) = (None, fq.thon.clone());
     if valid_code(&fq.xa) {
         commune = communes.iter().find(|c| c.code == fq.xa).cloned();
@@ -65,7 +69,7 @@ pub async fn find(
     }
     let (villages, near, online) = match &commune {
         Some(c) => {
-            let villages = units::villages_of(&state.db, &c.code).await?;
+            let villages = state.units.villages_of(&state.db, &c.code).await?;
             if !villages.iter().any(|v| v.code == village) {
                 village.clear();
             }

@@ -57,10 +57,14 @@ async fn sign_up_page(
     form: FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let communes = units::children(&state.db, &state.province.code).await?;
+    let communes = state
+        .units
+        .children(&state.db, &state.province.code)
+        .await?
+        .to_vec();
     let commune = form.value("commune");
     let villages = if communes.iter().any(|c| c.code == commune) {
-        units::villages_of(&state.db, commune).await?
+        state.units.villages_of(&state.db, commune).await?
     } else {
         Vec::new()
     };

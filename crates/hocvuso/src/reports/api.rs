@@ -109,7 +109,7 @@ pub async fn unit_stats(state: &AppState, code: &str, period: Period) -> AppResu
     let figures = Figures::load(db, &unit.code, &period).await?;
     let hidden = figures.protected();
     let indicators = dashboard::indicators(db, &unit, &period).await?;
-    let children = crate::units::store::children(db, &unit.code).await?;
+    let children = state.units.children(db, &unit.code).await?;
     Ok(UnitStats {
         period: period.key(),
         grain: period.grain_name().to_owned(),
@@ -157,10 +157,10 @@ pub async fn unit_stats(state: &AppState, code: &str, period: Period) -> AppResu
             })
             .collect(),
         children: children
-            .into_iter()
+            .iter()
             .map(|c| UnitRef {
-                code: c.code,
-                name: c.name,
+                code: c.code.clone(),
+                name: c.name.clone(),
                 level: c.level,
             })
             .collect(),

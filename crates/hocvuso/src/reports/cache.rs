@@ -69,12 +69,20 @@ impl FiguresCache {
 /// public dashboard most of its speed on PostgreSQL. Folds happen every few seconds, so a second's
 /// delay is not visible; a change this process commits is seen at once (`stats::local_changes`), and
 /// one made by another app server within [`StampCheck::FRESH`].
+///
+/// While phones sync, this process commits changes many times a second, so "seen at once" would mean a
+/// read per request again. Requests that find the version out of date therefore share one read: the
+/// first reads, the others wait for it and take its answer when it began after the change they saw.
 #[derive(Default)]
-pub struct StampCheck(Mutex<Option<Checked>>);
+pub struct StampCheck {
+    last: Mutex<Option<Checked>>,
+    reading: tokio::sync::Mutex<()>,
+}
 
 #[derive(Clone, Copy)]
 struct Checked {
     at: Instant,
+    /// `stats::local_changes()` read before the query: the answer includes every change up to it.
     changes: u64,
     stamp: i64,
 }
@@ -82,19 +90,26 @@ struct Checked {
 impl StampCheck {
     pub const FRESH: Duration = Duration::from_secs(1);
 
+    /// The last answer, when it is recent and covers the local changes up to `changes`.
+    fn current(&self, changes: u64) -> Option<i64> {
+        let last = self.last.lock().ok().and_then(|c| *c)?;
+        (last.changes >= changes && last.at.elapsed() < Self::FRESH).then_some(last.stamp)
+    }
+
     pub async fn get(&self, db: &Db) -> DbResult<i64> {
+        let changes = crate::stats::local_changes();
+        if let Some(stamp) = self.current(changes) {
+            return Ok(stamp);
+        }
+        let _reading = self.reading.lock().await;
+        if let Some(stamp) = self.current(changes) {
+            return Ok(stamp);
+        }
         // Read the change count before the query: a change committed while it runs leaves the count
         // moved, so the next request reads again rather than keep a stamp from before the change.
         let changes = crate::stats::local_changes();
-        let last = self.0.lock().ok().and_then(|c| *c);
-        if let Some(c) = last
-            && c.changes == changes
-            && c.at.elapsed() < Self::FRESH
-        {
-            return Ok(c.stamp);
-        }
         let stamp = store::figures_stamp(db).await?;
-        if let Ok(mut c) = self.0.lock() {
+        if let Ok(mut c) = self.last.lock() {
             *c = Some(Checked {
                 at: Instant::now(),
                 changes,

@@ -153,7 +153,7 @@ pub async fn build(
 ) -> DbResult<DashboardView> {
     let db = &state.db;
     let f = Fmt { lang, exact };
-    let children = crate::units::store::children(db, &unit.code).await?;
+    let children = state.units.children(db, &unit.code).await?;
     let cached =
         super::cache::unit_figures(&state.dashboards, db, &unit, &children, &period).await?;
     let (figures, table) = (&cached.figures, &cached.table);

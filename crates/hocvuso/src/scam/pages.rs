@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::model::{ResultView, clean_message, clean_sender, learn_url};
 use super::report::{self, home_commune};
 use crate::units::model::Unit;
-use crate::units::store as units;
 use crate::web::cookies::{self, CookieSpec};
 use crate::web::csrf::CsrfForm;
 use crate::web::page::{FormState, Page, render_status};
@@ -71,7 +70,11 @@ async fn check_page(
     };
     let ask_commune = home.is_none();
     let communes = if ask_commune && result.is_some() {
-        units::children(&state.db, &state.province.code).await?
+        state
+            .units
+            .children(&state.db, &state.province.code)
+            .await?
+            .to_vec()
     } else {
         Vec::new()
     };

@@ -35,7 +35,11 @@ pub async fn page(
     page: Page,
     Query(cq): Query<ContactQuery>,
 ) -> AppResult<Response> {
-    let communes = units::children(&state.db, &state.province.code).await?;
+    let communes = state
+        .units
+        .children(&state.db, &state.province.code)
+        .await?
+        .to_vec();
     let (mut commune, mut village) = (None, None);
     if let Some(c) = communes.iter().find(|c| c.code == cq.xa) {
         commune = Some(c.clone());
@@ -46,7 +50,7 @@ pub async fn page(
         (commune, village) = home_of(&state, &user.unit_code).await?;
     }
     let villages = match &commune {
-        Some(c) => units::villages_of(&state.db, &c.code).await?,
+        Some(c) => state.units.villages_of(&state.db, &c.code).await?,
         None => Vec::new(),
     };
     let mut codes: Vec<&str> = Vec::new();

@@ -35,5 +35,7 @@ pub async fn get_children(
     Path(code): Path<String>,
 ) -> AppResult<Json<Vec<Unit>>> {
     let unit = load(&state, &code).await?;
-    Ok(Json(store::children(&state.db, &unit.code).await?))
+    Ok(Json(
+        state.units.children(&state.db, &unit.code).await?.to_vec(),
+    ))
 }

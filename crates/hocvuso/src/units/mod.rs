@@ -1,5 +1,6 @@
 //! Administrative units: province → commune / ward / special zone (official list) → village.
 pub mod api;
+pub mod cache;
 pub mod import;
 pub mod model;
 pub mod pages;
