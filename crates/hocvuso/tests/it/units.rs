@@ -82,6 +82,14 @@ both!(
         }
         assert_eq!(app.count("units").await, 79, "nothing written");
 
+        // Listed before the import, so the list is in the server's unit cache: the import must show anyway.
+        let before: Vec<serde_json::Value> = app
+            .get("/api/v1/units/19360/children")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(before.is_empty(), "{before:?}");
         let good = "\u{feff}commune_code,name,division_type\n19360,Thôn Một,thôn\n19360,Bản Ka Tăng,bản\n18880,Tổ dân phố 5,tổ dân phố\n";
         let r = hocvuso::units::import::import_bytes(db, good.as_bytes(), false)
             .await
