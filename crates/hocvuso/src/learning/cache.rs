@@ -6,7 +6,7 @@
 //! (content import, local-course edits): this process drops them at once (the edit's commit tells it),
 //! other servers within a second.
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::http::header;
@@ -19,11 +19,12 @@ use axum::middleware::Next;
 use crate::AppState;
 use crate::db::{Db, DbResult, Tx, q};
 use crate::i18n::Lang;
-use crate::web::cached_page::CachedPage;
+use crate::web::cached_page::{CachedPage, Weighed};
 use crate::web::stitched::Stitched;
 
-/// Beyond this many entries nothing more is cached (bounded memory whatever the traffic).
-const MAX_ENTRIES: usize = 4_000;
+/// Beyond this many bytes of pages nothing more is cached (bounded memory whatever the traffic). The
+/// national courses in every language and text size take about 6 MB; a province's own courses add to it.
+const MAX_BYTES: usize = 16 * 1024 * 1024;
 /// How stale another server's edit may be seen here.
 const CHECK_EVERY_MS: i64 = 1_000;
 
@@ -70,6 +71,8 @@ pub struct PageCache {
     pub opened: OpenedLessons,
     pages: RwLock<HashMap<String, Arc<CachedPage>>>,
     signed: RwLock<HashMap<String, Arc<SignedLesson>>>,
+    /// What `pages` and `signed` hold, in bytes.
+    bytes: AtomicUsize,
     version: AtomicI64,
     checked_at_ms: AtomicI64,
     edits_seen: AtomicU64,
@@ -165,12 +168,12 @@ impl PageCache {
     }
 
     fn clear(&self) {
-        if let Ok(mut pages) = self.pages.write() {
-            pages.clear();
-        }
-        if let Ok(mut signed) = self.signed.write() {
-            signed.clear();
-        }
+        let (Ok(mut pages), Ok(mut signed)) = (self.pages.write(), self.signed.write()) else {
+            return;
+        };
+        pages.clear();
+        signed.clear();
+        self.bytes.store(0, Ordering::Relaxed);
     }
 
     pub async fn get_signed(&self, db: &Db, key: &str) -> DbResult<Option<Arc<SignedLesson>>> {
@@ -183,13 +186,25 @@ impl PageCache {
     }
 
     pub fn put_signed(&self, key: String, lesson: SignedLesson) -> Arc<SignedLesson> {
+        let key_len = key.len();
         let lesson = Arc::new(lesson);
         if let Ok(mut signed) = self.signed.write()
-            && signed.len() < MAX_ENTRIES
+            && self.admit(lesson.page.size() + key_len)
+            && let Some(old) = signed.insert(key, lesson.clone())
         {
-            signed.insert(key, lesson.clone());
+            self.bytes
+                .fetch_sub(old.page.size() + key_len, Ordering::Relaxed);
         }
         lesson
+    }
+
+    /// Count `size` more bytes if they fit under [`MAX_BYTES`].
+    fn admit(&self, size: usize) -> bool {
+        self.bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |held| {
+                (held + size <= MAX_BYTES).then_some(held + size)
+            })
+            .is_ok()
     }
 
     pub async fn get(&self, db: &Db, key: &str) -> DbResult<Option<Arc<CachedPage>>> {
@@ -206,10 +221,13 @@ impl PageCache {
     /// Compress and keep a rendered page.
     pub fn put(&self, key: String, html: String) -> Arc<CachedPage> {
         let page = Arc::new(CachedPage::new(html));
+        let key_len = key.len();
         if let Ok(mut pages) = self.pages.write()
-            && pages.len() < MAX_ENTRIES
+            && self.admit(page.size() + key_len)
+            && let Some(old) = pages.insert(key, page.clone())
         {
-            pages.insert(key, page.clone());
+            self.bytes
+                .fetch_sub(old.size() + key_len, Ordering::Relaxed);
         }
         page
     }

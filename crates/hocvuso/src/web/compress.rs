@@ -11,7 +11,6 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::num::NonZeroUsize;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use axum::body::{Body, Bytes, HttpBody};
@@ -26,8 +25,8 @@ const MIN_SIZE: usize = 860;
 const MAX_CACHED: usize = 256 * 1024;
 /// Bodies longer than this are passed through untouched (downloads stream).
 const MAX_BUFFERED: usize = 4 * 1024 * 1024;
-/// Entries kept (each at most `MAX_CACHED` plus its compressed form).
-const ENTRIES: usize = 256;
+/// Bytes kept (bodies and their compressed forms): the oldest go first past it.
+const MAX_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Encoding {
@@ -49,12 +48,38 @@ struct Entry {
     compressed: Bytes,
 }
 
-type Cache = Mutex<lru::LruCache<(Encoding, u64), Arc<Entry>>>;
+impl Entry {
+    fn size(&self) -> usize {
+        self.original.len() + self.compressed.len()
+    }
+}
 
-static CACHE: LazyLock<Cache> = LazyLock::new(|| {
-    Mutex::new(lru::LruCache::new(
-        NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN),
-    ))
+/// Compressed bodies by encoding and hash, least recently used first out, and the bytes they hold.
+struct Cache {
+    entries: lru::LruCache<(Encoding, u64), Arc<Entry>>,
+    bytes: usize,
+}
+
+impl Cache {
+    fn put(&mut self, key: (Encoding, u64), entry: Arc<Entry>) {
+        self.bytes += entry.size();
+        if let Some(old) = self.entries.put(key, entry) {
+            self.bytes -= old.size();
+        }
+        while self.bytes > MAX_BYTES {
+            let Some((_, old)) = self.entries.pop_lru() else {
+                break;
+            };
+            self.bytes -= old.size();
+        }
+    }
+}
+
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| {
+    Mutex::new(Cache {
+        entries: lru::LruCache::unbounded(),
+        bytes: 0,
+    })
 });
 
 /// The best encoding the client accepts: brotli, then gzip; `None` for identity. Honours `q=0`.
@@ -146,7 +171,7 @@ fn compressed(enc: Encoding, body: Bytes, cacheable: bool) -> std::io::Result<By
     }
     let key = (enc, hash(&body));
     if let Ok(mut cache) = CACHE.lock()
-        && let Some(e) = cache.get(&key)
+        && let Some(e) = cache.entries.get(&key)
         && e.original == body
     {
         crate::ops::metrics::cache("compressed_bodies", true);
@@ -244,6 +269,34 @@ fn vary(res: &mut Response) {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    #[test]
+    fn the_cache_holds_at_most_its_bytes_and_keeps_the_recent() {
+        let mut cache = Cache {
+            entries: lru::LruCache::unbounded(),
+            bytes: 0,
+        };
+        let body = Bytes::from(vec![b'a'; 200 * 1024]);
+        for i in 0..100u64 {
+            let entry = Arc::new(Entry {
+                original: body.clone(),
+                compressed: Bytes::from(vec![0; 1024]),
+            });
+            cache.put((Encoding::Gzip, i), entry);
+            assert!(cache.bytes <= MAX_BYTES, "{} bytes after {i}", cache.bytes);
+        }
+        let held: usize = cache.entries.iter().map(|(_, e)| e.size()).sum();
+        assert_eq!(held, cache.bytes, "the count matches what is held");
+        assert!(cache.entries.contains(&(Encoding::Gzip, 99)));
+        assert!(!cache.entries.contains(&(Encoding::Gzip, 0)));
+        // Replacing an entry counts it once.
+        let again = cache.bytes;
+        let newest = cache.entries.peek(&(Encoding::Gzip, 99)).cloned();
+        if let Some(e) = newest {
+            cache.put((Encoding::Gzip, 99), e);
+        }
+        assert_eq!(cache.bytes, again);
+    }
 
     #[test]
     fn negotiation() {

@@ -60,6 +60,16 @@ fn stored_blocks(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
+impl crate::web::cached_page::Weighed for Stitched {
+    fn size(&self) -> usize {
+        self.chunks
+            .iter()
+            .map(|c| c.text.len() + c.deflated.len())
+            .sum::<usize>()
+            + self.holes.len() * std::mem::size_of::<usize>()
+    }
+}
+
 impl Stitched {
     /// Split `html` wherever one of `markers` occurs; marker `i` becomes a hole for value `i`.
     /// Markers must be plain words that HTML escaping leaves alone and no page text contains.
