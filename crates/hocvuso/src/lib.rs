@@ -44,7 +44,7 @@ pub struct AppState {
     pub sessions: Arc<web::session_cache::SessionCache>,
     /// Visitors' dashboard pages per version of the figures.
     pub public_pages: Arc<web::cached_page::PageStore>,
-    /// The units below a unit, for the pages that list them.
+    /// The province's communes, for the pages that list them.
     pub units: Arc<units::cache::UnitsCache>,
 }
 
@@ -67,7 +67,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
         dashboards: Arc::new(reports::cache::FiguresCache::default()),
         sessions: Arc::new(web::session_cache::SessionCache::default()),
         public_pages: Arc::new(web::cached_page::PageStore::default()),
-        units: Arc::new(units::cache::UnitsCache::default()),
+        units: Arc::new(units::cache::UnitsCache::new(&province.code)),
         db,
         settings: Arc::new(settings),
         province: Arc::new(province),

@@ -69,7 +69,7 @@ pub async fn find(
     }
     let (villages, near, online) = match &commune {
         Some(c) => {
-            let villages = state.units.villages_of(&state.db, &c.code).await?;
+            let villages = units::villages_of(&state.db, &c.code).await?;
             if !villages.iter().any(|v| v.code == village) {
                 village.clear();
             }

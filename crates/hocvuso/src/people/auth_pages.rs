@@ -64,7 +64,7 @@ async fn sign_up_page(
         .to_vec();
     let commune = form.value("commune");
     let villages = if communes.iter().any(|c| c.code == commune) {
-        state.units.villages_of(&state.db, commune).await?
+        units::villages_of(&state.db, commune).await?
     } else {
         Vec::new()
     };

@@ -50,7 +50,7 @@ pub async fn page(
         (commune, village) = home_of(&state, &user.unit_code).await?;
     }
     let villages = match &commune {
-        Some(c) => state.units.villages_of(&state.db, &c.code).await?,
+        Some(c) => units::villages_of(&state.db, &c.code).await?,
         None => Vec::new(),
     };
     let mut codes: Vec<&str> = Vec::new();

@@ -112,3 +112,36 @@ both!(
         assert_eq!(kids[0]["code"], "19360-002");
     }
 );
+
+both!(
+    a_renamed_commune_shows_at_once_in_the_kept_province_list,
+    |app: crate::TestApp| async move {
+        let names = |v: Vec<serde_json::Value>| -> Vec<String> {
+            v.iter()
+                .map(|u| u["name"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        let before: Vec<serde_json::Value> = app
+            .get("/api/v1/units/44/children")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(!names(before).iter().any(|n| n == "Phường Đổi Tên"));
+        let mut tx = app.state.db.begin().await.unwrap();
+        hocvuso::units::store::rename(&mut tx, "19360", "Phường Đổi Tên", "phường")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let after: Vec<serde_json::Value> = app
+            .get("/api/v1/units/44/children")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            names(after).iter().any(|n| n == "Phường Đổi Tên"),
+            "the edit committed here is listed at once"
+        );
+    }
+);
