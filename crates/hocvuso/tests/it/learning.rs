@@ -566,6 +566,16 @@ both!(
         assert_eq!(s, 200);
         assert!(html.contains("hợp lệ") && html.contains(name));
         assert!(!html.contains("0911000003"), "no phone on the public page");
+        // A course finished alone: the province issues it (issue 15).
+        let issuer = html
+            .split("Đơn vị cấp</dt><dd>")
+            .nth(1)
+            .and_then(|s| s.split("<br>").next())
+            .expect("the issuing unit");
+        assert!(
+            issuer.contains("Quảng Trị") && !issuer.contains("Phường"),
+            "{issuer}"
+        );
         let (s, _) = visitor
             .get_text(&format!("/verify/{}", code.to_lowercase().replace('-', "")))
             .await;
@@ -1024,6 +1034,7 @@ both!(class_pass_issues_certificates, |app: TestApp| async move {
     let codes = hocvuso::learning::progress::issue_for_class(
         &mut tx,
         "Tỉnh Quảng Trị",
+        "Phường Đông Hà",
         &person,
         &["vneid", "khong-co", "dich-vu-cong"],
         1_800_000_000,
@@ -1034,6 +1045,7 @@ both!(class_pass_issues_certificates, |app: TestApp| async move {
     let again = hocvuso::learning::progress::issue_for_class(
         &mut tx,
         "Tỉnh Quảng Trị",
+        "Phường Đông Hà",
         &person,
         &["vneid"],
         1_800_000_000,
@@ -1053,6 +1065,20 @@ both!(class_pass_issues_certificates, |app: TestApp| async move {
     tx.commit().await.expect("commit");
     let (_, html) = app.get_text(&format!("/verify/{}", codes[0])).await;
     assert!(html.contains("Trương Văn Lực"));
+    // Issue 15: a class's certificate is issued by the class's commune, named with the date.
+    let issuer = html
+        .split("Đơn vị cấp</dt><dd>")
+        .nth(1)
+        .and_then(|s| s.split("<br>").next())
+        .expect("the issuing unit");
+    assert_eq!(issuer, "Phường Đông Hà");
+    assert!(html.contains("Cấp ngày</dt><dd>"), "the issue date");
+    // The printed certificate names it too.
+    let pdf = app.get(&format!("/chung-chi/{}.pdf", codes[0])).await;
+    assert_eq!(pdf.status(), 200);
+    let text = pdf_extract::extract_text_from_mem(&pdf.bytes().await.expect("pdf")).expect("text");
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Phường Đông Hà"), "{flat}");
 });
 
 both!(
