@@ -633,9 +633,9 @@ both!(class_admin_scope, |app: TestApp| async move {
     assert_eq!(r.status(), 303);
 });
 
-/// Issue 15: what someone else did to a person's place in a class is on their account page — a seat
-/// freed up for them, their registration cancelled by the class's admin, the class cancelled — and
-/// nothing is said about what they did themselves.
+// Issue 15: what someone else did to a person's place in a class is on their account page — a seat
+// freed up for them, their registration cancelled by the class's admin, the class cancelled — and
+// nothing is said about what they did themselves.
 both!(
     account_tells_of_cancellations_and_freed_seats,
     |app: TestApp| async move {

@@ -1138,9 +1138,9 @@ both!(
     }
 );
 
-/// Issue 15: a lesson's quiz is written in a form — question, answers, the right one, the explanation —
-/// with rows added and removed by submit buttons (no JavaScript), the preview showing the quiz, and a
-/// translated 422 naming the incomplete part with nothing written.
+// Issue 15: a lesson's quiz is written in a form — question, answers, the right one, the explanation —
+// with rows added and removed by submit buttons (no JavaScript), the preview showing the quiz, and a
+// translated 422 naming the incomplete part with nothing written.
 both!(quiz_editor_is_a_form, |app: TestApp| async move {
     let admin = app.new_browser();
     admin.as_province_admin("0988000012").await;
