@@ -151,14 +151,26 @@
     return data;
   }
 
+  // What the outbox page calls an item: the form's label plus the thing it names (the household chosen,
+  // the head of a new household, the code typed), so a list of "Ghi hoạt động" lines says which is which.
+  function labelOf(form) {
+    var label = form.dataset.label || document.title;
+    var el = form.dataset.labelWith && document.getElementById(form.dataset.labelWith);
+    if (el) {
+      var extra = el.tagName === "SELECT" ? (el.value && el.selectedOptions[0] ? el.selectedOptions[0].textContent : "") : el.value.trim();
+      if (extra) label += (form.dataset.labelJoin || ": ") + extra;
+    }
+    return label;
+  }
+
   function itemsOf(form) {
     var kind = form.dataset.sync, now = Date.now(), user = form.dataset.user || "";
-    var label = form.dataset.label || document.title;
+    var label = labelOf(form);
     if (kind === "household_checks") {
       var base = dataOf(form), out = [];
       form.querySelectorAll("input[name=items]").forEach(function (box) {
         if (box.checked === (box.dataset.was === "yes")) return;
-        out.push({ client_id: uuid(), kind: "household_check", device_time: now, user: user, label: label,
+        out.push({ client_id: uuid(), kind: "household_check", device_time: now, seq: out.length, user: user, label: label,
           data: { household: base.household, item: box.value, done: box.checked ? "yes" : "no", phone: base.phone || "" } });
         box.dataset.was = box.checked ? "yes" : "no";
       });
@@ -169,7 +181,65 @@
     // taps are marks (the latest wins), so each tap is its own item.
     var idField = form.querySelector("input[name=client_id]");
     var id = idField && idField.value && !form.dataset.mark ? idField.value : uuid();
-    return [{ client_id: id, kind: kind, device_time: now, user: user, label: label, data: dataOf(form) }];
+    return [{ client_id: id, kind: kind, device_time: now, seq: 0, user: user, label: label, data: dataOf(form) }];
+  }
+
+  // The outbox in the order things were done (IndexedDB hands them back in client-id order).
+  function inOrder(items) {
+    return items.slice().sort(function (a, b) { return (a.device_time - b.device_time) || ((a.seq || 0) - (b.seq || 0)); });
+  }
+
+  // ---- what is on the phone shows on the page ------------------------------------------------------
+  // Pages opened with no signal come from the service worker's copy, taken before these writes. So the
+  // page is brought up to date from the outbox: a household added offline is listed and can be chosen
+  // in the activity form at once (the server stores a batch's households before its activities, and a
+  // household's id is its item's client id), and attendance marks still show after a reload.
+  function showPending(items) {
+    var pending = inOrder(items.filter(function (i) { return i.state !== "rejected"; }));
+    var homes = pending.filter(function (i) { return i.kind === "household"; });
+    var box = document.getElementById("pending-households");
+    if (box) {
+      var village = box.dataset.village, ul = box.querySelector("ul");
+      ul.textContent = "";
+      homes.forEach(function (h) {
+        if (h.data.village !== village) return;
+        var li = document.createElement("li");
+        li.textContent = h.data.head_name + (h.data.address ? " — " + h.data.address : "");
+        ul.appendChild(li);
+      });
+      box.hidden = !ul.children.length;
+    }
+    document.querySelectorAll("form[data-sync=activity]").forEach(function (form) {
+      var select = form.querySelector("select[name=household]"), village = form.querySelector("input[name=village]");
+      if (!select || !village) return;
+      homes.forEach(function (h) {
+        if (h.data.village !== village.value) return;
+        for (var k = 0; k < select.options.length; k++) if (select.options[k].value === h.client_id) return;
+        var o = document.createElement("option");
+        o.value = h.client_id;
+        o.textContent = h.data.head_name + " — " + h.data.address + " (" + (T.unsent || "") + ")";
+        select.appendChild(o);
+      });
+    });
+    pending.forEach(function (i) {
+      if (i.kind !== "attendance" || !i.data.person) return;
+      document.querySelectorAll("form[data-mark]").forEach(function (form) {
+        var p = form.querySelector("input[name=person]"), s = form.querySelector("input[name=session]");
+        var v = form.querySelector("input[name=present]");
+        if (p && s && v && p.value === i.data.person && s.value === i.data.session && v.value === i.data.present) markRow(form);
+      });
+    });
+  }
+
+  // Attendance: the row shows its latest mark, and the head count follows.
+  function markRow(form) {
+    var row = form.closest("[data-row]");
+    if (!row) return;
+    row.dataset.state = form.dataset.mark;
+    var cell = row.querySelector("[data-mark]");
+    if (cell) cell.textContent = form.dataset.markText || "";
+    var count = document.getElementById("present-count");
+    if (count) count.textContent = document.querySelectorAll("[data-row][data-state=present]").length;
   }
 
   function notice(form, text) {
@@ -205,19 +275,14 @@
       if (idField && !form.dataset.mark) form.dataset.queued = idField.value;
       put(items).then(function () {
         notice(form, T.saved || "");
-        if (form.dataset.mark) {
-          // Attendance: show the new mark at once, sent or not.
-          var row = form.closest("[data-row]");
-          if (row) row.dataset.state = form.dataset.mark;
-          var cell = row && row.querySelector("[data-mark]");
-          if (cell) cell.textContent = form.dataset.markText || "";
-        }
+        // Attendance: show the new mark at once, sent or not.
+        if (form.dataset.mark) markRow(form);
         if (form.dataset.reset === "yes") {
           form.reset();
           var d = form.querySelector("input[name=happened_on]");
           if (d && d.defaultValue) d.value = d.defaultValue;
         }
-        return showCount().then(flush).then(function (sent) {
+        return showCount().then(showPending).then(flush).then(function (sent) {
           if (sent) notice(form, T.sent || "");
         });
       }).catch(function () { form.submit(); });
@@ -257,7 +322,7 @@
       list.appendChild(li);
     });
   }
-  function refresh() { return showCount().then(function (items) { renderOutbox(items); return items; }); }
+  function refresh() { return showCount().then(function (items) { renderOutbox(inOrder(items)); showPending(items); return items; }); }
   var sendNow = document.getElementById("send-now");
   if (sendNow) {
     sendNow.hidden = false;

@@ -46,6 +46,7 @@ fn make(n: usize, offset: usize, labels: &Labels) -> usize {
             course_title: "VNeID – định danh điện tử",
             date: "05/12/2026",
             province_name: "Tỉnh Quảng Trị",
+            issuer: "Tỉnh Quảng Trị",
             code: &code,
             verify_url: &url,
         })

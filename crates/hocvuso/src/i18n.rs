@@ -104,6 +104,26 @@ impl Lang {
     }
 }
 
+/// A stored calendar day or month ("2026-12-05", "2026-12") as people write it ("05/12/2026",
+/// "12/2026"); anything else unchanged.
+pub fn day_text(iso: &str) -> String {
+    let b = iso.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(0..4)
+        && digits(5..7)
+        && digits(8..10)
+    {
+        format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[0..4])
+    } else if b.len() == 7 && b[4] == b'-' && digits(0..4) && digits(5..7) {
+        format!("{}/{}", &iso[5..7], &iso[0..4])
+    } else {
+        iso.to_owned()
+    }
+}
+
 /// The instant in Vietnam's offset.
 pub fn vn_time(unix: i64) -> time::OffsetDateTime {
     let offset = time::UtcOffset::from_hms(7, 0, 0).expect("constant offset");
@@ -130,6 +150,14 @@ fn group_digits(n: i64, sep: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_days_read_as_people_write_them() {
+        assert_eq!(day_text("2026-12-05"), "05/12/2026");
+        assert_eq!(day_text("2026-12"), "12/2026");
+        assert_eq!(day_text("2026-Q4"), "2026-Q4");
+        assert_eq!(day_text("ngày 5"), "ngày 5");
+    }
 
     #[test]
     fn vietnamese_numbers_and_dates() {

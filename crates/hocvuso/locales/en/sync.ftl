@@ -29,3 +29,6 @@ label-kind = Kind
 label-data = Data
 label-device_time = Device time
 label-user = Recorded by
+# Outbox lines say what each item is: "Attendance Kăn Thị Bích (Present), session 05/12/2026".
+outbox-attendance = Attendance
+outbox-session = session

@@ -48,6 +48,7 @@ household-address = Address
 household-adults = Adults
 household-add = Add a household
 household-minimal = Record only the head's name, the address and the number of adults; no other personal data.
+household-pending = New households on this phone, not sent yet
 check-vneid_installed = VNeID installed
 check-vneid_level2 = VNeID level 2 activated
 check-online_service = Used an online public service

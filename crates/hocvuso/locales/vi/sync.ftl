@@ -29,3 +29,6 @@ label-kind = Loại dữ liệu
 label-data = Dữ liệu
 label-device_time = Thời điểm trên máy
 label-user = Người ghi
+# Outbox lines say what each item is: "Điểm danh Kăn Thị Bích (Có mặt), buổi 05/12/2026".
+outbox-attendance = Điểm danh
+outbox-session = buổi

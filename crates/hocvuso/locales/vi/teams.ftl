@@ -48,6 +48,7 @@ household-address = Địa chỉ
 household-adults = Số người lớn
 household-add = Thêm hộ
 household-minimal = Chỉ ghi tên chủ hộ, địa chỉ và số người lớn; không ghi thêm thông tin cá nhân.
+household-pending = Hộ mới ghi trên máy này, chưa gửi
 check-vneid_installed = Đã cài VNeID
 check-vneid_level2 = Đã kích hoạt VNeID mức 2
 check-online_service = Đã dùng dịch vụ công trực tuyến

@@ -944,7 +944,8 @@ pub async fn cancel_for(
         once::Claim::Done(location) => return Ok(Redirect::to(&location)),
         once::Claim::Fresh(cid) => cid,
     };
-    let (cancelled, _) = store::cancel(&mut tx, &class.id, class.capacity, &person).await?;
+    let (cancelled, _) =
+        store::cancel(&mut tx, &class.id, class.capacity, &person, &user.id).await?;
     if !cancelled {
         return Err(AppError::NotFound);
     }

@@ -83,9 +83,11 @@ pub async fn on_class_passed(tx: &mut Tx, class: &store::Class, person_id: &str)
     let province = crate::learning::store::province_name_of(tx, person_id)
         .await?
         .unwrap_or_default();
+    // The class's commune issues the certificate (the province does for a course finished alone).
     let codes = crate::learning::progress::issue_for_class(
         tx,
         &province,
+        &class.commune_name,
         person_id,
         &class.course_list(),
         crate::db::now(),

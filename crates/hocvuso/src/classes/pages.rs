@@ -199,7 +199,7 @@ pub async fn cancel_self(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
-    store::cancel(&mut tx, &class.id, class.capacity, &user.id).await?;
+    store::cancel(&mut tx, &class.id, class.capacity, &user.id, &user.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/lop-hoc/{}?kq=cancelled",

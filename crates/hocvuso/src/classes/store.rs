@@ -494,7 +494,8 @@ pub async fn register(
     let t = now();
     if existing.is_some() {
         tx.execute(
-            q("UPDATE class_registrations SET status = $1, queued_at = $2, registered_by = $3, updated_at = $2
+            q("UPDATE class_registrations SET status = $1, queued_at = $2, registered_by = $3, updated_at = $2,
+                   notice = NULL
                WHERE class_id = $4 AND person_id = $5")
             .bind(status)
             .bind(t)
@@ -526,23 +527,27 @@ pub async fn register(
 }
 
 /// Cancel a registration; when it held a seat, the first person waiting gets it. Returns whether
-/// anything was cancelled and who was promoted.
+/// anything was cancelled and who was promoted. `by` is who cancelled: when it is not the person, their
+/// account page tells them.
 pub async fn cancel(
     tx: &mut Tx,
     class_id: &str,
     capacity: i64,
     person: &str,
+    by: &str,
 ) -> DbResult<(bool, Option<String>)> {
     lock_class(tx, class_id).await?;
+    let notice = (by != person).then_some("cancelled");
     let changed = tx
         .execute(
             q(
-                "UPDATE class_registrations SET status = 'cancelled', updated_at = $1
+                "UPDATE class_registrations SET status = 'cancelled', updated_at = $1, notice = $4
                WHERE class_id = $2 AND person_id = $3 AND status <> 'cancelled'",
             )
             .bind(now())
             .bind(class_id)
-            .bind(person),
+            .bind(person)
+            .bind(notice),
         )
         .await?;
     if changed == 0 {
@@ -566,7 +571,8 @@ pub async fn promote(tx: &mut Tx, class_id: &str, capacity: i64) -> DbResult<Opt
             break;
         };
         tx.execute(
-            q("UPDATE class_registrations SET status = 'registered', updated_at = $1 WHERE id = $2")
+            q("UPDATE class_registrations SET status = 'registered', updated_at = $1, notice = 'promoted'
+               WHERE id = $2")
                 .bind(now())
                 .bind(&reg_id),
         )

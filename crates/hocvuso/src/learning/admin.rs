@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 
 use super::model::{
-    RESERVED_SLUGS, is_slug, parse_quiz, quiz_to_toml, reading_minutes, search_key,
+    QUIZ_MAX_QUESTIONS, QuizBlock, RESERVED_SLUGS, is_slug, quiz_blocks_from_form, reading_minutes,
+    search_key, validate_quiz,
 };
 use super::store::{self, CourseRow, LessonMeta};
 use crate::db::{new_id, now, q};
@@ -417,7 +418,17 @@ struct LessonEditPage {
     /// None for a new lesson.
     lesson_slug: Option<String>,
     form: FormState,
+    /// The quiz as editor rows.
+    quiz: Vec<QuizBlock>,
     preview: Option<String>,
+    /// The checked quiz, shown under the preview.
+    preview_quiz: Vec<content::Question>,
+}
+
+impl LessonEditPage {
+    fn field(&self, i: &usize, part: &str) -> String {
+        super::model::quiz_field(*i, part)
+    }
 }
 
 pub async fn new_lesson_form(
@@ -438,7 +449,9 @@ pub async fn new_lesson_form(
         course,
         lesson_slug: None,
         form,
+        quiz: vec![QuizBlock::blank()],
         preview: None,
+        preview_quiz: Vec::new(),
     }))
 }
 
@@ -461,8 +474,14 @@ pub async fn lesson_form(
     form.values.insert("title", lesson.title.clone());
     form.values.insert("summary", lesson.summary.clone());
     form.values.insert("body", lesson.body_md.clone());
-    form.values
-        .insert("quiz", quiz_to_toml(&lesson.questions()));
+    let mut quiz: Vec<QuizBlock> = lesson
+        .questions()
+        .iter()
+        .map(QuizBlock::from_question)
+        .collect();
+    if quiz.is_empty() {
+        quiz.push(QuizBlock::blank());
+    }
     form.values.insert(
         "published",
         if lesson.published { "yes" } else { "" }.into(),
@@ -472,7 +491,9 @@ pub async fn lesson_form(
         course,
         lesson_slug: Some(lesson.slug),
         form,
+        quiz,
         preview: None,
+        preview_quiz: Vec::new(),
     }))
 }
 
@@ -533,7 +554,6 @@ async fn save(
     form.values.insert("title", field("title").to_owned());
     form.values.insert("summary", field("summary").to_owned());
     form.values.insert("body", field("body").to_owned());
-    form.values.insert("quiz", field("quiz").to_owned());
     form.values
         .insert("published", field("published").to_owned());
     if existing.is_none() {
@@ -574,12 +594,40 @@ async fn save(
             String::new()
         }
     };
-    let quiz = parse_quiz(field("quiz")).unwrap_or_else(|e| {
+    let mut blocks = quiz_blocks_from_form(|k| field(k).to_owned(), clean_text);
+    let html = content::render_markdown_with_local_images(&body);
+    // "Thêm câu hỏi" and "Bỏ câu hỏi này" are submit buttons, so the editor works without JavaScript:
+    // the form comes back with one row more or less, nothing checked and nothing written.
+    let action = field("action");
+    let remove = action
+        .strip_prefix("remove-")
+        .and_then(|i| i.parse::<usize>().ok());
+    if action == "add-question" || remove.is_some() {
+        if let Some(i) = remove.filter(|i| *i < blocks.len()) {
+            blocks.remove(i);
+        }
+        if (action == "add-question" || blocks.is_empty()) && blocks.len() < QUIZ_MAX_QUESTIONS {
+            blocks.push(QuizBlock::blank());
+        }
+        form.errors.clear();
+        return Ok(render(&LessonEditPage {
+            page,
+            course,
+            lesson_slug,
+            form,
+            quiz: blocks,
+            preview: None,
+            preview_quiz: Vec::new(),
+        }));
+    }
+    let quiz = validate_quiz(&mut blocks).unwrap_or_else(|e| {
         form.errors.push(e);
         Vec::new()
     });
-    let html = content::render_markdown_with_local_images(&body);
-    let preview = field("action") == "preview";
+    if blocks.is_empty() {
+        blocks.push(QuizBlock::blank());
+    }
+    let preview = action == "preview";
     // A copy of a form stored while this one was being checked finds its own lesson "taken".
     if form.has_errors()
         && let Some(location) =
@@ -600,7 +648,9 @@ async fn save(
                 course,
                 lesson_slug,
                 form,
+                quiz: blocks,
                 preview: Some(html),
+                preview_quiz: quiz,
             },
         ));
     }

@@ -47,6 +47,7 @@ pub fn render_pdf(state: &AppState, lang: Lang, c: &CertificateRow) -> AppResult
         course_title: &c.course_title,
         date: &lang.date(c.issued_at),
         province_name: &c.province_name,
+        issuer: c.issuer(),
         code: &c.code,
         verify_url: &verify_url(state, &c.code),
     })

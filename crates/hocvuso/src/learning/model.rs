@@ -154,42 +154,158 @@ pub fn is_slug(s: &str) -> bool {
     content::is_slug(s) && s.len() <= 60
 }
 
-/// Quiz questions as an admin writes them in the editor: the same `[[quiz]]` TOML as lesson files.
-pub fn parse_quiz(text: &str) -> Result<Vec<Question>, FieldError> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Doc {
-        #[serde(default)]
-        quiz: Vec<Question>,
-    }
-    if text.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let doc: Doc =
-        toml::from_str(text).map_err(|_| FieldError::new("quiz", "learn-quiz-syntax"))?;
-    for q in &doc.quiz {
-        if q.q.trim().is_empty()
-            || q.explain.trim().is_empty()
-            || !(2..=5).contains(&q.choices.len())
-            || q.choices.iter().any(|c| c.trim().is_empty())
-            || q.answer >= q.choices.len()
-        {
-            return Err(FieldError::new("quiz", "learn-quiz-invalid"));
-        }
-    }
-    Ok(doc.quiz)
+/// Answer rows each question of the quiz editor offers (a question may have 2 to 5 answers).
+pub const QUIZ_ANSWER_ROWS: usize = 4;
+/// Most answers a question may have (lesson files allow five).
+pub const QUIZ_MAX_ANSWERS: usize = 5;
+/// Most questions the editor shows; a lesson quiz is a short check, not an exam.
+pub const QUIZ_MAX_QUESTIONS: usize = 20;
+
+/// One question of the quiz editor as typed: a form of fields instead of TOML, so an instructor needs no
+/// syntax. Rows left blank are ignored; a partly filled one says what it lacks, field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuizBlock {
+    pub q: String,
+    /// Always at least `QUIZ_ANSWER_ROWS` rows, blank ones included, so the form shows them.
+    pub answers: Vec<String>,
+    /// Index into `answers` of the right one.
+    pub right: Option<usize>,
+    pub explain: String,
+    /// (part, Fluent id): part is "q", "answers", "right" or "explain".
+    pub errors: Vec<(&'static str, &'static str)>,
 }
 
-/// Questions back to the editor's TOML.
-pub fn quiz_to_toml(quiz: &[Question]) -> String {
-    #[derive(serde::Serialize)]
-    struct Doc<'a> {
-        quiz: &'a [Question],
+impl QuizBlock {
+    pub fn blank() -> Self {
+        QuizBlock {
+            answers: vec![String::new(); QUIZ_ANSWER_ROWS],
+            ..QuizBlock::default()
+        }
     }
-    if quiz.is_empty() {
-        return String::new();
+
+    pub fn from_question(q: &Question) -> Self {
+        let mut answers = q.choices.clone();
+        answers.resize(answers.len().max(QUIZ_ANSWER_ROWS), String::new());
+        QuizBlock {
+            q: q.q.clone(),
+            answers,
+            right: Some(q.answer),
+            explain: q.explain.clone(),
+            errors: Vec::new(),
+        }
     }
-    toml::to_string(&Doc { quiz }).unwrap_or_default()
+
+    pub fn is_blank(&self) -> bool {
+        self.q.trim().is_empty()
+            && self.explain.trim().is_empty()
+            && self.answers.iter().all(|a| a.trim().is_empty())
+    }
+
+    /// Fluent id of the error on `part`, or "".
+    pub fn error(&self, part: &str) -> &'static str {
+        self.errors
+            .iter()
+            .find(|(p, _)| *p == part)
+            .map(|(_, e)| *e)
+            .unwrap_or("")
+    }
+
+    pub fn is_right(&self, row: &usize) -> bool {
+        self.right == Some(*row)
+    }
+}
+
+/// Field names of question `i` in the editor form.
+pub fn quiz_field(i: usize, part: &str) -> String {
+    format!("qz{i}_{part}")
+}
+
+/// The editor's questions from the submitted form (`quiz_count` blocks of `qz{i}_q`, `qz{i}_a{j}`,
+/// `qz{i}_right`, `qz{i}_explain`), unchecked. `clean` tidies each text (whitespace, control characters)
+/// and reports what it refuses, which goes on that part.
+pub fn quiz_blocks_from_form(
+    field: impl Fn(&str) -> String,
+    clean: impl Fn(&str, usize) -> Result<String, &'static str>,
+) -> Vec<QuizBlock> {
+    let count = field("quiz_count")
+        .trim()
+        .parse::<usize>()
+        .unwrap_or(0)
+        .min(QUIZ_MAX_QUESTIONS);
+    (0..count)
+        .map(|i| {
+            let mut b = QuizBlock::blank();
+            let mut take = |part: &'static str, raw: String, max: usize| -> String {
+                clean(&raw, max).unwrap_or_else(|e| {
+                    b.errors.push((part, e));
+                    raw
+                })
+            };
+            let q = take("q", field(&quiz_field(i, "q")), 300);
+            let explain = take("explain", field(&quiz_field(i, "explain")), 1000);
+            let answers: Vec<String> = (0..QUIZ_MAX_ANSWERS)
+                .map(|j| take("answers", field(&quiz_field(i, &format!("a{j}"))), 200))
+                .collect();
+            b.q = q;
+            b.explain = explain;
+            b.answers = answers;
+            // Rows past the fourth are only there when a lesson file had a fifth answer.
+            while b.answers.len() > QUIZ_ANSWER_ROWS
+                && b.answers.last().is_some_and(String::is_empty)
+            {
+                b.answers.pop();
+            }
+            b.right = field(&quiz_field(i, "right"))
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|r| *r < QUIZ_MAX_ANSWERS);
+            b
+        })
+        .collect()
+}
+
+/// Checks the editor's questions, marking each block's missing parts, and returns the quiz to store
+/// (blank blocks dropped, blank answer rows closed up). `Err` when any block has an error.
+pub fn validate_quiz(blocks: &mut [QuizBlock]) -> Result<Vec<Question>, FieldError> {
+    let mut quiz = Vec::new();
+    let mut bad = false;
+    for b in blocks.iter_mut() {
+        if b.is_blank() && b.errors.is_empty() {
+            continue;
+        }
+        if b.q.trim().is_empty() {
+            b.errors.push(("q", "learn-quiz-q-required"));
+        }
+        let filled: Vec<usize> = (0..b.answers.len())
+            .filter(|j| !b.answers[*j].trim().is_empty())
+            .collect();
+        if filled.len() < 2 {
+            b.errors.push(("answers", "learn-quiz-answers-required"));
+        }
+        let answer = b.right.and_then(|r| filled.iter().position(|j| *j == r));
+        if answer.is_none() {
+            b.errors.push(("right", "learn-quiz-right-required"));
+        }
+        if b.explain.trim().is_empty() {
+            b.errors.push(("explain", "learn-quiz-explain-required"));
+        }
+        if !b.errors.is_empty() {
+            bad = true;
+            continue;
+        }
+        quiz.push(Question {
+            q: b.q.clone(),
+            choices: filled.iter().map(|j| b.answers[*j].clone()).collect(),
+            answer: answer.unwrap_or(0),
+            explain: b.explain.clone(),
+        });
+    }
+    if bad {
+        Err(FieldError::new("quiz", "learn-quiz-invalid"))
+    } else {
+        Ok(quiz)
+    }
 }
 
 /// Minutes to read `md` aloud-slowly: 150 words a minute, at least one.
@@ -302,16 +418,50 @@ mod tests {
         assert!(!matches_query(&key, "zalo"));
     }
 
+    fn form(pairs: &[(&str, &str)]) -> Vec<QuizBlock> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        quiz_blocks_from_form(
+            |k| map.get(k).cloned().unwrap_or_default(),
+            |s, _| Ok(s.trim().to_owned()),
+        )
+    }
+
     #[test]
-    fn quiz_text_round_trips_and_is_checked() {
-        let quiz = vec![q(1, 3)];
-        let text = quiz_to_toml(&quiz);
-        assert_eq!(parse_quiz(&text).expect("parse"), quiz);
-        assert_eq!(parse_quiz("").expect("empty"), vec![]);
-        assert!(parse_quiz("[[quiz]]\nq = \"x\"").is_err());
-        assert!(
-            parse_quiz("[[quiz]]\nq=\"x\"\nchoices=[\"a\",\"b\"]\nanswer=2\nexplain=\"e\"")
-                .is_err()
-        );
+    fn quiz_form_round_trips_and_is_checked() {
+        let question = q(1, 3);
+        let b = QuizBlock::from_question(&question);
+        assert_eq!(b.answers.len(), QUIZ_ANSWER_ROWS);
+        let mut blocks = vec![b, QuizBlock::blank()];
+        assert_eq!(validate_quiz(&mut blocks).expect("valid"), vec![question]);
+
+        // Blank rows between answers close up; the right one follows its text.
+        let mut blocks = form(&[
+            ("quiz_count", "2"),
+            ("qz0_q", "Nộp ở đâu?"),
+            ("qz0_a0", "Zalo"),
+            ("qz0_a2", "eTax Mobile"),
+            ("qz0_right", "2"),
+            ("qz0_explain", "Ứng dụng chính thức."),
+        ]);
+        let quiz = validate_quiz(&mut blocks).expect("valid");
+        assert_eq!(quiz.len(), 1, "the blank second block is ignored");
+        assert_eq!(quiz[0].choices, vec!["Zalo", "eTax Mobile"]);
+        assert_eq!(quiz[0].answer, 1);
+
+        // Each missing part is named.
+        let mut blocks = form(&[("quiz_count", "1"), ("qz0_a0", "Một"), ("qz0_right", "1")]);
+        assert!(validate_quiz(&mut blocks).is_err());
+        let b = &blocks[0];
+        assert_eq!(b.error("q"), "learn-quiz-q-required");
+        assert_eq!(b.error("answers"), "learn-quiz-answers-required");
+        assert_eq!(b.error("right"), "learn-quiz-right-required");
+        assert_eq!(b.error("explain"), "learn-quiz-explain-required");
+
+        // A count from the form is bounded, and garbage is no count.
+        assert_eq!(form(&[("quiz_count", "100000")]).len(), QUIZ_MAX_QUESTIONS);
+        assert!(form(&[("quiz_count", "x")]).is_empty());
     }
 }

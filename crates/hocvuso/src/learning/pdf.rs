@@ -31,6 +31,8 @@ pub struct CertificateText<'a> {
     /// dd/mm/yyyy
     pub date: &'a str,
     pub province_name: &'a str,
+    /// The unit that issues it (the province, or the commune of a class).
+    pub issuer: &'a str,
     pub code: &'a str,
     pub verify_url: &'a str,
 }
@@ -284,7 +286,7 @@ pub fn certificate(t: &CertificateText<'_>) -> Result<Vec<u8>, PdfError> {
     page.content.set_fill_rgb(0.09, 0.27, 0.55);
     page.centred(true, 22.0, 282.0, 720.0, t.course_title);
     page.content.set_fill_rgb(0.1, 0.1, 0.1);
-    let issued = format!("{} {} · {}", t.labels.issued_on, t.date, t.province_name);
+    let issued = format!("{} {} · {}", t.labels.issued_on, t.date, t.issuer);
     page.centred(false, 13.0, 240.0, 700.0, &issued);
     page.left(
         true,
@@ -406,6 +408,7 @@ mod tests {
             course_title: "VNeID – định danh điện tử",
             date: "05/12/2026",
             province_name: "Quảng Trị",
+            issuer: "Phường Đông Hà",
             code: "AB23-CD45-EF67",
             verify_url: "https://hocvuso.example/verify/AB23-CD45-EF67",
         })

@@ -111,15 +111,26 @@ async fn after_change(
         .collect();
     if course_complete(&states) {
         emit(tx, metric::COURSE_COMPLETED, unit, person_id, at).await?;
-        out.certificate = issue(tx, province_name, person_id, course, "online", at).await?;
+        out.certificate = issue(
+            tx,
+            province_name,
+            province_name,
+            person_id,
+            course,
+            "online",
+            at,
+        )
+        .await?;
     }
     Ok(out)
 }
 
-/// Issue the course certificate unless the learner already has one; returns the new code.
+/// Issue the course certificate unless the learner already has one; returns the new code. `issuer_name`
+/// is the unit that issues it: the province for a course finished alone, the commune for a class.
 pub async fn issue(
     tx: &mut Tx,
     province_name: &str,
+    issuer_name: &str,
     person_id: &str,
     course: &CourseRow,
     via: &str,
@@ -146,6 +157,7 @@ pub async fn issue(
             province_name,
             unit_code: &unit,
             via,
+            issuer_name,
             at,
         },
     )
@@ -176,6 +188,7 @@ async fn emit(tx: &mut Tx, metric: &str, unit: &str, person_id: &str, at: i64) -
 pub async fn issue_for_class(
     tx: &mut Tx,
     province_name: &str,
+    commune_name: &str,
     person_id: &str,
     course_slugs: &[&str],
     at: i64,
@@ -186,7 +199,17 @@ pub async fn issue_for_class(
             tracing::warn!(course = %slug, "class teaches a course that does not exist; no certificate");
             continue;
         };
-        if let Some(code) = issue(tx, province_name, person_id, &course, "class", at).await? {
+        if let Some(code) = issue(
+            tx,
+            province_name,
+            commune_name,
+            person_id,
+            &course,
+            "class",
+            at,
+        )
+        .await?
+        {
             if let Some((unit, _)) = store::person_unit(tx, person_id).await? {
                 emit(tx, metric::COURSE_COMPLETED, &unit, person_id, at).await?;
             }

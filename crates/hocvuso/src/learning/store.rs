@@ -338,16 +338,22 @@ pub struct CertificateRow {
     pub issued_at: i64,
     pub revoked_at: Option<i64>,
     pub revoked_reason: Option<String>,
+    pub issuer_name: Option<String>,
 }
 
 impl CertificateRow {
     pub fn is_revoked(&self) -> bool {
         self.revoked_at.is_some()
     }
+
+    /// The unit that issued it: the class's commune, else the province.
+    pub fn issuer(&self) -> &str {
+        self.issuer_name.as_deref().unwrap_or(&self.province_name)
+    }
 }
 
 const CERT_COLS: &str = "x.id, x.code, x.person_id, x.course_id, c.slug AS course_slug, x.full_name, x.course_title, \
-     x.province_name, x.unit_code, x.via, x.issued_at, x.revoked_at, x.revoked_reason";
+     x.province_name, x.unit_code, x.via, x.issued_at, x.revoked_at, x.revoked_reason, x.issuer_name";
 
 pub async fn certificate_by_code(db: &Db, code: &str) -> DbResult<Option<CertificateRow>> {
     db.fetch_optional(
@@ -402,6 +408,8 @@ pub struct NewCertificate<'a> {
     pub province_name: &'a str,
     pub unit_code: &'a str,
     pub via: &'a str,
+    /// The issuing unit's name (province, or the class's commune).
+    pub issuer_name: &'a str,
     pub at: i64,
 }
 
@@ -410,8 +418,8 @@ pub async fn insert_certificate(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult
     let n = tx
         .execute(
             q("INSERT INTO certificates (id, code, person_id, course_id, full_name, course_title, province_name,
-                 unit_code, via, issued_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 unit_code, via, issued_at, issuer_name)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                ON CONFLICT (person_id, course_id) DO NOTHING")
             .bind(crate::db::new_id())
             .bind(c.code)
@@ -422,7 +430,8 @@ pub async fn insert_certificate(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult
             .bind(c.province_name)
             .bind(c.unit_code)
             .bind(c.via)
-            .bind(c.at),
+            .bind(c.at)
+            .bind(c.issuer_name),
         )
         .await?;
     Ok(n == 1)

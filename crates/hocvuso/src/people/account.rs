@@ -25,6 +25,27 @@ struct AccountPage {
     access: Vec<store::AccessRow>,
     welcome: bool,
     invitations: Vec<InvitationView>,
+    /// News about the person's class places that someone else caused.
+    class_notices: Vec<ClassNoticeView>,
+}
+
+struct ClassNoticeView {
+    code: String,
+    text: String,
+    when: String,
+}
+
+fn class_notice_view(lang: crate::i18n::Lang, n: store::ClassNotice) -> ClassNoticeView {
+    let id = match n.what.as_str() {
+        "class_cancelled" => "account-notice-class-cancelled",
+        "promoted" => "account-notice-promoted",
+        _ => "account-notice-cancelled",
+    };
+    ClassNoticeView {
+        text: lang.t_args(id, &[("class", n.title.into())]),
+        when: lang.date(n.at),
+        code: n.code,
+    }
 }
 
 /// An invitation on the account page: what it is for, who sent it, where "accept" posts.
@@ -83,6 +104,11 @@ pub async fn account(
             .collect(),
         None => Vec::new(),
     };
+    let class_notices = store::class_notices(&state.db, &user.id)
+        .await?
+        .into_iter()
+        .map(|n| class_notice_view(page.lang, n))
+        .collect();
     let phone = person
         .phone
         .as_deref()
@@ -96,6 +122,7 @@ pub async fn account(
         access,
         welcome: q.moi.is_some(),
         invitations,
+        class_notices,
         person,
     };
     Ok(render(&t))

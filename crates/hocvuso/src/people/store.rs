@@ -564,3 +564,39 @@ pub async fn take_invitation(
     }
     Ok(row)
 }
+
+/// News about a person's class places that someone else caused (issue 15): their class was cancelled,
+/// their registration was cancelled by the class's admin, or a seat freed up and they left the waitlist.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClassNotice {
+    pub code: String,
+    pub title: String,
+    /// "class_cancelled", "cancelled" or "promoted".
+    pub what: String,
+    pub at: i64,
+}
+
+/// How long such news stays on the account page: long enough to be read by someone who signs in once a
+/// month, short enough not to pile up.
+pub const CLASS_NOTICE_DAYS: i64 = 60;
+
+pub async fn class_notices(db: &Db, person: &str) -> DbResult<Vec<ClassNotice>> {
+    let since = now() - CLASS_NOTICE_DAYS * 86_400;
+    db.fetch_all(
+        q("SELECT c.code, c.title,
+                  CASE WHEN c.status = 'cancelled' AND r.status <> 'cancelled' THEN 'class_cancelled'
+                       ELSE r.notice END AS what,
+                  CASE WHEN c.status = 'cancelled' AND r.status <> 'cancelled' THEN c.updated_at
+                       ELSE r.updated_at END AS at
+           FROM class_registrations r JOIN classes c ON c.id = r.class_id
+           WHERE r.person_id = $1
+             AND ((c.status = 'cancelled' AND r.status <> 'cancelled' AND c.updated_at > $2)
+                  OR (c.status <> 'cancelled' AND r.updated_at > $2
+                      AND ((r.notice = 'cancelled' AND r.status = 'cancelled')
+                           OR (r.notice = 'promoted' AND r.status = 'registered'))))
+           ORDER BY at DESC, c.code")
+        .bind(person)
+        .bind(since),
+    )
+    .await
+}

@@ -102,6 +102,17 @@ pub fn label_or(lang: Lang, prefix: &str, value: &str) -> String {
     if t == id { value.to_owned() } else { t }
 }
 
+/// A household checklist item by name: the reports' own wording, else the field work's ("check-…"),
+/// whose items (vneid_installed, …) are what households are ticked for.
+fn checklist_label(lang: Lang, item: &str) -> String {
+    let t = label_or(lang, "checklist-item-", item);
+    if t == item {
+        label_or(lang, "check-", item)
+    } else {
+        t
+    }
+}
+
 pub struct Fmt {
     pub lang: Lang,
     pub exact: bool,
@@ -305,7 +316,7 @@ pub async fn build(
         .into_iter()
         .map(|(item, have, share)| {
             (
-                label_or(lang, "checklist-item-", &item),
+                checklist_label(lang, &item),
                 f.count(have),
                 match share {
                     Some(s) if !f.hidden(have) => lang.percent(s),

@@ -18,7 +18,8 @@ use crate::{AppError, AppResult, AppState};
 struct TreePage {
     page: Page,
     unit: Unit,
-    lineage: Vec<Unit>,
+    /// From the top; whether this admin may open each.
+    lineage: Vec<(Unit, bool)>,
     children: Vec<Unit>,
     can_add_village: bool,
     form: FormState,
@@ -51,7 +52,15 @@ async fn tree_page(
     form: FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let lineage = store::lineage(&state.db, &unit).await?;
+    // Units above the admin's own are named but not linked: their pages would answer 403.
+    let lineage = store::lineage(&state.db, &unit)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let open = page.user.as_ref().is_some_and(|me| me.can_admin(&u.path));
+            (u, open)
+        })
+        .collect();
     let children = store::children(&state.db, &unit.code).await?;
     let can_add_village = unit.level == LEVEL_COMMUNE;
     let t = TreePage {

@@ -52,6 +52,11 @@ impl Page {
         self.lang.date(*n.borrow())
     }
 
+    /// A stored day ("2026-12-05") as people write it ("05/12/2026").
+    pub fn day(&self, iso: &str) -> String {
+        crate::i18n::day_text(iso)
+    }
+
     pub fn datetime(&self, n: impl std::borrow::Borrow<i64>) -> String {
         self.lang.datetime(*n.borrow())
     }

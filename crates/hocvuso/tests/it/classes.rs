@@ -632,3 +632,82 @@ both!(class_admin_scope, |app: TestApp| async move {
         .await;
     assert_eq!(r.status(), 303);
 });
+
+// Issue 15: what someone else did to a person's place in a class is on their account page — a seat
+// freed up for them, their registration cancelled by the class's admin, the class cancelled — and
+// nothing is said about what they did themselves.
+both!(
+    account_tells_of_cancellations_and_freed_seats,
+    |app: TestApp| async move {
+        let admin = app.new_browser();
+        admin.as_province_admin("0900000001").await;
+        let code = make_class(&admin, "1").await;
+        let title = "Dùng VNeID, phòng lừa đảo";
+        let (a, _) = learner(&app, "0914000011", "Người Một").await;
+        let (b, b_id) = learner(&app, "0914000012", "Người Hai").await;
+        for who in [&a, &b] {
+            let r = who
+                .post_form(&format!("/lop-hoc/{code}/dang-ky"), &[])
+                .await;
+            assert_eq!(r.status(), 303);
+        }
+        let (_, page) = b.get_text("/tai-khoan").await;
+        assert!(
+            !page.contains("Tin về lớp học của bạn"),
+            "nothing to tell yet"
+        );
+        // A cancels: B gets the seat and is told; A, who did it, is told nothing.
+        let r = a
+            .post_form(&format!("/lop-hoc/{code}/huy-dang-ky"), &[])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = b.get_text("/tai-khoan").await;
+        assert!(
+            page.contains(&format!("Bạn đã có chỗ trong lớp «{title}»")),
+            "{page}"
+        );
+        assert!(page.contains(&format!("href=\"/lop-hoc/{code}\"")));
+        let (_, page) = a.get_text("/tai-khoan").await;
+        assert!(!page.contains("Tin về lớp học của bạn"));
+        // The admin cancels B's place: B is told that, and no longer of the seat.
+        let r = admin
+            .post_form(&format!("/quan-ly/lop/{code}/huy/{b_id}"), &[])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = b.get_text("/tai-khoan").await;
+        assert!(
+            page.contains(&format!(
+                "Người quản lý lớp đã huỷ đăng ký của bạn ở lớp «{title}»"
+            )),
+            "{page}"
+        );
+        assert!(!page.contains("Bạn đã có chỗ"));
+        // A comes back (the seat is free), then the class is cancelled: A is told.
+        let r = a.post_form(&format!("/lop-hoc/{code}/dang-ky"), &[]).await;
+        assert_eq!(r.status(), 303);
+        let venue = scalar(
+            &app,
+            "SELECT id FROM venues WHERE commune_code = $1",
+            QT_COMMUNE_A,
+        )
+        .await;
+        let r = admin
+            .post_form(
+                &format!("/quan-ly/lop/{code}"),
+                &[
+                    ("commune", QT_COMMUNE_A),
+                    ("title", title),
+                    ("courses", "vneid"),
+                    ("mode", "in_person"),
+                    ("venue", &venue),
+                    ("target_group", "nguoi-dan"),
+                    ("capacity", "1"),
+                    ("status", "cancelled"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = a.get_text("/tai-khoan").await;
+        assert!(page.contains(&format!("Lớp «{title}» đã huỷ.")), "{page}");
+    }
+);

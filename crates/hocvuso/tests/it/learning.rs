@@ -566,6 +566,16 @@ both!(
         assert_eq!(s, 200);
         assert!(html.contains("hợp lệ") && html.contains(name));
         assert!(!html.contains("0911000003"), "no phone on the public page");
+        // A course finished alone: the province issues it (issue 15).
+        let issuer = html
+            .split("Đơn vị cấp</dt><dd>")
+            .nth(1)
+            .and_then(|s| s.split("<br>").next())
+            .expect("the issuing unit");
+        assert!(
+            issuer.contains("Quảng Trị") && !issuer.contains("Phường"),
+            "{issuer}"
+        );
         let (s, _) = visitor
             .get_text(&format!("/verify/{}", code.to_lowercase().replace('-', "")))
             .await;
@@ -852,7 +862,15 @@ both!(admin_writes_a_local_course, |app: TestApp| async move {
     );
 
     let body = "## Bước 1\n\n1. Mở ứng dụng **eTax Mobile**.\n\n<script>alert(1)</script>\n\n![ảnh](https://evil.example/x.png)";
-    let quiz = "[[quiz]]\nq = \"Nộp ở đâu?\"\nchoices = [\"eTax Mobile\", \"Zalo\"]\nanswer = 0\nexplain = \"Ứng dụng chính thức.\"\n";
+    // The quiz is written in a form: question, answers, the right one, the explanation.
+    let quiz = [
+        ("quiz_count", "1"),
+        ("qz0_q", "Nộp ở đâu?"),
+        ("qz0_a0", "eTax Mobile"),
+        ("qz0_a1", "Zalo"),
+        ("qz0_right", "0"),
+        ("qz0_explain", "Ứng dụng chính thức."),
+    ];
     // Preview: sanitised, nothing saved.
     let (s, html) = {
         let r = admin
@@ -863,10 +881,12 @@ both!(admin_writes_a_local_course, |app: TestApp| async move {
                     ("title", "Bước đầu"),
                     ("summary", "Tóm tắt."),
                     ("body", body),
-                    ("quiz", quiz),
                     ("published", "yes"),
                     ("action", "preview"),
-                ],
+                ]
+                .into_iter()
+                .chain(quiz)
+                .collect::<Vec<_>>(),
             )
             .await;
         (r.status().as_u16(), r.text().await.expect("body"))
@@ -885,7 +905,8 @@ both!(admin_writes_a_local_course, |app: TestApp| async move {
                 ("slug", "buoc-dau"),
                 ("title", "Bước đầu"),
                 ("body", body),
-                ("quiz", "[[quiz]]\nq = 1"),
+                ("quiz_count", "1"),
+                ("qz0_q", "Nộp ở đâu?"),
                 ("action", "save"),
             ],
         )
@@ -899,10 +920,12 @@ both!(admin_writes_a_local_course, |app: TestApp| async move {
                 ("title", "Bước đầu"),
                 ("summary", "Tóm tắt."),
                 ("body", body),
-                ("quiz", quiz),
                 ("published", "yes"),
                 ("action", "save"),
-            ],
+            ]
+            .into_iter()
+            .chain(quiz)
+            .collect::<Vec<_>>(),
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -984,10 +1007,12 @@ both!(admin_writes_a_local_course, |app: TestApp| async move {
                 ("title", "Bước đầu tiên"),
                 ("summary", "Tóm tắt."),
                 ("body", body),
-                ("quiz", quiz),
                 ("published", "yes"),
                 ("action", "save"),
-            ],
+            ]
+            .into_iter()
+            .chain(quiz)
+            .collect::<Vec<_>>(),
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -1009,6 +1034,7 @@ both!(class_pass_issues_certificates, |app: TestApp| async move {
     let codes = hocvuso::learning::progress::issue_for_class(
         &mut tx,
         "Tỉnh Quảng Trị",
+        "Phường Đông Hà",
         &person,
         &["vneid", "khong-co", "dich-vu-cong"],
         1_800_000_000,
@@ -1019,6 +1045,7 @@ both!(class_pass_issues_certificates, |app: TestApp| async move {
     let again = hocvuso::learning::progress::issue_for_class(
         &mut tx,
         "Tỉnh Quảng Trị",
+        "Phường Đông Hà",
         &person,
         &["vneid"],
         1_800_000_000,
@@ -1038,6 +1065,20 @@ both!(class_pass_issues_certificates, |app: TestApp| async move {
     tx.commit().await.expect("commit");
     let (_, html) = app.get_text(&format!("/verify/{}", codes[0])).await;
     assert!(html.contains("Trương Văn Lực"));
+    // Issue 15: a class's certificate is issued by the class's commune, named with the date.
+    let issuer = html
+        .split("Đơn vị cấp</dt><dd>")
+        .nth(1)
+        .and_then(|s| s.split("<br>").next())
+        .expect("the issuing unit");
+    assert_eq!(issuer, "Phường Đông Hà");
+    assert!(html.contains("Cấp ngày</dt><dd>"), "the issue date");
+    // The printed certificate names it too.
+    let pdf = app.get(&format!("/chung-chi/{}.pdf", codes[0])).await;
+    assert_eq!(pdf.status(), 200);
+    let text = pdf_extract::extract_text_from_mem(&pdf.bytes().await.expect("pdf")).expect("text");
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Phường Đông Hà"), "{flat}");
 });
 
 both!(
@@ -1096,3 +1137,155 @@ both!(
         assert_eq!(r.status(), 404);
     }
 );
+
+// Issue 15: a lesson's quiz is written in a form — question, answers, the right one, the explanation —
+// with rows added and removed by submit buttons (no JavaScript), the preview showing the quiz, and a
+// translated 422 naming the incomplete part with nothing written.
+both!(quiz_editor_is_a_form, |app: TestApp| async move {
+    let admin = app.new_browser();
+    admin.as_province_admin("0988000012").await;
+    let r = admin
+        .post_form(
+            "/quan-ly/hoc/khoa-moi",
+            &[
+                ("slug", "bieu-mau-hoi"),
+                ("title", "Hỏi bằng biểu mẫu"),
+                ("summary", "Thử trình soạn câu hỏi."),
+                ("topic", "dich-vu-cong"),
+                ("level", "co-ban"),
+                ("audiences", "nguoi-dan"),
+                ("pass_percent", "50"),
+                ("published", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let path = "/quan-ly/hoc/bieu-mau-hoi/bai-moi";
+    let (s, html) = admin.get_text(path).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("name=\"qz0_q\"") && html.contains("name=\"qz0_a3\""));
+    assert!(html.contains("type=\"radio\" id=\"qz0_right-0\""));
+    assert!(!html.contains("[[quiz]]") && !html.contains("TOML"));
+    let lesson = [
+        ("slug", "cau-hoi"),
+        ("title", "Câu hỏi"),
+        ("body", "Mở ứng dụng **eTax Mobile**."),
+        ("published", "yes"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| -> Vec<(&'static str, &'static str)> {
+        lesson.iter().chain(extra).copied().collect()
+    };
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let admin = &admin;
+        async move {
+            let r = admin.post_form(path, &fields).await;
+            (r.status().as_u16(), r.text().await.expect("body"))
+        }
+    };
+
+    // "Thêm câu hỏi": one more row, what was typed kept, nothing checked or written.
+    let (s, html) = post(with(&[
+        ("quiz_count", "1"),
+        ("qz0_q", "Nộp ở đâu?"),
+        ("action", "add-question"),
+    ]))
+    .await;
+    assert_eq!(s, 200);
+    assert!(html.contains("name=\"qz1_q\"") && !html.contains("name=\"qz2_q\""));
+    assert!(html.contains("value=\"Nộp ở đâu?\""));
+    assert!(
+        !html.contains("class=\"err\""),
+        "adding a row checks nothing"
+    );
+    // "Bỏ câu hỏi": that row goes, the others move up.
+    let (s, html) = post(with(&[
+        ("quiz_count", "2"),
+        ("qz0_q", "Câu bỏ đi"),
+        ("qz1_q", "Câu giữ lại"),
+        ("action", "remove-0"),
+    ]))
+    .await;
+    assert_eq!(s, 200);
+    assert!(html.contains("value=\"Câu giữ lại\"") && !html.contains("Câu bỏ đi"));
+    assert!(!html.contains("name=\"qz1_q\""));
+
+    // Incomplete: 422, each missing part named in Vietnamese beside its field, nothing written.
+    let (s, html) = post(with(&[
+        ("quiz_count", "1"),
+        ("qz0_q", "Nộp ở đâu?"),
+        ("qz0_a0", "eTax Mobile"),
+        ("action", "save"),
+    ]))
+    .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("Cần ít nhất 2 đáp án."));
+    assert!(html.contains("Hãy chọn đáp án đúng"));
+    assert!(html.contains("id=\"qz0_explain-err\"") && html.contains("Hãy viết lời giải thích."));
+    assert!(
+        html.contains("value=\"eTax Mobile\""),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        admin
+            .get("/quan-ly/hoc/bieu-mau-hoi/bai/cau-hoi")
+            .await
+            .status(),
+        404,
+        "nothing written"
+    );
+
+    let full = [
+        ("quiz_count", "2"),
+        ("qz0_q", "Nộp ở đâu?"),
+        ("qz0_a0", "Zalo"),
+        ("qz0_a2", "eTax Mobile"),
+        ("qz0_right", "2"),
+        ("qz0_explain", "Ứng dụng chính thức của ngành thuế."),
+    ];
+    // Preview: the quiz as the learner will read it, the right answer marked; nothing written.
+    let (s, html) = post(
+        with(&full)
+            .into_iter()
+            .chain([("action", "preview")])
+            .collect(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let preview = html.split("id=\"preview-h\"").nth(1).expect("a preview");
+    assert!(
+        preview.contains("Nộp ở đâu?") && preview.contains("Ứng dụng chính thức của ngành thuế.")
+    );
+    assert!(preview.contains("eTax Mobile <strong>✓"));
+    assert_eq!(
+        admin
+            .get("/quan-ly/hoc/bieu-mau-hoi/bai/cau-hoi")
+            .await
+            .status(),
+        404
+    );
+    // Saved: the blank row between answers closes up, the blank second question is dropped.
+    let (s, _) = post(
+        with(&full)
+            .into_iter()
+            .chain([("action", "save")])
+            .collect(),
+    )
+    .await;
+    assert_eq!(s, 303);
+    let (s, html) = admin
+        .get_text("/quan-ly/hoc/bieu-mau-hoi/bai/cau-hoi")
+        .await;
+    assert_eq!(s, 200);
+    assert!(html.contains("name=\"qz0_a1\" value=\"eTax Mobile\""));
+    assert!(html.contains("id=\"qz0_right-1\" name=\"qz0_right\" value=\"1\" checked"));
+    assert!(!html.contains("name=\"qz1_q\""));
+    // A learner answers it.
+    let (_, html) = submit_quiz(
+        &app,
+        "bieu-mau-hoi",
+        "cau-hoi",
+        &[("q0".into(), "1".into())],
+    )
+    .await;
+    assert!(html.contains("Ứng dụng chính thức của ngành thuế."));
+});
