@@ -114,7 +114,7 @@ impl Checker {
                 && !info.shortener
                 // On the carrier's ad channel a partner's own site is an unknown host, not a claim
                 // mismatch; a cheap-TLD host is never excused by a copied opt-out line.
-                && !(ad_channel && !info.risky_tld)
+                && (!ad_channel || info.risky_tld)
                 && let Some(k) = strict_claim.or_else(|| self.path_claim(input, link))
             {
                 let kind = &rules.domains.kinds[k];
