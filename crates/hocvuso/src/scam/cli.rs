@@ -137,9 +137,11 @@ pub fn eval(content_dir: &Path) -> Result<(String, bool), String> {
             ("real held-out part", "real-heldout.toml", false),
         ] {
             let path = dir.join(file);
-            let src = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let src =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let set = EvalSet::from_toml(&src).map_err(|e| format!("{}: {e}", path.display()))?;
-            let checker = Checker::new(rules.clone(), set.community).with_model(Some(model.clone()));
+            let checker =
+                Checker::new(rules.clone(), set.community).with_model(Some(model.clone()));
             let r = evaluate(&checker, &set.cases);
             let _ = writeln!(out, "\n{name} ({}):", path.display());
             if misses {
