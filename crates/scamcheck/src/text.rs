@@ -49,6 +49,33 @@ fn lookalike(c: char, interior: bool) -> Option<char> {
         'к' | 'κ' => 'k',
         'М' | 'Μ' => 'M',
         'В' | 'Β' => 'B',
+        // Latin letters with marks Vietnamese never uses ("ŜšĕŊ ThâŋGửĮ", "Ńạp LàTħưởŋg"): real
+        // gambling spam writes whole messages in them to slip past filters. Vietnamese's own marked
+        // letters (ĩ, ũ, ă, â, ơ, ư, đ…) are not in this list and stay as written.
+        'ŝ' | 'š' | 'ś' | 'ş' => 's',
+        'Ŝ' | 'Š' | 'Ś' | 'Ş' => 'S',
+        'ĕ' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'Ĕ' | 'Ē' | 'Ė' | 'Ę' | 'Ě' => 'E',
+        'ŋ' | 'ń' | 'ņ' | 'ň' | 'ñ' => 'n',
+        'Ŋ' | 'Ń' | 'Ņ' | 'Ň' | 'Ñ' => 'N',
+        'ħ' | 'ĥ' => 'h',
+        'Ħ' | 'Ĥ' => 'H',
+        'į' | 'ī' | 'ĭ' => 'i',
+        'Į' | 'Ī' | 'Ĭ' | 'İ' => 'I',
+        'ğ' | 'ġ' | 'ĝ' | 'ģ' => 'g',
+        'Ğ' | 'Ġ' | 'Ĝ' | 'Ģ' => 'G',
+        'ų' | 'ū' | 'ŭ' | 'ů' | 'ű' => 'u',
+        'Ų' | 'Ū' | 'Ŭ' | 'Ů' | 'Ű' => 'U',
+        'ť' | 'ţ' => 't',
+        'Ť' | 'Ţ' => 'T',
+        'č' | 'ć' | 'ĉ' | 'ċ' | 'ç' => 'c',
+        'Č' | 'Ć' | 'Ĉ' | 'Ċ' | 'Ç' => 'C',
+        'ŷ' | 'ÿ' => 'y',
+        'Ŷ' | 'Ÿ' => 'Y',
+        'ł' | 'ľ' | 'ĺ' | 'ļ' => 'l',
+        'Ł' | 'Ľ' | 'Ĺ' | 'Ļ' => 'L',
+        'ž' | 'ź' | 'ż' => 'z',
+        'Ž' | 'Ź' | 'Ż' => 'Z',
         _ => return None,
     })
 }
@@ -328,6 +355,13 @@ mod tests {
             "hoan von kem hoa hong"
         );
         assert_eq!(unmask_lookalikes("Thüởng nóng"), "Thuởng nóng");
+        assert_eq!(
+            unmask_lookalikes("Ńạp LàTħưởŋg BấťKĔ Thắŋġ Thųa"),
+            // Inside an upper-case run a rewritten letter is upper case too ("TH"): matching folds case.
+            "Nạp LàTHưởng BấtKE Thắng Thua"
+        );
+        // Vietnamese's own marked letters are left alone.
+        assert_eq!(unmask_lookalikes("ĩ ũ ă â ơ ư đ"), "ĩ ũ ă â ơ ư đ");
         assert_eq!(unmask_lookalikes("nhận quà"), "nhận quà");
         // Cyrillic а and о in "nhаn quа tоt".
         assert_eq!(

@@ -82,6 +82,13 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("borrow_money", "cho em mượn 2 triệu mai em trả"),
     ("no_callback", "em đang họp ko nghe máy được"),
     ("wrong_transfer", "em chuyển nhầm vào tài khoản chị"),
+    ("adult_bait", "Clip 18+ em gai xinh, xem mien phi"),
+    ("fake_documents", "Nhan lam bang lai xe, khong can di thi"),
+    (
+        "premium_gift_bait",
+        "Ban nhan duoc bai hat tu mot nguoi ban giau ten, soan DK gui 7775",
+    ),
+    ("promo_draw", "Co hoi trung xe may khi nap the trong ngay"),
     ("recovery_service", "hỗ trợ lấy lại tiền bị lừa đảo"),
     (
         "account_takeover",
@@ -823,4 +830,30 @@ fn the_model_only_moves_the_safe_line() {
         let plain = checker().check(text);
         assert!(moved || plain.verdict == v.verdict, "{v:?}");
     }
+}
+
+#[test]
+fn a_carrier_advert_on_its_ad_channel_keeps_a_partner_link_unknown_not_a_mismatch() {
+    let c = checker();
+    // Real VinaPhone advert (2017) for a partner's content service: the opt-out line names the
+    // carrier's registered code, so the partner's link is an unknown host, not a claim mismatch.
+    let genuine = c.check(
+        "(QC) Song khoe moi ngay cung DV mCare cua VinaPhone! Soan DK AT gui 9209 va truy cap \
+         http://v.mcare.com.vn de nhan ban tin Y te. Chi tiet lien he 9191. Tu choi QC, soan TC gui 18001091",
+    );
+    assert!(
+        !codes(&genuine).contains(&"link_claim_mismatch"),
+        "{genuine:?}"
+    );
+    // Without the opt-out line the same claim with a foreign link is still a mismatch, and a
+    // look-alike or cheap-TLD link is never excused by a copied opt-out line.
+    let no_line = c.check("VinaPhone thong bao: truy cap http://v.mcare.com.vn de nhan qua");
+    assert!(
+        codes(&no_line).contains(&"link_claim_mismatch"),
+        "{no_line:?}"
+    );
+    let copied = c.check(
+        "VinaPhone: thue bao sap bi khoa, xac minh tai http://vinaphone-xacminh.top . Tu choi QC, soan TC gui 18001091",
+    );
+    assert!(copied.verdict.is_flagged(), "{copied:?}");
 }

@@ -127,8 +127,35 @@ pub fn eval(content_dir: &Path) -> Result<(String, bool), String> {
         }
         let _ = writeln!(out, "{name}: {}", r.summary());
     }
+    // Real messages that may not be stored in the repo (no licence from their sources) are kept in a
+    // folder outside it; the flag for it would live in config.rs, so the folder comes from the
+    // environment instead. Its tuning part prints misses; its held-out part prints figures only.
+    if let Some(dir) = std::env::var_os(EXTRA_ENV) {
+        let dir = std::path::PathBuf::from(dir);
+        for (name, file, misses) in [
+            ("real tuning part", "real-tune.toml", true),
+            ("real held-out part", "real-heldout.toml", false),
+        ] {
+            let path = dir.join(file);
+            let src =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let set = EvalSet::from_toml(&src).map_err(|e| format!("{}: {e}", path.display()))?;
+            let checker =
+                Checker::new(rules.clone(), set.community).with_model(Some(model.clone()));
+            let r = evaluate(&checker, &set.cases);
+            let _ = writeln!(out, "\n{name} ({}):", path.display());
+            if misses {
+                let _ = write!(out, "{r}");
+            }
+            let _ = writeln!(out, "{name}: {}", r.summary());
+        }
+    }
     Ok((out, pass))
 }
+
+/// Environment variable naming a folder with `real-tune.toml` and `real-heldout.toml` (the corpus
+/// format) to score as well: real messages kept outside the repo.
+pub const EXTRA_ENV: &str = "HOCVUSO_SCAM_EXTRA";
 
 /// `hocvuso scam train`: learn the wording model from the tuning half of the corpus ONLY, calibrate
 /// its thresholds out of fold, write `<content>/scam/model.toml` and report the figures.
