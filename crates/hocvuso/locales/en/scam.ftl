@@ -103,5 +103,7 @@ scam-rules-cases = Messages
 scam-rules-precision = Precision
 scam-rules-recall = Recall
 scam-rules-below-bar = Below the required 95%. Review the edit.
+scam-rules-list-signals = Scam signs (phrases, keywords, related lessons)
+scam-rules-list-domains = Official senders and domains
 scam-rules-save = Check and save
 scam-rules-restore = Drop the edit, use the files again

@@ -103,5 +103,7 @@ scam-rules-cases = Số tin
 scam-rules-precision = Độ chính xác
 scam-rules-recall = Độ phủ
 scam-rules-below-bar = Dưới mức yêu cầu 95%. Nên xem lại bản sửa.
+scam-rules-list-signals = Dấu hiệu lừa đảo (mẫu câu, từ khoá, bài học liên quan)
+scam-rules-list-domains = Người gửi và tên miền chính thức
 scam-rules-save = Kiểm tra và lưu
 scam-rules-restore = Bỏ bản sửa, dùng lại tệp gốc

@@ -81,8 +81,29 @@ pub fn evaluate_dir(content_dir: &Path, rules: &Rules) -> Option<Result<Report, 
     )
 }
 
+/// The two rule lists, as the page names and links them: (form field, file, page key, name message).
+/// One list is edited at a time, so the page stays light on a phone; the other stays as it is in force.
+const LISTS: [(&str, &str, &str, &str); 2] = [
+    (
+        "signals",
+        SIGNALS_FILE,
+        "dau-hieu",
+        "scam-rules-list-signals",
+    ),
+    (
+        "domains",
+        DOMAINS_FILE,
+        "nguoi-gui",
+        "scam-rules-list-domains",
+    ),
+];
+
 pub struct FileStatus {
     pub name: &'static str,
+    /// The list's name in the person's language.
+    pub label: String,
+    /// The page key (`?ds=`) that opens it.
+    pub key: &'static str,
     /// Who saved the edit in force, and when; `None` when the file is used.
     pub edited: Option<(String, i64)>,
 }
@@ -114,14 +135,33 @@ struct RulesPage {
     edit_error: Option<String>,
     quality: Option<Result<Quality, String>>,
     saved: bool,
+    /// The form field of the list being edited ("signals" or "domains").
+    open: &'static str,
 }
 
 impl RulesPage {
-    fn editors(&self) -> [(&'static str, &'static str, &str); 2] {
-        [
-            ("domains", DOMAINS_FILE, self.domains.as_str()),
-            ("signals", SIGNALS_FILE, self.signals.as_str()),
-        ]
+    /// The list being edited: (form field, its name, its text).
+    fn editor(&self) -> (&'static str, String, &str) {
+        let text = if self.open == "domains" {
+            self.domains.as_str()
+        } else {
+            self.signals.as_str()
+        };
+        let label = self
+            .files
+            .iter()
+            .find(|f| LISTS.iter().any(|l| l.0 == self.open && l.1 == f.name))
+            .map(|f| f.label.clone())
+            .unwrap_or_default();
+        (self.open, label, text)
+    }
+
+    /// The file of the list being edited.
+    fn editor_file(&self) -> &'static str {
+        LISTS
+            .iter()
+            .find(|l| l.0 == self.open)
+            .map_or(SIGNALS_FILE, |l| l.1)
     }
 
     fn problem_for(&self, field: &str) -> Option<&str> {
@@ -155,13 +195,18 @@ async fn rules_page(
     texts: RuleTexts,
     problem: Option<RulesProblem>,
     saved: bool,
+    open: &'static str,
 ) -> AppResult<Response> {
     let snapshot = state.scam.snapshot(&state.db).await;
     let edits = store::rule_files(&state.db).await?;
-    let files = [DOMAINS_FILE, SIGNALS_FILE]
+    // A problem in the other list opens that one, so the line it names is on the page.
+    let open = problem.as_ref().map_or(open, |p| p.field);
+    let files = LISTS
         .into_iter()
-        .map(|name| FileStatus {
+        .map(|(_, name, key, label)| FileStatus {
             name,
+            label: page.t(label),
+            key,
             edited: edits
                 .iter()
                 .find(|e| e.name == name)
@@ -186,14 +231,24 @@ async fn rules_page(
             edit_error: snapshot.edit_error.clone(),
             quality,
             saved,
+            open,
         },
     ))
+}
+
+/// The form field of the list a page key (`?ds=`) opens; the signals when none or unknown.
+fn list_of(key: Option<&str>) -> &'static str {
+    LISTS
+        .iter()
+        .find(|l| Some(l.2) == key)
+        .map_or("signals", |l| l.0)
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct SavedQuery {
     luu: Option<String>,
+    ds: Option<String>,
 }
 
 pub async fn form(
@@ -204,14 +259,16 @@ pub async fn form(
 ) -> AppResult<Response> {
     province_admin(&user)?;
     let texts = state.scam.snapshot(&state.db).await.texts.clone();
-    rules_page(&state, page, texts, None, q.luu.is_some()).await
+    let open = list_of(q.ds.as_deref());
+    rules_page(&state, page, texts, None, q.luu.is_some(), open).await
 }
 
+/// Either list or both; a list not sent stays as it is in force.
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct RulesForm {
-    domains: String,
-    signals: String,
+    domains: Option<String>,
+    signals: Option<String>,
 }
 
 pub async fn save(
@@ -221,6 +278,16 @@ pub async fn save(
     CsrfForm(f): CsrfForm<RulesForm>,
 ) -> AppResult<Response> {
     province_admin(&user)?;
+    let open = if f.signals.is_none() && f.domains.is_some() {
+        "domains"
+    } else {
+        "signals"
+    };
+    let in_force = state.scam.snapshot(&state.db).await.texts.clone();
+    let (domains, signals) = (
+        f.domains.unwrap_or(in_force.domains),
+        f.signals.unwrap_or(in_force.signals),
+    );
     let clean = |field: &'static str, s: &str| {
         crate::web::text::clean_text(s, MAX_FILE_CHARS)
             .map(|t| format!("{t}\n"))
@@ -229,21 +296,18 @@ pub async fn save(
                 message: page.t(reason),
             })
     };
-    let texts = match (clean("domains", &f.domains), clean("signals", &f.signals)) {
+    let texts = match (clean("domains", &domains), clean("signals", &signals)) {
         (Ok(domains), Ok(signals)) => RuleTexts { domains, signals },
         (Err(problem), _) | (_, Err(problem)) => {
-            let texts = RuleTexts {
-                domains: f.domains,
-                signals: f.signals,
-            };
-            return rules_page(&state, page, texts, Some(problem), false).await;
+            let texts = RuleTexts { domains, signals };
+            return rules_page(&state, page, texts, Some(problem), false, open).await;
         }
     };
     let engine = &state.scam;
     let exists = |l: &str| engine.lesson_title(l).is_some();
     let check: Option<&dyn Fn(&str) -> bool> = engine.has_lessons().then_some(&exists);
     if let Err(problem) = validate(&texts, check) {
-        return rules_page(&state, page, texts, Some(problem), false).await;
+        return rules_page(&state, page, texts, Some(problem), false, open).await;
     }
     let files = engine.files();
     // An edit equal to the file (after trimming) is no edit: the file stays in force.
@@ -266,7 +330,11 @@ pub async fn save(
     store::bump_rules(&mut tx).await?;
     tx.commit().await?;
     engine.refresh(&state.db).await?;
-    Ok(Redirect::to("/quan-ly/lua-dao/quy-tac?luu=1").into_response())
+    let key = LISTS
+        .iter()
+        .find(|l| l.0 == open)
+        .map_or("dau-hieu", |l| l.2);
+    Ok(Redirect::to(&format!("/quan-ly/lua-dao/quy-tac?luu=1&ds={key}")).into_response())
 }
 
 #[derive(serde::Deserialize)]

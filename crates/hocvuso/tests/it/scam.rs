@@ -842,3 +842,51 @@ both!(
         assert!(body.contains("To stop receiving advertising"), "{body}");
     }
 );
+
+both!(
+    the_rules_editor_opens_one_list_by_name_and_keeps_the_other,
+    |app: crate::TestApp| async move {
+        let admin = province_admin(&app).await;
+        let (s, page) = admin.get_text("/quan-ly/lua-dao/quy-tac").await;
+        assert_eq!(s, 200);
+        assert!(page.contains("Dấu hiệu lừa đảo") && page.contains("Người gửi và tên miền"));
+        // The list itself is the rule text (its comments name files); what the page says around it does not.
+        let around = match (page.find("<textarea"), page.find("</textarea>")) {
+            (Some(a), Some(b)) => format!("{}{}", &page[..a], &page[b..]),
+            _ => page.clone(),
+        };
+        assert!(
+            !around.contains(".toml"),
+            "lists are named in words, not by file"
+        );
+        assert!(page.contains("name=\"signals\"") && !page.contains("name=\"domains\""));
+        let (_, page) = admin
+            .get_text("/quan-ly/lua-dao/quy-tac?ds=nguoi-gui")
+            .await;
+        assert!(page.contains("name=\"domains\"") && !page.contains("name=\"signals\""));
+
+        // Saving the senders list alone keeps the signs in force, and opens the same list again.
+        let domains = app.state.scam.files().domains.clone();
+        let edited = format!("{domains}\n# sửa thử\n");
+        let r = admin
+            .post_form("/quan-ly/lua-dao/quy-tac", &[("domains", &edited)])
+            .await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(to.ends_with("ds=nguoi-gui"), "{to}");
+        assert_eq!(
+            app.count("scam_rule_files").await,
+            1,
+            "only the senders list is an edit"
+        );
+        let signals = app
+            .state
+            .scam
+            .snapshot(&app.state.db)
+            .await
+            .texts
+            .signals
+            .clone();
+        assert_eq!(signals.trim(), app.state.scam.files().signals.trim());
+    }
+);
