@@ -11,8 +11,11 @@ import { launch, requireAdmin, freshPhone, BACKEND } from './lib.mjs';
 const COMMUNE = '19360'; // Phường Quảng Trị
 const PASSWORD = 'Mùa lúa mới về làng';
 const MAX_BYTES = 30 * 1024;
-/** Pages per shape of address (ids, codes and lesson names replaced): enough to meet every template. */
-const PER_SHAPE = 2;
+/**
+ * Pages per shape of address (ids, codes and lesson names replaced): one meets every template, and keeps
+ * the crawl of six roles within about two minutes per database in CI.
+ */
+const PER_SHAPE = 1;
 const MAX_PAGES = 90;
 const chromium = await launch();
 after(() => chromium.close());
@@ -142,7 +145,8 @@ async function crawl(phone, starts, who) {
   return { problems, pages };
 }
 
-test(`no page any role can reach shows a code, an ISO date or a technical word; all light and accessible [${BACKEND}]`, async () => {
+// Behind the balancer the pages are the same servers' pages: the SQLite and PostgreSQL runs have read them.
+test(`no page any role can reach shows a code, an ISO date or a technical word; all light and accessible [${BACKEND}]`, { skip: BACKEND === 'balanced' && 'the same pages as the postgres run' }, async () => {
   const admin = requireAdmin();
   const tag = Math.random().toString(36).slice(2, 7);
 

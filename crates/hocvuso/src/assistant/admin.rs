@@ -28,6 +28,8 @@ fn province_admin(user: &SessionUser) -> AppResult<()> {
 struct AdminPage {
     page: Page,
     gaps: Vec<Gap>,
+    /// The FAQ question of each gap's nearest entry, by the entry's id: the id itself is a code.
+    near: std::collections::HashMap<String, String>,
     open_total: i64,
     drafts: Vec<Draft>,
     faq_count: i64,
@@ -37,6 +39,13 @@ struct AdminPage {
     content_error: Option<String>,
     llm: bool,
     saved: bool,
+}
+
+impl AdminPage {
+    /// The question of the FAQ entry nearest to a gap, when it is one.
+    fn near_question(&self, id: &str) -> Option<&str> {
+        self.near.get(id).map(String::as_str)
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -55,9 +64,14 @@ pub async fn list(
     let (gaps, open_total) = store::open_gaps(&state.db).await?;
     let drafts = store::drafts(&state.db).await?;
     let k = state.assistant.current();
+    let near = gaps
+        .iter()
+        .filter_map(|g| k.faq(&g.near).map(|e| (g.near.clone(), e.q.clone())))
+        .collect();
     Ok(render(&AdminPage {
         page,
         gaps,
+        near,
         open_total,
         drafts,
         faq_count: k.faq.len() as i64,
