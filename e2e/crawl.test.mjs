@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { launch, requireAdmin, freshPhone, BACKEND } from './lib.mjs';
+import { launch, requireAdmin, freshPhone, post, BACKEND } from './lib.mjs';
 
 const COMMUNE = '19360'; // Phường Quảng Trị
 const PASSWORD = 'Mùa lúa mới về làng';
@@ -32,16 +32,6 @@ const WORDS = [
   [/(?:^|[\s(«"'“:,])([a-z0-9]+(?:[-_][a-z0-9]+)+)(?=$|[\s)»"'”,;:!?]|\.(?:\s|$))/m, 'a code (slug)'],
 ];
 
-async function post(phone, path, form) {
-  let c = (await phone.context.cookies()).find((k) => k.name === 'hv_csrf');
-  if (!c) {
-    await phone.context.request.get('/');
-    c = (await phone.context.cookies()).find((k) => k.name === 'hv_csrf');
-  }
-  const r = await phone.context.request.post(path, { form: { ...form, csrf: c.value }, maxRedirects: 0 });
-  assert.ok([200, 303].includes(r.status()), `${path} answered ${r.status()}: ${(await r.text()).slice(0, 300)}`);
-  return r;
-}
 
 /**
  * Known exceptions, each with its reason (none now: the scam rules editor names its two lists in words and

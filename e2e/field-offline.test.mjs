@@ -3,24 +3,13 @@
 // outbox, in order, what each item is. When the signal returns each is stored exactly once.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, requireAdmin, freshPhone, BACKEND } from './lib.mjs';
+import { launch, requireAdmin, freshPhone, post, BACKEND } from './lib.mjs';
 
 const COMMUNE = '19360'; // Phường Quảng Trị
 const PASSWORD = 'Mùa lúa mới về làng';
 const chromium = await launch();
 after(() => chromium.close());
 
-/** A form post as the browser sends it, from `phone`'s cookies; redirects not followed. */
-async function post(phone, path, form) {
-  let c = (await phone.context.cookies()).find((k) => k.name === 'hv_csrf');
-  if (!c) {
-    await phone.context.request.get('/');
-    c = (await phone.context.cookies()).find((k) => k.name === 'hv_csrf');
-  }
-  const r = await phone.context.request.post(path, { form: { ...form, csrf: c.value }, maxRedirects: 0 });
-  assert.ok([200, 303].includes(r.status()), `${path} answered ${r.status()}: ${(await r.text()).slice(0, 300)}`);
-  return r;
-}
 
 function yesterday() {
   return new Date(Date.now() - 86400000 + 7 * 3600000).toISOString().slice(0, 10);

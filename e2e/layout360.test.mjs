@@ -2,22 +2,12 @@
 // screen, the scam-review pages do not scroll sideways, and "Hủy"/"Xóa" sit apart from the main buttons.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, requireAdmin, BACKEND } from './lib.mjs';
+import { launch, requireAdmin, post, BACKEND } from './lib.mjs';
 
 const COMMUNE = '19360'; // Phường Quảng Trị
 const chromium = await launch();
 after(() => chromium.close());
 
-async function post(phone, path, form) {
-  let c = (await phone.context.cookies()).find((k) => k.name === 'hv_csrf');
-  if (!c) {
-    await phone.context.request.get('/');
-    c = (await phone.context.cookies()).find((k) => k.name === 'hv_csrf');
-  }
-  const r = await phone.context.request.post(path, { form: { ...form, csrf: c.value }, maxRedirects: 0 });
-  assert.ok([200, 303].includes(r.status()), `${path} answered ${r.status()}: ${(await r.text()).slice(0, 300)}`);
-  return r;
-}
 
 /** Nothing on the page reaches past the right edge of a 360 px screen. */
 async function fits(phone) {

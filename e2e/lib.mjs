@@ -219,6 +219,19 @@ export function freshPhone() {
   return `09${digits}`;
 }
 
+/** A form post as the browser sends it, from `phone`'s cookies (CSRF token included); redirects not
+ * followed; anything but 200 or 303 fails the test with the answer's start. */
+export async function post(phone, path, form) {
+  let c = (await phone.context.cookies()).find((k) => k.name === 'hv_csrf');
+  if (!c) {
+    await phone.context.request.get('/');
+    c = (await phone.context.cookies()).find((k) => k.name === 'hv_csrf');
+  }
+  const r = await phone.context.request.post(path, { form: { ...form, csrf: c.value }, maxRedirects: 0 });
+  assert.ok([200, 303].includes(r.status()), `${path} answered ${r.status()}: ${(await r.text()).slice(0, 300)}`);
+  return r;
+}
+
 /** Require the admin credentials run.sh provides; a clear message instead of a confusing failure. */
 export function requireAdmin() {
   assert.ok(ADMIN.phone && ADMIN.password, 'HV_ADMIN_PHONE and HV_ADMIN_PASSWORD must be set (e2e/run.sh sets them)');
