@@ -66,6 +66,9 @@ function phoneContextOptions(opts) {
     deviceScaleFactor: 2,
     locale: opts.locale || 'vi-VN',
     baseURL: BASE,
+    // 'block' when a test routes the page's own requests: a page a service worker controls can send
+    // them past the route.
+    serviceWorkers: opts.serviceWorkers || 'allow',
   };
 }
 
