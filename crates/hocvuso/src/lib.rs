@@ -1,5 +1,6 @@
 //! Học vụ số: the platform library. `main.rs` is a thin CLI over [`prepare`], [`build_router`] and
 //! [`serve`]; tests drive the same functions on 127.0.0.1:0.
+pub mod app;
 pub mod assistant;
 pub mod classes;
 pub mod config;
@@ -76,7 +77,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
 
 /// The whole HTTP application.
 pub fn build_router(state: AppState) -> Router {
-    web::router(state)
+    app::router(state)
 }
 
 /// Serve until `shutdown` resolves, then finish in-flight requests.

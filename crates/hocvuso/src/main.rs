@@ -8,6 +8,8 @@ use hocvuso::config::{
 
 // mimalloc: the server allocates small, short-lived buffers on every request and every sync item;
 // glibc's allocator spent a fifth of the sync benchmark's time in malloc/free (perf), mimalloc far less.
+// `--features system-alloc` leaves glibc's in place, for heap profilers (heaptrack) that hook malloc.
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -49,8 +51,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // Starting parses every course, builds the assistant's index and runs the migrations: tens
             // of MiB of short-lived allocations the allocator would otherwise keep for a while. The
             // server then idles at what it holds (measured in bench/README.md).
+            #[cfg(not(feature = "system-alloc"))]
             // SAFETY: mi_collect only walks mimalloc's own heaps; it has no preconditions.
-            unsafe { libmimalloc_sys::mi_collect(true) };
+            unsafe {
+                libmimalloc_sys::mi_collect(true)
+            };
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await
                 .with_context(|| format!("binding {}", args.listen))?;

@@ -6,6 +6,7 @@
 mod abbrev;
 mod collate;
 mod letters;
+pub mod phone;
 mod tone;
 
 pub use collate::sort_key;

@@ -19,19 +19,19 @@ pub mod pages;
 pub mod redact;
 pub mod store;
 
-use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use engine::Assistant;
 
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/hoi-tro-ly", get(pages::form).post(pages::submit))
         .route("/hoi-dap", get(pages::faq_list))
         .route("/hoi-dap/{id}", get(pages::faq_entry))
-        .route("/api/v1/assistant/ask", post(api::ask))
+        .routes(routes!(api::ask))
         .route("/quan-ly/tro-ly", get(admin::list))
         .route("/quan-ly/tro-ly/nap-lai", post(admin::reload))
         .route("/quan-ly/tro-ly/cau-hoi/{id}/bo-qua", post(admin::dismiss))

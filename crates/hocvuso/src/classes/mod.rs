@@ -10,15 +10,15 @@ pub mod pages;
 pub mod store;
 pub mod venues;
 
-use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::db::{DbResult, Tx};
 use crate::web::auth::SessionUser;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/lop-hoc", get(pages::find))
         .route("/lop-hoc/{code}", get(pages::class_page))
         .route("/lop-hoc/{code}/dang-ky", post(pages::register_self))

@@ -214,7 +214,7 @@ impl PageCache {
             .read()
             .ok()
             .and_then(|pages| pages.get(key).cloned());
-        crate::ops::metrics::cache("lesson_pages", page.is_some());
+        crate::telemetry::metrics::cache("lesson_pages", page.is_some());
         Ok(page)
     }
 

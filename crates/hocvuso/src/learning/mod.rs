@@ -15,13 +15,13 @@ pub mod pdf;
 pub mod progress;
 pub mod store;
 
-use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/hoc", get(catalogue::catalogue))
         .route("/hoc/cua-toi", get(mine::page))
         .route("/hoc/anh/{file}", get(admin::image))
@@ -33,10 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/chung-chi/{file}", get(certificates::download))
         .route("/verify", get(certificates::lookup))
         .route("/verify/{code}", get(certificates::verify))
-        .route("/api/v1/courses", get(api::courses))
-        .route("/api/v1/courses/{slug}", get(api::course))
-        .route("/api/v1/learning/progress", post(api::progress))
-        .route("/api/v1/learning/quiz", post(api::quiz))
+        .routes(routes!(api::courses))
+        .routes(routes!(api::course))
+        .routes(routes!(api::progress))
+        .routes(routes!(api::quiz))
         .route("/quan-ly/hoc", get(admin::list))
         .route(
             "/quan-ly/hoc/khoa-moi",

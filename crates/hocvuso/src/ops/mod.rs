@@ -4,17 +4,17 @@ pub mod backup;
 pub mod metrics;
 pub mod store;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::db::Db;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/metrics", get(metrics::metrics))
         .route("/readyz", get(readyz))
 }

@@ -9,13 +9,13 @@ pub mod model;
 pub mod password;
 pub mod store;
 
-use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route(
             "/dang-ky",
             get(auth_pages::sign_up_form).post(auth_pages::sign_up),

@@ -147,7 +147,7 @@ pub async fn unit_figures(
         .lock()
         .ok()
         .and_then(|mut c| c.get(&key).cloned());
-    crate::ops::metrics::cache("dashboard_figures", hit.is_some());
+    crate::telemetry::metrics::cache("dashboard_figures", hit.is_some());
     if let Some(hit) = hit {
         return Ok(hit);
     }

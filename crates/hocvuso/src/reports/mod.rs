@@ -22,24 +22,24 @@ pub mod period;
 pub mod store;
 pub mod view;
 
-use axum::Router;
 use axum::http::{Method, header};
 use axum::routing::get;
 use tower_http::cors::{Any, CorsLayer};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> OpenApiRouter<AppState> {
     // Open data is read from other sites (the province's shared database, dashboards elsewhere).
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD])
         .allow_headers([header::IF_NONE_MATCH])
         .expose_headers([header::ETAG]);
-    let open_data = Router::new()
-        .route("/api/v1/stats/units/{code}", get(api::get_unit_stats))
+    let open_data = OpenApiRouter::new()
+        .routes(routes!(api::get_unit_stats))
         .layer(cors);
-    Router::new()
+    OpenApiRouter::new()
         .merge(open_data)
         .route("/so-lieu", get(pages::public_dashboard))
         .route("/quan-ly/bao-cao", get(pages::admin_root))

@@ -14,20 +14,20 @@ pub mod report;
 pub mod rules;
 pub mod store;
 
-use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use engine::ScamEngine;
 
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/kiem-tra", get(pages::form).post(pages::check))
         .route("/kiem-tra/bao-cao", post(pages::report))
         .route("/kiem-tra/da-bao-cao", get(pages::thanks))
-        .route("/api/v1/scam/check", post(api::check))
-        .route("/api/v1/scam/reports", post(api::report))
+        .routes(routes!(api::check))
+        .routes(routes!(api::report))
         .route("/quan-ly/lua-dao", get(admin::list))
         .route(
             "/quan-ly/lua-dao/quy-tac",

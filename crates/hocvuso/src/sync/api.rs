@@ -79,14 +79,14 @@ pub async fn sync(
     let applied = super::apply_batch(&state.db, &user, &prepared, server_time).await?;
     for (p, o) in prepared.iter().zip(&applied) {
         if o.status == super::model::ItemStatus::Created {
-            crate::ops::metrics::outbox_lag(server_time - p.device_time);
+            crate::telemetry::metrics::outbox_lag(server_time - p.device_time);
         }
     }
     let mut applied = applied.into_iter();
     let results = outcomes
         .into_iter()
         .filter_map(|o| o.or_else(|| applied.next()))
-        .inspect(|o| crate::ops::metrics::sync_item(o.status.as_str()))
+        .inspect(|o| crate::telemetry::metrics::sync_item(o.status.as_str()))
         .map(|o| SyncResult {
             client_id: o.client_id,
             status: o.status,

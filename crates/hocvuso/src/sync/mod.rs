@@ -30,8 +30,8 @@ pub mod api;
 pub mod model;
 pub mod pwa;
 
-use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -42,9 +42,9 @@ use crate::web::auth::SessionUser;
 use crate::{AppError, AppResult, AppState};
 use model::{Applied, Fields, ItemOutcome, ItemStatus, KINDS};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/sync", post(api::sync))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::sync))
         .route("/sw.js", get(pwa::service_worker))
         .route("/manifest.webmanifest", get(pwa::manifest))
         .route("/ngoai-tuyen", get(pwa::offline_page))

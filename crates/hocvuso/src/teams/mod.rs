@@ -11,16 +11,16 @@ pub mod model;
 pub mod pages;
 pub mod store;
 
-use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::db::Tx;
 use crate::units::model::{LEVEL_VILLAGE, Unit};
 use crate::web::auth::SessionUser;
 use crate::{AppError, AppResult, AppState};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/to-cong-nghe-so", get(contact::page))
         .route("/hien-truong", get(pages::field_home))
         .route("/quan-ly/to", get(pages::list).post(pages::create))

@@ -44,10 +44,10 @@ impl UnitsCache {
         }
         let edits = edits();
         if let Some(units) = self.current(edits) {
-            crate::ops::metrics::cache("unit_lists", true);
+            crate::telemetry::metrics::cache("unit_lists", true);
             return Ok(units);
         }
-        crate::ops::metrics::cache("unit_lists", false);
+        crate::telemetry::metrics::cache("unit_lists", false);
         let units: Arc<[Unit]> = store::children(db, code).await?.into();
         if let Ok(mut kept) = self.kept.lock() {
             *kept = Some(Kept {

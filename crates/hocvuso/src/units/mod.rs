@@ -8,15 +8,15 @@ pub mod picker;
 pub mod reference;
 pub mod store;
 
-use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/units/{code}", get(api::get_unit))
-        .route("/api/v1/units/{code}/children", get(api::get_children))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::get_unit))
+        .routes(routes!(api::get_children))
         .route("/quan-ly/don-vi", get(pages::tree_root))
         .route("/quan-ly/don-vi/{code}", get(pages::tree))
         .route("/quan-ly/don-vi/{code}/them-thon", post(pages::add_village))

@@ -174,10 +174,10 @@ fn compressed(enc: Encoding, body: Bytes, cacheable: bool) -> std::io::Result<By
         && let Some(e) = cache.entries.get(&key)
         && e.original == body
     {
-        crate::ops::metrics::cache("compressed_bodies", true);
+        crate::telemetry::metrics::cache("compressed_bodies", true);
         return Ok(e.compressed.clone());
     }
-    crate::ops::metrics::cache("compressed_bodies", false);
+    crate::telemetry::metrics::cache("compressed_bodies", false);
     let out = Bytes::from(compress(enc, &body)?);
     if let Ok(mut cache) = CACHE.lock() {
         cache.put(

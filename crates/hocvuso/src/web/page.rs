@@ -41,7 +41,7 @@ impl Page {
 
     /// A stored phone number (+84…) as people write it (0912 345 678).
     pub fn phone(&self, p: &str) -> String {
-        crate::people::model::display_phone(p)
+        vntext::phone::display_phone(p)
     }
 
     pub fn int(&self, n: impl std::borrow::Borrow<i64>) -> String {

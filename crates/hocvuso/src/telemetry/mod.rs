@@ -1,4 +1,7 @@
-//! Structured logs: JSON lines when HOCVUSO_LOG_JSON=1 (for log shippers), readable text otherwise.
+//! Structured logs: JSON lines when HOCVUSO_LOG_JSON=1 (for log shippers), readable text otherwise;
+//! and the counters every capability adds to (`metrics`).
+pub mod metrics;
+
 use tracing_subscriber::{EnvFilter, fmt};
 
 pub fn init() {
