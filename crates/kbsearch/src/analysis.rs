@@ -5,7 +5,9 @@
 //! two syllables, so a bigram such as `matkhau` is what says "mật khẩu" rather than two unrelated
 //! syllables; bigrams are glued without a separator so `matkhau` typed as one word also matches.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use crate::termset::TermSet;
 
 /// Accented function words: question words, pronouns, particles, and the kinship words Vietnamese uses
 /// as pronouns ("mẹ tôi", "cháu nó", "con gái"). They say how or by whom something is asked, not what
@@ -64,15 +66,18 @@ pub fn analyze(text: &str) -> Analyzed {
 
 /// What one document contains, as sets, for the confidence check.
 pub struct TermSets {
-    pub exact: HashSet<String>,
-    pub folded: HashSet<String>,
-    pub bigrams: HashSet<String>,
+    pub exact: TermSet,
+    pub folded: TermSet,
+    pub bigrams: TermSet,
 }
 
 impl TermSets {
     pub fn from_texts(texts: &[&Analyzed]) -> Self {
-        let collect = |pick: fn(&Analyzed) -> &Vec<String>| -> HashSet<String> {
-            texts.iter().flat_map(|a| pick(a).iter().cloned()).collect()
+        let collect = |pick: fn(&Analyzed) -> &Vec<String>| -> TermSet {
+            texts
+                .iter()
+                .flat_map(|a| pick(a).iter().map(String::as_str))
+                .collect()
         };
         TermSets {
             exact: collect(|a| &a.exact),
@@ -84,37 +89,45 @@ impl TermSets {
 
 /// Document frequencies over the knowledge base: which terms it knows, and how rare each is.
 pub struct Vocabulary {
-    terms: HashMap<String, u32>,
+    terms: TermSet,
+    /// How many documents hold each of `terms`, in the same order.
+    term_docs: Vec<u32>,
     /// Every accented syllable any document uses.
-    exact: HashSet<String>,
-    bigrams: HashMap<String, u32>,
+    exact: TermSet,
+    bigrams: TermSet,
+    bigram_docs: Vec<u32>,
     docs: f32,
+}
+
+/// The terms of all documents and, for each, how many documents hold it.
+fn document_frequencies<'a>(sets: impl Iterator<Item = &'a TermSet>) -> (TermSet, Vec<u32>) {
+    let mut counts: HashMap<&str, u32> = HashMap::new();
+    for set in sets {
+        for t in set.iter() {
+            *counts.entry(t).or_insert(0) += 1;
+        }
+    }
+    let terms: TermSet = counts.keys().copied().collect();
+    let docs = terms.iter().map(|t| counts[t]).collect();
+    (terms, docs)
 }
 
 impl Vocabulary {
     pub fn new(docs: &[TermSets]) -> Self {
-        let mut terms = HashMap::new();
-        let mut bigrams = HashMap::new();
-        let mut exact = HashSet::new();
-        for d in docs {
-            exact.extend(d.exact.iter().cloned());
-            for t in &d.folded {
-                *terms.entry(t.clone()).or_insert(0) += 1;
-            }
-            for b in &d.bigrams {
-                *bigrams.entry(b.clone()).or_insert(0) += 1;
-            }
-        }
+        let (terms, term_docs) = document_frequencies(docs.iter().map(|d| &d.folded));
+        let (bigrams, bigram_docs) = document_frequencies(docs.iter().map(|d| &d.bigrams));
         Vocabulary {
             terms,
-            exact,
+            term_docs,
+            exact: docs.iter().flat_map(|d| d.exact.iter()).collect(),
             bigrams,
+            bigram_docs,
             docs: docs.len() as f32,
         }
     }
 
     pub fn knows_term(&self, folded: &str) -> bool {
-        self.terms.contains_key(folded)
+        self.terms.contains(folded)
     }
 
     /// Whether some document uses this syllable with these very marks.
@@ -123,20 +136,20 @@ impl Vocabulary {
     }
 
     pub fn knows_bigram(&self, bigram: &str) -> bool {
-        self.bigrams.contains_key(bigram)
+        self.bigrams.contains(bigram)
     }
 
     /// BM25's inverse document frequency; a term no document has weighs the most.
     pub fn term_weight(&self, folded: &str) -> f32 {
-        self.idf(self.terms.get(folded))
+        self.idf(self.terms.position(folded).map(|i| self.term_docs[i]))
     }
 
     pub fn bigram_weight(&self, bigram: &str) -> f32 {
-        self.idf(self.bigrams.get(bigram))
+        self.idf(self.bigrams.position(bigram).map(|i| self.bigram_docs[i]))
     }
 
-    fn idf(&self, df: Option<&u32>) -> f32 {
-        let df = df.copied().unwrap_or(0) as f32;
+    fn idf(&self, df: Option<u32>) -> f32 {
+        let df = df.unwrap_or(0) as f32;
         (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln()
     }
 }
@@ -215,7 +228,8 @@ mod tests {
 
     #[test]
     fn folded_stop_words_are_folded_exact_stop_words() {
-        let folded: HashSet<String> = STOP_EXACT.iter().map(|w| vntext::fold(w)).collect();
+        let folded: std::collections::HashSet<String> =
+            STOP_EXACT.iter().map(|w| vntext::fold(w)).collect();
         for w in STOP_FOLDED {
             assert!(
                 folded.contains(*w),

@@ -163,7 +163,7 @@ pub fn max_edits(word: &str) -> usize {
     if word.len() >= LONG_WORD { 2 } else { 1 }
 }
 
-fn near<'a>(word: &str, max: usize, mut candidates: impl Iterator<Item = &'a String>) -> bool {
+fn near<'a>(word: &str, max: usize, mut candidates: impl Iterator<Item = &'a str>) -> bool {
     candidates.any(|c| within_edits(word.as_bytes(), c.as_bytes(), max))
 }
 

@@ -12,6 +12,7 @@ mod analysis;
 mod confidence;
 pub mod eval;
 mod index;
+mod termset;
 
 use analysis::{Analyzed, TermSets, Vocabulary, analyze, analyze_query};
 use confidence::{Coverage, DocSets, coverage, coverage_of, has_unknown_word, same_subject};

@@ -5,6 +5,7 @@
 //! the same language and text size. Entries are dropped when the content version in the database moves
 //! (content import, local-course edits): this process drops them at once (the edit's commit tells it),
 //! other servers within a second.
+use crate::web::bounded::BoundedLru;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
@@ -42,13 +43,11 @@ pub const FORM_ID_MARK: &str = "hvmarkformid7c2e";
 /// Lessons people are known to have opened. Opening is for good (progress is never taken back; an
 /// erased person has no session left to ask with), so a remembered "yes" never goes stale and a repeat
 /// view needs no query at all. About 150 bytes an entry.
-pub struct OpenedLessons(std::sync::Mutex<lru::LruCache<(String, String), ()>>);
+pub struct OpenedLessons(std::sync::Mutex<BoundedLru<(String, String), ()>>);
 
 impl Default for OpenedLessons {
     fn default() -> Self {
-        OpenedLessons(std::sync::Mutex::new(lru::LruCache::new(
-            std::num::NonZeroUsize::new(16_384).unwrap_or(std::num::NonZeroUsize::MIN),
-        )))
+        OpenedLessons(std::sync::Mutex::new(BoundedLru::new(16_384)))
     }
 }
 

@@ -8,9 +8,9 @@
 //! derived only (each `AppState` holds its own, tied to its database), so any number of app servers stay
 //! consistent. Formatting, small-count suppression and
 //! the indicators are not cached: they depend on who asks or are edited by hand.
+use crate::web::bounded::BoundedLru;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,7 @@ pub struct UnitFigures {
 type Key = (String, String, i64, u64);
 
 pub struct FiguresCache {
-    entries: Mutex<lru::LruCache<Key, Arc<UnitFigures>>>,
+    entries: Mutex<BoundedLru<Key, Arc<UnitFigures>>>,
     stamp: StampCheck,
     /// The open-data API's answers (`reports::api`), per unit and period.
     pub answers: Store<super::api::StatsAnswer>,
@@ -47,9 +47,7 @@ pub struct FiguresCache {
 impl Default for FiguresCache {
     fn default() -> Self {
         FiguresCache {
-            entries: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN),
-            )),
+            entries: Mutex::new(BoundedLru::new(ENTRIES)),
             stamp: StampCheck::default(),
             answers: Store::default(),
         }

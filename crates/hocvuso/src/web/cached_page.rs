@@ -1,7 +1,7 @@
 //! A rendered page kept in memory, compressed once in every encoding a phone may accept, with an
 //! `ETag` so a browser that has it already gets `304 Not Modified` and no body over a weak line.
+use crate::web::bounded::BoundedLru;
 use std::io::Write;
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -61,7 +61,7 @@ pub trait Weighed {
 
 /// Rendered public answers by address, each valid for one data version; pages are [`PageStore`].
 pub struct Store<T> {
-    pages: Mutex<(lru::LruCache<String, Stored<T>>, usize)>,
+    pages: Mutex<(BoundedLru<String, Stored<T>>, usize)>,
 }
 
 /// Visitors' HTML pages, compressed once.
@@ -70,10 +70,7 @@ pub type PageStore = Store<CachedPage>;
 impl<T> Default for Store<T> {
     fn default() -> Self {
         Store {
-            pages: Mutex::new((
-                lru::LruCache::new(NonZeroUsize::new(4096).unwrap_or(NonZeroUsize::MIN)),
-                0,
-            )),
+            pages: Mutex::new((BoundedLru::new(4096), 0)),
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod bounded;
 pub mod cached_page;
 pub mod client;
 pub mod compress;

@@ -10,12 +10,10 @@
 //!
 //! Administrators are never cached: their idle and absolute limits, and the removal of their powers,
 //! act at once on every server.
-use std::num::NonZeroUsize;
+use crate::web::bounded::BoundedLru;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-use lru::LruCache;
 
 use super::auth::SessionUser;
 use crate::db::Tx;
@@ -47,15 +45,13 @@ pub struct Entry {
 }
 
 pub struct SessionCache {
-    entries: Mutex<LruCache<String, Entry>>,
+    entries: Mutex<BoundedLru<String, Entry>>,
 }
 
 impl Default for SessionCache {
     fn default() -> Self {
         SessionCache {
-            entries: Mutex::new(LruCache::new(
-                NonZeroUsize::new(CAPACITY).unwrap_or(NonZeroUsize::MIN),
-            )),
+            entries: Mutex::new(BoundedLru::new(CAPACITY)),
         }
     }
 }
