@@ -191,6 +191,23 @@ const EXAMPLES: &[(&str, &str)] = &[
         "parcel_address_lure",
         "Không giao hàng được, bấm link bổ sung địa chỉ",
     ),
+    ("otp_delivery", "338747 là mã đăng nhập Facebook của bạn."),
+    (
+        "premium_sms_bait",
+        "Có người đang thầm thương trộm nhớ bạn. Để biết người đó là ai, soạn YEU gửi 8777",
+    ),
+    (
+        "premium_sms_charge",
+        "Bạn nhận được thẻ cào 500.000đ. Để nhận thẻ soạn NHAN gửi 8785",
+    ),
+    (
+        "betting_offer",
+        "Cặp lô chắc ăn hôm nay, cam kết trúng. Soạn LK gửi 8709",
+    ),
+    (
+        "premium_gift_sms",
+        "Bạn nhận được bài hát kèm lời nhắn từ một người bạn giấu tên. Soạn VIP gửi 7799 để nghe",
+    ),
 ];
 
 /// Signals that need the sender given with the message: (code, text, sender).
