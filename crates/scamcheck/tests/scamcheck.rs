@@ -874,3 +874,40 @@ fn a_carrier_advert_on_its_ad_channel_keeps_a_partner_link_unknown_not_a_mismatc
     );
     assert!(copied.verdict.is_flagged(), "{copied:?}");
 }
+
+#[test]
+fn a_partner_advert_on_the_ad_channel_names_its_hotline_anywhere() {
+    let c = checker();
+    // VinaPhone's content-service adverts write "TCQC" and put the carrier's hotline before it.
+    let vas = c.check(
+        "(QC) Co hoi TRUNG 10 CAY VANG SJC tu VinaPhone khi soan N gui 9078 de tham gia CTKM tai \
+         vangtraotay.vn. Sau KM 3000d/ngay. LH 18001091 (0d). TCQC soan TC gui 9078",
+    );
+    assert!(!codes(&vas).contains(&"link_claim_mismatch"), "{vas:?}");
+    // "Refusing" in a threat is not an opt-out line.
+    let threat = c.check(
+        "Vietcombank: neu tu choi xac minh, tai khoan se bi khoa. Vao http://xacminh-taikhoan.com ngay. LH 1900545413",
+    );
+    assert!(
+        codes(&threat).contains(&"link_claim_mismatch"),
+        "{threat:?}"
+    );
+}
+
+#[test]
+fn the_addressee_of_a_carrier_advert_is_not_its_hotline() {
+    let c = checker();
+    let v = c.check(
+        "VINAPHONE TANG 15.000d vao TKC cho 0918474158 khi soan DK gui 9769(0d) ngay HOM NAY de xai \
+         MIEN PHI 3G/4G. TCQC soan TC gui 9769. Sau KM: 5000d/ngay.",
+    );
+    assert!(!codes(&v).contains(&"claim_mobile_number"), "{v:?}");
+    let missed = c.check(
+        "VinaPhone tran trong thong bao: so 0916186405 goi cho ban nhung khong the thuc hien duoc. \
+         Ban vui long goi lai cho so 0916186405.",
+    );
+    assert!(
+        !codes(&missed).contains(&"claim_mobile_number"),
+        "{missed:?}"
+    );
+}

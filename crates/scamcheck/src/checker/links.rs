@@ -22,6 +22,13 @@ impl Checker {
         let rules = &self.rules;
         let c = &rules.computed;
         let claim = self.strict_claim(found);
+        // A number relayed once ("số 09… gọi cho bạn… gọi lại cho số 09…") is relayed throughout.
+        let relayed: Vec<&str> = input
+            .phones
+            .iter()
+            .filter(|p| relayed_caller(&input.text, &p.span))
+            .map(|p| p.normalized.as_str())
+            .collect();
         for p in &input.phones {
             let fill = |kind: Option<usize>| Fill {
                 number: &input.text[p.span.clone()],
@@ -35,7 +42,7 @@ impl Checker {
                     self.reason(c.community_number, &fill(None)),
                 );
             }
-            if p.is_mobile() && claim.is_some() && !relayed_caller(&input.text, &p.span) {
+            if p.is_mobile() && claim.is_some() && !relayed.contains(&p.normalized.as_str()) {
                 found.add(c.claim_mobile, self.reason(c.claim_mobile, &fill(claim)));
             }
         }
@@ -50,17 +57,28 @@ impl Checker {
         Some(self.rules.domains.officials[o].kind)
     }
 
-    /// The message carries the advertising channel's opt-out line ("Từ chối QC, soạn TC gửi 199")
-    /// naming one of the registry's short codes. Carriers must print it on every advert, and their
-    /// adverts for partners' content services (real inboxes, 2016–2024) link to the partner's own
-    /// site: without this, each such advert read as a carrier impersonated with a foreign link.
+    /// The message carries the advertising channel's opt-out line ("Từ chối QC, soạn TC gửi 199",
+    /// "TCQC soạn TC gửi 9022") and one of the registry's short codes, in that line or elsewhere
+    /// ("LH 18001091 (0đ). TCQC…"). Carriers must print the line on every advert, and their adverts
+    /// for partners' content services (real inboxes, 2016–2024) link to the partner's own site:
+    /// without this, each such advert read as a carrier impersonated with a foreign link.
     fn ad_channel(&self, input: &Input) -> bool {
         let folded = vntext::fold(&input.text);
-        let Some(at) = folded.find("tu choi") else {
+        let opt_out = [
+            "tu choi qc",
+            "tu choi quang cao",
+            "tu choi nhan",
+            "tu choi, soan",
+            "tu choi soan",
+            "de tu choi",
+            "tuchoi",
+            "tcqc",
+        ];
+        if !opt_out.iter().any(|w| folded.contains(w)) {
             return false;
-        };
-        let tail: String = folded[at..].chars().take(48).collect();
-        tail.split(|c: char| !c.is_ascii_digit())
+        }
+        folded
+            .split(|c: char| !c.is_ascii_digit())
             .any(|d| (3..=11).contains(&d.len()) && self.rules.domains.senders.contains_key(d))
     }
 
