@@ -911,3 +911,18 @@ fn the_addressee_of_a_carrier_advert_is_not_its_hotline() {
         "{missed:?}"
     );
 }
+
+#[test]
+fn a_warning_that_names_fake_links_is_not_a_fake_link() {
+    let c = checker();
+    let warning = c.check(
+        "VietinBank de nghi Quy khach TUYET DOI KHONG cung cap mat khau, OTP cho bat cu ai, qua cac link \
+         gia mao nhu vietinbank-online.com, vietinbank-ipay.com, vietinbankis.cc. VietinBank chi co duy \
+         nhat website www.vietinbank.vn.",
+    );
+    assert!(!warning.verdict.is_flagged(), "{warning:?}");
+    let lure = c.check(
+        "Vietcombank: de tranh lua dao, quy khach vui long xac thuc tai khoan tai vietcombank-xacthuc.com",
+    );
+    assert!(codes(&lure).contains(&"link_lookalike"), "{lure:?}");
+}
