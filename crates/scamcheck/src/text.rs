@@ -11,7 +11,7 @@ use crate::pattern::{Tok, fold_phrase};
 fn lookalike(c: char, interior: bool) -> Option<char> {
     let digit_or_symbol = match c {
         '0' => Some('o'),
-        '1' | '!' | '|' => Some('i'),
+        '1' | '!' | '¡' | '|' => Some('i'),
         '3' => Some('e'),
         '4' | '@' => Some('a'),
         '5' | '$' => Some('s'),
@@ -354,6 +354,7 @@ mod tests {
     fn lookalike_letters_read_as_letters() {
         assert_eq!(unmask_lookalikes("NHAN T1EN NGAY"), "NHAN TIEN NGAY");
         assert_eq!(unmask_lookalikes("d!eu kien"), "dieu kien");
+        assert_eq!(unmask_lookalikes("t¡nh d.uc"), "tinh d.uc");
         assert_eq!(
             unmask_lookalikes("h0an v0n kem hoa h0ng"),
             "hoan von kem hoa hong"
