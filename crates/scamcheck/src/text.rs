@@ -11,7 +11,7 @@ use crate::pattern::{Tok, fold_phrase};
 fn lookalike(c: char, interior: bool) -> Option<char> {
     let digit_or_symbol = match c {
         '0' => Some('o'),
-        '1' | '!' | '|' => Some('i'),
+        '1' | '!' | '¡' | '|' => Some('i'),
         '3' => Some('e'),
         '4' | '@' => Some('a'),
         '5' | '$' => Some('s'),
@@ -127,8 +127,9 @@ pub(crate) fn unmask_lookalikes(text: &str) -> Cow<'_, str> {
     out.map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
-/// "n.ổ h.ũ", "c.ờ b.ạ.c": a dot between letters where one side is a single letter is filler put in
-/// to slip past filters, and is dropped ("TP.HCM" keeps its dot: both sides are longer). Run on the
+/// "n.ổ h.ũ", "c.ờ b.ạ.c", "ta.i kh.oan": a dot between letters where one side is a single letter,
+/// or both are lower-case, is filler put in to slip past filters, and is dropped ("TP.HCM" keeps its
+/// dot: both sides are longer and upper-case). Run on the
 /// text phrases are matched on, after links are masked (their dots are gone by then).
 pub(crate) fn join_dotted_letters(text: &str) -> Cow<'_, str> {
     if !text.contains('.') {
@@ -143,7 +144,10 @@ pub(crate) fn join_dotted_letters(text: &str) -> Cow<'_, str> {
             // Letters of the run before and after this dot.
             let single_before = i < 2 || !alnum(i - 2);
             let single_after = !alnum(i + 2);
-            if single_before || single_after {
+            // "kh.oanta.ng": a dot wedged between two lower-case letters is filler too; a sentence
+            // ends with a space or a capital after it, and "TP.HCM" keeps its dot.
+            let lower = chars[i - 1].is_lowercase() && chars[i + 1].is_lowercase();
+            if single_before || single_after || lower {
                 continue;
             }
         }
@@ -350,6 +354,7 @@ mod tests {
     fn lookalike_letters_read_as_letters() {
         assert_eq!(unmask_lookalikes("NHAN T1EN NGAY"), "NHAN TIEN NGAY");
         assert_eq!(unmask_lookalikes("d!eu kien"), "dieu kien");
+        assert_eq!(unmask_lookalikes("t¡nh d.uc"), "tinh d.uc");
         assert_eq!(
             unmask_lookalikes("h0an v0n kem hoa h0ng"),
             "hoan von kem hoa hong"
@@ -410,6 +415,10 @@ mod tests {
     #[test]
     fn dotted_letters_are_joined_but_abbreviations_stay() {
         assert_eq!(join_dotted_letters("n.ổ h.ũ c.ờ b.ạ.c"), "nổ hũ cờ bạc");
+        assert_eq!(
+            join_dotted_letters("t.o ta.i kh.oanta.ng"),
+            "to tai khoantang"
+        );
         assert_eq!(
             join_dotted_letters("TP.HCM, 1.500.000d. Xong"),
             "TP.HCM, 1.500.000d. Xong"

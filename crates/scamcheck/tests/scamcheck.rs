@@ -191,6 +191,23 @@ const EXAMPLES: &[(&str, &str)] = &[
         "parcel_address_lure",
         "Không giao hàng được, bấm link bổ sung địa chỉ",
     ),
+    ("otp_delivery", "338747 là mã đăng nhập Facebook của bạn."),
+    (
+        "premium_sms_bait",
+        "Có người đang thầm thương trộm nhớ bạn. Để biết người đó là ai, soạn YEU gửi 8777",
+    ),
+    (
+        "premium_sms_charge",
+        "Bạn nhận được thẻ cào 500.000đ. Để nhận thẻ soạn NHAN gửi 8785",
+    ),
+    (
+        "betting_offer",
+        "Cặp lô chắc ăn hôm nay, cam kết trúng. Soạn LK gửi 8709",
+    ),
+    (
+        "premium_gift_sms",
+        "Bạn nhận được bài hát kèm lời nhắn từ một người bạn giấu tên. Soạn VIP gửi 7799 để nghe",
+    ),
 ];
 
 /// Signals that need the sender given with the message: (code, text, sender).
@@ -856,4 +873,56 @@ fn a_carrier_advert_on_its_ad_channel_keeps_a_partner_link_unknown_not_a_mismatc
         "VinaPhone: thue bao sap bi khoa, xac minh tai http://vinaphone-xacminh.top . Tu choi QC, soan TC gui 18001091",
     );
     assert!(copied.verdict.is_flagged(), "{copied:?}");
+}
+
+#[test]
+fn a_partner_advert_on_the_ad_channel_names_its_hotline_anywhere() {
+    let c = checker();
+    // VinaPhone's content-service adverts write "TCQC" and put the carrier's hotline before it.
+    let vas = c.check(
+        "(QC) Co hoi TRUNG 10 CAY VANG SJC tu VinaPhone khi soan N gui 9078 de tham gia CTKM tai \
+         vangtraotay.vn. Sau KM 3000d/ngay. LH 18001091 (0d). TCQC soan TC gui 9078",
+    );
+    assert!(!codes(&vas).contains(&"link_claim_mismatch"), "{vas:?}");
+    // "Refusing" in a threat is not an opt-out line.
+    let threat = c.check(
+        "Vietcombank: neu tu choi xac minh, tai khoan se bi khoa. Vao http://xacminh-taikhoan.com ngay. LH 1900545413",
+    );
+    assert!(
+        codes(&threat).contains(&"link_claim_mismatch"),
+        "{threat:?}"
+    );
+}
+
+#[test]
+fn the_addressee_of_a_carrier_advert_is_not_its_hotline() {
+    let c = checker();
+    let v = c.check(
+        "VINAPHONE TANG 15.000d vao TKC cho 0918474158 khi soan DK gui 9769(0d) ngay HOM NAY de xai \
+         MIEN PHI 3G/4G. TCQC soan TC gui 9769. Sau KM: 5000d/ngay.",
+    );
+    assert!(!codes(&v).contains(&"claim_mobile_number"), "{v:?}");
+    let missed = c.check(
+        "VinaPhone tran trong thong bao: so 0916186405 goi cho ban nhung khong the thuc hien duoc. \
+         Ban vui long goi lai cho so 0916186405.",
+    );
+    assert!(
+        !codes(&missed).contains(&"claim_mobile_number"),
+        "{missed:?}"
+    );
+}
+
+#[test]
+fn a_warning_that_names_fake_links_is_not_a_fake_link() {
+    let c = checker();
+    let warning = c.check(
+        "VietinBank de nghi Quy khach TUYET DOI KHONG cung cap mat khau, OTP cho bat cu ai, qua cac link \
+         gia mao nhu vietinbank-online.com, vietinbank-ipay.com, vietinbankis.cc. VietinBank chi co duy \
+         nhat website www.vietinbank.vn.",
+    );
+    assert!(!warning.verdict.is_flagged(), "{warning:?}");
+    let lure = c.check(
+        "Vietcombank: de tranh lua dao, quy khach vui long xac thuc tai khoan tai vietcombank-xacthuc.com",
+    );
+    assert!(codes(&lure).contains(&"link_lookalike"), "{lure:?}");
 }

@@ -22,6 +22,13 @@ impl Checker {
         let rules = &self.rules;
         let c = &rules.computed;
         let claim = self.strict_claim(found);
+        // A number relayed once ("số 09… gọi cho bạn… gọi lại cho số 09…") is relayed throughout.
+        let relayed: Vec<&str> = input
+            .phones
+            .iter()
+            .filter(|p| relayed_caller(&input.text, &p.span))
+            .map(|p| p.normalized.as_str())
+            .collect();
         for p in &input.phones {
             let fill = |kind: Option<usize>| Fill {
                 number: &input.text[p.span.clone()],
@@ -35,7 +42,7 @@ impl Checker {
                     self.reason(c.community_number, &fill(None)),
                 );
             }
-            if p.is_mobile() && claim.is_some() && !relayed_caller(&input.text, &p.span) {
+            if p.is_mobile() && claim.is_some() && !relayed.contains(&p.normalized.as_str()) {
                 found.add(c.claim_mobile, self.reason(c.claim_mobile, &fill(claim)));
             }
         }
@@ -50,17 +57,28 @@ impl Checker {
         Some(self.rules.domains.officials[o].kind)
     }
 
-    /// The message carries the advertising channel's opt-out line ("Từ chối QC, soạn TC gửi 199")
-    /// naming one of the registry's short codes. Carriers must print it on every advert, and their
-    /// adverts for partners' content services (real inboxes, 2016–2024) link to the partner's own
-    /// site: without this, each such advert read as a carrier impersonated with a foreign link.
+    /// The message carries the advertising channel's opt-out line ("Từ chối QC, soạn TC gửi 199",
+    /// "TCQC soạn TC gửi 9022") and one of the registry's short codes, in that line or elsewhere
+    /// ("LH 18001091 (0đ). TCQC…"). Carriers must print the line on every advert, and their adverts
+    /// for partners' content services (real inboxes, 2016–2024) link to the partner's own site:
+    /// without this, each such advert read as a carrier impersonated with a foreign link.
     fn ad_channel(&self, input: &Input) -> bool {
         let folded = vntext::fold(&input.text);
-        let Some(at) = folded.find("tu choi") else {
+        let opt_out = [
+            "tu choi qc",
+            "tu choi quang cao",
+            "tu choi nhan",
+            "tu choi, soan",
+            "tu choi soan",
+            "de tu choi",
+            "tuchoi",
+            "tcqc",
+        ];
+        if !opt_out.iter().any(|w| folded.contains(w)) {
             return false;
-        };
-        let tail: String = folded[at..].chars().take(48).collect();
-        tail.split(|c: char| !c.is_ascii_digit())
+        }
+        folded
+            .split(|c: char| !c.is_ascii_digit())
             .any(|d| (3..=11).contains(&d.len()) && self.rules.domains.senders.contains_key(d))
     }
 
@@ -159,7 +177,8 @@ impl Checker {
 
 /// A number the carrier relays rather than one to contact it on: "Bạn hãy gọi lại cho số máy
 /// 09…" (call-me-back), "Số máy 09… đã gọi cho Quý khách" (missed-call notice). The carrier's own
-/// name in such a message is not a claim that the number is its hotline.
+/// name in such a message is not a claim that the number is its hotline. Nor are the subscriber an
+/// advert or notice is addressed to, the other side of a transfer, a login name or a transfer memo.
 fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
     let before = text.get(..span.start).unwrap_or_default();
     let before = vntext::fold(&before[floor_char(before, before.len().saturating_sub(48))..]);
@@ -174,6 +193,7 @@ fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     let ends = |tail: &[&str]| before.ends_with(tail);
+    let near = |n: usize, w: &[&str]| before.iter().rev().take(n).any(|b| w.contains(b));
     ends(&["goi", "lai", "cho", "so", "may"])
         || ends(&["goi", "lai", "cho"])
         || ends(&["goi", "lai", "so"])
@@ -181,6 +201,21 @@ fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
         || ends(&["cuoc", "goi", "nho", "tu", "so"])
         || after.starts_with(&["da", "goi"])
         || after.starts_with(&["vua", "goi"])
+        || after.starts_with(&["goi", "cho"])
+        // The subscriber the message is addressed to: "(QC) VinaPhone TANG RIENG 8491…", "cơ hội
+        // cho TB 8491…", "tặng 15.000đ vào TKC cho 0918…".
+        || ends(&["tb"])
+        || ends(&["thue", "bao"])
+        || ends(&["tang", "rieng"])
+        || (ends(&["cho"]) && near(8, &["tang", "tkc", "cong"]))
+        // The other side of a transfer in a wallet or bank notice: "từ khách hàng NGUYỄN VĂN A, số
+        // điện thoại 0336…", "chuyển 47.000 VND cho TRẦN B, số điện thoại 0379…".
+        || ((ends(&["so", "dien", "thoai"]) || ends(&["sdt"]))
+            && (near(8, &["khach"]) || (near(10, &["chuyen"]) && near(8, &["cho", "tu"]))))
+        // A login name or a transfer memo: "Tên đăng nhập của QK là 0918…", "Ndung CK: …-0918…".
+        || (ends(&["la"]) && near(6, &["nhap"]))
+        || near(4, &["ndung"])
+        || ends(&["noi", "dung"])
 }
 
 /// The largest char boundary of `s` at or below `i`.
@@ -211,6 +246,29 @@ mod tests {
         ));
         assert!(!relayed(
             "Vietcombank: gọi ngay 0912345678 để mở khóa tài khoản"
+        ));
+        assert!(relayed(
+            "Số 0916186405 gọi cho bạn nhưng không thực hiện được"
+        ));
+    }
+
+    #[test]
+    fn the_addressee_and_the_other_side_of_a_transfer_are_not_contacts() {
+        assert!(relayed(
+            "VINAPHONE TANG 15.000d vao TKC cho 0918474158 khi soan DK gui 9769"
+        ));
+        assert!(relayed(
+            "(TB) Co hoi cho TB 0918474158 duoc +10.000d vao TKC"
+        ));
+        assert!(relayed(
+            "Quy khach da duoc nhan 30.000 VND tu khach hang NGUYEN VAN DE, so dien thoai 0936255682."
+        ));
+        assert!(relayed("Ten dang nhap cua QK la 0918474158."));
+        assert!(!relayed(
+            "Vietcombank: vui long lien he so dien thoai 0912345678"
+        ));
+        assert!(!relayed(
+            "Chuyen khoan phi ho so cho nhan vien 0912345678 de giai ngan"
         ));
     }
 }

@@ -122,6 +122,31 @@ struct Input {
     bare: bool,
 }
 
+/// The link starting at `start` is named by a warning as a fake: "giả mạo", "mạo danh" or "lừa
+/// đảo" comes before it with nothing in between but "như", "là", other links and list punctuation.
+/// "Để tránh lừa đảo, hãy đăng nhập tại …" has words in between and keeps its link.
+fn cited_as_fake(text: &str, start: usize) -> bool {
+    let mut from = start.saturating_sub(120);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = vntext::fold(&text[from..start]);
+    let Some(at) = ["gia mao", "mao danh", "lua dao"]
+        .iter()
+        .filter_map(|m| before.rfind(m).map(|i| i + m.len()))
+        .max()
+    else {
+        return false;
+    };
+    const FILLER: &[&str] = &[
+        "nhu", "la", "va", "hoac", "cac", "link", "trang", "web", "website", "ten", "mien",
+    ];
+    before[at..]
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '"'))
+        .filter(|w| !w.is_empty())
+        .all(|w| w.contains('.') || FILLER.contains(&w))
+}
+
 impl Input {
     fn new(text: &str, rules: &Rules) -> Self {
         let text = vntext::nfc(truncate(text, MAX_CHARS));
@@ -136,6 +161,12 @@ impl Input {
         // Memos are found on the text as written: "820,000VND|ND:" keeps its bar, which the
         // look-alike pass would read as a letter.
         let masked = mask(&text, spans);
+        // Links a warning names as fakes ("các link giả mạo như vietinbank-ipay.com, …") are not the
+        // message's own links; their text stays masked like any link.
+        let links: Vec<_> = links
+            .into_iter()
+            .filter(|l| !cited_as_fake(&text, l.span.start))
+            .collect();
         let masked = crate::text::mask_transfer_memo(&masked);
         let masked = crate::text::unmask_lookalikes(&masked).into_owned();
         let masked = crate::text::join_dotted_letters(&masked).into_owned();
