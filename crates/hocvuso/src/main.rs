@@ -56,6 +56,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             unsafe {
                 libmimalloc_sys::mi_collect(true)
             };
+            let released = hocvuso::ops::memory::release_startup_pages();
+            tracing::info!(
+                mib = released / (1 << 20),
+                "program pages only start-up used handed back"
+            );
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await
                 .with_context(|| format!("binding {}", args.listen))?;

@@ -1,6 +1,7 @@
 //! Running the platform on a province's server: backups, restores and moving between databases,
 //! metrics, and the readiness probe.
 pub mod backup;
+pub mod memory;
 pub mod metrics;
 pub mod store;
 
