@@ -46,6 +46,13 @@ pub const UNKNOWN_WORD_MARGIN: f32 = 0.1;
 /// word or two.
 pub const FACET_GAIN: f32 = 0.15;
 
+/// How much more coverage a question needs when its best entry has a subject ([`Doc::subject`]) the
+/// question never names. Chosen on the tuning part: "thẻ bảo hiểm y tế hết hạn gia hạn ở đâu" explains
+/// 0.46 of itself with the health-card-in-VNeID entry and "Đổi giấy phép lái xe quốc tế" 0.43 with the
+/// licence-in-VNeID one, while "thẻ bảo hiểm y tế của mẹ tôi hết hạn khi nào", which that entry does
+/// answer (the wallet shows the card's dates), explains 0.71.
+pub const SUBJECT_MARGIN: f32 = 0.2;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocKind {
     Faq,
@@ -66,6 +73,9 @@ pub struct Doc {
     pub body: String,
     /// What to show the asker: the FAQ answer, or the lesson summary.
     pub answer: String,
+    /// Words (or phrases), one of which a question must name to be answered from this document
+    /// without [`SUBJECT_MARGIN`]; empty: no such check. Matched without diacritics.
+    pub subject: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +97,7 @@ pub struct Answer {
     /// Share of the question the first hit explains (0..=1), the number `confident` is decided on.
     pub coverage: f32,
     /// The coverage this question needed: [`CONFIDENCE_THRESHOLD`], or more when it has a word the
-    /// knowledge base never uses.
+    /// knowledge base never uses or does not name the first hit's subject.
     pub required: f32,
     /// A FAQ entry that answers the part of the question the first hit leaves out, to be shown after
     /// it; only when the first is confident.
@@ -108,6 +118,8 @@ pub struct KnowledgeBase {
     terms: Vec<TermSets>,
     vocab: Vocabulary,
     index: SearchIndex,
+    /// Each document's subject phrases as folded search terms.
+    subjects: Vec<Vec<Vec<String>>>,
 }
 
 impl KnowledgeBase {
@@ -135,7 +147,18 @@ impl KnowledgeBase {
             .collect();
         let vocab = Vocabulary::new(&terms);
         let index = SearchIndex::build(&analyzed)?;
+        let subjects = docs
+            .iter()
+            .map(|d| {
+                d.subject
+                    .iter()
+                    .map(|w| vntext::search_terms(w))
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .collect();
         Ok(KnowledgeBase {
+            subjects,
             docs,
             heads,
             terms,
@@ -171,15 +194,19 @@ impl KnowledgeBase {
             _ => Coverage::NONE,
         };
         let score = coverage.score();
-        let needed = match ranked.first() {
-            Some(&(ord, _)) if has_unknown_word(&query, &self.sets(ord), &self.vocab) => {
-                CONFIDENCE_THRESHOLD + UNKNOWN_WORD_MARGIN
+        let words = vntext::search_terms(q);
+        let mut needed = CONFIDENCE_THRESHOLD;
+        if let Some(&(ord, _)) = ranked.first() {
+            if has_unknown_word(&query, &self.sets(ord), &self.vocab) {
+                needed += UNKNOWN_WORD_MARGIN;
             }
-            _ => CONFIDENCE_THRESHOLD,
-        };
+            if !self.names_subject(ord, &words) {
+                needed += SUBJECT_MARGIN;
+            }
+        }
         let confident = score >= needed;
         let also = if confident {
-            self.complement(&query, &ranked, score)
+            self.complement(&query, &words, &ranked, score)
         } else {
             None
         };
@@ -201,6 +228,7 @@ impl KnowledgeBase {
     fn complement(
         &self,
         query: &analysis::QueryTerms,
+        words: &[String],
         ranked: &[(usize, f32)],
         first_score: f32,
     ) -> Option<Hit> {
@@ -209,6 +237,7 @@ impl KnowledgeBase {
             .iter()
             .skip(1)
             .filter(|&&(ord, _)| self.docs[ord].kind == DocKind::Faq)
+            .filter(|&&(ord, _)| self.names_subject(ord, words))
             .filter(|&&(ord, _)| {
                 coverage(query, &self.sets(ord), &self.vocab).score() >= CONFIDENCE_THRESHOLD
                     && same_subject(query, &self.sets(first), &self.sets(ord), &self.vocab)
@@ -220,6 +249,16 @@ impl KnowledgeBase {
             .filter(|&(_, _, gain)| gain >= FACET_GAIN)
             .max_by(|a, b| a.2.total_cmp(&b.2))
             .map(|(ord, s, _)| self.hit(ord, s))
+    }
+
+    /// Whether the question (its folded search terms) names one of the document's subject phrases, or
+    /// the document has none.
+    fn names_subject(&self, ord: usize, words: &[String]) -> bool {
+        let subjects = &self.subjects[ord];
+        subjects.is_empty()
+            || subjects
+                .iter()
+                .any(|s| words.windows(s.len()).any(|w| w == s.as_slice()))
     }
 
     fn ranked(&self, query: &analysis::QueryTerms, k: usize) -> Vec<(usize, f32)> {
