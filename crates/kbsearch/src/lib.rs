@@ -13,7 +13,7 @@ mod confidence;
 pub mod eval;
 mod index;
 
-use analysis::{Analyzed, TermSets, Vocabulary, analyze, analyze_query};
+use analysis::{Analyzed, QueryTerm, TermSets, Vocabulary, analyze, analyze_query};
 use confidence::{Coverage, DocSets, coverage, coverage_of, has_unknown_word, same_subject};
 use index::SearchIndex;
 
@@ -31,6 +31,10 @@ pub const CONFIDENCE_THRESHOLD: f32 = 0.40;
 const LESSON_PRIOR: f32 = 0.8;
 /// How many tantivy hits are re-ordered after the lesson prior.
 const RERANK: usize = 10;
+
+/// Questions with at most this many content terms go first to an entry that lists them as one of its
+/// ways of asking.
+const SHORT_QUESTION: usize = 3;
 
 /// How many hits [`KnowledgeBase::ask`] returns.
 const ASK_HITS: usize = 3;
@@ -120,6 +124,29 @@ pub struct KnowledgeBase {
     index: SearchIndex,
     /// Each document's subject phrases as folded search terms.
     subjects: Vec<Vec<Vec<String>>>,
+    /// Each FAQ entry's ways of asking (its question and alternatives), each as its content terms
+    /// sorted; empty for lessons.
+    phrasings: Vec<Vec<Vec<QueryTerm>>>,
+}
+
+/// A question's content terms in a fixed order, to compare with a phrasing whatever the word order.
+fn phrasing_key(q: &str) -> Vec<QueryTerm> {
+    let mut terms = analyze_query(q).terms;
+    terms.sort_by(|a, b| a.folded.cmp(&b.folded));
+    terms
+}
+
+/// Whether two phrasings say the same words: the same folded terms, with the same marks wherever both
+/// were typed with them ("má" is not "mã", "ma" is either).
+fn same_phrasing(a: &[QueryTerm], b: &[QueryTerm]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.folded == y.folded
+                && match (&x.exact, &y.exact) {
+                    (Some(e), Some(f)) => e == f,
+                    _ => true,
+                }
+        })
 }
 
 impl KnowledgeBase {
@@ -157,8 +184,21 @@ impl KnowledgeBase {
                     .collect()
             })
             .collect();
+        let phrasings = docs
+            .iter()
+            .map(|d| match d.kind {
+                DocKind::Faq => d
+                    .question_text
+                    .split(". ")
+                    .map(phrasing_key)
+                    .filter(|k| !k.is_empty())
+                    .collect(),
+                DocKind::Lesson => Vec::new(),
+            })
+            .collect();
         Ok(KnowledgeBase {
             subjects,
+            phrasings,
             docs,
             heads,
             terms,
@@ -274,6 +314,17 @@ impl KnowledgeBase {
             }
         }
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // A short question that says exactly what one of an entry's ways of asking says ("otp", "lừa
+        // đảo", "chatgpt") is asking that entry, whichever entry mentions the words more often. Only
+        // short ones: in a longer question the stop words dropped may have carried the meaning ("không
+        // xác thực khuôn mặt được thì có chuyển tiền được không" is not "vì sao phải xác thực …").
+        let mut key = query.terms.clone();
+        key.sort_by(|a, b| a.folded.cmp(&b.folded));
+        if (1..=SHORT_QUESTION).contains(&key.len()) {
+            ranked.sort_by_key(|&(ord, _)| {
+                !self.phrasings[ord].iter().any(|p| same_phrasing(p, &key))
+            });
+        }
         ranked.truncate(k);
         ranked
     }

@@ -247,3 +247,22 @@ fn a_question_that_never_names_an_entrys_subject_needs_more_coverage() {
     // Entries without a subject are unaffected.
     assert_eq!(kb.ask("mã otp").required, kbsearch::CONFIDENCE_THRESHOLD);
 }
+
+#[test]
+fn a_short_question_that_is_one_of_an_entrys_phrasings_goes_to_that_entry() {
+    let mut what = faq(
+        "otp-la-gi",
+        "Mã OTP là gì?",
+        "Mã xác nhận dùng một lần ngân hàng gửi về.",
+    );
+    what.question_text = "Mã OTP là gì?. otp là cái gì. otp".into();
+    let smart = faq(
+        "smart-otp",
+        "Smart OTP, Soft OTP là gì?",
+        "Smart OTP là mã OTP tạo trong ứng dụng ngân hàng, không qua tin nhắn OTP.",
+    );
+    let kb = KnowledgeBase::build(vec![smart, what]).expect("builds");
+    assert_eq!(first(&kb, "otp"), "otp-la-gi");
+    assert_eq!(first(&kb, "OTP là gì vậy"), "otp-la-gi");
+    assert_eq!(first(&kb, "smart otp"), "smart-otp");
+}
