@@ -22,7 +22,8 @@ const STOP_EXACT: &[&str] = &[
     // ("dạ cho em hỏi ạ", "hãy", "rất lo lắm", "liệu … chăng"), and their teen-code forms.
     "nhỉ", "nha", "nhá", "hở", "ấy", "vâng", "dạ", "ừ", "hãy", "rằng", "lắm", "rất", "quá", "chăng",
     "giùm", "dùm", "chứ", "nhưng", "chào", "hông", "ạk", "ak", "ah", "ad", "admin", "ui", "ik",
-    "nhen", "nghen", "zậy", "dzậy", "zị", "zay", "dzay", "zi",
+    "nhen", "nghen", "zậy", "dzậy", "zị", "zay", "dzay", "zi", "chút", "lỡ", "sợ", "một", "nhiều",
+    "thấy", "mot", "chut",
 ];
 
 /// The same words typed without diacritics, minus every folded form that is also a content word people
@@ -35,7 +36,7 @@ const STOP_FOLDED: &[&str] = &[
     "neu", "nghia", "nhe", "nhieu", "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi",
     "sao", "se", "ta", "the", "thi", "toi", "tren", "va", "vao", "ve", "voi", "xin", "cha", "me",
     "con", "chau", "vo", "gai", "trai", "rat", "gium", "dum", "chao", "ak", "ah", "ad", "admin",
-    "ui", "ik", "nhen", "nghen", "zay", "dzay", "zi",
+    "ui", "ik", "nhen", "nghen", "zay", "dzay", "zi", "mot", "chut",
 ];
 
 /// Framing phrases: how a question is narrated ("thực chất", "băn khoăn", "cho em hỏi trường hợp",
@@ -72,6 +73,9 @@ const FRAMING_PHRASES: &[&str] = &[
     "gần đây",
     "hôm qua",
     "lo lắng",
+    "phân vân",
+    "không biết có",
+    "may mà",
 ];
 
 /// Framing words that are also the second syllable of content words ("liệu" in "dữ liệu", "tài
@@ -333,6 +337,8 @@ mod tests {
         ] {
             assert_eq!(content(narrated), core, "{narrated}");
         }
+        let narrated = "Cho mình hỏi chút, mình phân vân không biết có phải mã OTP an toàn, sợ lắm";
+        assert_eq!(content(narrated), content("mã OTP an toàn"), "{narrated}");
     }
 
     #[test]
