@@ -207,6 +207,7 @@ mod tests {
             alt: vec![],
             a: ".".into(),
             lessons: vec![],
+            subject: vec![],
         });
         let errors = check_references(Path::new("a.toml"), &cases, &lib);
         assert_eq!(errors.len(), 1);

@@ -20,6 +20,8 @@ struct RawFaq {
     a: Spanned<String>,
     #[serde(default)]
     lessons: Vec<Spanned<String>>,
+    #[serde(default)]
+    subject: Vec<Spanned<String>>,
 }
 
 /// An entry plus the lines the cross-file checks (unique ids, existing lessons) point at.
@@ -86,6 +88,9 @@ fn check_entry(check: &mut Checker<'_>, src: &Source<'_>, raw: RawFaq) -> Option
     for alt in &raw.alt {
         check.non_empty(src, alt, "alt");
     }
+    for word in &raw.subject {
+        check.non_empty(src, word, "subject");
+    }
     for link in &raw.lessons {
         let ok = link
             .get_ref()
@@ -114,6 +119,7 @@ fn check_entry(check: &mut Checker<'_>, src: &Source<'_>, raw: RawFaq) -> Option
             alt: raw.alt.into_iter().map(Spanned::into_inner).collect(),
             a: raw.a.into_inner(),
             lessons: raw.lessons.into_iter().map(Spanned::into_inner).collect(),
+            subject: raw.subject.into_iter().map(Spanned::into_inner).collect(),
         },
     })
 }

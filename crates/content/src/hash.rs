@@ -88,6 +88,10 @@ impl Faq {
             .list("alt", self.alt.iter().map(String::as_str))
             .field("a", &self.a)
             .list("lessons", self.lessons.iter().map(String::as_str));
+        // Only when set, so the hashes of entries without one stay what they were.
+        if !self.subject.is_empty() {
+            c.list("subject", self.subject.iter().map(String::as_str));
+        }
         c.finish()
     }
 }

@@ -69,6 +69,12 @@ pub struct Faq {
     pub a: String,
     /// `course-slug/lesson-slug` links, all checked to exist.
     pub lessons: Vec<String>,
+    /// Words, one of which a question must name before the assistant answers it from this entry with
+    /// ordinary confidence (`vneid`, `tích hợp` for "the health card in VNeID"): an entry whose
+    /// question shares its object with common questions it does not answer ("thẻ bảo hiểm y tế hết hạn
+    /// gia hạn ở đâu"). Empty for most entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subject: Vec<String>,
 }
 
 /// Enums whose serialized form is a fixed ASCII slug. The slugs are stored in the database and in URLs,

@@ -20,6 +20,12 @@ const STOP_EXACT: &[&str] = &[
     "nữa", "ơi", "ở", "ông", "phải", "ra", "rồi", "sao", "sẽ", "ta", "tại", "thế", "thì", "thôi",
     "tôi", "trên", "từ", "và", "vào", "vậy", "về", "vì", "với", "xin", "đâu", "kiểu", "bố", "cha",
     "mẹ", "con", "cháu", "cụ", "vợ", "chồng", "gái", "trai",
+    // Framing: particles, politeness, hedges and intensifiers a narrated question wraps its subject in
+    // ("dạ cho em hỏi ạ", "hãy", "rất lo lắm", "liệu … chăng"), and their teen-code forms.
+    "nhỉ", "nha", "nhá", "hở", "ấy", "vâng", "dạ", "ừ", "hãy", "rằng", "lắm", "rất", "quá", "chăng",
+    "giùm", "dùm", "chứ", "nhưng", "chào", "hông", "ạk", "ak", "ah", "ad", "admin", "ui", "ik",
+    "nhen", "nghen", "zậy", "dzậy", "zị", "zay", "dzay", "zi", "chút", "lỡ", "sợ", "một", "nhiều",
+    "thấy", "mot", "chut",
 ];
 
 /// The same words typed without diacritics, minus every folded form that is also a content word people
@@ -31,8 +37,53 @@ const STOP_FOLDED: &[&str] = &[
     "di", "dau", "duoc", "em", "gi", "gio", "hay", "khi", "kieu", "khong", "lam", "nao", "nay",
     "neu", "nghia", "nhe", "nhieu", "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi",
     "sao", "se", "ta", "the", "thi", "toi", "tren", "va", "vao", "ve", "voi", "xin", "cha", "me",
-    "con", "chau", "vo", "gai", "trai",
+    "con", "chau", "vo", "gai", "trai", "rat", "gium", "dum", "chao", "ak", "ah", "ad", "admin",
+    "ui", "ik", "nhen", "nghen", "zay", "dzay", "zi", "mot", "chut",
 ];
+
+/// Framing phrases: how a question is narrated ("thực chất", "băn khoăn", "cho em hỏi trường hợp",
+/// "tự dưng", "cảm ơn"), never what it is about. Their syllables are content words elsewhere ("xác
+/// thực", "chất lượng", "hiện tại" vs "tải"), so they are stop words only together. A syllable typed
+/// with diacritics must match these exactly ("có thẻ" is not "có thể"); one typed bare matches the
+/// fold. Many are words no document uses, which weigh the most in the confidence check and would sink
+/// a long question that is otherwise well explained.
+const FRAMING_PHRASES: &[&str] = &[
+    "thực chất",
+    "thực sự",
+    "thật sự",
+    "băn khoăn",
+    "thắc mắc",
+    "mọi người",
+    "hiện nay",
+    "hiện tại",
+    "bây giờ",
+    "nghe nói",
+    "có thể",
+    "cụ thể",
+    "trường hợp",
+    "vui lòng",
+    "làm ơn",
+    "cảm ơn",
+    "cám ơn",
+    "xin chào",
+    "vấn đề",
+    "tự dưng",
+    "bỗng dưng",
+    "bỗng nhiên",
+    "đột nhiên",
+    "dạo này",
+    "gần đây",
+    "hôm qua",
+    "lo lắng",
+    "phân vân",
+    "không biết có",
+    "may mà",
+];
+
+/// Framing words that are also the second syllable of content words ("liệu" in "dữ liệu", "tài
+/// liệu"): stop words only where they open a clause, at the start or after another stop word ("cho em
+/// hỏi liệu …").
+const LEADING_FRAMING: &[&str] = &["liệu"];
 
 pub fn is_stop_exact(token: &str) -> bool {
     STOP_EXACT.contains(&token)
@@ -199,6 +250,7 @@ pub fn analyze_query(q: &str) -> QueryTerms {
             }
         }
     }
+    mark_framing(&mut all);
     let glue = |w: &[(QueryTerm, bool)]| format!("{}{}", w[0].0.folded, w[1].0.folded);
     let bigrams = all
         .windows(2)
@@ -222,6 +274,41 @@ pub fn analyze_query(q: &str) -> QueryTerms {
     }
 }
 
+/// Whether a question term is the syllable `word` (accented, normalized) as typed.
+fn is_syllable(t: &QueryTerm, word: &str) -> bool {
+    match &t.exact {
+        Some(e) => e == word,
+        None => t.folded == vntext::fold(word),
+    }
+}
+
+/// Marks framing phrases and leading framing words as stop words.
+fn mark_framing(all: &mut [(QueryTerm, bool)]) {
+    for phrase in FRAMING_PHRASES {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        let mut i = 0;
+        while i + words.len() <= all.len() {
+            if words
+                .iter()
+                .zip(&all[i..])
+                .all(|(w, (t, _))| is_syllable(t, w))
+            {
+                for (_, stop) in &mut all[i..i + words.len()] {
+                    *stop = true;
+                }
+                i += words.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    for i in 0..all.len() {
+        if (i == 0 || all[i - 1].1) && LEADING_FRAMING.iter().any(|w| is_syllable(&all[i].0, w)) {
+            all[i].1 = true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,9 +323,49 @@ mod tests {
                 "{w} is not the fold of an exact stop word"
             );
         }
-        for w in STOP_EXACT {
+        for w in STOP_EXACT
+            .iter()
+            .chain(FRAMING_PHRASES)
+            .chain(LEADING_FRAMING)
+        {
             assert_eq!(vntext::normalize(w), *w);
         }
+    }
+
+    fn content(q: &str) -> (Vec<String>, Vec<String>) {
+        let q = analyze_query(q);
+        (
+            q.terms.into_iter().map(|t| t.folded).collect(),
+            q.content_bigrams,
+        )
+    }
+
+    #[test]
+    fn a_narrated_question_keeps_only_its_core() {
+        let core = content("mã OTP có an toàn");
+        for narrated in [
+            "Dạ cho em hỏi thực chất mã OTP có an toàn không ạ, em băn khoăn quá",
+            "mn ơi cho mình hỏi liệu mã OTP có an toàn không nhé, cảm ơn ad",
+            "Xin chào, hiện nay mã OTP có thật sự an toàn không vậy? Tôi rất lo lắng",
+            "thuc chat ma OTP co an toan ko ak",
+        ] {
+            assert_eq!(content(narrated), core, "{narrated}");
+        }
+        let narrated = "Cho mình hỏi chút, mình phân vân không biết có phải mã OTP an toàn, sợ lắm";
+        assert_eq!(content(narrated), content("mã OTP an toàn"), "{narrated}");
+    }
+
+    #[test]
+    fn framing_syllables_stay_content_words_elsewhere() {
+        // "liệu" of "dữ liệu", "thể" of a card ("thẻ"), "thực" of "xác thực", "tại" of "tải".
+        let (terms, _) = content("dữ liệu có bị lộ không");
+        assert_eq!(terms, ["du", "lieu", "lo"]);
+        let (terms, _) = content("có thẻ ATM");
+        assert_eq!(terms, ["the", "atm"]);
+        let (terms, _) = content("xác thực sinh trắc học");
+        assert_eq!(terms, ["xac", "thuc", "sinh", "trac", "hoc"]);
+        let (terms, _) = content("hiện tải ứng dụng");
+        assert_eq!(terms, ["hien", "tai", "ung", "dung"]);
     }
 
     #[test]

@@ -281,4 +281,26 @@ mod tests {
         assert!(coverage(&analyze_query("giá cước internet"), &doc, &vocab).score() > 0.99);
         assert!(coverage(&analyze_query("giá vàng hôm nay"), &doc, &vocab).score() < 0.3);
     }
+
+    #[test]
+    fn narration_around_a_question_does_not_lower_its_coverage() {
+        let (h, a) = sets("Mã OTP có an toàn không", "Mã OTP chỉ mình bạn biết.");
+        let (_, a2) = sets("Cài ứng dụng", "Tải ứng dụng từ kho chính thức.");
+        let all = [a, a2];
+        let vocab = Vocabulary::new(&all);
+        let doc = DocSets {
+            head: &h,
+            all: &all[0],
+        };
+        let core = coverage(&analyze_query("mã OTP có an toàn không"), &doc, &vocab);
+        let narrated = coverage(
+            &analyze_query(
+                "Dạ cho em hỏi thực chất mã OTP có an toàn không ạ, em băn khoăn quá, cảm ơn ad",
+            ),
+            &doc,
+            &vocab,
+        );
+        assert_eq!(narrated, core);
+        assert!(core.score() > 0.99, "{core:?}");
+    }
 }

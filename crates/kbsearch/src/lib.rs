@@ -14,7 +14,7 @@ pub mod eval;
 mod index;
 mod termset;
 
-use analysis::{Analyzed, TermSets, Vocabulary, analyze, analyze_query};
+use analysis::{Analyzed, QueryTerm, TermSets, Vocabulary, analyze, analyze_query};
 use confidence::{Coverage, DocSets, coverage, coverage_of, has_unknown_word, same_subject};
 use index::SearchIndex;
 
@@ -33,6 +33,10 @@ const LESSON_PRIOR: f32 = 0.8;
 /// How many tantivy hits are re-ordered after the lesson prior.
 const RERANK: usize = 10;
 
+/// Questions with at most this many content terms go first to an entry that lists them as one of its
+/// ways of asking.
+const SHORT_QUESTION: usize = 3;
+
 /// How many hits [`KnowledgeBase::ask`] returns.
 const ASK_HITS: usize = 3;
 
@@ -46,6 +50,13 @@ pub const UNKNOWN_WORD_MARGIN: f32 = 0.1;
 /// (a heavy word and its pairs, well over this), while two entries on the same facet gain only a stray
 /// word or two.
 pub const FACET_GAIN: f32 = 0.15;
+
+/// How much more coverage a question needs when its best entry has a subject ([`Doc::subject`]) the
+/// question never names. Chosen on the tuning part: "thẻ bảo hiểm y tế hết hạn gia hạn ở đâu" explains
+/// 0.46 of itself with the health-card-in-VNeID entry and "Đổi giấy phép lái xe quốc tế" 0.43 with the
+/// licence-in-VNeID one, while "thẻ bảo hiểm y tế của mẹ tôi hết hạn khi nào", which that entry does
+/// answer (the wallet shows the card's dates), explains 0.71.
+pub const SUBJECT_MARGIN: f32 = 0.2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocKind {
@@ -67,6 +78,9 @@ pub struct Doc {
     pub body: String,
     /// What to show the asker: the FAQ answer, or the lesson summary.
     pub answer: String,
+    /// Words (or phrases), one of which a question must name to be answered from this document
+    /// without [`SUBJECT_MARGIN`]; empty: no such check. Matched without diacritics.
+    pub subject: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +102,7 @@ pub struct Answer {
     /// Share of the question the first hit explains (0..=1), the number `confident` is decided on.
     pub coverage: f32,
     /// The coverage this question needed: [`CONFIDENCE_THRESHOLD`], or more when it has a word the
-    /// knowledge base never uses.
+    /// knowledge base never uses or does not name the first hit's subject.
     pub required: f32,
     /// A FAQ entry that answers the part of the question the first hit leaves out, to be shown after
     /// it; only when the first is confident.
@@ -109,6 +123,31 @@ pub struct KnowledgeBase {
     terms: Vec<TermSets>,
     vocab: Vocabulary,
     index: SearchIndex,
+    /// Each document's subject phrases as folded search terms.
+    subjects: Vec<Vec<Vec<String>>>,
+    /// Each FAQ entry's ways of asking (its question and alternatives), each as its content terms
+    /// sorted; empty for lessons.
+    phrasings: Vec<Vec<Vec<QueryTerm>>>,
+}
+
+/// A question's content terms in a fixed order, to compare with a phrasing whatever the word order.
+fn phrasing_key(q: &str) -> Vec<QueryTerm> {
+    let mut terms = analyze_query(q).terms;
+    terms.sort_by(|a, b| a.folded.cmp(&b.folded));
+    terms
+}
+
+/// Whether two phrasings say the same words: the same folded terms, with the same marks wherever both
+/// were typed with them ("má" is not "mã", "ma" is either).
+fn same_phrasing(a: &[QueryTerm], b: &[QueryTerm]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.folded == y.folded
+                && match (&x.exact, &y.exact) {
+                    (Some(e), Some(f)) => e == f,
+                    _ => true,
+                }
+        })
 }
 
 impl KnowledgeBase {
@@ -136,7 +175,31 @@ impl KnowledgeBase {
             .collect();
         let vocab = Vocabulary::new(&terms);
         let index = SearchIndex::build(&analyzed)?;
+        let subjects = docs
+            .iter()
+            .map(|d| {
+                d.subject
+                    .iter()
+                    .map(|w| vntext::search_terms(w))
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .collect();
+        let phrasings = docs
+            .iter()
+            .map(|d| match d.kind {
+                DocKind::Faq => d
+                    .question_text
+                    .split(". ")
+                    .map(phrasing_key)
+                    .filter(|k| !k.is_empty())
+                    .collect(),
+                DocKind::Lesson => Vec::new(),
+            })
+            .collect();
         Ok(KnowledgeBase {
+            subjects,
+            phrasings,
             docs,
             heads,
             terms,
@@ -172,15 +235,19 @@ impl KnowledgeBase {
             _ => Coverage::NONE,
         };
         let score = coverage.score();
-        let needed = match ranked.first() {
-            Some(&(ord, _)) if has_unknown_word(&query, &self.sets(ord), &self.vocab) => {
-                CONFIDENCE_THRESHOLD + UNKNOWN_WORD_MARGIN
+        let words = vntext::search_terms(q);
+        let mut needed = CONFIDENCE_THRESHOLD;
+        if let Some(&(ord, _)) = ranked.first() {
+            if has_unknown_word(&query, &self.sets(ord), &self.vocab) {
+                needed += UNKNOWN_WORD_MARGIN;
             }
-            _ => CONFIDENCE_THRESHOLD,
-        };
+            if !self.names_subject(ord, &words) {
+                needed += SUBJECT_MARGIN;
+            }
+        }
         let confident = score >= needed;
         let also = if confident {
-            self.complement(&query, &ranked, score)
+            self.complement(&query, &words, &ranked, score)
         } else {
             None
         };
@@ -202,6 +269,7 @@ impl KnowledgeBase {
     fn complement(
         &self,
         query: &analysis::QueryTerms,
+        words: &[String],
         ranked: &[(usize, f32)],
         first_score: f32,
     ) -> Option<Hit> {
@@ -210,6 +278,7 @@ impl KnowledgeBase {
             .iter()
             .skip(1)
             .filter(|&&(ord, _)| self.docs[ord].kind == DocKind::Faq)
+            .filter(|&&(ord, _)| self.names_subject(ord, words))
             .filter(|&&(ord, _)| {
                 coverage(query, &self.sets(ord), &self.vocab).score() >= CONFIDENCE_THRESHOLD
                     && same_subject(query, &self.sets(first), &self.sets(ord), &self.vocab)
@@ -221,6 +290,16 @@ impl KnowledgeBase {
             .filter(|&(_, _, gain)| gain >= FACET_GAIN)
             .max_by(|a, b| a.2.total_cmp(&b.2))
             .map(|(ord, s, _)| self.hit(ord, s))
+    }
+
+    /// Whether the question (its folded search terms) names one of the document's subject phrases, or
+    /// the document has none.
+    fn names_subject(&self, ord: usize, words: &[String]) -> bool {
+        let subjects = &self.subjects[ord];
+        subjects.is_empty()
+            || subjects
+                .iter()
+                .any(|s| words.windows(s.len()).any(|w| w == s.as_slice()))
     }
 
     fn ranked(&self, query: &analysis::QueryTerms, k: usize) -> Vec<(usize, f32)> {
@@ -236,6 +315,17 @@ impl KnowledgeBase {
             }
         }
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // A short question that says exactly what one of an entry's ways of asking says ("otp", "lừa
+        // đảo", "chatgpt") is asking that entry, whichever entry mentions the words more often. Only
+        // short ones: in a longer question the stop words dropped may have carried the meaning ("không
+        // xác thực khuôn mặt được thì có chuyển tiền được không" is not "vì sao phải xác thực …").
+        let mut key = query.terms.clone();
+        key.sort_by(|a, b| a.folded.cmp(&b.folded));
+        if (1..=SHORT_QUESTION).contains(&key.len()) {
+            ranked.sort_by_key(|&(ord, _)| {
+                !self.phrasings[ord].iter().any(|p| same_phrasing(p, &key))
+            });
+        }
         ranked.truncate(k);
         ranked
     }

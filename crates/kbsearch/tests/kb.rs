@@ -12,6 +12,7 @@ fn faq(id: &str, q: &str, a: &str) -> Doc {
         question_text: q.into(),
         body: a.into(),
         answer: a.into(),
+        subject: Vec::new(),
     }
 }
 
@@ -57,6 +58,7 @@ fn kb() -> KnowledgeBase {
         body: "Nhìn xa 20 giây sau mỗi 20 phút nhìn màn hình. Giữ điện thoại cách mắt 30 cm."
             .into(),
         answer: "Nghỉ mắt sau mỗi 20 phút.".into(),
+        subject: Vec::new(),
     });
     KnowledgeBase::build(docs).expect("the corpus builds")
 }
@@ -212,4 +214,55 @@ fn a_two_part_question_gets_the_entry_for_each_part() {
     // Nothing is added to a refusal.
     let a = kb.ask("giá vàng hôm nay");
     assert!(!a.confident && a.also.is_none(), "{a:?}");
+}
+
+#[test]
+fn a_question_that_never_names_an_entrys_subject_needs_more_coverage() {
+    let mut bhyt = faq(
+        "vneid-bhyt",
+        "Tích hợp thẻ bảo hiểm y tế vào VNeID như thế nào?",
+        "Trong ứng dụng VNeID, vào Ví giấy tờ, chọn thẻ bảo hiểm y tế.",
+    );
+    bhyt.subject = vec!["vneid".into(), "tích hợp".into()];
+    let other = faq(
+        "ma-otp",
+        "Mã OTP là gì?",
+        "Mã xác nhận dùng một lần, không đọc cho ai.",
+    );
+    let kb = KnowledgeBase::build(vec![bhyt, other]).expect("builds");
+
+    let named = kb.ask("tich hop the bao hiem y te");
+    assert!(named.confident, "{named:?}");
+    assert_eq!(named.required, kbsearch::CONFIDENCE_THRESHOLD);
+    let named = kb.ask("thẻ bảo hiểm y tế trên vneid");
+    assert_eq!(named.required, kbsearch::CONFIDENCE_THRESHOLD);
+
+    // Typed bare, so no word counts as unknown and only the subject margin applies.
+    let unnamed = kb.ask("the bao hiem y te het han gia han o dau");
+    assert_eq!(unnamed.hits[0].id, "vneid-bhyt");
+    assert!(
+        (unnamed.required - kbsearch::CONFIDENCE_THRESHOLD - kbsearch::SUBJECT_MARGIN).abs() < 1e-6,
+        "{unnamed:?}"
+    );
+    // Entries without a subject are unaffected.
+    assert_eq!(kb.ask("mã otp").required, kbsearch::CONFIDENCE_THRESHOLD);
+}
+
+#[test]
+fn a_short_question_that_is_one_of_an_entrys_phrasings_goes_to_that_entry() {
+    let mut what = faq(
+        "otp-la-gi",
+        "Mã OTP là gì?",
+        "Mã xác nhận dùng một lần ngân hàng gửi về.",
+    );
+    what.question_text = "Mã OTP là gì?. otp là cái gì. otp".into();
+    let smart = faq(
+        "smart-otp",
+        "Smart OTP, Soft OTP là gì?",
+        "Smart OTP là mã OTP tạo trong ứng dụng ngân hàng, không qua tin nhắn OTP.",
+    );
+    let kb = KnowledgeBase::build(vec![smart, what]).expect("builds");
+    assert_eq!(first(&kb, "otp"), "otp-la-gi");
+    assert_eq!(first(&kb, "OTP là gì vậy"), "otp-la-gi");
+    assert_eq!(first(&kb, "smart otp"), "smart-otp");
 }

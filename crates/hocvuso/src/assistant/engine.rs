@@ -124,6 +124,7 @@ pub fn documents(
                 question_text: format!("{}. {}", l.title, l.summary),
                 body: content::plain_text(&l.body_md),
                 answer: l.summary.clone(),
+                subject: Vec::new(),
             });
         }
     }
@@ -147,6 +148,7 @@ pub fn documents(
             f.alt.clone(),
             f.a.clone(),
             f.lessons.clone(),
+            f.subject.clone(),
             false,
         )
     });
@@ -157,10 +159,11 @@ pub fn documents(
             p.alt_list(),
             p.a.clone(),
             p.lesson_list(),
+            Vec::new(),
             true,
         )
     });
-    for (id, q, alt, a, links, db) in from_files.chain(from_db) {
+    for (id, q, alt, a, links, subject, db) in from_files.chain(from_db) {
         if !seen.insert(id.clone()) {
             tracing::warn!(id = %id, "a published FAQ entry has the id of a content file's entry; the file's is used");
             continue;
@@ -176,6 +179,7 @@ pub fn documents(
                 .join(". "),
             body: a.clone(),
             answer: a.clone(),
+            subject,
         });
         faq.push(FaqEntry {
             lessons: cite(&links),

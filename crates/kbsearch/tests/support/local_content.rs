@@ -27,6 +27,8 @@ struct Faq {
     a: String,
     #[serde(default)]
     lessons: Vec<String>,
+    #[serde(default)]
+    subject: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +112,7 @@ fn faq_doc(f: Faq) -> Doc {
         url,
         body: f.a.clone(),
         answer: f.a,
+        subject: f.subject,
     }
 }
 
@@ -127,6 +130,7 @@ fn lesson_doc(course: &str, path: &Path) -> Result<Doc, Error> {
         body: plain_text(body.unwrap_or_default()),
         answer: front.summary,
         title: front.title,
+        subject: Vec::new(),
     })
 }
 
