@@ -33,6 +33,7 @@ team-new-person = If this person has no account yet
 team-name-taken = This unit already has a team with this name.
 team-new-person-name = This number has no account: enter the full name.
 team-new-person-sex = This number has no account: choose the sex.
+team-new-person-ethnic = This number has no account: choose the ethnic group.
 team-phone-unknown = Nobody with this phone number lives in this commune.
 member-role-leader = Team leader
 member-role-village_head = Village head

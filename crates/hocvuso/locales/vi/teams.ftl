@@ -33,6 +33,7 @@ team-new-person = Nếu người này chưa có tài khoản
 team-name-taken = Đơn vị này đã có tổ cùng tên.
 team-new-person-name = Số này chưa có tài khoản: hãy ghi họ tên.
 team-new-person-sex = Số này chưa có tài khoản: hãy chọn giới tính.
+team-new-person-ethnic = Số này chưa có tài khoản: hãy chọn dân tộc.
 team-phone-unknown = Không tìm thấy người có số điện thoại này trong xã.
 member-role-leader = Tổ trưởng
 member-role-village_head = Trưởng thôn

@@ -871,22 +871,11 @@ pub async fn register_on_behalf(
         }
         person.phone = phone;
         // No password: the person has no account to sign in to until they claim it with staff help.
-        let id = crate::people::store::insert(&mut tx, &person, &unit.code, None, Some(&user.id))
+        let id = crate::people::store::register(&mut tx, &person, &unit.code, None, Some(&user.id))
             .await?;
         crate::people::store::grant_role(&mut tx, &id, "learner", &unit.code, &user.id).await?;
         // Their learner card's code is also how they claim this record as their own account later.
         store::new_card(&mut tx, &id).await?;
-        crate::stats::emit(
-            &mut tx,
-            crate::stats::StatEvent {
-                metric: crate::stats::metric::PERSON_REGISTERED,
-                unit_code: &unit.code,
-                person_id: Some(&id),
-                value: 1,
-                at: crate::db::now(),
-            },
-        )
-        .await?;
         (id, person.full_name, true)
     };
     let outcome = store::register(

@@ -216,7 +216,7 @@ pub async fn sign_up(
         form.errors = vec![FieldError::new("phone", reason)];
         return sign_up_page(&state, page, form, StatusCode::CONFLICT).await;
     }
-    let id = match store::insert(&mut tx, &person, &unit.code, Some(&hash), None).await {
+    let id = match store::register(&mut tx, &person, &unit.code, Some(&hash), None).await {
         Ok(id) => id,
         // Two sign-ups with the same number at the same instant: the constraint decides.
         Err(e) if e.is_unique() => {
@@ -226,17 +226,6 @@ pub async fn sign_up(
         Err(e) => return Err(e.into()),
     };
     store::grant_role(&mut tx, &id, "learner", &unit.code, &id).await?;
-    crate::stats::emit(
-        &mut tx,
-        crate::stats::StatEvent {
-            metric: crate::stats::metric::PERSON_REGISTERED,
-            unit_code: &unit.code,
-            person_id: Some(&id),
-            value: 1,
-            at: crate::db::now(),
-        },
-    )
-    .await?;
     let token = replace_session(&mut tx, &headers, &id).await?;
     tx.commit().await?;
     Ok(signed_in_response(&state, &token, &after_sign_up(&f.next)))

@@ -26,8 +26,35 @@ pub(crate) fn search_key(full_name: &str, phone: Option<&str>) -> String {
     format!("{} {}", vntext::fold(full_name), digits)
 }
 
-/// Insert a person; the unit must already be checked. `recorded_by` is set when a volunteer registered them.
-pub async fn insert(
+/// The one way a citizen comes to have a record: sign-up, registration on someone's behalf at a class,
+/// a new member of a team. The record, and the registration counted in the statistics of the unit they
+/// belong to, in the caller's transaction. The unit must already be checked; `recorded_by` is set when
+/// someone else registered them (with their consent, given in person).
+pub async fn register(
+    tx: &mut Tx,
+    p: &NewPerson,
+    unit_code: &str,
+    password_hash: Option<&str>,
+    recorded_by: Option<&str>,
+) -> DbResult<String> {
+    let id = insert(tx, p, unit_code, password_hash, recorded_by).await?;
+    crate::stats::emit(
+        tx,
+        crate::stats::StatEvent {
+            metric: crate::stats::metric::PERSON_REGISTERED,
+            unit_code,
+            person_id: Some(&id),
+            value: 1,
+            at: now(),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The record alone, not counted: staff accounts made from the command line (`hocvuso admin create`)
+/// are not citizens joining the movement. Everyone else goes through [`register`].
+pub(crate) async fn insert(
     tx: &mut Tx,
     p: &NewPerson,
     unit_code: &str,

@@ -140,7 +140,8 @@ struct TeamRow {
 }
 
 /// Header: `unit_code,team_name,phone,full_name,role,joined_on[,sex,ethnic_group,left_on,publish_contact]`.
-/// `unit_code` is a commune or village; a phone with no record needs `full_name` and `sex`.
+/// `unit_code` is a commune or village; a phone with no record needs `full_name`, `sex` and
+/// `ethnic_group` (nobody is assumed to be Kinh), and is counted as a person registered.
 pub async fn import_teams(
     db: &Db,
     province: &Unit,

@@ -322,21 +322,24 @@ pub async fn enrol_member(
             if m.sex.is_empty() {
                 return Ok(Err(FieldError::new("sex", "team-new-person-sex")));
             }
+            // Nobody is assumed to be Kinh: the figures by ethnic group are what the province reports.
+            if m.ethnic_group.is_empty() {
+                return Ok(Err(FieldError::new(
+                    "ethnic_group",
+                    "team-new-person-ethnic",
+                )));
+            }
             let p = crate::people::model::NewPerson {
                 phone: Some(m.phone.clone()),
                 full_name: m.full_name.clone(),
                 birth_year: None,
                 sex: m.sex.clone(),
-                ethnic_group: if m.ethnic_group.is_empty() {
-                    "Kinh".into()
-                } else {
-                    m.ethnic_group.clone()
-                },
+                ethnic_group: m.ethnic_group.clone(),
                 commune: String::new(),
                 village: None,
                 target_group: "nguoi-dan".into(),
             };
-            crate::people::store::insert(tx, &p, &team.unit_code, None, by).await?
+            crate::people::store::register(tx, &p, &team.unit_code, None, by).await?
         }
     };
     store::add_member(

@@ -912,6 +912,8 @@ both!(
         .await;
         assert_eq!(app.count("teams").await, teams + 1);
         let people = app.count("people").await;
+        agg::catch_up(&app.state.db).await.expect("fold");
+        let registered = year_total(&app, &f.village_a, "person_registered").await;
         tap_twice(
             admin,
             &format!("/quan-ly/to/{}/thanh-vien", f.team_a),
@@ -926,6 +928,12 @@ both!(
         )
         .await;
         assert_eq!(app.count("people").await, people + 1);
+        // A new member is a person registered, like a sign-up, counted once.
+        agg::catch_up(&app.state.db).await.expect("fold");
+        assert_eq!(
+            year_total(&app, &f.village_a, "person_registered").await,
+            registered + 1
+        );
         assert_eq!(app.count("invitations").await, 0);
 
         // A village, a household, a tick, an activity.

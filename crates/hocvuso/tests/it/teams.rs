@@ -564,7 +564,7 @@ both!(
             "unit_code,team_name,phone,full_name,role,joined_on,sex,ethnic_group,left_on,publish_contact\n\
          {village},Tổ CNS Thôn Một,0913000001,Hồ Văn Trưởng,leader,2025-03-01,nam,Kinh,,yes\n\
          {village},Tổ CNS Thôn Một,0913000002,Lê Thị Đoàn,youth_union,2025-03-01,nu,Bru-Vân Kiều,,no\n\
-         {QT_COMMUNE_A},Tổ CNS phường,0913000003,Trần Công An,police,2025-04-01,nam,,,\n"
+         {QT_COMMUNE_A},Tổ CNS phường,0913000003,Trần Công An,police,2025-04-01,nam,Kinh,,\n"
         );
         let bad = format!("{good}{village},Tổ CNS Thôn Một,12345,Ai Đó,captain,2025-13-01,,,,\n");
         let err = hocvuso::teams::import::import_teams(db, &province, bad.as_bytes(), false)
@@ -633,5 +633,43 @@ both!(
             "{err}"
         );
         assert_eq!(app.count("households").await, 2);
+    }
+);
+
+both!(
+    a_new_member_without_an_ethnic_group_is_refused_and_nobody_is_assumed_kinh,
+    |app: crate::TestApp| async move {
+        let f = setup(&app).await;
+        let people = app.count("people").await;
+        let form = |ethnic: &'static str| {
+            vec![
+                ("phone", "0915000077"),
+                ("full_name", "Hồ Thị Mai"),
+                ("sex", "nu"),
+                ("ethnic_group", ethnic),
+                ("role", "volunteer"),
+                ("joined_on", "2026-01-05"),
+            ]
+        };
+        let path = format!("/quan-ly/to/{}/thanh-vien", f.team_a);
+        let r = f.admin.post_form(&path, &form("")).await;
+        assert_eq!(r.status(), 422);
+        let body = r.text().await.unwrap_or_default();
+        assert!(
+            body.contains("hãy chọn dân tộc") || body.contains("choose the ethnic group"),
+            "the reason is said"
+        );
+        assert_eq!(app.count("people").await, people, "nothing written");
+        let r = f.admin.post_form(&path, &form("Bru-Vân Kiều")).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT ethnic_group FROM people WHERE phone = $1",
+                "+84915000077"
+            )
+            .await,
+            "Bru-Vân Kiều"
+        );
     }
 );
