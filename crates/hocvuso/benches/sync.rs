@@ -50,7 +50,7 @@ async fn setup(url: String) -> anyhow::Result<(hocvuso::AppState, SessionUser, S
         village: None,
         target_group: "doan-vien".into(),
     };
-    let pid = hocvuso::people::store::insert(&mut tx, &person, &village, None, None).await?;
+    let pid = hocvuso::people::store::register(&mut tx, &person, &village, None, None).await?;
     let team = hocvuso::teams::store::insert_team(&mut tx, &village, "Tổ CNS", None).await?;
     hocvuso::teams::store::add_member(&mut tx, &team, &pid, "volunteer", "2026-01-01", None, None)
         .await?;
