@@ -56,7 +56,7 @@ async fn seed_readers(state: &hocvuso::AppState) -> anyhow::Result<Readers> {
             village: None,
             target_group: "nguoi-dan".into(),
         };
-        let pid = hocvuso::people::store::insert(&mut tx, &person, COMMUNE, None, None).await?;
+        let pid = hocvuso::people::store::register(&mut tx, &person, COMMUNE, None, None).await?;
         if let Some((role, unit)) = role {
             hocvuso::people::store::grant_role(&mut tx, &pid, role, unit, &pid).await?;
         }
@@ -97,7 +97,7 @@ async fn seed(state: &hocvuso::AppState) -> anyhow::Result<Vec<Phone>> {
             village: None,
             target_group: "doan-vien".into(),
         };
-        let pid = hocvuso::people::store::insert(&mut tx, &person, &village, None, None).await?;
+        let pid = hocvuso::people::store::register(&mut tx, &person, &village, None, None).await?;
         let team = hocvuso::teams::store::insert_team(&mut tx, &village, "Tổ CNS", None).await?;
         hocvuso::teams::store::add_member(
             &mut tx,
