@@ -6,6 +6,7 @@
 //! syllables; bigrams are glued without a separator so `matkhau` typed as one word also matches.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::termset::TermSet;
 
@@ -274,18 +275,30 @@ pub fn analyze_query(q: &str) -> QueryTerms {
     }
 }
 
+/// A framing syllable as written and folded, so a question term is compared without folding again.
+type Syllable = (&'static str, String);
+
+fn syllables(words: &'static str) -> Vec<Syllable> {
+    words.split(' ').map(|w| (w, vntext::fold(w))).collect()
+}
+
+/// The framing phrases and leading words, split and folded once rather than on every question.
+static FRAMING: LazyLock<Vec<Vec<Syllable>>> =
+    LazyLock::new(|| FRAMING_PHRASES.iter().map(|p| syllables(p)).collect());
+static LEADING: LazyLock<Vec<Syllable>> =
+    LazyLock::new(|| LEADING_FRAMING.iter().flat_map(|w| syllables(w)).collect());
+
 /// Whether a question term is the syllable `word` (accented, normalized) as typed.
-fn is_syllable(t: &QueryTerm, word: &str) -> bool {
+fn is_syllable(t: &QueryTerm, (word, folded): &Syllable) -> bool {
     match &t.exact {
         Some(e) => e == word,
-        None => t.folded == vntext::fold(word),
+        None => &t.folded == folded,
     }
 }
 
 /// Marks framing phrases and leading framing words as stop words.
 fn mark_framing(all: &mut [(QueryTerm, bool)]) {
-    for phrase in FRAMING_PHRASES {
-        let words: Vec<&str> = phrase.split(' ').collect();
+    for words in FRAMING.iter() {
         let mut i = 0;
         while i + words.len() <= all.len() {
             if words
@@ -303,7 +316,7 @@ fn mark_framing(all: &mut [(QueryTerm, bool)]) {
         }
     }
     for i in 0..all.len() {
-        if (i == 0 || all[i - 1].1) && LEADING_FRAMING.iter().any(|w| is_syllable(&all[i].0, w)) {
+        if (i == 0 || all[i - 1].1) && LEADING.iter().any(|w| is_syllable(&all[i].0, w)) {
             all[i].1 = true;
         }
     }

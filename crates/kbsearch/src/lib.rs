@@ -131,8 +131,7 @@ pub struct KnowledgeBase {
 }
 
 /// A question's content terms in a fixed order, to compare with a phrasing whatever the word order.
-fn phrasing_key(q: &str) -> Vec<QueryTerm> {
-    let mut terms = analyze_query(q).terms;
+fn phrasing_key(mut terms: Vec<QueryTerm>) -> Vec<QueryTerm> {
     terms.sort_by(|a, b| a.folded.cmp(&b.folded));
     terms
 }
@@ -191,7 +190,7 @@ impl KnowledgeBase {
                 DocKind::Faq => d
                     .question_text
                     .split(". ")
-                    .map(phrasing_key)
+                    .map(|p| phrasing_key(analyze_query(p).terms))
                     .filter(|k| !k.is_empty())
                     .collect(),
                 DocKind::Lesson => Vec::new(),
@@ -319,9 +318,8 @@ impl KnowledgeBase {
         // đảo", "chatgpt") is asking that entry, whichever entry mentions the words more often. Only
         // short ones: in a longer question the stop words dropped may have carried the meaning ("không
         // xác thực khuôn mặt được thì có chuyển tiền được không" is not "vì sao phải xác thực …").
-        let mut key = query.terms.clone();
-        key.sort_by(|a, b| a.folded.cmp(&b.folded));
-        if (1..=SHORT_QUESTION).contains(&key.len()) {
+        if (1..=SHORT_QUESTION).contains(&query.terms.len()) {
+            let key = phrasing_key(query.terms.clone());
             ranked.sort_by_key(|&(ord, _)| {
                 !self.phrasings[ord].iter().any(|p| same_phrasing(p, &key))
             });
