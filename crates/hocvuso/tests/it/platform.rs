@@ -138,6 +138,99 @@ fn migrations_have_the_same_versions_on_both_databases() {
     assert!(!names("sqlite").is_empty());
 }
 
+/// What a schema defines, by name: each table's columns (with whether they may be NULL) and each
+/// index (its table, columns in order, unique, partial). Types are left out on purpose: the two
+/// dialects spell them differently (TEXT/BIGINT/BOOLEAN), and the code reads them through one path.
+#[derive(Debug, Default, PartialEq)]
+struct Schema {
+    columns: std::collections::BTreeSet<String>,
+    indexes: std::collections::BTreeSet<String>,
+}
+
+async fn schema_of(backend: hocvuso::db::Backend) -> Option<Schema> {
+    use hocvuso::db::{Backend, Db, q};
+    let url = crate::TestApp::fresh_database_url(backend).await?;
+    let db = Db::connect(&url).await.expect("connect");
+    db.migrate().await.expect("migrations");
+    // Constraint-backed indexes are named by each engine (sqlite_autoindex_*, *_pkey, *_key), so
+    // only the indexes a migration names itself are compared; the constraints show as columns.
+    let (columns_sql, indexes_sql) = match backend {
+        Backend::Sqlite => (
+            "SELECT m.name, p.name, CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 1 ELSE 0 END
+               FROM sqlite_master m JOIN pragma_table_info(m.name) p
+              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+            "SELECT m.tbl_name || '(' || (SELECT group_concat(coalesce(i.name, '<expr>'), ',')
+                                           FROM (SELECT name FROM pragma_index_info(m.name) ORDER BY seqno) i)
+                    || ')', m.name, l.\"unique\" * 2 + l.partial
+               FROM sqlite_master m JOIN pragma_index_list(m.tbl_name) l ON l.name = m.name
+              WHERE m.type = 'index' AND m.name NOT LIKE 'sqlite_autoindex%'",
+        ),
+        Backend::Postgres => (
+            "SELECT table_name::text, column_name::text,
+                    CASE WHEN is_nullable = 'NO' THEN 1 ELSE 0 END::bigint
+               FROM information_schema.columns
+              WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
+            "SELECT t.relname || '(' || (SELECT string_agg(coalesce(a.attname, '<expr>'), ',' ORDER BY k.ord)
+                                           FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
+                                           LEFT JOIN pg_attribute a
+                                             ON a.attrelid = x.indrelid AND a.attnum = k.attnum)
+                    || ')', i.relname::text,
+                    ((CASE WHEN x.indisunique THEN 2 ELSE 0 END)
+                     + (CASE WHEN x.indpred IS NULL THEN 0 ELSE 1 END))::bigint
+               FROM pg_index x
+               JOIN pg_class i ON i.oid = x.indexrelid
+               JOIN pg_class t ON t.oid = x.indrelid
+               JOIN pg_namespace n ON n.oid = t.relnamespace
+              WHERE n.nspname = 'public'
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+        ),
+    };
+    let columns: Vec<(String, String, i64)> = db.fetch_all(q(columns_sql)).await.expect("columns");
+    let indexes: Vec<(String, String, i64)> = db.fetch_all(q(indexes_sql)).await.expect("indexes");
+    db.close().await;
+    let flags = |f: i64| match f {
+        0 => "",
+        1 => " partial",
+        2 => " unique",
+        _ => " unique partial",
+    };
+    Some(Schema {
+        columns: columns
+            .into_iter()
+            .map(|(t, c, not_null)| {
+                format!("{t}.{c}{}", if not_null == 1 { " NOT NULL" } else { "" })
+            })
+            .collect(),
+        indexes: indexes
+            .into_iter()
+            .map(|(on, name, f)| format!("{name} ON {on}{}", flags(f)))
+            .collect(),
+    })
+}
+
+/// The two migration folders are written by hand, side by side; a column or index added to one and
+/// forgotten in the other would only show as a failure on the other database, in production.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrations_define_the_same_tables_columns_and_indexes_on_both_databases() {
+    use hocvuso::db::Backend;
+    let sqlite = schema_of(Backend::Sqlite).await.expect("sqlite");
+    assert!(sqlite.columns.len() > 50, "{sqlite:?}");
+    let Some(pg) = schema_of(Backend::Postgres).await else {
+        return;
+    };
+    let only = |a: &std::collections::BTreeSet<String>, b: &std::collections::BTreeSet<String>| {
+        a.difference(b).cloned().collect::<Vec<_>>()
+    };
+    assert!(
+        sqlite == pg,
+        "columns only in SQLite: {:#?}\ncolumns only in PostgreSQL: {:#?}\nindexes only in SQLite: {:#?}\nindexes only in PostgreSQL: {:#?}",
+        only(&sqlite.columns, &pg.columns),
+        only(&pg.columns, &sqlite.columns),
+        only(&sqlite.indexes, &pg.indexes),
+        only(&pg.indexes, &sqlite.indexes),
+    );
+}
+
 both!(
     compressed_pages_decode_to_the_page_and_are_reused,
     |app: crate::TestApp| async move {
