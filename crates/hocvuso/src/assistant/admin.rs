@@ -9,19 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::engine::Knowledge;
 use super::store::{self, Draft, DraftInput, Gap};
 use crate::error::FieldError;
-use crate::web::auth::{AdminUser, SessionUser};
+use crate::web::auth::{ProvinceAdmin, SessionUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::page::{FormState, Page, render, render_status};
 use crate::{AppError, AppResult, AppState};
-
-/// FAQ content belongs to the province: commune admins do not see or edit it.
-fn province_admin(user: &SessionUser) -> AppResult<()> {
-    if user.has_role("province_admin") {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 #[derive(Template)]
 #[template(path = "assistant/admin.html")]
@@ -56,11 +47,10 @@ pub struct Flash {
 
 pub async fn list(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    _: ProvinceAdmin,
     page: Page,
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
-    province_admin(&user)?;
     let (gaps, open_total) = store::open_gaps(&state.db).await?;
     let drafts = store::drafts(&state.db).await?;
     let k = state.assistant.current();
@@ -90,10 +80,9 @@ pub struct Empty {}
 /// Rebuild this server's knowledge base now (others follow within seconds by themselves).
 pub async fn reload(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    _: ProvinceAdmin,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Redirect> {
-    province_admin(&user)?;
     state
         .assistant
         .refresh(&state.db, true)
@@ -104,11 +93,10 @@ pub async fn reload(
 
 pub async fn dismiss(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    ProvinceAdmin(user): ProvinceAdmin,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Redirect> {
-    province_admin(&user)?;
     let mut tx = state.db.begin().await?;
     if store::set_gap_status(&mut tx, &id, "dismissed", &user.id).await? == 0 {
         return Err(AppError::NotFound);
@@ -164,11 +152,10 @@ pub struct NewQuery {
 /// A new entry, prefilled from an unanswered question when `?gap=` names one.
 pub async fn new_form(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    _: ProvinceAdmin,
     page: Page,
     Query(nq): Query<NewQuery>,
 ) -> AppResult<Response> {
-    province_admin(&user)?;
     let mut form = FormState::default();
     let gap = if nq.gap.is_empty() {
         None
@@ -195,11 +182,10 @@ pub async fn new_form(
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    _: ProvinceAdmin,
     page: Page,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    province_admin(&user)?;
     let d = store::draft(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -394,32 +380,29 @@ async fn save(
 
 pub async fn create(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    ProvinceAdmin(user): ProvinceAdmin,
     page: Page,
     CsrfForm(f): CsrfForm<DraftForm>,
 ) -> AppResult<Response> {
-    province_admin(&user)?;
     save(&state, &user, page, None, f).await
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    ProvinceAdmin(user): ProvinceAdmin,
     page: Page,
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<DraftForm>,
 ) -> AppResult<Response> {
-    province_admin(&user)?;
     save(&state, &user, page, Some(id), f).await
 }
 
 pub async fn delete(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    _: ProvinceAdmin,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Redirect> {
-    province_admin(&user)?;
     let mut tx = state.db.begin().await?;
     if store::delete_draft(&mut tx, &id).await? == 0 {
         return Err(AppError::NotFound);
@@ -460,11 +443,7 @@ pub fn toml_entry(d: &Draft) -> String {
 }
 
 /// Every entry written here as TOML, published first, to paste into content/faq/.
-pub async fn export(
-    State(state): State<AppState>,
-    AdminUser(user): AdminUser,
-) -> AppResult<Response> {
-    province_admin(&user)?;
+pub async fn export(State(state): State<AppState>, _: ProvinceAdmin) -> AppResult<Response> {
     let drafts = store::drafts(&state.db).await?;
     let mut out = String::from(
         "# FAQ entries written on Học vụ số. Paste them into content/faq/<topic>.toml, run\n\

@@ -284,8 +284,7 @@ pub async fn delete_account(
     if !password::verify(f.password, creds.password_hash).await? {
         return Err(AppError::field("password", "password-wrong"));
     }
-    if user.has_role("province_admin") && store::count_role(&state.db, "province_admin").await? <= 1
-    {
+    if user.is_province_admin() && store::count_role(&state.db, "province_admin").await? <= 1 {
         return Err(AppError::field("confirm", "delete-last-admin"));
     }
     let mut tx = state.db.begin().await?;

@@ -184,7 +184,7 @@ pub fn may_merge(
         let covers_all = sides.iter().all(|s| {
             user.can_admin(s.home_path) && s.roles.iter().all(|r| user.can_admin(&r.unit_path))
         });
-        return if user.has_role("province_admin") && covers_all {
+        return if user.is_province_admin() && covers_all {
             Ok(())
         } else {
             Err(Refusal::Privileged)

@@ -132,7 +132,7 @@ pub async fn list(
         pages,
         kinds,
         units,
-        can_edit_rules: user.has_role("province_admin"),
+        can_edit_rules: user.is_province_admin(),
     }))
 }
 

@@ -13,10 +13,10 @@ use scamcheck::{Checker, DOMAINS_FILE, Rules, SIGNALS_FILE};
 
 use super::engine::RuleTexts;
 use super::store;
-use crate::web::auth::{AdminUser, SessionUser};
+use crate::web::auth::ProvinceAdmin;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::{Page, render_status};
-use crate::{AppError, AppResult, AppState};
+use crate::{AppResult, AppState};
 
 /// Far above the shipped files (about 50 KB together), far below the request limit.
 const MAX_FILE_CHARS: usize = 400_000;
@@ -172,14 +172,6 @@ impl RulesPage {
     }
 }
 
-fn province_admin(user: &SessionUser) -> AppResult<()> {
-    if user.has_role("province_admin") {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 fn quality(page: &Page, report: Result<Report, String>) -> Result<Quality, String> {
     report.map(|r| Quality {
         cases: r.total(),
@@ -253,11 +245,10 @@ pub struct SavedQuery {
 
 pub async fn form(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    _: ProvinceAdmin,
     page: Page,
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> AppResult<Response> {
-    province_admin(&user)?;
     let texts = state.scam.snapshot(&state.db).await.texts.clone();
     let open = list_of(q.ds.as_deref());
     rules_page(&state, page, texts, None, q.luu.is_some(), open).await
@@ -273,11 +264,10 @@ pub struct RulesForm {
 
 pub async fn save(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    ProvinceAdmin(user): ProvinceAdmin,
     page: Page,
     CsrfForm(f): CsrfForm<RulesForm>,
 ) -> AppResult<Response> {
-    province_admin(&user)?;
     let open = if f.signals.is_none() && f.domains.is_some() {
         "domains"
     } else {
@@ -343,10 +333,9 @@ pub struct Empty {}
 /// Drop both edits: the files of the content folder are in force again.
 pub async fn restore(
     State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    ProvinceAdmin(user): ProvinceAdmin,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Redirect> {
-    province_admin(&user)?;
     let mut tx = state.db.begin().await?;
     store::set_rule_file(&mut tx, DOMAINS_FILE, None, &user.id).await?;
     store::set_rule_file(&mut tx, SIGNALS_FILE, None, &user.id).await?;

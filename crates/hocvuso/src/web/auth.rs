@@ -147,6 +147,10 @@ impl SessionUser {
         self.roles.iter().any(|r| r.role == role)
     }
 
+    pub fn is_province_admin(&self) -> bool {
+        self.has_role("province_admin")
+    }
+
     pub fn is_admin(&self) -> bool {
         self.roles.iter().any(|r| is_admin_role(&r.role))
     }
@@ -198,7 +202,7 @@ impl SessionUser {
     /// (nobody sits above them; the CLI is the other way).
     pub fn may_assign(&self, role: &str, path: &str) -> bool {
         if role == "province_admin" {
-            return self.has_role("province_admin") && self.can_admin(path);
+            return self.is_province_admin() && self.can_admin(path);
         }
         self.may_hold_authority_over(role, path)
     }
@@ -430,6 +434,27 @@ impl FromRequestParts<AppState> for AdminUser {
             .ok_or(AppError::Unauthorized)?;
         if user.is_admin() {
             Ok(AdminUser(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Extractor: a signed-in province administrator; 403 for anyone else signed in, commune administrators
+/// included. What belongs to the whole province (the assistant's FAQ, the scam rules) is theirs alone.
+pub struct ProvinceAdmin(pub SessionUser);
+
+impl FromRequestParts<AppState> for ProvinceAdmin {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = current_user(parts, state)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        if user.is_province_admin() {
+            Ok(ProvinceAdmin(user))
         } else {
             Err(AppError::Forbidden)
         }
