@@ -132,6 +132,19 @@ pub fn vn_time(unix: i64) -> time::OffsetDateTime {
         .to_offset(offset)
 }
 
+/// A calendar date typed as YYYY-MM-DD, within a sane range.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let d = time::Date::parse(s.trim(), &fmt).ok()?;
+    (2000..=2100).contains(&d.year()).then_some(d)
+}
+
+/// Today's date in Vietnam as YYYY-MM-DD.
+pub fn today_vn() -> String {
+    let t = crate::i18n::vn_time(crate::db::now());
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
 fn group_digits(n: i64, sep: char) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);

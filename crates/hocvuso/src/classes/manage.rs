@@ -804,7 +804,7 @@ pub async fn register_on_behalf(
             errors.push(FieldError::new("consent_in_person", "consent-required"));
         }
         let unit = match &person {
-            Some(p) => match crate::people::auth_pages::resolve_home_unit(
+            Some(p) => match crate::units::scope::resolve_home_unit(
                 &state,
                 &p.commune,
                 p.village.as_deref(),

@@ -297,7 +297,7 @@ pub fn validate_class(f: &ClassForm) -> Result<NewClass, Vec<FieldError>> {
 
 /// "2026-12-05" + "14:30" in Vietnam time → Unix seconds.
 pub fn parse_local_start(date: &str, start: &str) -> Option<i64> {
-    let d = parse_date(date)?;
+    let d = crate::i18n::parse_date(date)?;
     let (h, m) = start.trim().split_once(':')?;
     let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
     if !(0..24).contains(&h) || !(0..60).contains(&m) {
@@ -305,19 +305,6 @@ pub fn parse_local_start(date: &str, start: &str) -> Option<i64> {
     }
     let midnight_utc = d.midnight().assume_utc().unix_timestamp();
     Some(midnight_utc + h * 3600 + m * 60 - VN_OFFSET_SECONDS)
-}
-
-/// A calendar date typed as YYYY-MM-DD, within a sane range.
-pub fn parse_date(s: &str) -> Option<time::Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(s.trim(), &fmt).ok()?;
-    (2000..=2100).contains(&d.year()).then_some(d)
-}
-
-/// Today's date in Vietnam as YYYY-MM-DD.
-pub fn today_vn() -> String {
-    let t = crate::i18n::vn_time(crate::db::now());
-    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -332,7 +319,7 @@ pub struct SessionForm {
 
 pub fn validate_session(f: &SessionForm) -> Result<(i64, i64), Vec<FieldError>> {
     let mut errors = Vec::new();
-    let starts = if parse_date(&f.date).is_none() {
+    let starts = if crate::i18n::parse_date(&f.date).is_none() {
         errors.push(FieldError::new("date", "value-date-invalid"));
         None
     } else {

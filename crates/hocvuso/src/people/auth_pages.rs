@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::model::{SEXES, SignUpForm, TARGET_GROUPS, normalize_phone, validate_sign_up};
 use super::{password, store};
 use crate::error::FieldError;
-use crate::units::model::{LEVEL_COMMUNE, LEVEL_VILLAGE, Unit};
+use crate::units::model::Unit;
 use crate::units::reference::ethnic_groups;
 use crate::units::store as units;
 use crate::web::auth::{
@@ -124,28 +124,6 @@ fn form_values(f: &SignUpForm) -> FormState {
     s
 }
 
-/// Check the commune is one of this province's and the village one of that commune's; returns the unit
-/// the person belongs to (the village when given).
-pub async fn resolve_home_unit(
-    state: &AppState,
-    commune: &str,
-    village: Option<&str>,
-) -> AppResult<Result<Unit, FieldError>> {
-    let Some(c) = units::get(&state.db, commune).await? else {
-        return Ok(Err(FieldError::new("commune", "unit-unknown")));
-    };
-    if c.level != LEVEL_COMMUNE || c.parent_code.as_deref() != Some(state.province.code.as_str()) {
-        return Ok(Err(FieldError::new("commune", "unit-unknown")));
-    }
-    let Some(v) = village else { return Ok(Ok(c)) };
-    match units::get(&state.db, v).await? {
-        Some(u) if u.level == LEVEL_VILLAGE && u.parent_code.as_deref() == Some(commune) => {
-            Ok(Ok(u))
-        }
-        _ => Ok(Err(FieldError::new("village", "unit-unknown"))),
-    }
-}
-
 pub async fn sign_up(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
@@ -165,7 +143,13 @@ pub async fn sign_up(
             return sign_up_page(&state, page, form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let unit = match resolve_home_unit(&state, &person.commune, person.village.as_deref()).await? {
+    let unit = match crate::units::scope::resolve_home_unit(
+        &state,
+        &person.commune,
+        person.village.as_deref(),
+    )
+    .await?
+    {
         Ok(u) => u,
         Err(e) => {
             form.errors = vec![e];

@@ -104,7 +104,7 @@ fn hide(n: i64) -> (Option<i64>, bool) {
 }
 
 pub async fn unit_stats(state: &AppState, code: &str, period: Period) -> AppResult<UnitStats> {
-    let unit = super::pages::province_unit(state, code).await?;
+    let unit = crate::units::scope::province_unit(state, code).await?;
     let db = &state.db;
     let figures = Figures::load(db, &unit.code, &period).await?;
     let hidden = figures.protected();

@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::model::{self, Indicator};
-use super::pages::{DashQuery, parse_period, unit_in_scope};
+use super::pages::{DashQuery, parse_period};
 use super::period::Period;
 use super::store::{self, Actor, HistoryRow};
 use crate::units::model::Unit;
+use crate::units::scope::unit_in_scope;
 use crate::web::auth::AdminUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::{FormState, Page, render, render_status};

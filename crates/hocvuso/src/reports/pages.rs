@@ -10,8 +10,8 @@ use super::export;
 use super::period::Period;
 use super::view::{self, DashboardView};
 use crate::i18n::Lang;
-use crate::units::model::{Unit, valid_code};
-use crate::web::auth::{AdminUser, SessionUser};
+use crate::units::scope::{province_unit, unit_in_scope};
+use crate::web::auth::AdminUser;
 use crate::web::cached_page::{self, CachedPage, Lookup};
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
@@ -29,32 +29,6 @@ pub fn parse_period(raw: &str) -> AppResult<Period> {
         return Ok(Period::current_year(crate::db::now()));
     }
     Period::parse(raw).ok_or(AppError::BadRequest("period-malformed"))
-}
-
-/// A unit of this deployment's province (public data), or 404.
-pub async fn province_unit(state: &AppState, code: &str) -> AppResult<Unit> {
-    if code.is_empty() {
-        return Ok((*state.province).clone());
-    }
-    if !valid_code(code) {
-        return Err(AppError::NotFound);
-    }
-    let unit = crate::units::store::get(&state.db, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !unit.path.starts_with(&state.province.path) {
-        return Err(AppError::NotFound);
-    }
-    Ok(unit)
-}
-
-/// A unit the administrator may report on: 404 unknown, 403 outside their scope.
-pub async fn unit_in_scope(state: &AppState, user: &SessionUser, code: &str) -> AppResult<Unit> {
-    let unit = province_unit(state, code).await?;
-    if !user.can_admin(&unit.path) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(unit)
 }
 
 /// A chart's SVG and data table, rendered once and placed in the page.

@@ -51,7 +51,7 @@ async fn commune_for(
     } else {
         chosen.to_owned()
     };
-    match crate::people::auth_pages::resolve_home_unit(state, &code, None).await? {
+    match crate::units::scope::resolve_home_unit(state, &code, None).await? {
         Ok(unit) => Ok(unit.code),
         Err(e) => Err(AppError::Invalid(vec![e])),
     }

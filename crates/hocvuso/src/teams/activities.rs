@@ -110,9 +110,7 @@ pub async fn check(
     look: &mut Lookups,
     f: &Fields,
 ) -> AppResult<Checked> {
-    let today = look
-        .today
-        .get_or_insert_with(crate::classes::model::today_vn);
+    let today = look.today.get_or_insert_with(crate::i18n::today_vn);
     let mut a = validate_activity(f, today).map_err(AppError::Invalid)?;
     let team = look
         .team(tx, &a.team)
@@ -280,7 +278,7 @@ pub async fn form(
         members,
         me: user.id.clone(),
         kinds: ACTIVITY_KINDS,
-        today: crate::classes::model::today_vn(),
+        today: crate::i18n::today_vn(),
         client_id: crate::db::new_id(),
         saved: fq.kq == "ok",
         recent,

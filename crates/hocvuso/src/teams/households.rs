@@ -173,7 +173,7 @@ async fn team_of_member_for(
                  ORDER BY u.level DESC, t.id LIMIT 1",
             )
             .bind(&user.id)
-            .bind(crate::classes::model::today_vn())
+            .bind(crate::i18n::today_vn())
             .bind(&village.path),
         )
         .await?)

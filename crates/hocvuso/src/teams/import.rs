@@ -193,7 +193,7 @@ pub async fn import_teams(
         });
         let left_on = match get("left_on").as_str() {
             "" => None,
-            d if crate::classes::model::parse_date(d).is_some() => Some(d.to_owned()),
+            d if crate::i18n::parse_date(d).is_some() => Some(d.to_owned()),
             _ => {
                 problems.push("left_on: not a date (YYYY-MM-DD)".into());
                 None

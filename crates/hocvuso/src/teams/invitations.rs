@@ -48,7 +48,7 @@ pub async fn accept(
         .await?
         .ok_or(AppError::NotFound)?;
     let role = invitation.member_role.as_deref().unwrap_or("volunteer");
-    let today = crate::classes::model::today_vn();
+    let today = crate::i18n::today_vn();
     store::add_member(&mut tx, &team.id, &user.id, role, &today, None, None).await?;
     // The volunteer role is granted by whoever invited (the access log and the roles list say who).
     let by = invitation.invited_by.as_deref().unwrap_or(&user.id);

@@ -167,7 +167,7 @@ pub fn validate_activity(f: &Fields, today: &str) -> Result<NewActivity, Vec<Fie
         }
     };
     let happened_on = f.get("happened_on").trim();
-    match crate::classes::model::parse_date(happened_on) {
+    match crate::i18n::parse_date(happened_on) {
         // ISO dates compare as text; a visit cannot be in the future.
         Some(_) if happened_on <= today => {}
         Some(_) => errors.push(FieldError::new("happened_on", "value-date-future")),

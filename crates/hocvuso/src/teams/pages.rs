@@ -208,7 +208,7 @@ async fn team_page_with(
             sexes: SEXES,
             ethnic_groups: ethnic_groups(),
             form,
-            today: crate::classes::model::today_vn(),
+            today: crate::i18n::today_vn(),
             recent,
         },
     ))
@@ -229,8 +229,7 @@ pub async fn team_page(
 ) -> AppResult<Response> {
     let mut form = FormState::default();
     form.values.insert("role", "volunteer".into());
-    form.values
-        .insert("joined_on", crate::classes::model::today_vn());
+    form.values.insert("joined_on", crate::i18n::today_vn());
     team_page_with(&state, &user, page, &id, form, StatusCode::OK, &nq.kq).await
 }
 
@@ -277,7 +276,7 @@ pub fn validate_member(f: &MemberForm) -> Result<NewMember, Vec<FieldError>> {
     if !MEMBER_ROLES.contains(&f.role.as_str()) {
         errors.push(FieldError::new("role", "field-choose"));
     }
-    if crate::classes::model::parse_date(&f.joined_on).is_none() {
+    if crate::i18n::parse_date(&f.joined_on).is_none() {
         errors.push(FieldError::new("joined_on", "value-date-invalid"));
     }
     if !f.sex.is_empty() && !SEXES.contains(&f.sex.as_str()) {
@@ -464,11 +463,11 @@ pub async fn member_left(
         return Err(AppError::Forbidden);
     }
     let left_on = if f.left_on.trim().is_empty() {
-        crate::classes::model::today_vn()
+        crate::i18n::today_vn()
     } else {
         f.left_on.trim().to_owned()
     };
-    if crate::classes::model::parse_date(&left_on).is_none() {
+    if crate::i18n::parse_date(&left_on).is_none() {
         return Err(AppError::field("left_on", "value-date-invalid"));
     }
     let mut tx = state.db.begin().await?;

@@ -25,7 +25,7 @@ const TEAM_SELECT: &str = "SELECT t.id, t.unit_code, u.name AS unit_name, u.path
   FROM teams t JOIN units u ON u.code = t.unit_code";
 
 fn today() -> String {
-    crate::classes::model::today_vn()
+    crate::i18n::today_vn()
 }
 
 pub async fn insert_team(

@@ -6,6 +6,7 @@ pub mod model;
 pub mod pages;
 pub mod picker;
 pub mod reference;
+pub mod scope;
 pub mod store;
 
 use axum::routing::{get, post};

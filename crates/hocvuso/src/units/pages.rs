@@ -4,11 +4,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 
-use super::model::{
-    LEVEL_COMMUNE, LEVEL_VILLAGE, Unit, VILLAGE_TYPES, valid_code, validate_village,
-};
+use super::model::{LEVEL_COMMUNE, LEVEL_VILLAGE, Unit, VILLAGE_TYPES, validate_village};
+use super::scope::unit_in_scope;
 use super::store;
-use crate::web::auth::{AdminUser, SessionUser};
+use crate::web::auth::AdminUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::{FormState, Page, render_status};
 use crate::{AppError, AppResult, AppState};
@@ -29,20 +28,6 @@ struct TreePage {
 pub async fn tree_root(AdminUser(user): AdminUser) -> AppResult<Redirect> {
     let top = user.top_admin_unit().ok_or(AppError::Forbidden)?;
     Ok(Redirect::to(&format!("/quan-ly/don-vi/{}", top.unit_code)))
-}
-
-/// The unit if it exists and the admin may manage it; 404 for malformed or unknown, 403 outside scope.
-async fn unit_in_scope(state: &AppState, user: &SessionUser, code: &str) -> AppResult<Unit> {
-    if !valid_code(code) {
-        return Err(AppError::NotFound);
-    }
-    let unit = store::get(&state.db, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !user.can_admin(&unit.path) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(unit)
 }
 
 async fn tree_page(
