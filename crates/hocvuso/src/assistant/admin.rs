@@ -189,12 +189,13 @@ pub async fn edit_form(
     let d = store::draft(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut form = FormState::default();
-    form.values.insert("slug", d.slug.clone());
-    form.values.insert("q", d.q.clone());
-    form.values.insert("alt", d.alt.clone());
-    form.values.insert("a", d.a.clone());
-    form.values.insert("lessons", d.lessons.clone());
+    let mut form = FormState::from_form([
+        ("slug", &d.slug),
+        ("q", &d.q),
+        ("alt", &d.alt),
+        ("a", &d.a),
+        ("lessons", &d.lessons),
+    ]);
     if d.status == "published" {
         form.values.insert("publish", "yes".into());
     }

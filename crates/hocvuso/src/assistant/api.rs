@@ -1,16 +1,13 @@
 //! JSON: ask the assistant.
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use serde_json::Value;
 
 use super::ask::{AskOptions, Reply, ask as answer};
 use super::model::clean_question;
-use crate::i18n::Lang;
+use crate::web::api::JsonObject;
 use crate::web::auth::MaybeUser;
 use crate::web::client::ClientAddr;
-use crate::web::page::lang_of;
 use crate::{AppError, AppResult, AppState};
 
 /// A question.
@@ -30,19 +27,6 @@ pub struct AskRequest {
     pub lang: Option<String>,
 }
 
-fn string_field(
-    map: &serde_json::Map<String, Value>,
-    name: &'static str,
-    required: bool,
-) -> AppResult<String> {
-    match map.get(name) {
-        Some(Value::String(s)) => Ok(s.clone()),
-        None | Some(Value::Null) if !required => Ok(String::new()),
-        None | Some(Value::Null) => Err(AppError::field(name, "field-required")),
-        Some(_) => Err(AppError::field(name, "assistant-field-not-text")),
-    }
-}
-
 /// Ask the virtual assistant.
 ///
 /// Answers from the platform's FAQ and lessons only, citing them; when they do not answer the question
@@ -59,18 +43,11 @@ pub async fn ask(
     MaybeUser(user): MaybeUser,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonObject,
 ) -> AppResult<Json<Reply>> {
     crate::web::ratelimit::hit(&state.db, &crate::web::ratelimit::ASK, &client).await?;
-    let map = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(map)) => map,
-        _ => return Err(AppError::BadRequest("assistant-json-invalid")),
-    };
-    let question = string_field(&map, "question", true)?;
-    let lang = match string_field(&map, "lang", false)?.as_str() {
-        "" => lang_of(&headers),
-        other => Lang::parse(other).ok_or_else(|| AppError::field("lang", "field-choose"))?,
-    };
+    let question = body.text("question", true)?;
+    let lang = body.lang(&headers)?;
     let question = clean_question(&question).map_err(|e| AppError::Invalid(vec![e]))?;
     let reply = answer(
         &state,

@@ -158,8 +158,7 @@ async fn edit_page(
 }
 
 fn class_form_state(f: &ClassForm) -> FormState {
-    let mut s = FormState::default();
-    for (k, v) in [
+    let s = FormState::from_form([
         ("village", &f.village),
         ("title", &f.title),
         ("courses", &f.courses),
@@ -172,9 +171,7 @@ fn class_form_state(f: &ClassForm) -> FormState {
         ("status", &f.status),
         ("min_attendance", &f.min_attendance),
         ("client_id", &f.client_id),
-    ] {
-        s.values.insert(k, v.clone());
-    }
+    ]);
     s
 }
 
@@ -487,11 +484,12 @@ pub async fn add_session(
     let (starts, minutes) = match validate_session(&f) {
         Ok(v) => v,
         Err(errors) => {
-            let mut form = FormState::default();
-            form.values.insert("date", f.date.clone());
-            form.values.insert("start", f.start.clone());
-            form.values.insert("duration", f.duration.clone());
-            form.values.insert("client_id", f.client_id.clone());
+            let mut form = FormState::from_form([
+                ("date", &f.date),
+                ("start", &f.start),
+                ("duration", &f.duration),
+                ("client_id", &f.client_id),
+            ]);
             form.errors = errors;
             return class_admin_page(
                 &state,
@@ -685,8 +683,7 @@ pub async fn register_on_behalf(
     if !super::model::REGISTERABLE.contains(&class.status.as_str()) {
         return Err(AppError::BadRequest("class-not-open"));
     }
-    let mut form = FormState::default();
-    for (k, v) in [
+    let form = FormState::from_form([
         ("who", &f.who),
         ("phone", &f.phone),
         ("full_name", &f.full_name),
@@ -698,9 +695,7 @@ pub async fn register_on_behalf(
         ("consent_in_person", &f.consent_in_person),
         ("client_id", &f.client_id),
         ("different_person", &f.different_person),
-    ] {
-        form.values.insert(k, v.clone());
-    }
+    ]);
     let fail = |form: FormState, errors: Vec<FieldError>| {
         let mut form = form;
         form.errors = errors;

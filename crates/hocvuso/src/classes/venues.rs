@@ -120,16 +120,13 @@ pub async fn list(
 }
 
 fn form_state(f: &VenueForm) -> FormState {
-    let mut s = FormState::default();
-    for (k, v) in [
+    let s = FormState::from_form([
         ("kind", &f.kind),
         ("name", &f.name),
         ("address", &f.address),
         ("capacity", &f.capacity),
         ("equipment", &f.equipment),
-    ] {
-        s.values.insert(k, v.clone());
-    }
+    ]);
     s
 }
 
@@ -199,10 +196,11 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (venue, commune) = venue_in_scope(&state, &user, &id).await?;
-    let mut form = FormState::default();
-    form.values.insert("kind", venue.kind.clone());
-    form.values.insert("name", venue.name.clone());
-    form.values.insert("address", venue.address.clone());
+    let mut form = FormState::from_form([
+        ("kind", &venue.kind),
+        ("name", &venue.name),
+        ("address", &venue.address),
+    ]);
     form.values.insert(
         "capacity",
         venue.capacity.map(|c| c.to_string()).unwrap_or_default(),

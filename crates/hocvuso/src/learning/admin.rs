@@ -106,12 +106,13 @@ fn course_page(
 }
 
 fn course_form_state(c: &CourseRow) -> FormState {
-    let mut form = FormState::default();
-    form.values.insert("slug", c.slug.clone());
-    form.values.insert("title", c.title.clone());
-    form.values.insert("summary", c.summary.clone());
-    form.values.insert("topic", c.topic.clone());
-    form.values.insert("level", c.level.clone());
+    let mut form = FormState::from_form([
+        ("slug", &c.slug),
+        ("title", &c.title),
+        ("summary", &c.summary),
+        ("topic", &c.topic),
+        ("level", &c.level),
+    ]);
     form.values
         .insert("pass_percent", c.pass_percent.to_string());
     form.values
@@ -469,11 +470,12 @@ pub async fn lesson_form(
     let lesson = store::lesson(&state.db, &course.id, &lesson_slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut form = FormState::default();
-    form.values.insert("slug", lesson.slug.clone());
-    form.values.insert("title", lesson.title.clone());
-    form.values.insert("summary", lesson.summary.clone());
-    form.values.insert("body", lesson.body_md.clone());
+    let mut form = FormState::from_form([
+        ("slug", &lesson.slug),
+        ("title", &lesson.title),
+        ("summary", &lesson.summary),
+        ("body", &lesson.body_md),
+    ]);
     let mut quiz: Vec<QuizBlock> = lesson
         .questions()
         .iter()

@@ -105,8 +105,7 @@ pub async fn sign_up_form(
 }
 
 fn form_values(f: &SignUpForm) -> FormState {
-    let mut s = FormState::default();
-    for (k, v) in [
+    let s = FormState::from_form([
         ("phone", &f.phone),
         ("full_name", &f.full_name),
         ("birth_year", &f.birth_year),
@@ -118,9 +117,7 @@ fn form_values(f: &SignUpForm) -> FormState {
         ("consent", &f.consent),
         ("card_code", &f.card_code),
         ("next", &f.next),
-    ] {
-        s.values.insert(k, v.clone());
-    }
+    ]);
     s
 }
 

@@ -227,10 +227,11 @@ pub async fn save(
 ) -> AppResult<Response> {
     let unit = unit_in_scope(&state, &user, &code).await?;
     let indicator = load(&state, &ind).await?;
-    let mut form = FormState::default();
-    form.values.insert("period", f.period.clone());
-    form.values.insert("value", f.value.clone());
-    form.values.insert("target", f.target.clone());
+    let mut form = FormState::from_form([
+        ("period", &f.period),
+        ("value", &f.value),
+        ("target", &f.target),
+    ]);
     let (value, target, period) =
         match model::validate_entry(&indicator, &f.value, &f.target, &f.period) {
             Ok(v) => v,

@@ -1,15 +1,11 @@
 //! JSON: check a message; report one.
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use serde_json::Value;
 
 use super::model::{ReasonView, ResultView, clean_message, clean_sender};
-use crate::i18n::Lang;
-use crate::web::api::ApiError;
+use crate::web::api::{ApiError, JsonObject};
 use crate::web::auth::MaybeUser;
-use crate::web::page::lang_of;
 use crate::{AppError, AppResult, AppState};
 
 /// `scam` and `suspicious` warn. `quang_cao`: advertising from a real brand (its own domain, a known
@@ -117,28 +113,6 @@ pub struct ReportFiled {
     pub duplicate: bool,
 }
 
-/// The JSON object of the body, or 400.
-fn object(body: &[u8]) -> AppResult<serde_json::Map<String, Value>> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(AppError::BadRequest("scam-json-invalid")),
-    }
-}
-
-/// A string field, or a field error (`field-required` when absent or null).
-fn string_field(
-    map: &serde_json::Map<String, Value>,
-    name: &'static str,
-    required: bool,
-) -> AppResult<String> {
-    match map.get(name) {
-        Some(Value::String(s)) => Ok(s.clone()),
-        None | Some(Value::Null) if !required => Ok(String::new()),
-        None | Some(Value::Null) => Err(AppError::field(name, "field-required")),
-        Some(_) => Err(AppError::field(name, "scam-field-not-text")),
-    }
-}
-
 /// Check a message, phone number or link.
 ///
 /// Writes nothing, so it needs no CSRF token; any site or app may call it.
@@ -151,18 +125,14 @@ pub async fn check(
     State(state): State<AppState>,
     crate::web::client::ClientAddr(client): crate::web::client::ClientAddr,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonObject,
 ) -> AppResult<Json<CheckResult>> {
     crate::web::ratelimit::hit(&state.db, &crate::web::ratelimit::SCAM_CHECK, &client).await?;
-    let map = object(&body)?;
-    let text = string_field(&map, "text", true)?;
-    let lang = match string_field(&map, "lang", false)?.as_str() {
-        "" => lang_of(&headers),
-        other => Lang::parse(other).ok_or_else(|| AppError::field("lang", "field-choose"))?,
-    };
+    let text = body.text("text", true)?;
+    let lang = body.lang(&headers)?;
     let text = clean_message(&text).map_err(|e| AppError::Invalid(vec![e]))?;
-    let sender = clean_sender(&string_field(&map, "sender", false)?)
-        .map_err(|e| AppError::Invalid(vec![e]))?;
+    let sender =
+        clean_sender(&body.text("sender", false)?).map_err(|e| AppError::Invalid(vec![e]))?;
     let snapshot = state.scam.snapshot(&state.db).await;
     let verdict = snapshot.checker.check_from(&text, sender.as_deref());
     let view = ResultView::new(&verdict, lang, |l| {
@@ -184,7 +154,7 @@ pub async fn report(
     MaybeUser(user): MaybeUser,
     crate::web::client::ClientAddr(ip): crate::web::client::ClientAddr,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonObject,
 ) -> AppResult<(StatusCode, Json<ReportFiled>)> {
     if !crate::web::csrf::same_origin(&headers) {
         return Err(AppError::Csrf);
@@ -197,9 +167,8 @@ pub async fn report(
     if !is_json {
         return Err(AppError::BadRequest("scam-json-required"));
     }
-    let map = object(&body)?;
-    let text = string_field(&map, "text", true)?;
-    let commune = string_field(&map, "commune", false)?;
+    let text = body.text("text", true)?;
+    let commune = body.text("commune", false)?;
     let filed = super::report::file(&state, user.as_ref(), &ip, &text, &commune).await?;
     let status = if filed.duplicate {
         StatusCode::OK

@@ -103,9 +103,7 @@ pub async fn create(
     page: Page,
     CsrfForm(f): CsrfForm<TeamForm>,
 ) -> AppResult<Response> {
-    let mut form = FormState::default();
-    form.values.insert("unit", f.unit.clone());
-    form.values.insert("name", f.name.clone());
+    let mut form = FormState::from_form([("unit", &f.unit), ("name", &f.name)]);
     let mut errors = Vec::new();
     let name = name_line("name", &f.name, 120, &mut errors);
     let unit = match units::get(&state.db, f.unit.trim()).await? {
@@ -375,17 +373,14 @@ pub async fn add_member(
     if !manages {
         return Err(AppError::Forbidden);
     }
-    let mut form = FormState::default();
-    for (k, v) in [
+    let mut form = FormState::from_form([
         ("phone", &f.phone),
         ("full_name", &f.full_name),
         ("sex", &f.sex),
         ("ethnic_group", &f.ethnic_group),
         ("role", &f.role),
         ("joined_on", &f.joined_on),
-    ] {
-        form.values.insert(k, v.clone());
-    }
+    ]);
     let m = match validate_member(&f) {
         Ok(m) => m,
         Err(e) => {

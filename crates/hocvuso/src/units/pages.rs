@@ -90,9 +90,7 @@ pub async fn add_village(
     if commune.level != LEVEL_COMMUNE {
         return Err(AppError::BadRequest("unit-not-commune"));
     }
-    let mut form = FormState::default();
-    form.values.insert("name", f.name.clone());
-    form.values.insert("division_type", f.division_type.clone());
+    let mut form = FormState::from_form([("name", &f.name), ("division_type", &f.division_type)]);
     let (name, dt) = match validate_village(&f.name, &f.division_type) {
         Ok(v) => v,
         Err(errors) => {

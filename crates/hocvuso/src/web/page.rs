@@ -200,6 +200,14 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// A form's typed values, to show back beside its errors: each field's name and what was sent.
+    pub fn from_form<'a>(fields: impl IntoIterator<Item = (&'static str, &'a String)>) -> Self {
+        FormState {
+            values: fields.into_iter().map(|(k, v)| (k, v.clone())).collect(),
+            errors: Vec::new(),
+        }
+    }
+
     pub fn value(&self, field: &str) -> &str {
         self.values.get(field).map(String::as_str).unwrap_or("")
     }
