@@ -81,7 +81,7 @@ pub fn router(state: AppState) -> Router {
         // translated message like every other refusal.
         .layer(RequestBodyLimitLayer::new(web::BODY_LIMIT))
         .layer(middleware::from_fn(web::oversize::refuse_declared_oversize))
-        .layer(middleware::from_fn(errors::render_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), errors::render_errors))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::map_response_with_state(state.clone(), web::with_security_headers))
         .layer(middleware::from_fn(compress::layer))

@@ -1,35 +1,54 @@
 //! The one place an [`AppError`](crate::AppError) becomes what a person or a program reads.
 use askama::Template;
 use axum::Json;
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
-use super::page::{lang_of, render_status, url_encode};
+use super::page::{Page, lang_of, render_status, url_encode};
+use crate::AppState;
 use crate::error::ErrorInfo;
 use crate::i18n::Lang;
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
-    lang: Lang,
-
+    page: Page,
     title: String,
     message: String,
     fields: Vec<(String, String)>,
     request_id: String,
-    text_class: &'static str,
 }
 
-impl ErrorPage {
-    fn t(&self, id: &str) -> String {
-        self.lang.t(id)
+/// The page around an error: the person's own header and menu when they are signed in, so a 403 or a
+/// 404 still leads back to their work. A server error (the database may be what failed) is shown
+/// without looking the person up.
+async fn error_page_context(
+    state: &AppState,
+    cookie: Option<HeaderValue>,
+    here: &str,
+    lang: Lang,
+    look_up_person: bool,
+) -> Page {
+    let mut builder = Request::builder().uri(here);
+    if let Some(c) = cookie {
+        builder = builder.header(header::COOKIE, c);
     }
-    fn asset(&self, name: &str) -> String {
-        super::assets::url(name)
+    let Ok(req) = builder.body(()) else {
+        return Page::anonymous(state, lang, here);
+    };
+    let (mut parts, ()) = req.into_parts();
+    if let Some(t) = super::cookies::get(&parts.headers, super::csrf::CSRF_COOKIE) {
+        parts.extensions.insert(super::csrf::CsrfToken(t));
     }
+    if look_up_person && let Ok(page) = Page::from_request_parts(&mut parts, state).await {
+        return page;
+    }
+    let mut page = Page::anonymous(state, lang, here);
+    page.text_size = super::page::text_size_of(&parts.headers);
+    page
 }
 
 fn is_plain_text(resp: &Response) -> bool {
@@ -39,8 +58,10 @@ fn is_plain_text(resp: &Response) -> bool {
         .is_some_and(|v| v.starts_with("text/plain"))
 }
 
-pub async fn render_errors(req: Request, next: Next) -> Response {
+pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
+    // Only the cookies are kept for the error page: the person, their language, size and token.
+    let cookie = req.headers().get(header::COOKIE).cloned();
     let is_api = req.uri().path().starts_with("/api/");
     let wants_page = req.method() == axum::http::Method::GET && !is_api;
     let here = req
@@ -54,11 +75,6 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let text_class = match super::cookies::get(req.headers(), super::page::SIZE_COOKIE).as_deref() {
-        Some("1") => "ts-1",
-        Some("2") => "ts-2",
-        _ => "ts-0",
-    };
     let mut resp = next.run(req).await;
     let info = match resp.extensions_mut().remove::<ErrorInfo>() {
         Some(info) => info,
@@ -131,13 +147,13 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         } else {
             title
         };
+        let page = error_page_context(&state, cookie, &here, lang, !status.is_server_error()).await;
         let page = ErrorPage {
-            lang,
+            page,
             title,
             message,
             fields: labelled,
             request_id,
-            text_class,
         };
         render_status(status, &page)
     };

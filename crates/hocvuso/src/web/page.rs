@@ -30,6 +30,18 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page for nobody in particular (no person, no form token).
+    pub fn anonymous(state: &AppState, lang: Lang, here: &str) -> Page {
+        Page {
+            lang,
+            text_size: 0,
+            user: None,
+            csrf: String::new(),
+            here: here.to_owned(),
+            province_name: state.province.name.clone(),
+        }
+    }
+
     pub fn t(&self, id: &str) -> String {
         self.lang.t(id)
     }
@@ -147,10 +159,7 @@ impl FromRequestParts<AppState> for Page {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let lang = lang_of(&parts.headers);
-        let text_size = cookies::get(&parts.headers, SIZE_COOKIE)
-            .and_then(|v| v.parse::<u8>().ok())
-            .filter(|v| *v <= 2)
-            .unwrap_or(0);
+        let text_size = text_size_of(&parts.headers);
         let csrf = parts
             .extensions
             .get::<CsrfToken>()
@@ -171,6 +180,14 @@ impl FromRequestParts<AppState> for Page {
             province_name: state.province.name.clone(),
         })
     }
+}
+
+/// The text size chosen with the A / A+ / A++ switch (0, 1, 2).
+pub fn text_size_of(headers: &axum::http::HeaderMap) -> u8 {
+    cookies::get(headers, SIZE_COOKIE)
+        .and_then(|v| v.parse::<u8>().ok())
+        .filter(|v| *v <= 2)
+        .unwrap_or(0)
 }
 
 /// The interface language: the cookie set by the switch, else Vietnamese.

@@ -97,9 +97,37 @@ both!(
         let body = r.text().await.unwrap();
         assert!(body.contains("Không tìm thấy trang"));
         assert!(body.contains(&id), "request id shown to quote");
+        assert!(
+            body.contains("Đăng nhập"),
+            "a visitor's error page offers signing in"
+        );
         app.get("/cai-dat?lang=en&next=/").await;
         let (_, body) = app.get_text("/khong-co-trang-nay").await;
         assert!(body.contains("Page not found"));
+        assert!(
+            body.contains("class=\"skip\""),
+            "the error page is inside the site's layout"
+        );
+    }
+);
+
+both!(
+    a_signed_in_persons_error_page_keeps_their_menu,
+    |app: crate::TestApp| async move {
+        app.sign_up("0912000111", "Lê Thị Lan", crate::QT_COMMUNE_A)
+            .await;
+        app.get("/cai-dat?size=1&next=/").await;
+        let (status, body) = app.get_text("/khong-co-trang-nay").await;
+        assert_eq!(status, 404);
+        assert!(body.contains("Đăng xuất"), "signed in, the menu says so");
+        assert!(body.contains("action=\"/dang-xuat\""));
+        assert!(
+            body.contains("class=\"ts-1\""),
+            "the chosen text size holds"
+        );
+        // The sign-out form on the error page carries this browser's token, so it works.
+        let csrf = app.cookie("hv_csrf").expect("token cookie");
+        assert!(body.contains(&csrf));
     }
 );
 
