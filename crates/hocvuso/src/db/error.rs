@@ -100,21 +100,3 @@ fn classify_code(pg: bool, code: &str, kind: sqlx::error::ErrorKind) -> Class {
     }
 }
 
-/// `store::insert(..).await.on_unique(|| AppError::conflict("phone"))` style mapping.
-pub trait ResultExt<T> {
-    fn on_unique<E>(self, f: impl FnOnce() -> E) -> Result<T, E>
-    where
-        E: From<DbError>;
-}
-
-impl<T> ResultExt<T> for DbResult<T> {
-    fn on_unique<E>(self, f: impl FnOnce() -> E) -> Result<T, E>
-    where
-        E: From<DbError>,
-    {
-        match self {
-            Err(e) if e.is_unique() => Err(f()),
-            other => other.map_err(E::from),
-        }
-    }
-}

@@ -10,7 +10,7 @@ mod error;
 mod pool;
 
 pub use args::{Arg, Query, for_sqlite, placeholders, q, tuples};
-pub use error::{DbError, DbResult, ResultExt};
+pub use error::{DbError, DbResult};
 pub use pool::{Backend, Db, Tx};
 
 /// Seconds since the Unix epoch, the one way time is stored.

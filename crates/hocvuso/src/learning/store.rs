@@ -163,16 +163,6 @@ pub async fn lesson(db: &Db, course_id: &str, slug: &str) -> DbResult<Option<Les
     .await
 }
 
-pub async fn lesson_tx(tx: &mut Tx, course_id: &str, slug: &str) -> DbResult<Option<LessonRow>> {
-    tx.fetch_optional(
-        q("SELECT id, course_id, slug, position, title, summary, body_md, body_html, quiz, reading_minutes, published
-           FROM lessons WHERE course_id = $1 AND slug = $2")
-        .bind(course_id)
-        .bind(slug),
-    )
-    .await
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProgressRow {
     pub lesson_id: String,
