@@ -26,6 +26,16 @@ impl Checker {
         // 088.8363366 (cước theo thuê bao). TCQC soạn TC gửi 9857"); a claim of a commercial brand
         // there is the advert naming its carrier, not a bank or agency giving a personal number.
         let ad_claim = claim.is_some_and(|k| rules.domains.kinds[k].ads) && self.ad_channel(input);
+        // Provinces' police and health offices print mobile hotlines in notices to all citizens
+        // ("Đề nghị mọi công dân … LH: 0941…"); a notice that asks or promises nothing is not a
+        // personal number posing as the agency. Any request or lure keeps the number a reason.
+        let public = c.public_notice.is_some_and(|i| found.has(i))
+            && !found.hits.iter().any(|h| {
+                matches!(
+                    rules.signals[h.signal].kind,
+                    crate::rules::SignalKind::Request | crate::rules::SignalKind::Lure
+                )
+            });
         // A number relayed once ("số 09… gọi cho bạn… gọi lại cho số 09…") is relayed throughout.
         let relayed: Vec<&str> = input
             .phones
@@ -49,6 +59,7 @@ impl Checker {
             if p.is_mobile()
                 && claim.is_some()
                 && !ad_claim
+                && !public
                 && !relayed.contains(&p.normalized.as_str())
             {
                 found.add(c.claim_mobile, self.reason(c.claim_mobile, &fill(claim)));
@@ -246,6 +257,11 @@ fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
         // A login name or a transfer memo: "Tên đăng nhập của QK là 0918…", "Ndung CK: …-0918…".
         || (ends(&["la"]) && near(6, &["nhap"]))
         || near(4, &["ndung"])
+        // A bank's notice of the customer's own number changing: "thay đổi SĐT nhận OTP từ 0936…
+        // sang SĐT mới 0918…".
+        || (ends(&["tu"]) && near(6, &["otp", "sdt"]))
+        || ends(&["sang", "sdt", "moi"])
+        || ends(&["sang", "so", "moi"])
         || ends(&["noi", "dung"])
 }
 
