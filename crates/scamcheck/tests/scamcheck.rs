@@ -206,6 +206,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("recruit_ctv", "Can tuyen cong tac vien lam ngoai gio"),
     (
+        "network_2g_sunset",
+        "Viettel ngung cung cap dich vu cho may chi ho tro 2G tu 16/9",
+    ),
+    (
         "premium_sms_bait",
         "Có người đang thầm thương trộm nhớ bạn. Để biết người đó là ai, soạn YEU gửi 8777",
     ),
