@@ -193,6 +193,23 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("otp_delivery", "338747 là mã đăng nhập Facebook của bạn."),
     (
+        "own_login_notice",
+        "Ten dang nhap cua QK la 0918474158. Vui long nhap mat khau de dang nhap vao DV.",
+    ),
+    (
+        "in_person_invitation",
+        "Cô mời em 18h30 đến phòng TC402 để liên hoan và nhận phần thưởng nhé",
+    ),
+    (
+        "public_notice",
+        "Hội đồng bầu cử quốc gia đề nghị cử tri cả nước đi bầu cử ngày 23/5",
+    ),
+    ("recruit_ctv", "Can tuyen cong tac vien lam ngoai gio"),
+    (
+        "network_2g_sunset",
+        "Viettel ngung cung cap dich vu cho may chi ho tro 2G tu 16/9",
+    ),
+    (
         "premium_sms_bait",
         "Có người đang thầm thương trộm nhớ bạn. Để biết người đó là ai, soạn YEU gửi 8777",
     ),
@@ -925,4 +942,48 @@ fn a_warning_that_names_fake_links_is_not_a_fake_link() {
         "Vietcombank: de tranh lua dao, quy khach vui long xac thuc tai khoan tai vietcombank-xacthuc.com",
     );
     assert!(codes(&lure).contains(&"link_lookalike"), "{lure:?}");
+}
+
+#[test]
+fn a_partner_short_code_for_sign_up_and_opt_out_is_the_ad_channel() {
+    let c = checker();
+    // A content partner's own short code (not in the registry) named for signing up and for opting
+    // out, with its mobile hotline: an advert, not a carrier impersonated with a foreign link.
+    let ad = c.check(
+        "(QC) Soan G9 gui 9857 (0d) nhan MIEN PHI 100% 3G/4G tai http://glive.vn/gfood. Sau KM \
+         6000d/ngay. LH 088.8363366 (cuoc theo thue bao). TCQC soan TC gui 9857",
+    );
+    assert!(!codes(&ad).contains(&"link_claim_mismatch"), "{ad:?}");
+    assert!(!codes(&ad).contains(&"claim_mobile_number"), "{ad:?}");
+    assert!(!ad.verdict.is_flagged(), "{ad:?}");
+    // Premium-SMS bait gives its code once and no opt-out: still flagged.
+    let bait = c.check(
+        "Chuc mung 093... nhan duoc bai hat Vip tu mot nguoi ban ten H tang. De nghe loi nhan soan VIP gui 7799",
+    );
+    assert!(bait.verdict.is_flagged(), "{bait:?}");
+}
+
+#[test]
+fn a_notice_to_all_citizens_may_give_a_provincial_mobile_hotline() {
+    let c = checker();
+    let notice = c.check(
+        "De nghi moi cong dan chua duoc cap Can cuoc cong dan den tru so Cong an tinh de lam thu tuc. \
+         LH: 0941536888 de duoc phuc vu.",
+    );
+    assert!(!notice.verdict.is_flagged(), "{notice:?}");
+    // The same wording that asks for a code or a transfer keeps the number a reason.
+    let scam = c.check(
+        "Cong an de nghi cong dan cap nhat dinh danh muc 2, doc ma OTP vua gui cho can bo qua so 0941536888",
+    );
+    assert!(codes(&scam).contains(&"claim_mobile_number"), "{scam:?}");
+}
+
+#[test]
+fn a_banks_phone_change_notice_names_the_customers_own_numbers() {
+    let c = checker();
+    let v = c.check(
+        "VietinBank:30/07/2020 09:51|Quy khach vua de nghi thay doi SDT tren ho so KH (SDT nhan OTP) \
+         tu 0936247246 sang SDT moi 0918474158.Chi tiet LH 1900558868",
+    );
+    assert!(!codes(&v).contains(&"claim_mobile_number"), "{v:?}");
 }

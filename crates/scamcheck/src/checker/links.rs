@@ -22,6 +22,20 @@ impl Checker {
         let rules = &self.rules;
         let c = &rules.computed;
         let claim = self.strict_claim(found);
+        // On the advertising channel a content partner's hotline is often a mobile number ("LH
+        // 088.8363366 (cước theo thuê bao). TCQC soạn TC gửi 9857"); a claim of a commercial brand
+        // there is the advert naming its carrier, not a bank or agency giving a personal number.
+        let ad_claim = claim.is_some_and(|k| rules.domains.kinds[k].ads) && self.ad_channel(input);
+        // Provinces' police and health offices print mobile hotlines in notices to all citizens
+        // ("Đề nghị mọi công dân … LH: 0941…"); a notice that asks or promises nothing is not a
+        // personal number posing as the agency. Any request or lure keeps the number a reason.
+        let public = c.public_notice.is_some_and(|i| found.has(i))
+            && !found.hits.iter().any(|h| {
+                matches!(
+                    rules.signals[h.signal].kind,
+                    crate::rules::SignalKind::Request | crate::rules::SignalKind::Lure
+                )
+            });
         // A number relayed once ("số 09… gọi cho bạn… gọi lại cho số 09…") is relayed throughout.
         let relayed: Vec<&str> = input
             .phones
@@ -42,7 +56,12 @@ impl Checker {
                     self.reason(c.community_number, &fill(None)),
                 );
             }
-            if p.is_mobile() && claim.is_some() && !relayed.contains(&p.normalized.as_str()) {
+            if p.is_mobile()
+                && claim.is_some()
+                && !ad_claim
+                && !public
+                && !relayed.contains(&p.normalized.as_str())
+            {
                 found.add(c.claim_mobile, self.reason(c.claim_mobile, &fill(claim)));
             }
         }
@@ -80,6 +99,7 @@ impl Checker {
         folded
             .split(|c: char| !c.is_ascii_digit())
             .any(|d| (3..=11).contains(&d.len()) && self.rules.domains.senders.contains_key(d))
+            || repeated_short_code(&folded)
     }
 
     pub(super) fn link_signals(&self, input: &Input, found: &mut Found) {
@@ -175,6 +195,28 @@ impl Checker {
     }
 }
 
+/// A content partner's short code named both for signing up and for opting out ("Soạn G9 gửi 9857
+/// … TCQC soạn TC gửi 9857"): carriers lease a short code to one partner, and the opt-out must go
+/// to the code that charges. Premium-SMS bait gives its code once and never an opt-out, so a code
+/// after "gửi" twice is the carrier's advertising channel even when the registry does not list it.
+fn repeated_short_code(folded: &str) -> bool {
+    let mut codes: Vec<&str> = Vec::new();
+    let mut rest = folded;
+    while let Some(i) = rest.find("gui ") {
+        rest = &rest[i + 4..];
+        let code: &str = &rest[..rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len())];
+        if (3..=5).contains(&code.len()) {
+            if codes.contains(&code) {
+                return true;
+            }
+            codes.push(code);
+        }
+    }
+    false
+}
+
 /// A number the carrier relays rather than one to contact it on: "Bạn hãy gọi lại cho số máy
 /// 09…" (call-me-back), "Số máy 09… đã gọi cho Quý khách" (missed-call notice). The carrier's own
 /// name in such a message is not a claim that the number is its hotline. Nor are the subscriber an
@@ -215,6 +257,11 @@ fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
         // A login name or a transfer memo: "Tên đăng nhập của QK là 0918…", "Ndung CK: …-0918…".
         || (ends(&["la"]) && near(6, &["nhap"]))
         || near(4, &["ndung"])
+        // A bank's notice of the customer's own number changing: "thay đổi SĐT nhận OTP từ 0936…
+        // sang SĐT mới 0918…".
+        || (ends(&["tu"]) && near(6, &["otp", "sdt"]))
+        || ends(&["sang", "sdt", "moi"])
+        || ends(&["sang", "so", "moi"])
         || ends(&["noi", "dung"])
 }
 

@@ -78,8 +78,13 @@ impl Checker {
             } else if by_score == Level::Safe
                 && p >= m.scam_above
                 // It confirms a weak sign the rules found; it never invents one, and never
-                // overrides a reassurance (an official link, a warning about scams).
-                && found.hits.iter().any(|h| rules.signals[h.signal].weight > 0.0)
+                // overrides a reassurance (an official link, a warning about scams). Naming an
+                // organisation is no sign by itself: "chú qua đóng tiền điện nước nha" names the
+                // power bill the way a family reminder does.
+                && found.hits.iter().any(|h| {
+                    let s = &rules.signals[h.signal];
+                    s.weight > 0.0 && s.kind != SignalKind::Impersonation
+                })
                 && !found
                     .hits
                     .iter()

@@ -102,6 +102,9 @@ pub(crate) struct Computed {
     pub sender_personal: usize,
     pub model_scam: usize,
     pub model_genuine: usize,
+    /// Optional safe signal "public_notice" (a notice to all citizens): with it and no request or
+    /// lure, a mobile number is a local office's hotline, not a personal number posing as one.
+    pub public_notice: Option<usize>,
 }
 
 /// Computed codes every `signals.toml` must define, with the kind each must have.

@@ -227,6 +227,9 @@ pub(super) fn computed(
         sender_personal: find("sender_personal")?,
         model_scam: find("model_scam")?,
         model_genuine: find("model_genuine")?,
+        public_notice: signals
+            .iter()
+            .position(|s| s.code == "public_notice" && s.kind == SignalKind::Safe),
     })
 }
 
