@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
                 MaybeUser(None),
                 hocvuso::web::client::ClientAddr(format!("bench-{n}")),
                 HeaderMap::new(),
-                body,
+                hocvuso::web::api::JsonObject::parse(&body).map_err(|e| anyhow::anyhow!("{e}"))?,
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

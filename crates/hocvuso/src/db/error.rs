@@ -99,4 +99,3 @@ fn classify_code(pg: bool, code: &str, kind: sqlx::error::ErrorKind) -> Class {
         _ => Class::Other,
     }
 }
-

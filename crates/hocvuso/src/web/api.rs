@@ -38,14 +38,19 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonObject {
         let body = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        match serde_json::from_slice(&body) {
-            Ok(serde_json::Value::Object(map)) => Ok(JsonObject(map)),
-            _ => Err(crate::AppError::BadRequest("api-json-object").into_response()),
-        }
+        JsonObject::parse(&body).map_err(IntoResponse::into_response)
     }
 }
 
 impl JsonObject {
+    /// The body as one JSON object, or 400 `api-json-object`.
+    pub fn parse(body: &[u8]) -> crate::AppResult<JsonObject> {
+        match serde_json::from_slice(body) {
+            Ok(serde_json::Value::Object(map)) => Ok(JsonObject(map)),
+            _ => Err(crate::AppError::BadRequest("api-json-object")),
+        }
+    }
+
     /// A text field; absent or null is "" unless `required` (then `field-required`).
     pub fn text(&self, name: &'static str, required: bool) -> crate::AppResult<String> {
         use serde_json::Value;
