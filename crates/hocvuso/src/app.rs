@@ -39,7 +39,7 @@ use crate::{AppError, AppResult, AppState};
 struct ApiDoc;
 
 /// Every capability's routes, and the API description they add up to.
-pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+pub(crate) fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .route("/", get(web::home::home))
         .route("/cai-dat", get(web::preferences))
@@ -63,13 +63,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-/// The API description of this app, as served at `/api/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().1
-}
-
 /// The whole HTTP application: the routes inside the shared layers, outermost last.
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static(web::REQUEST_ID);
     let (routes, api) = routes();
     routes

@@ -82,7 +82,7 @@ impl Settings {
     /// https-only protections (Secure cookies, HSTS). Never the request's `Host` header, which whoever
     /// sends the request chooses: a link built from it would point a calendar or a printed certificate
     /// at the sender's server.
-    pub fn public_base(&self) -> Option<&str> {
+    pub(crate) fn public_base(&self) -> Option<&str> {
         self.public_url
             .as_deref()
             .map(|u| u.trim().trim_end_matches('/'))
@@ -95,12 +95,12 @@ impl Settings {
     }
 
     /// The content in force: the built-in national content with `--content-dir` over it.
-    pub fn content(&self) -> crate::content_source::ContentSource {
+    pub(crate) fn content(&self) -> crate::content_source::ContentSource {
         crate::content_source::ContentSource::new(&self.content_dir)
     }
 
     /// Whether the site is served over https (its public address says so).
-    pub fn is_https(&self) -> bool {
+    pub(crate) fn is_https(&self) -> bool {
         self.public_base()
             .is_some_and(|u| u.starts_with("https://"))
     }

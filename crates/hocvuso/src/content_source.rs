@@ -41,17 +41,17 @@ impl ContentSource {
     }
 
     /// The folder laid over the built-in content (it need not exist).
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Whether the folder exists (otherwise the built-in content is used alone).
-    pub fn has_folder(&self) -> bool {
+    pub(crate) fn has_folder(&self) -> bool {
         self.dir.is_dir()
     }
 
     /// The content compiled into this binary.
-    pub fn builtin() -> Files {
+    pub(crate) fn builtin() -> Files {
         let mut files = Files::new();
         add::<BuiltinCourses>(&mut files);
         add::<BuiltinFaq>(&mut files);
@@ -61,7 +61,7 @@ impl ContentSource {
 
     /// The built-in content, then the folder's files over it. A folder that cannot be read is an
     /// error (not a silent fall back to the national content a province meant to replace).
-    pub fn files(&self) -> Result<Files, Vec<ContentError>> {
+    pub(crate) fn files(&self) -> Result<Files, Vec<ContentError>> {
         let mut files = Self::builtin();
         if self.has_folder() {
             files.overlay(Files::from_dir(&self.dir)?);
@@ -75,7 +75,7 @@ impl ContentSource {
     }
 
     /// One line for the start-up log and `content check`: what is in force.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if self.has_folder() {
             format!("built-in content with {} over it", self.dir.display())
         } else {

@@ -19,7 +19,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, reason: &'static str) -> Self {
+    pub(crate) fn new(field: &'static str, reason: &'static str) -> Self {
         FieldError { field, reason }
     }
 }
@@ -60,11 +60,11 @@ pub enum AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    pub fn field(field: &'static str, reason: &'static str) -> Self {
+    pub(crate) fn field(field: &'static str, reason: &'static str) -> Self {
         AppError::Invalid(vec![FieldError::new(field, reason)])
     }
 
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -82,7 +82,7 @@ impl AppError {
     }
 
     /// Fluent id of the message a person reads.
-    pub fn message_id(&self) -> &'static str {
+    pub(crate) fn message_id(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "error-invalid",
             AppError::BadRequest(key) | AppError::Denied(key) | AppError::TooLarge(key) => key,
@@ -97,7 +97,7 @@ impl AppError {
         }
     }
 
-    pub fn fields(&self) -> Vec<FieldError> {
+    pub(crate) fn fields(&self) -> Vec<FieldError> {
         match self {
             AppError::Invalid(f) => f.clone(),
             AppError::Conflict(f) => vec![f.clone()],

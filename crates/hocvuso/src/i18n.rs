@@ -27,14 +27,14 @@ pub enum Lang {
 }
 
 impl Lang {
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::Vi => "vi",
             Lang::En => "en",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Lang> {
+    pub(crate) fn parse(s: &str) -> Option<Lang> {
         match s {
             "vi" => Some(Lang::Vi),
             "en" => Some(Lang::En),
@@ -50,14 +50,14 @@ impl Lang {
     }
 
     /// The message, or its id when missing (a test checks no id is missing in either language).
-    pub fn t(self, id: &str) -> String {
+    pub(crate) fn t(self, id: &str) -> String {
         LOCALES
             .try_lookup(self.id(), id)
             .unwrap_or_else(|| id.to_owned())
     }
 
     /// A message with arguments: `lang.t_args("people-count", &[("n", 5.into())])`.
-    pub fn t_args(self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+    pub(crate) fn t_args(self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
             .iter()
             .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
@@ -68,13 +68,13 @@ impl Lang {
     }
 
     /// 1197 → "1.197" (vi) or "1,197" (en).
-    pub fn int(self, n: i64) -> String {
+    pub(crate) fn int(self, n: i64) -> String {
         let sep = if self == Lang::Vi { '.' } else { ',' };
         group_digits(n, sep)
     }
 
     /// 92.7 → "92,7%" (vi) or "92.7%" (en); one decimal, dropped when zero.
-    pub fn percent(self, p: f64) -> String {
+    pub(crate) fn percent(self, p: f64) -> String {
         let rounded = (p * 10.0).round() / 10.0;
         let whole = rounded.trunc() as i64;
         let tenth = ((rounded - rounded.trunc()).abs() * 10.0).round() as i64;
@@ -92,13 +92,13 @@ impl Lang {
     }
 
     /// Unix seconds → "28/11/2026" in Vietnam time (UTC+7 all year, no daylight saving).
-    pub fn date(self, unix: i64) -> String {
+    pub(crate) fn date(self, unix: i64) -> String {
         let t = vn_time(unix);
         format!("{:02}/{:02}/{}", t.day(), u8::from(t.month()), t.year())
     }
 
     /// Unix seconds → "14:05 28/11/2026" in Vietnam time.
-    pub fn datetime(self, unix: i64) -> String {
+    pub(crate) fn datetime(self, unix: i64) -> String {
         let t = vn_time(unix);
         format!("{:02}:{:02} {}", t.hour(), t.minute(), self.date(unix))
     }
@@ -106,7 +106,7 @@ impl Lang {
 
 /// A stored calendar day or month ("2026-12-05", "2026-12") as people write it ("05/12/2026",
 /// "12/2026"); anything else unchanged.
-pub fn day_text(iso: &str) -> String {
+pub(crate) fn day_text(iso: &str) -> String {
     let b = iso.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     if b.len() == 10
@@ -133,14 +133,14 @@ pub fn vn_time(unix: i64) -> time::OffsetDateTime {
 }
 
 /// A calendar date typed as YYYY-MM-DD, within a sane range.
-pub fn parse_date(s: &str) -> Option<time::Date> {
+pub(crate) fn parse_date(s: &str) -> Option<time::Date> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let d = time::Date::parse(s.trim(), &fmt).ok()?;
     (2000..=2100).contains(&d.year()).then_some(d)
 }
 
 /// Today's date in Vietnam as YYYY-MM-DD.
-pub fn today_vn() -> String {
+pub(crate) fn today_vn() -> String {
     let t = crate::i18n::vn_time(crate::db::now());
     format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
 }

@@ -21,7 +21,7 @@ pub async fn person_by_certificate(tx: &mut Tx, code: &str) -> AppResult<Option<
 }
 
 /// Record one attendance mark: `session`, and `person` or `code`, and `present` (default yes).
-pub async fn apply(
+pub(crate) async fn apply(
     tx: &mut Tx,
     user: &SessionUser,
     f: &Fields,
@@ -113,7 +113,7 @@ pub struct NoticeQuery {
     kq: String,
 }
 
-pub async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -158,7 +158,7 @@ pub async fn page(
 
 /// A plain (no-JavaScript) attendance post; it goes through the same receipts as sync, so a double tap
 /// or a resubmitted form records nothing twice.
-pub async fn mark(
+pub(crate) async fn mark(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((code, sid)): Path<(String, String)>,
@@ -169,7 +169,7 @@ pub async fn mark(
     submit(&state, &user, &code, &sid, f).await
 }
 
-pub async fn mark_by_code(
+pub(crate) async fn mark_by_code(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((code, sid)): Path<(String, String)>,

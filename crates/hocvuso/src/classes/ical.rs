@@ -10,7 +10,7 @@ use crate::units::model::{LEVEL_COMMUNE, valid_code};
 use crate::{AppError, AppResult, AppState};
 
 /// Escape a TEXT value: backslash, semicolon, comma and newlines.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -26,7 +26,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Append one content line, folded so no physical line exceeds 75 octets (never inside a UTF-8 char).
-pub fn push_line(out: &mut String, line: &str) {
+pub(crate) fn push_line(out: &mut String, line: &str) {
     let mut width = 0;
     for c in line.chars() {
         let n = c.len_utf8();
@@ -70,7 +70,7 @@ fn location(lang: Lang, c: &Class) -> String {
 
 /// A calendar of the given classes' sessions. `base_url` is the configured public address; without
 /// one the events carry no link (a calendar app cannot follow a relative one).
-pub fn calendar(
+pub(crate) fn calendar(
     lang: Lang,
     name: &str,
     base_url: Option<&str>,
@@ -145,7 +145,7 @@ fn ics_response(body: String, file: &str) -> Response {
         .into_response()
 }
 
-pub async fn class_feed(
+pub(crate) async fn class_feed(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
@@ -166,7 +166,7 @@ pub async fn class_feed(
     Ok(ics_response(body, &format!("lop-{code}.ics")))
 }
 
-pub async fn commune_feed(
+pub(crate) async fn commune_feed(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(commune): Path<String>,

@@ -27,7 +27,7 @@ pub struct Empty {}
 
 /// Invite a phone number to teach. The answer is the same whether or not anyone has that number (an
 /// account made later sees the invitation), so the form cannot be used to look people up.
-pub async fn invite(
+pub(crate) async fn invite(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -64,7 +64,7 @@ pub async fn invite(
 }
 
 /// Stop someone teaching the class (they keep everything else).
-pub async fn remove(
+pub(crate) async fn remove(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((code, person)): Path<(String, String)>,
@@ -80,7 +80,7 @@ pub async fn remove(
 }
 
 /// Withdraw an invitation not yet accepted.
-pub async fn withdraw(
+pub(crate) async fn withdraw(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((code, id)): Path<(String, String)>,
@@ -96,7 +96,7 @@ pub async fn withdraw(
 }
 
 /// The invited person accepts, from their account: only an invitation to their own phone number.
-pub async fn accept(
+pub(crate) async fn accept(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,

@@ -26,7 +26,11 @@ use crate::{AppError, AppResult, AppState};
 
 /// The class, if `user` may manage it (its commune's admins and its instructors); 404 otherwise so
 /// classes of other communes are not probed through these pages.
-pub async fn managed_class(state: &AppState, user: &SessionUser, code: &str) -> AppResult<Class> {
+pub(crate) async fn managed_class(
+    state: &AppState,
+    user: &SessionUser,
+    code: &str,
+) -> AppResult<Class> {
     let class = store::class_by_code(&state.db, code)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -56,7 +60,7 @@ struct ListPage {
     picker_action: &'static str,
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -158,7 +162,7 @@ async fn edit_page(
 }
 
 fn class_form_state(f: &ClassForm) -> FormState {
-    let s = FormState::from_form([
+    FormState::from_form([
         ("village", &f.village),
         ("title", &f.title),
         ("courses", &f.courses),
@@ -171,11 +175,10 @@ fn class_form_state(f: &ClassForm) -> FormState {
         ("status", &f.status),
         ("min_attendance", &f.min_attendance),
         ("client_id", &f.client_id),
-    ]);
-    s
+    ])
 }
 
-pub async fn new_form(
+pub(crate) async fn new_form(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -240,7 +243,7 @@ async fn check_class(
     Ok(Ok(c))
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -354,7 +357,7 @@ pub(super) async fn class_admin_page(
     ))
 }
 
-pub async fn class_admin(
+pub(crate) async fn class_admin(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -394,7 +397,7 @@ pub async fn class_admin(
     .await
 }
 
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -435,7 +438,7 @@ pub async fn update(
 }
 
 /// The edit form of an existing class (linked from its admin page).
-pub async fn edit_form(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -473,7 +476,7 @@ pub async fn edit_form(
     .await
 }
 
-pub async fn add_session(
+pub(crate) async fn add_session(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -521,7 +524,7 @@ pub struct OnceForm {
     pub client_id: String,
 }
 
-pub async fn delete_session(
+pub(crate) async fn delete_session(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((code, sid)): Path<(String, String)>,
@@ -623,7 +626,7 @@ pub struct DoneQuery {
     ten: String,
 }
 
-pub async fn on_behalf_form(
+pub(crate) async fn on_behalf_form(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -672,7 +675,7 @@ pub struct OnBehalfForm {
     consent_in_person: String,
 }
 
-pub async fn register_on_behalf(
+pub(crate) async fn register_on_behalf(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -916,7 +919,7 @@ pub async fn register_on_behalf(
     Ok(Redirect::to(&location).into_response())
 }
 
-pub async fn cancel_for(
+pub(crate) async fn cancel_for(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((code, person)): Path<(String, String)>,
@@ -950,7 +953,7 @@ pub struct ResultForm {
     note: String,
 }
 
-pub async fn record_result(
+pub(crate) async fn record_result(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(code): Path<String>,
@@ -1011,7 +1014,7 @@ pub struct ClassMergeForm {
 
 /// Two records of one learner on this class's roster become one (`people::merge`): its instructors merge
 /// learners of their commune; its commune's admins as they would from the people pages.
-pub async fn merge_people(
+pub(crate) async fn merge_people(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(code): Path<String>,

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::db::{DbResult, Tx};
 use crate::web::auth::SessionUser;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/lop-hoc", get(pages::find))
         .route("/lop-hoc/{code}", get(pages::class_page))
@@ -79,7 +79,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The hook for certificates: called inside the transaction that records a "passed" result (the learner
 /// attended and passed the course quiz in class). Issues the course certificate for each slug in
 /// `class.courses` that the learner does not hold yet (learning owns certificates).
-pub async fn on_class_passed(tx: &mut Tx, class: &store::Class, person_id: &str) -> DbResult<()> {
+pub(crate) async fn on_class_passed(
+    tx: &mut Tx,
+    class: &store::Class,
+    person_id: &str,
+) -> DbResult<()> {
     let province = crate::learning::store::province_name_of(tx, person_id)
         .await?
         .unwrap_or_default();
@@ -104,7 +108,7 @@ pub struct CourseChoice {
 }
 
 /// The published courses in catalogue order: what the class form offers, and what class pages name.
-pub async fn course_choices(db: &crate::db::Db) -> DbResult<Vec<CourseChoice>> {
+pub(crate) async fn course_choices(db: &crate::db::Db) -> DbResult<Vec<CourseChoice>> {
     Ok(crate::learning::store::published_courses(db)
         .await?
         .into_iter()
@@ -117,7 +121,7 @@ pub async fn course_choices(db: &crate::db::Db) -> DbResult<Vec<CourseChoice>> {
 
 /// A role acting around `path`: held at the unit, above it, or below it (a village-level volunteer
 /// helps at the commune's class). Admins of the unit always qualify.
-pub fn acts_around(user: &SessionUser, role: &str, path: &str) -> bool {
+pub(crate) fn acts_around(user: &SessionUser, role: &str, path: &str) -> bool {
     user.can_admin(path)
         || user.roles.iter().any(|r| {
             r.role == role && (path.starts_with(&r.unit_path) || r.unit_path.starts_with(path))
@@ -125,6 +129,6 @@ pub fn acts_around(user: &SessionUser, role: &str, path: &str) -> bool {
 }
 
 /// May this person create classes in the commune at `path`? Its admins and its instructors.
-pub fn can_organise(user: &SessionUser, commune_path: &str) -> bool {
+pub(crate) fn can_organise(user: &SessionUser, commune_path: &str) -> bool {
     user.acts_in("instructor", commune_path)
 }

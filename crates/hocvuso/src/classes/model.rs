@@ -76,7 +76,7 @@ pub struct NewVenue {
     pub equipment: String,
 }
 
-pub fn validate_venue(f: &VenueForm) -> Result<NewVenue, Vec<FieldError>> {
+pub(crate) fn validate_venue(f: &VenueForm) -> Result<NewVenue, Vec<FieldError>> {
     let mut errors = Vec::new();
     if !crate::units::model::valid_code(f.commune.trim()) {
         errors.push(FieldError::new("commune", "field-choose"));
@@ -128,7 +128,7 @@ pub struct ClassForm {
 impl ClassForm {
     /// The form from its fields: each ticked course box sends one `courses` value (a hand-typed list
     /// of slugs, as the API and older forms send, is kept as it is).
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
         let mut f = ClassForm::default();
         let mut courses: Vec<String> = Vec::new();
         for (k, v) in pairs {
@@ -176,7 +176,7 @@ pub struct NewClass {
 }
 
 /// A course slug: lowercase ASCII letters, digits and hyphens (as in content/courses/).
-pub fn valid_slug(s: &str) -> bool {
+pub(crate) fn valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 80
         && s.bytes()
@@ -184,7 +184,7 @@ pub fn valid_slug(s: &str) -> bool {
 }
 
 /// Only https links (or http for a local server) are accepted as meeting links.
-pub fn valid_meeting_url(s: &str) -> bool {
+pub(crate) fn valid_meeting_url(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://"))
         && s.len() <= 500
         && s.len() > 10
@@ -193,7 +193,7 @@ pub fn valid_meeting_url(s: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<')
 }
 
-pub fn validate_class(f: &ClassForm) -> Result<NewClass, Vec<FieldError>> {
+pub(crate) fn validate_class(f: &ClassForm) -> Result<NewClass, Vec<FieldError>> {
     let mut errors = Vec::new();
     if !crate::units::model::valid_code(f.commune.trim()) {
         errors.push(FieldError::new("commune", "field-choose"));
@@ -317,7 +317,7 @@ pub struct SessionForm {
     pub duration: String,
 }
 
-pub fn validate_session(f: &SessionForm) -> Result<(i64, i64), Vec<FieldError>> {
+pub(crate) fn validate_session(f: &SessionForm) -> Result<(i64, i64), Vec<FieldError>> {
     let mut errors = Vec::new();
     let starts = if crate::i18n::parse_date(&f.date).is_none() {
         errors.push(FieldError::new("date", "value-date-invalid"));
@@ -343,7 +343,7 @@ pub fn validate_session(f: &SessionForm) -> Result<(i64, i64), Vec<FieldError>> 
 }
 
 /// A short code a person can read out or type: no 0/O or 1/I confusion.
-pub fn short_code(len: usize) -> String {
+pub(crate) fn short_code(len: usize) -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
@@ -360,7 +360,7 @@ pub enum ScannedCode {
     Certificate(String),
 }
 
-pub fn parse_scanned(input: &str) -> Option<ScannedCode> {
+pub(crate) fn parse_scanned(input: &str) -> Option<ScannedCode> {
     let s = input.trim();
     if s.is_empty() || s.len() > 300 {
         return None;

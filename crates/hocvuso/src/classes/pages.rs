@@ -33,7 +33,10 @@ struct FindPage {
 }
 
 /// The commune (and village) a person lives in, from their unit.
-pub async fn home_of(state: &AppState, unit_code: &str) -> AppResult<(Option<Unit>, Option<Unit>)> {
+pub(crate) async fn home_of(
+    state: &AppState,
+    unit_code: &str,
+) -> AppResult<(Option<Unit>, Option<Unit>)> {
     let Some(u) = units::get(&state.db, unit_code).await? else {
         return Ok((None, None));
     };
@@ -47,7 +50,7 @@ pub async fn home_of(state: &AppState, unit_code: &str) -> AppResult<(Option<Uni
     })
 }
 
-pub async fn find(
+pub(crate) async fn find(
     State(state): State<AppState>,
     page: Page,
     Query(fq): Query<FindQuery>,
@@ -118,7 +121,7 @@ struct ClassPage {
     courses: Vec<super::CourseChoice>,
 }
 
-pub async fn class_page(
+pub(crate) async fn class_page(
     State(state): State<AppState>,
     page: Page,
     Path(code): Path<String>,
@@ -165,7 +168,7 @@ pub async fn class_page(
 #[derive(serde::Deserialize)]
 pub struct Empty {}
 
-pub async fn register_self(
+pub(crate) async fn register_self(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(code): Path<String>,
@@ -189,7 +192,7 @@ pub async fn register_self(
     Ok(Redirect::to(&format!("/lop-hoc/{}?kq={kq}", class.code)))
 }
 
-pub async fn cancel_self(
+pub(crate) async fn cancel_self(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(code): Path<String>,
@@ -217,7 +220,7 @@ struct CardPage {
 }
 
 /// The learner's sign-up card: a code an instructor types or scans to mark attendance.
-pub async fn my_card(
+pub(crate) async fn my_card(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,

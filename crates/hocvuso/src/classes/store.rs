@@ -17,7 +17,7 @@ pub struct Venue {
 
 const VENUE_COLS: &str = "id, commune_code, kind, name, address, capacity, equipment";
 
-pub async fn insert_venue(tx: &mut Tx, v: &NewVenue, by: &str) -> DbResult<String> {
+pub(crate) async fn insert_venue(tx: &mut Tx, v: &NewVenue, by: &str) -> DbResult<String> {
     let id = new_id();
     let t = now();
     tx.execute(
@@ -38,7 +38,7 @@ pub async fn insert_venue(tx: &mut Tx, v: &NewVenue, by: &str) -> DbResult<Strin
     Ok(id)
 }
 
-pub async fn update_venue(tx: &mut Tx, id: &str, v: &NewVenue) -> DbResult<u64> {
+pub(crate) async fn update_venue(tx: &mut Tx, id: &str, v: &NewVenue) -> DbResult<u64> {
     tx.execute(
         q("UPDATE venues SET kind = $1, name = $2, name_key = $3, address = $4, capacity = $5, equipment = $6,
                updated_at = $7 WHERE id = $8")
@@ -54,7 +54,7 @@ pub async fn update_venue(tx: &mut Tx, id: &str, v: &NewVenue) -> DbResult<u64> 
     .await
 }
 
-pub async fn venues_of(db: &Db, commune: &str) -> DbResult<Vec<Venue>> {
+pub(crate) async fn venues_of(db: &Db, commune: &str) -> DbResult<Vec<Venue>> {
     db.fetch_all(
         q(format!(
             "SELECT {VENUE_COLS} FROM venues WHERE commune_code = $1 ORDER BY name_key"
@@ -64,7 +64,7 @@ pub async fn venues_of(db: &Db, commune: &str) -> DbResult<Vec<Venue>> {
     .await
 }
 
-pub async fn get_venue(db: &Db, id: &str) -> DbResult<Option<Venue>> {
+pub(crate) async fn get_venue(db: &Db, id: &str) -> DbResult<Option<Venue>> {
     db.fetch_optional(q(format!("SELECT {VENUE_COLS} FROM venues WHERE id = $1")).bind(id))
         .await
 }
@@ -101,13 +101,13 @@ pub struct Class {
 }
 
 impl Class {
-    pub fn course_list(&self) -> Vec<&str> {
+    pub(crate) fn course_list(&self) -> Vec<&str> {
         self.courses.split(' ').filter(|s| !s.is_empty()).collect()
     }
-    pub fn seats_left(&self) -> i64 {
+    pub(crate) fn seats_left(&self) -> i64 {
         (self.capacity - self.registered).max(0)
     }
-    pub fn is_online(&self) -> bool {
+    pub(crate) fn is_online(&self) -> bool {
         self.mode == "online"
     }
 }
@@ -125,7 +125,12 @@ const CLASS_SELECT: &str = "SELECT c.id, c.code, c.commune_code, cu.name AS comm
   LEFT JOIN units vu ON vu.code = c.village_code
   LEFT JOIN venues v ON v.id = c.venue_id";
 
-pub async fn insert_class(tx: &mut Tx, c: &NewClass, code: &str, by: &str) -> DbResult<String> {
+pub(crate) async fn insert_class(
+    tx: &mut Tx,
+    c: &NewClass,
+    code: &str,
+    by: &str,
+) -> DbResult<String> {
     let id = new_id();
     let t = now();
     tx.execute(
@@ -153,7 +158,7 @@ pub async fn insert_class(tx: &mut Tx, c: &NewClass, code: &str, by: &str) -> Db
     Ok(id)
 }
 
-pub async fn update_class(tx: &mut Tx, id: &str, c: &NewClass) -> DbResult<u64> {
+pub(crate) async fn update_class(tx: &mut Tx, id: &str, c: &NewClass) -> DbResult<u64> {
     tx.execute(
         q("UPDATE classes SET village_code = $1, venue_id = $2, title = $3, courses = $4, mode = $5,
                meeting_url = $6, how_to_join = $7, target_group = $8, capacity = $9, status = $10, updated_at = $11,
@@ -176,7 +181,7 @@ pub async fn update_class(tx: &mut Tx, id: &str, c: &NewClass) -> DbResult<u64> 
     .await
 }
 
-pub async fn class_by_code(db: &Db, code: &str) -> DbResult<Option<Class>> {
+pub(crate) async fn class_by_code(db: &Db, code: &str) -> DbResult<Option<Class>> {
     db.fetch_optional(
         q(format!("{CLASS_SELECT} WHERE c.code = $2"))
             .bind(now())
@@ -185,7 +190,7 @@ pub async fn class_by_code(db: &Db, code: &str) -> DbResult<Option<Class>> {
     .await
 }
 
-pub async fn class_by_id(tx: &mut Tx, id: &str) -> DbResult<Option<Class>> {
+pub(crate) async fn class_by_id(tx: &mut Tx, id: &str) -> DbResult<Option<Class>> {
     tx.fetch_optional(
         q(format!("{CLASS_SELECT} WHERE c.id = $2"))
             .bind(now())
@@ -195,7 +200,7 @@ pub async fn class_by_id(tx: &mut Tx, id: &str) -> DbResult<Option<Class>> {
 }
 
 /// Classes of communes under `path` (an admin's or instructor's list), newest first.
-pub async fn classes_under(db: &Db, path: &str) -> DbResult<Vec<Class>> {
+pub(crate) async fn classes_under(db: &Db, path: &str) -> DbResult<Vec<Class>> {
     db.fetch_all(
         q(format!(
             "{CLASS_SELECT} WHERE cu.path LIKE $2 ORDER BY c.created_at DESC, c.id LIMIT 500"
@@ -207,7 +212,7 @@ pub async fn classes_under(db: &Db, path: &str) -> DbResult<Vec<Class>> {
 }
 
 /// Classes a person teaches.
-pub async fn classes_taught_by(db: &Db, person: &str) -> DbResult<Vec<Class>> {
+pub(crate) async fn classes_taught_by(db: &Db, person: &str) -> DbResult<Vec<Class>> {
     db.fetch_all(
         q(format!(
             "{CLASS_SELECT} JOIN class_instructors ci ON ci.class_id = c.id AND ci.person_id = $2
@@ -222,7 +227,7 @@ pub async fn classes_taught_by(db: &Db, person: &str) -> DbResult<Vec<Class>> {
 /// Public search: classes of a commune (a village's own and the commune-wide ones first when a village is
 /// given) that are not done or cancelled; upcoming first. `online_elsewhere` adds online classes of other
 /// communes of the province, which anyone can join.
-pub async fn find_upcoming(
+pub(crate) async fn find_upcoming(
     db: &Db,
     commune: &str,
     village: Option<&str>,
@@ -271,17 +276,17 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn ends_at(&self) -> i64 {
+    pub(crate) fn ends_at(&self) -> i64 {
         self.starts_at + self.duration_minutes * 60
     }
 
     /// Has the session begun (by the server's clock)? Attendance is taken from then on.
-    pub fn started(&self, at: i64) -> bool {
+    pub(crate) fn started(&self, at: i64) -> bool {
         self.starts_at <= at
     }
 }
 
-pub async fn add_session(
+pub(crate) async fn add_session(
     tx: &mut Tx,
     class_id: &str,
     starts_at: i64,
@@ -299,7 +304,7 @@ pub async fn add_session(
     Ok(id)
 }
 
-pub async fn delete_session(tx: &mut Tx, class_id: &str, session_id: &str) -> DbResult<u64> {
+pub(crate) async fn delete_session(tx: &mut Tx, class_id: &str, session_id: &str) -> DbResult<u64> {
     tx.execute(
         q("DELETE FROM class_sessions WHERE id = $1 AND class_id = $2 AND held_at IS NULL")
             .bind(session_id)
@@ -308,7 +313,7 @@ pub async fn delete_session(tx: &mut Tx, class_id: &str, session_id: &str) -> Db
     .await
 }
 
-pub async fn sessions_of(db: &Db, class_id: &str) -> DbResult<Vec<Session>> {
+pub(crate) async fn sessions_of(db: &Db, class_id: &str) -> DbResult<Vec<Session>> {
     db.fetch_all(
         q(
             "SELECT id, class_id, starts_at, duration_minutes, held_at FROM class_sessions
@@ -319,7 +324,7 @@ pub async fn sessions_of(db: &Db, class_id: &str) -> DbResult<Vec<Session>> {
     .await
 }
 
-pub async fn session(tx: &mut Tx, id: &str) -> DbResult<Option<Session>> {
+pub(crate) async fn session(tx: &mut Tx, id: &str) -> DbResult<Option<Session>> {
     tx.fetch_optional(
         q("SELECT id, class_id, starts_at, duration_minutes, held_at FROM class_sessions WHERE id = $1")
             .bind(id),
@@ -374,7 +379,7 @@ pub struct PersonName {
     pub full_name: String,
 }
 
-pub async fn add_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<u64> {
+pub(crate) async fn add_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<u64> {
     // Whether someone teaches is part of their signed-in self (it gives them "Lớp của tôi").
     crate::web::session_cache::changed(tx);
     tx.execute(
@@ -388,7 +393,7 @@ pub async fn add_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResu
     .await
 }
 
-pub async fn remove_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<u64> {
+pub(crate) async fn remove_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<u64> {
     crate::web::session_cache::changed(tx);
     tx.execute(
         q("DELETE FROM class_instructors WHERE class_id = $1 AND person_id = $2")
@@ -398,7 +403,7 @@ pub async fn remove_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbR
     .await
 }
 
-pub async fn instructors_of(db: &Db, class_id: &str) -> DbResult<Vec<PersonName>> {
+pub(crate) async fn instructors_of(db: &Db, class_id: &str) -> DbResult<Vec<PersonName>> {
     db.fetch_all(
         q("SELECT p.id, p.full_name FROM class_instructors ci JOIN people p ON p.id = ci.person_id
            WHERE ci.class_id = $1 ORDER BY p.full_name, p.id")
@@ -407,12 +412,12 @@ pub async fn instructors_of(db: &Db, class_id: &str) -> DbResult<Vec<PersonName>
     .await
 }
 
-pub async fn class_code_of(tx: &mut Tx, class_id: &str) -> DbResult<Option<String>> {
+pub(crate) async fn class_code_of(tx: &mut Tx, class_id: &str) -> DbResult<Option<String>> {
     tx.scalar(q("SELECT code FROM classes WHERE id = $1").bind(class_id))
         .await
 }
 
-pub async fn is_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<bool> {
+pub(crate) async fn is_instructor(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<bool> {
     Ok(tx
         .count(
             q("SELECT COUNT(*) FROM class_instructors WHERE class_id = $1 AND person_id = $2")
@@ -468,7 +473,7 @@ async fn waitlist_position(tx: &mut Tx, class_id: &str, person: &str) -> DbResul
 
 /// Register `person` (by themselves or by `by` on their behalf): a seat while there is one, else the
 /// waitlist. A cancelled registration is revived at the back of the queue.
-pub async fn register(
+pub(crate) async fn register(
     tx: &mut Tx,
     class_id: &str,
     capacity: i64,
@@ -529,7 +534,7 @@ pub async fn register(
 /// Cancel a registration; when it held a seat, the first person waiting gets it. Returns whether
 /// anything was cancelled and who was promoted. `by` is who cancelled: when it is not the person, their
 /// account page tells them.
-pub async fn cancel(
+pub(crate) async fn cancel(
     tx: &mut Tx,
     class_id: &str,
     capacity: i64,
@@ -557,7 +562,11 @@ pub async fn cancel(
 }
 
 /// Fill free seats from the head of the waitlist (after a cancellation or a capacity increase).
-pub async fn promote(tx: &mut Tx, class_id: &str, capacity: i64) -> DbResult<Option<String>> {
+pub(crate) async fn promote(
+    tx: &mut Tx,
+    class_id: &str,
+    capacity: i64,
+) -> DbResult<Option<String>> {
     let mut first = None;
     while seats_taken(tx, class_id).await? < capacity {
         let next: Option<(String, String)> = tx
@@ -602,7 +611,7 @@ pub struct Registration {
 }
 
 /// Everyone registered or waiting, seats first, then the queue in order.
-pub async fn registrations_of(db: &Db, class_id: &str) -> DbResult<Vec<Registration>> {
+pub(crate) async fn registrations_of(db: &Db, class_id: &str) -> DbResult<Vec<Registration>> {
     db.fetch_all(
         q("SELECT r.person_id, p.full_name, (p.phone IS NOT NULL) AS has_phone, r.status, r.queued_at,
                   b.full_name AS registered_by_name,
@@ -626,7 +635,7 @@ pub async fn registrations_of(db: &Db, class_id: &str) -> DbResult<Vec<Registrat
 }
 
 /// A person's status in a class and their waitlist position.
-pub async fn my_registration(
+pub(crate) async fn my_registration(
     tx: &mut Tx,
     class_id: &str,
     person: &str,
@@ -648,7 +657,7 @@ pub async fn my_registration(
     }
 }
 
-pub async fn is_registered(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<bool> {
+pub(crate) async fn is_registered(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<bool> {
     Ok(tx
         .count(
             q(
@@ -663,7 +672,7 @@ pub async fn is_registered(tx: &mut Tx, class_id: &str, person: &str) -> DbResul
 }
 
 /// Classes a person is registered or waiting in (their own page).
-pub async fn classes_of_person(db: &Db, person: &str) -> DbResult<Vec<Class>> {
+pub(crate) async fn classes_of_person(db: &Db, person: &str) -> DbResult<Vec<Class>> {
     db.fetch_all(
         q(format!(
             "{CLASS_SELECT} JOIN class_registrations mr ON mr.class_id = c.id AND mr.person_id = $2
@@ -688,7 +697,7 @@ pub enum Mark {
 /// Set a learner's presence at a session. The newest mark by device time wins. The figure follows the
 /// mark: present counts one attendance (at the session's start), a correction to absent takes it back.
 /// Callers refuse marks on a session that has not started ([`Session::started`]).
-pub async fn set_attendance(
+pub(crate) async fn set_attendance(
     tx: &mut Tx,
     class: &Class,
     session: &Session,
@@ -748,7 +757,7 @@ pub struct AttendanceRow {
     pub present: bool,
 }
 
-pub async fn attendance_of(db: &Db, session_id: &str) -> DbResult<Vec<AttendanceRow>> {
+pub(crate) async fn attendance_of(db: &Db, session_id: &str) -> DbResult<Vec<AttendanceRow>> {
     db.fetch_all(
         q("SELECT person_id, present FROM class_attendance WHERE session_id = $1").bind(session_id),
     )
@@ -759,7 +768,7 @@ pub async fn attendance_of(db: &Db, session_id: &str) -> DbResult<Vec<Attendance
 
 /// Record a learner's result. "passed" needs the learner to have attended and passed the course quiz in
 /// class; then [`super::on_class_passed`] runs in the same transaction.
-pub async fn record_result(
+pub(crate) async fn record_result(
     tx: &mut Tx,
     class: &Class,
     person: &str,
@@ -793,7 +802,7 @@ pub async fn record_result(
 /// Sessions a learner must attend to pass: the class's own minimum, else every session but one (at
 /// least one). A missed session is common (harvest, illness); more than one means the course was not
 /// followed.
-pub async fn required_attendance(db: &Db, class: &Class) -> DbResult<i64> {
+pub(crate) async fn required_attendance(db: &Db, class: &Class) -> DbResult<i64> {
     if let Some(n) = class.min_attendance {
         return Ok(n.max(1));
     }
@@ -803,7 +812,7 @@ pub async fn required_attendance(db: &Db, class: &Class) -> DbResult<i64> {
     Ok((sessions - 1).max(1))
 }
 
-pub async fn sessions_attended(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<i64> {
+pub(crate) async fn sessions_attended(tx: &mut Tx, class_id: &str, person: &str) -> DbResult<i64> {
     tx.count(
         q(
             "SELECT COUNT(*) FROM class_attendance a JOIN class_sessions s ON s.id = a.session_id
@@ -818,7 +827,7 @@ pub async fn sessions_attended(tx: &mut Tx, class_id: &str, person: &str) -> DbR
 // ---- sign-up card codes ----------------------------------------------------------------------------
 
 /// The person's card code, created the first time it is asked for.
-pub async fn card_code(db: &Db, person: &str) -> DbResult<String> {
+pub(crate) async fn card_code(db: &Db, person: &str) -> DbResult<String> {
     if let Some(c) = db
         .scalar::<String>(q("SELECT code FROM person_cards WHERE person_id = $1").bind(person))
         .await?
@@ -856,7 +865,7 @@ pub async fn card_code(db: &Db, person: &str) -> DbResult<String> {
 
 /// Give a new person a card code inside the caller's transaction (8 characters from 31: a clash is
 /// a one-in-hundreds-of-billions event, and the unique constraint would refuse it rather than mix people).
-pub async fn new_card(tx: &mut Tx, person: &str) -> DbResult<()> {
+pub(crate) async fn new_card(tx: &mut Tx, person: &str) -> DbResult<()> {
     tx.execute(
         q(
             "INSERT INTO person_cards (person_id, code, created_at) VALUES ($1, $2, $3)
@@ -870,7 +879,7 @@ pub async fn new_card(tx: &mut Tx, person: &str) -> DbResult<()> {
     Ok(())
 }
 
-pub async fn person_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<String>> {
+pub(crate) async fn person_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<String>> {
     tx.scalar(q("SELECT person_id FROM person_cards WHERE code = $1").bind(code))
         .await
 }
@@ -878,7 +887,7 @@ pub async fn person_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<String>>
 /// Does `instructor` teach `learner` (registered) in a class of the course `course_slug`? Then they may
 /// print the learner's certificate of that course: someone without a phone has no account to download
 /// it from until they claim their record.
-pub async fn teaches_course_to(
+pub(crate) async fn teaches_course_to(
     db: &Db,
     instructor: &str,
     learner: &str,

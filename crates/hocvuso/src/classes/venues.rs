@@ -16,7 +16,7 @@ use crate::web::page::{FormState, Page, render_status};
 use crate::{AppError, AppResult, AppState};
 
 /// A commune of this province that `allowed` says the user may work in; 404 unknown, 403 outside scope.
-pub async fn commune_in_scope(
+pub(crate) async fn commune_in_scope(
     state: &AppState,
     code: &str,
     allowed: impl Fn(&str) -> bool,
@@ -37,7 +37,7 @@ pub async fn commune_in_scope(
 }
 
 /// The commune a field page is about: the one asked for, else the user's own commune-level role.
-pub fn default_commune(user: &SessionUser, asked: &str) -> Option<String> {
+pub(crate) fn default_commune(user: &SessionUser, asked: &str) -> Option<String> {
     if !asked.is_empty() {
         return Some(asked.to_owned());
     }
@@ -94,7 +94,7 @@ async fn venues_page(
     ))
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -120,17 +120,16 @@ pub async fn list(
 }
 
 fn form_state(f: &VenueForm) -> FormState {
-    let s = FormState::from_form([
+    FormState::from_form([
         ("kind", &f.kind),
         ("name", &f.name),
         ("address", &f.address),
         ("capacity", &f.capacity),
         ("equipment", &f.equipment),
-    ]);
-    s
+    ])
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -189,7 +188,7 @@ async fn venue_in_scope(
     Ok((venue, commune))
 }
 
-pub async fn edit_form(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -209,7 +208,7 @@ pub async fn edit_form(
     venues_page(&state, page, commune, form, Some(venue), StatusCode::OK).await
 }
 
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,

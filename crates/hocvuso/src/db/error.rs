@@ -52,16 +52,16 @@ impl DbError {
 
     /// A collision between transactions, or a unique-key race (two requests inserting the same key):
     /// worth running the whole transaction again.
-    pub fn is_retryable(&self) -> bool {
+    pub(crate) fn is_retryable(&self) -> bool {
         matches!(self, DbError::Collision(_) | DbError::Unique(_))
     }
 
     /// A failure caused by one item's values rather than by the system: the item can be refused alone.
-    pub fn is_item_fault(&self) -> bool {
+    pub(crate) fn is_item_fault(&self) -> bool {
         matches!(self, DbError::Refused(_) | DbError::ForeignKey(_))
     }
 
-    pub fn is_unique(&self) -> bool {
+    pub(crate) fn is_unique(&self) -> bool {
         matches!(self, DbError::Unique(_))
     }
 }

@@ -19,6 +19,6 @@ pub fn now() -> i64 {
 }
 
 /// A fresh row id: UUID v7 (time-ordered, so B-tree inserts stay local; clients may mint them offline).
-pub fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }

@@ -249,7 +249,7 @@ enum Handle<'a> {
 /// spend most of their time waiting on round trips, but more of them would take the cores the readers
 /// need (measured: `cargo bench --bench contention`, bench/README.md). `HOCVUSO_BULK_WRITERS`
 /// overrides both.
-pub fn bulk_writers(backend: Backend) -> usize {
+pub(crate) fn bulk_writers(backend: Backend) -> usize {
     let set = std::env::var("HOCVUSO_BULK_WRITERS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
@@ -351,7 +351,7 @@ impl Db {
 
     /// The migrations this binary knows, in order (the same numbers on both backends), with the SQL
     /// text of each.
-    pub fn known_migrations(&self) -> Vec<(i64, String)> {
+    pub(crate) fn known_migrations(&self) -> Vec<(i64, String)> {
         let m = match self {
             Db::Sqlite { .. } => sqlx::migrate!("./migrations/sqlite"),
             Db::Pg { .. } => sqlx::migrate!("./migrations/postgres"),
@@ -372,7 +372,7 @@ impl Db {
 
     /// (pool, connections open, of which idle) for each pool: SQLite's reader and writer pools, or
     /// PostgreSQL's one.
-    pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
+    pub(crate) fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
         match self {
             Db::Sqlite { read, write, .. } => vec![
                 ("read", read.size(), read.num_idle()),
@@ -404,7 +404,7 @@ impl Db {
     /// SQLite only: write a consistent copy of the database to `path` (`VACUUM INTO`) while the server
     /// keeps running. It runs on a reader connection: under WAL it sees one snapshot and neither takes
     /// nor waits for the write lock, so writers go on meanwhile. `None` on PostgreSQL.
-    pub async fn vacuum_into(&self, path: &str) -> Option<DbResult<()>> {
+    pub(crate) async fn vacuum_into(&self, path: &str) -> Option<DbResult<()>> {
         match self {
             Db::Sqlite { read, .. } => Some(
                 sqlx::query("VACUUM INTO $1")
@@ -418,7 +418,7 @@ impl Db {
         }
     }
 
-    pub fn backend(&self) -> Backend {
+    pub(crate) fn backend(&self) -> Backend {
         match self {
             Db::Sqlite { .. } => Backend::Sqlite,
             Db::Pg { .. } => Backend::Postgres,
@@ -443,7 +443,7 @@ impl Db {
     /// A write transaction for bulk work (one chunk of a sync batch): it first waits for one of the
     /// few bulk permits, so no more than [`bulk_writers`] bulk transactions run at a time and the
     /// cores stay with the people reading. The permit is held until the transaction ends.
-    pub async fn begin_bulk(&self) -> DbResult<Tx> {
+    pub(crate) async fn begin_bulk(&self) -> DbResult<Tx> {
         let gate = match self {
             Db::Sqlite { bulk, .. } | Db::Pg { bulk, .. } => bulk.clone(),
         };
@@ -458,7 +458,7 @@ impl Db {
 
     /// A transaction that only reads (one consistent snapshot for several statements). On SQLite it
     /// runs on a reader connection, so it neither takes nor waits for the write lock; it must not write.
-    pub async fn begin_read(&self) -> DbResult<Tx> {
+    pub(crate) async fn begin_read(&self) -> DbResult<Tx> {
         Ok(match self {
             Db::Sqlite { read, .. } => {
                 TxConn::Sqlite(read.begin().await.map_err(DbError::classify)?)
@@ -515,19 +515,19 @@ impl Db {
 impl Tx {
     /// Mark a point the transaction can return to ([`Tx::rollback_to`]) when one item of a batch
     /// fails, so its neighbours stay written. Names are plain identifiers chosen by the caller.
-    pub async fn savepoint(&mut self, name: &'static str) -> DbResult<()> {
+    pub(crate) async fn savepoint(&mut self, name: &'static str) -> DbResult<()> {
         self.execute(q(format!("SAVEPOINT {name}"))).await.map(drop)
     }
 
     /// Undo everything since [`Tx::savepoint`] `name` (the savepoint stays and can be used again).
-    pub async fn rollback_to(&mut self, name: &'static str) -> DbResult<()> {
+    pub(crate) async fn rollback_to(&mut self, name: &'static str) -> DbResult<()> {
         self.execute(q(format!("ROLLBACK TO SAVEPOINT {name}")))
             .await
             .map(drop)
     }
 
     /// Keep what was done since [`Tx::savepoint`] `name` and forget the savepoint.
-    pub async fn release(&mut self, name: &'static str) -> DbResult<()> {
+    pub(crate) async fn release(&mut self, name: &'static str) -> DbResult<()> {
         self.execute(q(format!("RELEASE SAVEPOINT {name}")))
             .await
             .map(drop)
@@ -546,7 +546,7 @@ impl Tx {
     }
 
     /// Run `hook` after this transaction commits (never if it rolls back).
-    pub fn after_commit(&mut self, hook: impl FnOnce() + Send + 'static) {
+    pub(crate) fn after_commit(&mut self, hook: impl FnOnce() + Send + 'static) {
         self.after_commit.push(Box::new(hook));
     }
 
@@ -561,18 +561,18 @@ impl Tx {
     pub async fn execute(&mut self, q: Query) -> DbResult<u64> {
         execute(self.handle(), q).await
     }
-    pub async fn fetch_all<T: Row>(&mut self, q: Query) -> DbResult<Vec<T>> {
+    pub(crate) async fn fetch_all<T: Row>(&mut self, q: Query) -> DbResult<Vec<T>> {
         fetch_all(self.handle(), q).await
     }
-    pub async fn fetch_optional<T: Row>(&mut self, q: Query) -> DbResult<Option<T>> {
+    pub(crate) async fn fetch_optional<T: Row>(&mut self, q: Query) -> DbResult<Option<T>> {
         fetch_optional(self.handle(), q).await
     }
     /// First column of the first row, if any.
-    pub async fn scalar<T: Scalar>(&mut self, q: Query) -> DbResult<Option<T>> {
+    pub(crate) async fn scalar<T: Scalar>(&mut self, q: Query) -> DbResult<Option<T>> {
         scalar(self.handle(), q).await
     }
     /// `COUNT(*)`-style queries.
-    pub async fn count(&mut self, q: Query) -> DbResult<i64> {
+    pub(crate) async fn count(&mut self, q: Query) -> DbResult<i64> {
         Ok(self.scalar::<i64>(q).await?.unwrap_or(0))
     }
 }

@@ -41,7 +41,7 @@ struct ListPage {
     can_edit: bool,
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -120,7 +120,7 @@ fn course_form_state(c: &CourseRow) -> FormState {
     form
 }
 
-pub async fn new_course_form(
+pub(crate) async fn new_course_form(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -227,7 +227,7 @@ fn chosen_audiences(f: &Fields) -> Vec<String> {
         .collect()
 }
 
-pub async fn create_course(
+pub(crate) async fn create_course(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -309,7 +309,7 @@ async fn local_course(state: &AppState, slug: &str) -> AppResult<CourseRow> {
         .ok_or(AppError::NotFound)
 }
 
-pub async fn course_form(
+pub(crate) async fn course_form(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -359,7 +359,7 @@ async fn refresh_search_key(tx: &mut crate::db::Tx, course_id: &str) -> AppResul
     Ok(())
 }
 
-pub async fn update_course(
+pub(crate) async fn update_course(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -432,7 +432,7 @@ impl LessonEditPage {
     }
 }
 
-pub async fn new_lesson_form(
+pub(crate) async fn new_lesson_form(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -456,7 +456,7 @@ pub async fn new_lesson_form(
     }))
 }
 
-pub async fn lesson_form(
+pub(crate) async fn lesson_form(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -499,7 +499,7 @@ pub async fn lesson_form(
     }))
 }
 
-pub async fn save_new_lesson(
+pub(crate) async fn save_new_lesson(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -509,7 +509,7 @@ pub async fn save_new_lesson(
     save(state, page, user, slug, None, f).await
 }
 
-pub async fn save_lesson(
+pub(crate) async fn save_lesson(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -722,7 +722,7 @@ async fn save(
 
 /// Decode a picture (JPEG or PNG), shrink it to phone width, re-encode as JPEG. Re-encoding also drops
 /// whatever else the file carried (location tags, scripts in comments).
-pub fn resize_for_phone(data: &[u8]) -> Result<(Vec<u8>, u32, u32), &'static str> {
+pub(crate) fn resize_for_phone(data: &[u8]) -> Result<(Vec<u8>, u32, u32), &'static str> {
     let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
         .with_guessed_format()
         .map_err(|_| "learn-image-invalid")?;
@@ -749,7 +749,7 @@ pub fn resize_for_phone(data: &[u8]) -> Result<(Vec<u8>, u32, u32), &'static str
     Ok((out, rgb.width(), rgb.height()))
 }
 
-pub async fn upload_image(
+pub(crate) async fn upload_image(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -836,7 +836,10 @@ pub async fn upload_image(
 }
 
 /// `GET /hoc/anh/{id}.jpg`
-pub async fn image(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+pub(crate) async fn image(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
     let id = file.strip_suffix(".jpg").ok_or(AppError::NotFound)?;
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(AppError::NotFound);

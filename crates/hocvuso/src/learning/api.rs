@@ -85,7 +85,7 @@ pub struct CourseDetail {
 /// Every published course, in catalogue order.
 #[utoipa::path(get, path = "/api/v1/courses", tag = "learning",
     responses((status = 200, body = [CourseSummary])))]
-pub async fn courses(State(state): State<AppState>) -> AppResult<Json<Vec<CourseSummary>>> {
+pub(crate) async fn courses(State(state): State<AppState>) -> AppResult<Json<Vec<CourseSummary>>> {
     let courses = store::published_courses(&state.db).await?;
     Ok(Json(courses.iter().map(CourseSummary::from).collect()))
 }
@@ -94,7 +94,7 @@ pub async fn courses(State(state): State<AppState>) -> AppResult<Json<Vec<Course
 #[utoipa::path(get, path = "/api/v1/courses/{slug}", tag = "learning",
     params(("slug" = String, Path, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 60, description = "Course slug, e.g. `vneid`")),
     responses((status = 200, body = CourseDetail), (status = 404, body = crate::web::api::ApiError)))]
-pub async fn course(
+pub(crate) async fn course(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> AppResult<Json<CourseDetail>> {
@@ -241,7 +241,7 @@ fn rejected(id: String, reason: &str) -> ProgressResult {
     request_body = ProgressBatch,
     responses((status = 200, body = ProgressResponse), (status = 400, body = crate::web::api::ApiError),
         (status = 401, body = crate::web::api::ApiError), (status = 403, body = crate::web::api::ApiError)))]
-pub async fn progress(
+pub(crate) async fn progress(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
@@ -399,7 +399,7 @@ pub struct QuizResult {
     responses((status = 200, body = QuizResult), (status = 400, body = crate::web::api::ApiError),
         (status = 401, body = crate::web::api::ApiError), (status = 404, body = crate::web::api::ApiError),
         (status = 422, body = crate::web::api::ApiError)))]
-pub async fn quiz(
+pub(crate) async fn quiz(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,

@@ -52,13 +52,13 @@ impl Default for OpenedLessons {
 }
 
 impl OpenedLessons {
-    pub fn contains(&self, person: &str, lesson: &str) -> bool {
+    pub(crate) fn contains(&self, person: &str, lesson: &str) -> bool {
         self.0
             .lock()
             .is_ok_and(|mut m| m.get(&(person.to_owned(), lesson.to_owned())).is_some())
     }
 
-    pub fn insert(&self, person: &str, lesson: &str) {
+    pub(crate) fn insert(&self, person: &str, lesson: &str) {
         if let Ok(mut m) = self.0.lock() {
             m.put((person.to_owned(), lesson.to_owned()), ());
         }
@@ -86,7 +86,7 @@ fn now_ms() -> i64 {
 static EDITS_HERE: AtomicU64 = AtomicU64::new(0);
 
 /// Bump the content version inside a write that changes what lesson pages show.
-pub async fn bump_version(tx: &mut Tx) -> DbResult<()> {
+pub(crate) async fn bump_version(tx: &mut Tx) -> DbResult<()> {
     tx.execute(q(
         "UPDATE learning_version SET version = version + 1 WHERE id = 1",
     ))
@@ -98,7 +98,7 @@ pub async fn bump_version(tx: &mut Tx) -> DbResult<()> {
 }
 
 /// The cache key of a visitor's lesson page: language, text size, course and lesson.
-pub fn visitor_key(lang: Lang, text_size: u8, course: &str, lesson: &str) -> String {
+pub(crate) fn visitor_key(lang: Lang, text_size: u8, course: &str, lesson: &str) -> String {
     format!("{}|{text_size}|{course}|{lesson}", lang.code())
 }
 
@@ -107,7 +107,7 @@ pub fn visitor_key(lang: Lang, text_size: u8, course: &str, lesson: &str) -> Str
 /// answered here, before request ids, logs, CSRF and the rest of the stack: the answer is the same
 /// bytes for everyone and needs none of them. It carries the same security headers. Anything else,
 /// and any miss, goes down the normal path, which fills the cache.
-pub async fn visitor_fast_path(
+pub(crate) async fn visitor_fast_path(
     State(state): State<AppState>,
     req: Request,
     next: Next,
@@ -141,7 +141,7 @@ fn lesson_path(path: &str) -> Option<(&str, &str)> {
 
 impl PageCache {
     /// Forget every page (after an edit on this server).
-    pub fn invalidate(&self) {
+    pub(crate) fn invalidate(&self) {
         self.clear();
         self.checked_at_ms.store(0, Ordering::Relaxed);
     }
@@ -175,7 +175,11 @@ impl PageCache {
         self.bytes.store(0, Ordering::Relaxed);
     }
 
-    pub async fn get_signed(&self, db: &Db, key: &str) -> DbResult<Option<Arc<SignedLesson>>> {
+    pub(crate) async fn get_signed(
+        &self,
+        db: &Db,
+        key: &str,
+    ) -> DbResult<Option<Arc<SignedLesson>>> {
         self.ensure_fresh(db).await?;
         Ok(self
             .signed
@@ -184,7 +188,7 @@ impl PageCache {
             .and_then(|signed| signed.get(key).cloned()))
     }
 
-    pub fn put_signed(&self, key: String, lesson: SignedLesson) -> Arc<SignedLesson> {
+    pub(crate) fn put_signed(&self, key: String, lesson: SignedLesson) -> Arc<SignedLesson> {
         let key_len = key.len();
         let lesson = Arc::new(lesson);
         if let Ok(mut signed) = self.signed.write()
@@ -206,7 +210,7 @@ impl PageCache {
             .is_ok()
     }
 
-    pub async fn get(&self, db: &Db, key: &str) -> DbResult<Option<Arc<CachedPage>>> {
+    pub(crate) async fn get(&self, db: &Db, key: &str) -> DbResult<Option<Arc<CachedPage>>> {
         self.ensure_fresh(db).await?;
         let page = self
             .pages
@@ -218,7 +222,7 @@ impl PageCache {
     }
 
     /// Compress and keep a rendered page.
-    pub fn put(&self, key: String, html: String) -> Arc<CachedPage> {
+    pub(crate) fn put(&self, key: String, html: String) -> Arc<CachedPage> {
         let page = Arc::new(CachedPage::new(html));
         let key_len = key.len();
         if let Ok(mut pages) = self.pages.write()

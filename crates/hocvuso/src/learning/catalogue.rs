@@ -34,7 +34,7 @@ struct CataloguePage {
     filtered: bool,
 }
 
-pub async fn catalogue(
+pub(crate) async fn catalogue(
     State(state): State<AppState>,
     page: Page,
     Query(f): Query<Filters>,
@@ -85,7 +85,7 @@ struct CoursePage {
 }
 
 /// A published course, or 404.
-pub async fn published_course(state: &AppState, slug: &str) -> AppResult<CourseRow> {
+pub(crate) async fn published_course(state: &AppState, slug: &str) -> AppResult<CourseRow> {
     store::course_by_slug(&state.db, slug)
         .await?
         .filter(|c| c.published)
@@ -93,7 +93,7 @@ pub async fn published_course(state: &AppState, slug: &str) -> AppResult<CourseR
 }
 
 /// Lesson states of a learner (all unopened for visitors; the browser fills those in).
-pub async fn outline(
+pub(crate) async fn outline(
     state: &AppState,
     page: &Page,
     course: &CourseRow,
@@ -117,7 +117,7 @@ pub async fn outline(
         .collect())
 }
 
-pub async fn course(
+pub(crate) async fn course(
     State(state): State<AppState>,
     page: Page,
     Path(slug): Path<String>,

@@ -18,7 +18,7 @@ use crate::{AppError, AppResult, AppState};
 /// Public address of the verification page for `code`. A printed certificate needs an absolute
 /// address, so without `--public-url` it names the default listen address (fine on one's own machine;
 /// a real deployment sets the public URL, never the Host header someone sent).
-pub fn verify_url(state: &AppState, code: &str) -> String {
+pub(crate) fn verify_url(state: &AppState, code: &str) -> String {
     let base = state
         .settings
         .public_base()
@@ -26,7 +26,7 @@ pub fn verify_url(state: &AppState, code: &str) -> String {
     format!("{base}/verify/{code}")
 }
 
-pub fn labels(lang: Lang) -> Labels {
+pub(crate) fn labels(lang: Lang) -> Labels {
     Labels {
         heading: lang.t("learn-cert-heading"),
         certifies: lang.t("learn-cert-certifies"),
@@ -39,7 +39,7 @@ pub fn labels(lang: Lang) -> Labels {
 }
 
 /// The PDF of a certificate.
-pub fn render_pdf(state: &AppState, lang: Lang, c: &CertificateRow) -> AppResult<Vec<u8>> {
+pub(crate) fn render_pdf(state: &AppState, lang: Lang, c: &CertificateRow) -> AppResult<Vec<u8>> {
     let l = labels(lang);
     pdf::certificate(&CertificateText {
         labels: &l,
@@ -57,7 +57,7 @@ pub fn render_pdf(state: &AppState, lang: Lang, c: &CertificateRow) -> AppResult
 /// `GET /chung-chi/{CODE}.pdf`: for the holder, for admins over the holder's unit, and for an
 /// instructor of a class of that course the holder is registered in (they print it for a learner
 /// without a phone, who can claim their record and the certificate later).
-pub async fn download(
+pub(crate) async fn download(
     State(state): State<AppState>,
     page: Page,
     CurrentUser(user): CurrentUser,
@@ -121,7 +121,7 @@ struct VerifyPage {
 /// `GET /verify/{code}`: anyone may check a certificate; it shows only the name, the course, the
 /// date and the issuing province. A code that matches nothing gets the same page with the form and a
 /// plain "not found" (404), never a bare error.
-pub async fn verify(
+pub(crate) async fn verify(
     State(state): State<AppState>,
     page: Page,
     Path(code): Path<String>,
@@ -137,7 +137,7 @@ pub struct LookupQuery {
 
 /// `/verify?ma=…`: the form on this page, on the admin list and on paper instructions. Empty, it is
 /// the form alone; a well-formed code goes to its own address (the one the QR code holds).
-pub async fn lookup(
+pub(crate) async fn lookup(
     State(state): State<AppState>,
     page: Page,
     Query(q): Query<LookupQuery>,
@@ -178,7 +178,7 @@ async fn show(state: &AppState, page: Page, typed: &str) -> AppResult<Response> 
 }
 
 /// The classes hook: who holds a (valid) certificate code.
-pub async fn person_by_code(tx: &mut Tx, code: &str) -> crate::db::DbResult<Option<String>> {
+pub(crate) async fn person_by_code(tx: &mut Tx, code: &str) -> crate::db::DbResult<Option<String>> {
     match normalize_code(code) {
         Some(code) => store::person_of_certificate(tx, &code).await,
         None => Ok(None),
@@ -242,7 +242,7 @@ async fn admin_list_page(
     ))
 }
 
-pub async fn admin_list(
+pub(crate) async fn admin_list(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,
@@ -264,7 +264,7 @@ pub struct RevokeForm {
     reason: String,
 }
 
-pub async fn revoke(
+pub(crate) async fn revoke(
     State(state): State<AppState>,
     page: Page,
     AdminUser(user): AdminUser,

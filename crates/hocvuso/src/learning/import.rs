@@ -72,7 +72,10 @@ pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportError
 
 /// Check and load the content in force (built-in, the folder over it); nothing is written when any
 /// file is bad.
-pub async fn import_source(db: &Db, content: &ContentSource) -> Result<ImportReport, ImportError> {
+pub(crate) async fn import_source(
+    db: &Db,
+    content: &ContentSource,
+) -> Result<ImportReport, ImportError> {
     let library = content.library().map_err(ImportError::Content)?;
     Ok(import_library(db, &library).await?)
 }
@@ -237,7 +240,7 @@ async fn import_lessons(
 
 /// On start: import when the folder is clean; otherwise log the problems and keep serving what the
 /// database has (a typo in a lesson must not take the province offline).
-pub async fn import_on_start(db: &Db, content: &ContentSource) -> DbResult<()> {
+pub(crate) async fn import_on_start(db: &Db, content: &ContentSource) -> DbResult<()> {
     match import_source(db, content).await {
         Ok(report) => {
             tracing::info!(%report, "courses loaded");

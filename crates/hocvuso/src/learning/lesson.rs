@@ -152,7 +152,7 @@ fn view(page: Page, l: Loaded, result: Option<Score>, outcome: Outcome) -> Lesso
     }
 }
 
-pub async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
@@ -276,7 +276,10 @@ async fn opened_before(state: &AppState, person_id: &str, lesson_id: &str) -> Ap
 }
 
 /// The quiz's answers from a form: `q0=2&q1=0…`; anything unreadable is unanswered.
-pub fn answers_from_form(form: &HashMap<String, String>, count: usize) -> Vec<Option<usize>> {
+pub(crate) fn answers_from_form(
+    form: &HashMap<String, String>,
+    count: usize,
+) -> Vec<Option<usize>> {
     (0..count)
         .map(|i| {
             form.get(&format!("q{i}"))
@@ -288,7 +291,7 @@ pub fn answers_from_form(form: &HashMap<String, String>, count: usize) -> Vec<Op
 /// The quiz form. A visitor's answers are only scored (nothing is stored), so their form carries no
 /// CSRF token and their page can be cached; a signed-in learner's answers are recorded, so theirs must
 /// carry the token, checked as `CsrfForm` does.
-pub async fn submit(
+pub(crate) async fn submit(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
@@ -344,7 +347,7 @@ pub async fn submit(
 
 /// A signed-in learner's quiz answers, recorded once per client id: a replay answers what the first
 /// submission answered and changes nothing.
-pub async fn record_quiz(
+pub(crate) async fn record_quiz(
     state: &AppState,
     person_id: &str,
     course: &CourseRow,

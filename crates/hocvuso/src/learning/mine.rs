@@ -22,7 +22,7 @@ struct MinePage {
     certificates: Vec<CertificateRow>,
 }
 
-pub async fn page(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+pub(crate) async fn page(State(state): State<AppState>, page: Page) -> AppResult<Response> {
     let (started, certificates) = match &page.user {
         Some(u) => {
             let courses = store::published_courses(&state.db).await?;

@@ -24,7 +24,7 @@ pub struct Score {
 }
 
 impl Score {
-    pub fn is_right(&self, i: usize, questions: &[Question]) -> bool {
+    pub(crate) fn is_right(&self, i: usize, questions: &[Question]) -> bool {
         matches!((self.answers.get(i), questions.get(i)), (Some(Some(a)), Some(q)) if *a == q.answer)
     }
 }
@@ -32,7 +32,7 @@ impl Score {
 /// Score `answers` against `questions`. Missing answers, extra answers and choices out of range count
 /// as wrong (never an error: a phone may send half a form). A quiz with no questions is passed.
 /// `pass_percent` is clamped to 1–100.
-pub fn score(questions: &[Question], answers: &[Option<usize>], pass_percent: i64) -> Score {
+pub(crate) fn score(questions: &[Question], answers: &[Option<usize>], pass_percent: i64) -> Score {
     let pass = pass_percent.clamp(1, 100) as usize;
     let given: Vec<Option<usize>> = questions
         .iter()
@@ -73,18 +73,18 @@ pub struct LessonState {
 
 impl LessonState {
     /// Done = opened, and its quiz passed when it has one.
-    pub fn done(&self) -> bool {
+    pub(crate) fn done(&self) -> bool {
         self.opened && (self.passed || !self.has_quiz)
     }
 }
 
 /// A course is complete when it has lessons and every one is done.
-pub fn course_complete(lessons: &[LessonState]) -> bool {
+pub(crate) fn course_complete(lessons: &[LessonState]) -> bool {
     !lessons.is_empty() && lessons.iter().all(LessonState::done)
 }
 
 /// Percent of lessons done, for the progress bar.
-pub fn progress_percent(lessons: &[LessonState]) -> u8 {
+pub(crate) fn progress_percent(lessons: &[LessonState]) -> u8 {
     if lessons.is_empty() {
         return 0;
     }
@@ -95,7 +95,7 @@ pub fn progress_percent(lessons: &[LessonState]) -> u8 {
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 /// A fresh certificate code: 12 random characters (about 59 bits) as `XXXX-XXXX-XXXX`.
-pub fn new_certificate_code() -> String {
+pub(crate) fn new_certificate_code() -> String {
     let mut rng = rand::thread_rng();
     let chars: Vec<char> = (0..12)
         .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
@@ -110,7 +110,7 @@ pub fn new_certificate_code() -> String {
 
 /// A typed or scanned code in its stored form, or None when it cannot be one (so lookups of junk
 /// never reach the database): case and dashes are forgiven.
-pub fn normalize_code(input: &str) -> Option<String> {
+pub(crate) fn normalize_code(input: &str) -> Option<String> {
     let bare: String = input
         .trim()
         .chars()
@@ -124,7 +124,7 @@ pub fn normalize_code(input: &str) -> Option<String> {
 }
 
 /// The catalogue search key: folded words, space-padded so `" term"` matches a word start.
-pub fn search_key<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn search_key<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut key = String::from(" ");
     for p in parts {
         for t in vntext::folded_tokens(p) {
@@ -137,7 +137,7 @@ pub fn search_key<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 
 /// Does a course's search key match every word of the query (diacritics and case ignored, word
 /// starts, abbreviations such as "dvc" expanded)?
-pub fn matches_query(key: &str, query: &str) -> bool {
+pub(crate) fn matches_query(key: &str, query: &str) -> bool {
     let folded = vntext::folded_tokens(query);
     if folded.is_empty() {
         return true;
@@ -150,7 +150,7 @@ pub fn matches_query(key: &str, query: &str) -> bool {
 }
 
 /// `a-z0-9-`, not starting or ending with `-`, at most 60 characters.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     content::is_slug(s) && s.len() <= 60
 }
 
@@ -176,14 +176,14 @@ pub struct QuizBlock {
 }
 
 impl QuizBlock {
-    pub fn blank() -> Self {
+    pub(crate) fn blank() -> Self {
         QuizBlock {
             answers: vec![String::new(); QUIZ_ANSWER_ROWS],
             ..QuizBlock::default()
         }
     }
 
-    pub fn from_question(q: &Question) -> Self {
+    pub(crate) fn from_question(q: &Question) -> Self {
         let mut answers = q.choices.clone();
         answers.resize(answers.len().max(QUIZ_ANSWER_ROWS), String::new());
         QuizBlock {
@@ -195,14 +195,14 @@ impl QuizBlock {
         }
     }
 
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.q.trim().is_empty()
             && self.explain.trim().is_empty()
             && self.answers.iter().all(|a| a.trim().is_empty())
     }
 
     /// Fluent id of the error on `part`, or "".
-    pub fn error(&self, part: &str) -> &'static str {
+    pub(crate) fn error(&self, part: &str) -> &'static str {
         self.errors
             .iter()
             .find(|(p, _)| *p == part)
@@ -210,20 +210,20 @@ impl QuizBlock {
             .unwrap_or("")
     }
 
-    pub fn is_right(&self, row: &usize) -> bool {
+    pub(crate) fn is_right(&self, row: &usize) -> bool {
         self.right == Some(*row)
     }
 }
 
 /// Field names of question `i` in the editor form.
-pub fn quiz_field(i: usize, part: &str) -> String {
+pub(crate) fn quiz_field(i: usize, part: &str) -> String {
     format!("qz{i}_{part}")
 }
 
 /// The editor's questions from the submitted form (`quiz_count` blocks of `qz{i}_q`, `qz{i}_a{j}`,
 /// `qz{i}_right`, `qz{i}_explain`), unchecked. `clean` tidies each text (whitespace, control characters)
 /// and reports what it refuses, which goes on that part.
-pub fn quiz_blocks_from_form(
+pub(crate) fn quiz_blocks_from_form(
     field: impl Fn(&str) -> String,
     clean: impl Fn(&str, usize) -> Result<String, &'static str>,
 ) -> Vec<QuizBlock> {
@@ -267,7 +267,7 @@ pub fn quiz_blocks_from_form(
 
 /// Checks the editor's questions, marking each block's missing parts, and returns the quiz to store
 /// (blank blocks dropped, blank answer rows closed up). `Err` when any block has an error.
-pub fn validate_quiz(blocks: &mut [QuizBlock]) -> Result<Vec<Question>, FieldError> {
+pub(crate) fn validate_quiz(blocks: &mut [QuizBlock]) -> Result<Vec<Question>, FieldError> {
     let mut quiz = Vec::new();
     let mut bad = false;
     for b in blocks.iter_mut() {
@@ -309,7 +309,7 @@ pub fn validate_quiz(blocks: &mut [QuizBlock]) -> Result<Vec<Question>, FieldErr
 }
 
 /// Minutes to read `md` aloud-slowly: 150 words a minute, at least one.
-pub fn reading_minutes(md: &str) -> i64 {
+pub(crate) fn reading_minutes(md: &str) -> i64 {
     let words = content::word_count(&content::plain_text(md)) as i64;
     (words / 150).max(1)
 }

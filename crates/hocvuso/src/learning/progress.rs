@@ -26,7 +26,7 @@ fn state_of(row: Option<&store::ProgressRow>, has_quiz: bool) -> LessonState {
 }
 
 /// Mark a lesson opened; the first time counts as LESSON_OPENED.
-pub async fn open_lesson(
+pub(crate) async fn open_lesson(
     tx: &mut Tx,
     province_name: &str,
     person_id: &str,
@@ -53,7 +53,7 @@ pub async fn open_lesson(
 
 /// Score and record a quiz attempt.
 #[allow(clippy::too_many_arguments)]
-pub async fn submit_quiz(
+pub(crate) async fn submit_quiz(
     tx: &mut Tx,
     province_name: &str,
     person_id: &str,
@@ -127,7 +127,7 @@ async fn after_change(
 
 /// Issue the course certificate unless the learner already has one; returns the new code. `issuer_name`
 /// is the unit that issues it: the province for a course finished alone, the commune for a class.
-pub async fn issue(
+pub(crate) async fn issue(
     tx: &mut Tx,
     province_name: &str,
     issuer_name: &str,

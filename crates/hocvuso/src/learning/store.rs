@@ -28,19 +28,19 @@ pub struct CourseRow {
 }
 
 impl CourseRow {
-    pub fn audience_list(&self) -> Vec<&str> {
+    pub(crate) fn audience_list(&self) -> Vec<&str> {
         self.audiences.split_whitespace().collect()
     }
 
-    pub fn has_audience(&self, a: &str) -> bool {
+    pub(crate) fn has_audience(&self, a: &str) -> bool {
         self.audiences.contains(&format!(" {a} "))
     }
 
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("/hoc/{}", self.slug)
     }
 
-    pub fn is_local(&self) -> bool {
+    pub(crate) fn is_local(&self) -> bool {
         self.source == "local"
     }
 }
@@ -63,7 +63,7 @@ pub struct LessonMeta {
 }
 
 impl LessonMeta {
-    pub fn has_quiz(&self) -> bool {
+    pub(crate) fn has_quiz(&self) -> bool {
         self.quiz.trim() != "[]"
     }
 }
@@ -84,30 +84,30 @@ pub struct LessonRow {
 }
 
 impl LessonRow {
-    pub fn questions(&self) -> Vec<Question> {
+    pub(crate) fn questions(&self) -> Vec<Question> {
         parse_questions(&self.quiz)
     }
 }
 
-pub fn parse_questions(json: &str) -> Vec<Question> {
+pub(crate) fn parse_questions(json: &str) -> Vec<Question> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-pub async fn published_courses(db: &Db) -> DbResult<Vec<CourseRow>> {
+pub(crate) async fn published_courses(db: &Db) -> DbResult<Vec<CourseRow>> {
     db.fetch_all(q(format!(
         "SELECT {COURSE_COLS} FROM courses c WHERE c.published = TRUE ORDER BY c.position, c.slug"
     )))
     .await
 }
 
-pub async fn all_courses(db: &Db) -> DbResult<Vec<CourseRow>> {
+pub(crate) async fn all_courses(db: &Db) -> DbResult<Vec<CourseRow>> {
     db.fetch_all(q(format!(
         "SELECT {COURSE_COLS} FROM courses c ORDER BY c.published DESC, c.position, c.slug"
     )))
     .await
 }
 
-pub async fn course_by_slug(db: &Db, slug: &str) -> DbResult<Option<CourseRow>> {
+pub(crate) async fn course_by_slug(db: &Db, slug: &str) -> DbResult<Option<CourseRow>> {
     db.fetch_optional(
         q(format!(
             "SELECT {COURSE_COLS} FROM courses c WHERE c.slug = $1"
@@ -117,7 +117,7 @@ pub async fn course_by_slug(db: &Db, slug: &str) -> DbResult<Option<CourseRow>> 
     .await
 }
 
-pub async fn course_by_slug_tx(tx: &mut Tx, slug: &str) -> DbResult<Option<CourseRow>> {
+pub(crate) async fn course_by_slug_tx(tx: &mut Tx, slug: &str) -> DbResult<Option<CourseRow>> {
     tx.fetch_optional(
         q(format!(
             "SELECT {COURSE_COLS} FROM courses c WHERE c.slug = $1"
@@ -127,7 +127,7 @@ pub async fn course_by_slug_tx(tx: &mut Tx, slug: &str) -> DbResult<Option<Cours
     .await
 }
 
-pub async fn lessons_of(
+pub(crate) async fn lessons_of(
     db: &Db,
     course_id: &str,
     published_only: bool,
@@ -143,7 +143,7 @@ pub async fn lessons_of(
     .await
 }
 
-pub async fn lessons_of_tx(tx: &mut Tx, course_id: &str) -> DbResult<Vec<LessonMeta>> {
+pub(crate) async fn lessons_of_tx(tx: &mut Tx, course_id: &str) -> DbResult<Vec<LessonMeta>> {
     tx.fetch_all(
         q(format!(
             "SELECT {LESSON_COLS} FROM lessons WHERE course_id = $1 AND published = TRUE ORDER BY position, slug"
@@ -153,7 +153,7 @@ pub async fn lessons_of_tx(tx: &mut Tx, course_id: &str) -> DbResult<Vec<LessonM
     .await
 }
 
-pub async fn lesson(db: &Db, course_id: &str, slug: &str) -> DbResult<Option<LessonRow>> {
+pub(crate) async fn lesson(db: &Db, course_id: &str, slug: &str) -> DbResult<Option<LessonRow>> {
     db.fetch_optional(
         q("SELECT id, course_id, slug, position, title, summary, body_md, body_html, quiz, reading_minutes, published
            FROM lessons WHERE course_id = $1 AND slug = $2")
@@ -173,7 +173,7 @@ pub struct ProgressRow {
 }
 
 /// A learner's progress rows in one course (published lessons only).
-pub async fn progress_in_course(
+pub(crate) async fn progress_in_course(
     db: &Db,
     person_id: &str,
     course_id: &str,
@@ -190,7 +190,7 @@ pub async fn progress_in_course(
     .await
 }
 
-pub async fn progress_in_course_tx(
+pub(crate) async fn progress_in_course_tx(
     tx: &mut Tx,
     person_id: &str,
     course_id: &str,
@@ -208,7 +208,7 @@ pub async fn progress_in_course_tx(
 }
 
 /// Has the person opened the lesson (read on a reader connection, outside any transaction)?
-pub async fn lesson_opened(db: &Db, person_id: &str, lesson_id: &str) -> DbResult<bool> {
+pub(crate) async fn lesson_opened(db: &Db, person_id: &str, lesson_id: &str) -> DbResult<bool> {
     Ok(db
         .count(
             q("SELECT COUNT(*) FROM lesson_progress
@@ -220,7 +220,7 @@ pub async fn lesson_opened(db: &Db, person_id: &str, lesson_id: &str) -> DbResul
         > 0)
 }
 
-pub async fn progress_row(
+pub(crate) async fn progress_row(
     tx: &mut Tx,
     person_id: &str,
     lesson_id: &str,
@@ -237,7 +237,12 @@ pub async fn progress_row(
 }
 
 /// Mark a lesson opened (keeps the first time).
-pub async fn mark_opened(tx: &mut Tx, person_id: &str, lesson_id: &str, at: i64) -> DbResult<()> {
+pub(crate) async fn mark_opened(
+    tx: &mut Tx,
+    person_id: &str,
+    lesson_id: &str,
+    at: i64,
+) -> DbResult<()> {
     tx.execute(
         q("INSERT INTO lesson_progress (person_id, lesson_id, opened_at, passed_at, best_percent, attempts)
            VALUES ($1, $2, $3, NULL, 0, 0)
@@ -251,7 +256,7 @@ pub async fn mark_opened(tx: &mut Tx, person_id: &str, lesson_id: &str, at: i64)
 }
 
 /// Record a quiz attempt: best score kept, the first pass time kept.
-pub async fn record_attempt(
+pub(crate) async fn record_attempt(
     tx: &mut Tx,
     person_id: &str,
     lesson_id: &str,
@@ -278,14 +283,17 @@ pub async fn record_attempt(
 }
 
 /// The first answer given to a client id, if it was already applied.
-pub async fn write_result(tx: &mut Tx, client_id: &str) -> DbResult<Option<(String, String)>> {
+pub(crate) async fn write_result(
+    tx: &mut Tx,
+    client_id: &str,
+) -> DbResult<Option<(String, String)>> {
     tx.fetch_optional(
         q("SELECT person_id, result FROM learning_writes WHERE client_id = $1").bind(client_id),
     )
     .await
 }
 
-pub async fn save_write(
+pub(crate) async fn save_write(
     tx: &mut Tx,
     client_id: &str,
     person_id: &str,
@@ -306,7 +314,10 @@ pub async fn save_write(
     Ok(n == 1)
 }
 
-pub async fn person_unit(tx: &mut Tx, person_id: &str) -> DbResult<Option<(String, String)>> {
+pub(crate) async fn person_unit(
+    tx: &mut Tx,
+    person_id: &str,
+) -> DbResult<Option<(String, String)>> {
     tx.fetch_optional(q("SELECT unit_code, full_name FROM people WHERE id = $1").bind(person_id))
         .await
 }
@@ -332,12 +343,12 @@ pub struct CertificateRow {
 }
 
 impl CertificateRow {
-    pub fn is_revoked(&self) -> bool {
+    pub(crate) fn is_revoked(&self) -> bool {
         self.revoked_at.is_some()
     }
 
     /// The unit that issued it: the class's commune, else the province.
-    pub fn issuer(&self) -> &str {
+    pub(crate) fn issuer(&self) -> &str {
         self.issuer_name.as_deref().unwrap_or(&self.province_name)
     }
 }
@@ -345,7 +356,7 @@ impl CertificateRow {
 const CERT_COLS: &str = "x.id, x.code, x.person_id, x.course_id, c.slug AS course_slug, x.full_name, x.course_title, \
      x.province_name, x.unit_code, x.via, x.issued_at, x.revoked_at, x.revoked_reason, x.issuer_name";
 
-pub async fn certificate_by_code(db: &Db, code: &str) -> DbResult<Option<CertificateRow>> {
+pub(crate) async fn certificate_by_code(db: &Db, code: &str) -> DbResult<Option<CertificateRow>> {
     db.fetch_optional(
         q(format!(
             "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id WHERE x.code = $1"
@@ -355,7 +366,10 @@ pub async fn certificate_by_code(db: &Db, code: &str) -> DbResult<Option<Certifi
     .await
 }
 
-pub async fn certificate_by_code_tx(tx: &mut Tx, code: &str) -> DbResult<Option<CertificateRow>> {
+pub(crate) async fn certificate_by_code_tx(
+    tx: &mut Tx,
+    code: &str,
+) -> DbResult<Option<CertificateRow>> {
     tx.fetch_optional(
         q(format!(
             "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id WHERE x.code = $1"
@@ -365,7 +379,7 @@ pub async fn certificate_by_code_tx(tx: &mut Tx, code: &str) -> DbResult<Option<
     .await
 }
 
-pub async fn certificates_of(db: &Db, person_id: &str) -> DbResult<Vec<CertificateRow>> {
+pub(crate) async fn certificates_of(db: &Db, person_id: &str) -> DbResult<Vec<CertificateRow>> {
     db.fetch_all(
         q(format!(
             "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id
@@ -376,7 +390,7 @@ pub async fn certificates_of(db: &Db, person_id: &str) -> DbResult<Vec<Certifica
     .await
 }
 
-pub async fn certificate_of(
+pub(crate) async fn certificate_of(
     tx: &mut Tx,
     person_id: &str,
     course_id: &str,
@@ -404,7 +418,7 @@ pub struct NewCertificate<'a> {
 }
 
 /// Insert unless the learner already holds one for the course; true when inserted.
-pub async fn insert_certificate(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult<bool> {
+pub(crate) async fn insert_certificate(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult<bool> {
     let n = tx
         .execute(
             q("INSERT INTO certificates (id, code, person_id, course_id, full_name, course_title, province_name,
@@ -427,7 +441,13 @@ pub async fn insert_certificate(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult
     Ok(n == 1)
 }
 
-pub async fn revoke(tx: &mut Tx, code: &str, reason: &str, by: &str, at: i64) -> DbResult<u64> {
+pub(crate) async fn revoke(
+    tx: &mut Tx,
+    code: &str,
+    reason: &str,
+    by: &str,
+    at: i64,
+) -> DbResult<u64> {
     tx.execute(
         q(
             "UPDATE certificates SET revoked_at = $1, revoked_reason = $2, revoked_by = $3
@@ -441,7 +461,7 @@ pub async fn revoke(tx: &mut Tx, code: &str, reason: &str, by: &str, at: i64) ->
     .await
 }
 
-pub async fn person_of_certificate(tx: &mut Tx, code: &str) -> DbResult<Option<String>> {
+pub(crate) async fn person_of_certificate(tx: &mut Tx, code: &str) -> DbResult<Option<String>> {
     tx.scalar(
         q("SELECT person_id FROM certificates WHERE code = $1 AND revoked_at IS NULL").bind(code),
     )
@@ -449,7 +469,11 @@ pub async fn person_of_certificate(tx: &mut Tx, code: &str) -> DbResult<Option<S
 }
 
 /// Latest certificates issued in units under `path` (an admin's scope), newest first.
-pub async fn certificates_under(db: &Db, path: &str, limit: i64) -> DbResult<Vec<CertificateRow>> {
+pub(crate) async fn certificates_under(
+    db: &Db,
+    path: &str,
+    limit: i64,
+) -> DbResult<Vec<CertificateRow>> {
     db.fetch_all(
         q(format!(
             "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id
@@ -462,7 +486,7 @@ pub async fn certificates_under(db: &Db, path: &str, limit: i64) -> DbResult<Vec
     .await
 }
 
-pub async fn unit_path(db: &Db, code: &str) -> DbResult<Option<String>> {
+pub(crate) async fn unit_path(db: &Db, code: &str) -> DbResult<Option<String>> {
     db.scalar(q("SELECT path FROM units WHERE code = $1").bind(code))
         .await
 }
@@ -478,7 +502,7 @@ pub struct MyCourse {
 }
 
 /// Courses a learner has touched: lessons done (opened and passed, or opened without a quiz).
-pub async fn my_courses(db: &Db, person_id: &str) -> DbResult<Vec<MyCourse>> {
+pub(crate) async fn my_courses(db: &Db, person_id: &str) -> DbResult<Vec<MyCourse>> {
     db.fetch_all(
         q("SELECT l.course_id,
                   CAST(SUM(CASE WHEN p.opened_at IS NOT NULL AND (p.passed_at IS NOT NULL OR l.quiz = '[]') THEN 1 ELSE 0 END) AS BIGINT) AS done,
@@ -494,7 +518,7 @@ pub async fn my_courses(db: &Db, person_id: &str) -> DbResult<Vec<MyCourse>> {
 
 // ---- images ----
 
-pub async fn insert_image(
+pub(crate) async fn insert_image(
     tx: &mut Tx,
     course_id: &str,
     data_b64: &str,
@@ -519,13 +543,13 @@ pub async fn insert_image(
     Ok(id)
 }
 
-pub async fn image(db: &Db, id: &str) -> DbResult<Option<String>> {
+pub(crate) async fn image(db: &Db, id: &str) -> DbResult<Option<String>> {
     db.scalar(q("SELECT data FROM learning_images WHERE id = $1").bind(id))
         .await
 }
 
 /// Name of the province a person lives in (the level-1 unit above their unit).
-pub async fn province_name_of(tx: &mut Tx, person_id: &str) -> DbResult<Option<String>> {
+pub(crate) async fn province_name_of(tx: &mut Tx, person_id: &str) -> DbResult<Option<String>> {
     tx.scalar(
         q(
             "SELECT pu.name FROM people p JOIN units u ON u.code = p.unit_code

@@ -218,7 +218,7 @@ fn seeded_tables(migrations: &[(i64, String)]) -> BTreeSet<String> {
 
 /// Copy every table of the SQLite database `source` into `target`, which must hold no data. `shown`
 /// names the target in messages (its URL; the password is redacted).
-pub async fn copy_database(
+pub(crate) async fn copy_database(
     source: &Db,
     target: &Db,
     shown: &str,

@@ -74,7 +74,7 @@ mod linux {
         Some(out)
     }
 
-    pub fn release() -> Option<usize> {
+    pub(crate) fn release() -> Option<usize> {
         let exe: PathBuf = std::fs::read_link("/proc/self/exe").ok()?;
         let exe = exe.to_str()?;
         let mut released = 0;

@@ -12,7 +12,7 @@ use crate::telemetry::metrics::render;
 /// Whether this request may read the metrics: with `--metrics-token` set, it must carry it as a bearer
 /// token; without one, only a client on this machine that did not come through a proxy may (a local
 /// nginx forwards public requests from 127.0.0.1 too, but it adds `X-Forwarded-For`).
-pub fn allowed(token: Option<&str>, peer: SocketAddr, headers: &HeaderMap) -> bool {
+pub(crate) fn allowed(token: Option<&str>, peer: SocketAddr, headers: &HeaderMap) -> bool {
     match token.filter(|t| !t.is_empty()) {
         Some(token) => headers
             .get(header::AUTHORIZATION)
@@ -29,7 +29,7 @@ pub fn allowed(token: Option<&str>, peer: SocketAddr, headers: &HeaderMap) -> bo
 }
 
 /// `GET /metrics`. Anyone else gets the same 404 as for a page that does not exist.
-pub async fn metrics(
+pub(crate) async fn metrics(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,

@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::AppState;
 use crate::db::Db;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/metrics", get(metrics::metrics))
         .route("/readyz", get(readyz))
@@ -37,7 +37,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// Why this server is not ready, if it is not.
-pub async fn ready(db: &Db) -> Result<(), String> {
+pub(crate) async fn ready(db: &Db) -> Result<(), String> {
     let applied = store::applied_migrations(db)
         .await
         .map_err(|e| format!("database not reachable: {e}"))?;

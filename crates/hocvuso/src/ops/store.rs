@@ -21,7 +21,7 @@ pub enum Class {
 impl Class {
     /// From an SQLite declared type (`BIGINT`, `BOOLEAN`, …) or a PostgreSQL `data_type`
     /// (`bigint`, `double precision`, …).
-    pub fn of(declared: &str) -> Class {
+    pub(crate) fn of(declared: &str) -> Class {
         let t = declared.to_ascii_uppercase();
         if t.contains("BOOL") {
             Class::Bool
@@ -62,7 +62,7 @@ pub struct Misfit {
 impl Value {
     /// The value to bind into a column of `class`. SQLite keeps booleans as 0/1 and lets a column hold
     /// any type; PostgreSQL wants exactly the column's type.
-    pub fn into_arg(self, class: Class, column: &str) -> Result<Arg, Misfit> {
+    pub(crate) fn into_arg(self, class: Class, column: &str) -> Result<Arg, Misfit> {
         let misfit = |value: Value| Misfit {
             column: column.to_owned(),
             value,
@@ -94,7 +94,7 @@ impl Value {
 
     /// A canonical rendering, so rows read from SQLite and PostgreSQL compare equal when they hold
     /// the same data.
-    pub fn canonical(&self, class: Class) -> String {
+    pub(crate) fn canonical(&self, class: Class) -> String {
         match (class, self) {
             (_, Value::Null) => "NULL".into(),
             (Class::Bool, Value::Int(v)) => (*v != 0).to_string(),
@@ -166,7 +166,7 @@ impl<'r> FromRow<'r, PgRow> for DynRow {
 
 /// An identifier quoted for SQL (table and column names come from the database's own catalogue).
 /// SQLite's `rowid` stays bare: quoted, it would name a column that does not exist.
-pub fn ident(name: &str) -> String {
+pub(crate) fn ident(name: &str) -> String {
     if name == ROWID {
         return ROWID.to_owned();
     }
@@ -177,7 +177,7 @@ pub fn ident(name: &str) -> String {
 pub const ROWID: &str = "rowid";
 
 /// The application's tables (sqlx's migration ledger excluded), by name.
-pub async fn tables(db: &Db) -> DbResult<Vec<String>> {
+pub(crate) async fn tables(db: &Db) -> DbResult<Vec<String>> {
     let sql = match db.backend() {
         Backend::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
@@ -194,7 +194,7 @@ pub async fn tables(db: &Db) -> DbResult<Vec<String>> {
 }
 
 /// A table's columns in declaration order.
-pub async fn columns(db: &Db, table: &str) -> DbResult<Vec<Column>> {
+pub(crate) async fn columns(db: &Db, table: &str) -> DbResult<Vec<Column>> {
     let sql = match db.backend() {
         Backend::Sqlite => "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
         Backend::Postgres => {
@@ -213,7 +213,7 @@ pub async fn columns(db: &Db, table: &str) -> DbResult<Vec<Column>> {
 }
 
 /// SQLite: a table's primary-key columns in key order (empty for a table keyed by its rowid only).
-pub async fn sqlite_primary_key(db: &Db, table: &str) -> DbResult<Vec<String>> {
+pub(crate) async fn sqlite_primary_key(db: &Db, table: &str) -> DbResult<Vec<String>> {
     let rows: Vec<(String,)> = db
         .fetch_all(q("SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk").bind(table))
         .await?;
@@ -221,7 +221,7 @@ pub async fn sqlite_primary_key(db: &Db, table: &str) -> DbResult<Vec<String>> {
 }
 
 /// SQLite: (referenced table, referencing column) for every foreign key of `table`.
-pub async fn sqlite_foreign_keys(db: &Db, table: &str) -> DbResult<Vec<(String, String)>> {
+pub(crate) async fn sqlite_foreign_keys(db: &Db, table: &str) -> DbResult<Vec<(String, String)>> {
     db.fetch_all(q(r#"SELECT "table", "from" FROM pragma_foreign_key_list($1)"#).bind(table))
         .await
 }
@@ -255,7 +255,7 @@ pub async fn applied_migrations(db: &Db) -> DbResult<Vec<i64>> {
 /// Rows of `table` after `after` (the ordering key of the last row read), `limit` at a time, in key
 /// order: keyset paging, so reading a large table costs the same per page from the first to the last.
 /// The first `key.len()` values of each row are its key.
-pub async fn sqlite_page(
+pub(crate) async fn sqlite_page(
     tx: &mut Tx,
     table: &str,
     key: &[String],
@@ -294,7 +294,7 @@ pub async fn sqlite_page(
 }
 
 /// Insert `rows` (values in `columns` order) with multi-row statements.
-pub async fn insert_rows(
+pub(crate) async fn insert_rows(
     tx: &mut Tx,
     table: &str,
     columns: &[Column],
@@ -356,7 +356,7 @@ pub async fn snapshot(db: &Db) -> DbResult<BTreeMap<String, Vec<Vec<String>>>> {
 
 /// Tables ordered so each comes after every table it references (a reference to itself aside).
 /// `None` when references go round in a cycle.
-pub fn fk_order(refs: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+pub(crate) fn fk_order(refs: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     let mut done: BTreeSet<String> = BTreeSet::new();
     let mut order = Vec::new();
     while order.len() < refs.len() {

@@ -75,7 +75,7 @@ pub struct AccountQuery {
     moi: Option<String>,
 }
 
-pub async fn account(
+pub(crate) async fn account(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -129,7 +129,7 @@ pub async fn account(
 }
 
 /// Everything the platform holds about the person, as JSON (right of access and portability).
-pub async fn my_data(
+pub(crate) async fn my_data(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> AppResult<Response> {
@@ -170,7 +170,7 @@ struct PasswordPage {
     required: bool,
 }
 
-pub async fn password_form(CurrentUser(user): CurrentUser, page: Page) -> Response {
+pub(crate) async fn password_form(CurrentUser(user): CurrentUser, page: Page) -> Response {
     render(&PasswordPage {
         page,
         form: FormState::default(),
@@ -187,7 +187,7 @@ pub struct PasswordForm {
     password2: String,
 }
 
-pub async fn change_password(
+pub(crate) async fn change_password(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
@@ -234,7 +234,7 @@ pub async fn change_password(
 }
 
 /// Decline an invitation addressed to this person's phone (accepting is the inviting capability's).
-pub async fn decline_invitation(
+pub(crate) async fn decline_invitation(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     axum::extract::Path(id): axum::extract::Path<String>,
@@ -251,7 +251,7 @@ pub async fn decline_invitation(
 
 /// End every session of this person, this one included ("I lost my phone", "I signed in at the
 /// commune office and forgot to sign out").
-pub async fn sign_out_everywhere(
+pub(crate) async fn sign_out_everywhere(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     CsrfForm(_): CsrfForm<super::auth_pages::Empty>,
@@ -270,7 +270,7 @@ pub struct DeleteForm {
 }
 
 /// Delete the account and the personal data with it. Asks for the password and an explicit tick.
-pub async fn delete_account(
+pub(crate) async fn delete_account(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     CsrfForm(f): CsrfForm<DeleteForm>,

@@ -22,7 +22,7 @@ struct AdminHome {
     scopes: Vec<RoleScope>,
 }
 
-pub async fn admin_home(AdminUser(user): AdminUser, page: Page) -> Response {
+pub(crate) async fn admin_home(AdminUser(user): AdminUser, page: Page) -> Response {
     let scopes = user
         .roles
         .iter()
@@ -69,7 +69,7 @@ impl ListPage {
     }
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -240,7 +240,7 @@ pub struct MergeForm {
 }
 
 /// Merge another record of the same person into this one (`people::merge`).
-pub async fn merge(
+pub(crate) async fn merge(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     Path(id): Path<String>,
@@ -326,7 +326,7 @@ async fn grantable_units(state: &AppState, admin: &SessionUser) -> AppResult<Vec
     Ok(out)
 }
 
-pub async fn person(
+pub(crate) async fn person(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     page: Page,
@@ -378,7 +378,7 @@ async fn check_role_change(
     Ok(person)
 }
 
-pub async fn grant(
+pub(crate) async fn grant(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     Path(id): Path<String>,
@@ -391,7 +391,7 @@ pub async fn grant(
     Ok(Redirect::to(&format!("/quan-ly/nguoi-dung/{}", person.id)))
 }
 
-pub async fn revoke(
+pub(crate) async fn revoke(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     Path(id): Path<String>,
@@ -411,7 +411,7 @@ pub async fn revoke(
 pub struct Empty {}
 
 /// Set a one-time password, shown once to the admin to read out; the person's sessions end.
-pub async fn reset_password(
+pub(crate) async fn reset_password(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     page: Page,

@@ -89,7 +89,7 @@ fn after_sign_up(next: &str) -> String {
     }
 }
 
-pub async fn sign_up_form(
+pub(crate) async fn sign_up_form(
     State(state): State<AppState>,
     page: Page,
     Query(q): Query<SignUpQuery>,
@@ -105,7 +105,7 @@ pub async fn sign_up_form(
 }
 
 fn form_values(f: &SignUpForm) -> FormState {
-    let s = FormState::from_form([
+    FormState::from_form([
         ("phone", &f.phone),
         ("full_name", &f.full_name),
         ("birth_year", &f.birth_year),
@@ -117,11 +117,10 @@ fn form_values(f: &SignUpForm) -> FormState {
         ("consent", &f.consent),
         ("card_code", &f.card_code),
         ("next", &f.next),
-    ]);
-    s
+    ])
 }
 
-pub async fn sign_up(
+pub(crate) async fn sign_up(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     headers: axum::http::HeaderMap,
@@ -265,7 +264,7 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn sign_in_form(page: Page, Query(q): Query<NextQuery>) -> Response {
+pub(crate) async fn sign_in_form(page: Page, Query(q): Query<NextQuery>) -> Response {
     let next = text::local_path(q.next.as_deref());
     render_status(
         StatusCode::OK,
@@ -277,7 +276,7 @@ pub async fn sign_in_form(page: Page, Query(q): Query<NextQuery>) -> Response {
     )
 }
 
-pub async fn sign_in(
+pub(crate) async fn sign_in(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     headers: axum::http::HeaderMap,
@@ -357,7 +356,7 @@ pub async fn sign_in(
 #[derive(serde::Deserialize)]
 pub struct Empty {}
 
-pub async fn sign_out(
+pub(crate) async fn sign_out(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     CsrfForm(_): CsrfForm<Empty>,
@@ -372,7 +371,7 @@ pub async fn sign_out(
 }
 
 /// Redirect to `to` with the session cookie cleared (sign-out, sign-out everywhere, account deleted).
-pub fn signed_out_response(state: &AppState, to: &str) -> Response {
+pub(crate) fn signed_out_response(state: &AppState, to: &str) -> Response {
     let mut resp = Redirect::to(to).into_response();
     resp.headers_mut().append(
         header::SET_COOKIE,

@@ -74,7 +74,7 @@ struct CardRow {
 }
 
 /// The facts about `person_id` beyond the person row, roles and access log (which the caller adds).
-pub async fn facts_about(db: &Db, person_id: &str) -> DbResult<serde_json::Value> {
+pub(crate) async fn facts_about(db: &Db, person_id: &str) -> DbResult<serde_json::Value> {
     let classes: Vec<ClassRow> = db
         .fetch_all(
             q("SELECT c.code AS class_code, c.title AS class_title, r.status, r.created_at AS registered_at

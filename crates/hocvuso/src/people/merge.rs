@@ -32,7 +32,7 @@ pub struct Home<'a> {
 /// People living at `home` (or in the commune with no village) whose name folds to the same text
 /// (tones, đ, case and spacing aside: "Hồ Thị Cúc" = "ho thi  cuc") and, when one is given, born the
 /// same year. At most ten, oldest record first (the one to keep).
-pub async fn likely_matches(
+pub(crate) async fn likely_matches(
     tx: &mut Tx,
     home: &Home<'_>,
     full_name: &str,
@@ -73,7 +73,7 @@ pub async fn likely_matches(
 }
 
 /// A name as it is compared: folded (no tones, đ → d, lower case), words separated by one space.
-pub fn name_key(name: &str) -> String {
+pub(crate) fn name_key(name: &str) -> String {
     vntext::folded_tokens(name).join(" ")
 }
 
@@ -123,7 +123,10 @@ impl From<Refusal> for crate::AppError {
 /// What the authorisation needs to know of a record: where it lives, its roles, whether it is an account.
 /// Teaching a class counts as the instructor role in the class's commune (invited instructors hold no
 /// `roles` row).
-pub async fn side_facts(db: &Db, id: &str) -> crate::AppResult<(String, Vec<RoleScope>, bool)> {
+pub(crate) async fn side_facts(
+    db: &Db,
+    id: &str,
+) -> crate::AppResult<(String, Vec<RoleScope>, bool)> {
     let home = super::store::unit_path_of(db, id)
         .await?
         .ok_or(crate::AppError::NotFound)?;
@@ -145,7 +148,7 @@ pub async fn side_facts(db: &Db, id: &str) -> crate::AppResult<(String, Vec<Role
 
 impl Refusal {
     /// The Fluent id of the reason.
-    pub fn message(self) -> &'static str {
+    pub(crate) fn message(self) -> &'static str {
         match self {
             Refusal::Same => "merge-same",
             Refusal::HasAccount => "merge-has-account",
@@ -160,7 +163,7 @@ impl Refusal {
 /// (`SessionUser::may_manage`), and an instructor only merges learners whose every role and home lie in
 /// the class's commune. Someone holding an instructor or admin role is merged only by a province
 /// administrator over all of it. The record merged away must not be an account someone signs in with.
-pub fn may_merge(
+pub(crate) fn may_merge(
     user: &SessionUser,
     via: Via<'_>,
     kept: &Side<'_>,
@@ -284,7 +287,7 @@ struct PresentMark {
 /// (`stats::merge_person`), its registration is no longer counted (two records were one person), its
 /// attendance facts are counted under the kept person once per session, and a certificate the kept
 /// person already held for the same course is not counted twice.
-pub async fn merge(
+pub(crate) async fn merge(
     tx: &mut Tx,
     kept: &str,
     merged: &str,
@@ -455,7 +458,7 @@ pub struct MergeRow {
 }
 
 /// The merges into a person's record, newest first.
-pub async fn merges_into(db: &Db, kept: &str) -> DbResult<Vec<MergeRow>> {
+pub(crate) async fn merges_into(db: &Db, kept: &str) -> DbResult<Vec<MergeRow>> {
     db.fetch_all(
         q(
             "SELECT m.merged_name, COALESCE(p.full_name, '') AS by_name, m.at FROM person_merges m

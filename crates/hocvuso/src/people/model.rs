@@ -45,7 +45,7 @@ const COMMON_PASSWORDS: &[&str] = &[
 
 /// Why a password is too weak (Fluent id), or None when it is acceptable. Long and simple beats short
 /// and clever for our users, so the rule is length plus a ban on the guessable, not symbol quotas.
-pub fn password_problem(password: &str, phone: Option<&str>) -> Option<&'static str> {
+pub(crate) fn password_problem(password: &str, phone: Option<&str>) -> Option<&'static str> {
     let n = password.chars().count();
     if n < 8 {
         return Some("password-too-short");
@@ -109,7 +109,7 @@ pub struct NewPerson {
 }
 
 /// Validate the personal fields shared by self sign-up and registration by a volunteer.
-pub fn validate_person_fields(
+pub(crate) fn validate_person_fields(
     f: &SignUpForm,
     this_year: i64,
     errors: &mut Vec<FieldError>,
@@ -173,7 +173,10 @@ pub fn validate_person_fields(
 }
 
 /// Validate a self sign-up: personal fields plus phone, password twice, and consent.
-pub fn validate_sign_up(f: &SignUpForm, this_year: i64) -> Result<NewPerson, Vec<FieldError>> {
+pub(crate) fn validate_sign_up(
+    f: &SignUpForm,
+    this_year: i64,
+) -> Result<NewPerson, Vec<FieldError>> {
     let mut errors = Vec::new();
     let phone = normalize_phone(&f.phone);
     if phone.is_none() {

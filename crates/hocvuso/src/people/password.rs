@@ -52,7 +52,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 
 /// Verify; a missing hash (an account without a password) still costs one hash, so response time does
 /// not tell which phone numbers have accounts.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+pub(crate) async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
     let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -82,7 +82,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 }
 
 /// A one-time password an admin reads out to a person: 12 characters without look-alikes (0/O, 1/l).
-pub fn one_time_password() -> String {
+pub(crate) fn one_time_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::thread_rng();

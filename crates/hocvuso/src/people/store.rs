@@ -86,7 +86,7 @@ pub(crate) async fn insert(
     Ok(id)
 }
 
-pub async fn get(db: &Db, id: &str) -> DbResult<Option<Person>> {
+pub(crate) async fn get(db: &Db, id: &str) -> DbResult<Option<Person>> {
     db.fetch_optional(q(format!("SELECT {PERSON_COLS} FROM people WHERE id = $1")).bind(id))
         .await
 }
@@ -102,7 +102,7 @@ pub struct Credentials {
 
 const CREDENTIAL_COLS: &str = "id, password_hash, password_expires_at, must_change_password";
 
-pub async fn credentials_by_phone(db: &Db, phone: &str) -> DbResult<Option<Credentials>> {
+pub(crate) async fn credentials_by_phone(db: &Db, phone: &str) -> DbResult<Option<Credentials>> {
     db.fetch_optional(
         q(format!(
             "SELECT {CREDENTIAL_COLS} FROM people WHERE phone = $1"
@@ -112,7 +112,7 @@ pub async fn credentials_by_phone(db: &Db, phone: &str) -> DbResult<Option<Crede
     .await
 }
 
-pub async fn credentials_by_id(db: &Db, id: &str) -> DbResult<Option<Credentials>> {
+pub(crate) async fn credentials_by_id(db: &Db, id: &str) -> DbResult<Option<Credentials>> {
     db.fetch_optional(
         q(format!(
             "SELECT {CREDENTIAL_COLS} FROM people WHERE id = $1"
@@ -129,7 +129,7 @@ pub struct Claimable {
     pub phone: Option<String>,
 }
 
-pub async fn claimable_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<Claimable>> {
+pub(crate) async fn claimable_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<Claimable>> {
     tx.fetch_optional(
         q(
             "SELECT p.id, p.phone FROM person_cards c JOIN people p ON p.id = c.person_id
@@ -141,7 +141,7 @@ pub async fn claimable_by_card(tx: &mut Tx, code: &str) -> DbResult<Option<Claim
 }
 
 /// Is `phone` held by a record made on someone's behalf (no password yet)?
-pub async fn phone_unclaimed(tx: &mut Tx, phone: &str) -> DbResult<bool> {
+pub(crate) async fn phone_unclaimed(tx: &mut Tx, phone: &str) -> DbResult<bool> {
     Ok(tx
         .count(
             q("SELECT COUNT(*) FROM people WHERE phone = $1 AND password_hash IS NULL").bind(phone),
@@ -152,7 +152,7 @@ pub async fn phone_unclaimed(tx: &mut Tx, phone: &str) -> DbResult<bool> {
 
 /// The person takes over the record made for them: their phone, their password and their own consent
 /// (it was recorded in person by whoever registered them).
-pub async fn claim(tx: &mut Tx, id: &str, phone: &str, hash: &str) -> DbResult<u64> {
+pub(crate) async fn claim(tx: &mut Tx, id: &str, phone: &str, hash: &str) -> DbResult<u64> {
     crate::web::session_cache::changed(tx);
     let t = now();
     tx.execute(
@@ -172,7 +172,7 @@ pub async fn claim(tx: &mut Tx, id: &str, phone: &str, hash: &str) -> DbResult<u
 pub const ONE_TIME_PASSWORD_SECONDS: i64 = 24 * 3600;
 
 /// Set a one-time password: it expires in a day and must be replaced at the first sign-in.
-pub async fn set_one_time_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
+pub(crate) async fn set_one_time_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
     crate::web::session_cache::changed(tx);
     let t = now();
     tx.execute(
@@ -186,14 +186,14 @@ pub async fn set_one_time_password(tx: &mut Tx, id: &str, hash: &str) -> DbResul
     .await
 }
 
-pub async fn phone_taken(tx: &mut Tx, phone: &str) -> DbResult<bool> {
+pub(crate) async fn phone_taken(tx: &mut Tx, phone: &str) -> DbResult<bool> {
     Ok(tx
         .count(q("SELECT COUNT(*) FROM people WHERE phone = $1").bind(phone))
         .await?
         > 0)
 }
 
-pub async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
+pub(crate) async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
     crate::web::session_cache::changed(tx);
     tx.execute(
         q("UPDATE people SET password_hash = $1, password_expires_at = NULL, must_change_password = FALSE,
@@ -210,7 +210,7 @@ pub async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {
 /// Erasure goes further than the cascade: statistics rows are cut loose from them and their person-level
 /// events retracted (so they stop counting), and their full name is taken out of volunteers' free-text
 /// activity notes.
-pub async fn delete(tx: &mut Tx, id: &str) -> DbResult<u64> {
+pub(crate) async fn delete(tx: &mut Tx, id: &str) -> DbResult<u64> {
     crate::web::session_cache::changed(tx);
     let name: Option<String> = tx
         .scalar(q("SELECT full_name FROM people WHERE id = $1").bind(id))
@@ -243,7 +243,7 @@ pub struct PersonRow {
 }
 
 /// People living in units under `path`, optionally matching a name or phone fragment, by page.
-pub async fn search_in_scope(
+pub(crate) async fn search_in_scope(
     db: &Db,
     path: &str,
     needle: &str,
@@ -295,7 +295,7 @@ fn search_needle(needle: &str) -> String {
 }
 
 /// The unit path of a person's unit (for scope checks).
-pub async fn unit_path_of(db: &Db, person_id: &str) -> DbResult<Option<String>> {
+pub(crate) async fn unit_path_of(db: &Db, person_id: &str) -> DbResult<Option<String>> {
     db.scalar(
         q("SELECT u.path FROM people p JOIN units u ON u.code = p.unit_code WHERE p.id = $1")
             .bind(person_id),
@@ -323,7 +323,12 @@ pub async fn grant_role(
     .await
 }
 
-pub async fn revoke_role(tx: &mut Tx, person_id: &str, role: &str, unit: &str) -> DbResult<u64> {
+pub(crate) async fn revoke_role(
+    tx: &mut Tx,
+    person_id: &str,
+    role: &str,
+    unit: &str,
+) -> DbResult<u64> {
     crate::web::session_cache::changed(tx);
     tx.execute(
         q("DELETE FROM roles WHERE person_id = $1 AND role = $2 AND unit_code = $3")
@@ -334,13 +339,13 @@ pub async fn revoke_role(tx: &mut Tx, person_id: &str, role: &str, unit: &str) -
     .await
 }
 
-pub async fn count_role(db: &Db, role: &str) -> DbResult<i64> {
+pub(crate) async fn count_role(db: &Db, role: &str) -> DbResult<i64> {
     db.count(q("SELECT COUNT(*) FROM roles WHERE role = $1").bind(role))
         .await
 }
 
 /// Record that `actor` read or changed `subject`'s personal data.
-pub async fn log_access(
+pub(crate) async fn log_access(
     db: &Db,
     actor_id: &str,
     actor_name: &str,
@@ -362,7 +367,7 @@ pub async fn log_access(
 
 /// Log a read of personal data that is not a person's record (a village's household list, a household):
 /// what was opened, for which unit, by whom.
-pub async fn log_unit_access(
+pub(crate) async fn log_unit_access(
     db: &Db,
     actor_id: &str,
     actor_name: &str,
@@ -387,7 +392,7 @@ pub async fn log_unit_access(
 
 /// Log one read of several people's data (a class roster, an attendance sheet): one row per person,
 /// so each of them sees it on their account page. Written in one statement.
-pub async fn log_access_many(
+pub(crate) async fn log_access_many(
     db: &Db,
     actor_id: &str,
     actor_name: &str,
@@ -422,7 +427,7 @@ pub struct AccessRow {
     pub at: i64,
 }
 
-pub async fn access_log_of(db: &Db, subject_id: &str) -> DbResult<Vec<AccessRow>> {
+pub(crate) async fn access_log_of(db: &Db, subject_id: &str) -> DbResult<Vec<AccessRow>> {
     db.fetch_all(
         q("SELECT actor_name, action, at FROM access_log WHERE subject_id = $1 ORDER BY at DESC, id DESC LIMIT 200")
             .bind(subject_id),
@@ -432,7 +437,7 @@ pub async fn access_log_of(db: &Db, subject_id: &str) -> DbResult<Vec<AccessRow>
 
 // ---- sign-in rate limits -------------------------------------------------------------------------
 
-pub async fn recent_failures(db: &Db, key: &str, since: i64) -> DbResult<i64> {
+pub(crate) async fn recent_failures(db: &Db, key: &str, since: i64) -> DbResult<i64> {
     db.count(
         q("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
             .bind(key)
@@ -441,7 +446,7 @@ pub async fn recent_failures(db: &Db, key: &str, since: i64) -> DbResult<i64> {
     .await
 }
 
-pub async fn record_failure(db: &Db, key: &str) -> DbResult<()> {
+pub(crate) async fn record_failure(db: &Db, key: &str) -> DbResult<()> {
     let t = now();
     db.execute(
         q("INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)")
@@ -456,7 +461,7 @@ pub async fn record_failure(db: &Db, key: &str) -> DbResult<()> {
     Ok(())
 }
 
-pub async fn clear_failures(db: &Db, key: &str) -> DbResult<()> {
+pub(crate) async fn clear_failures(db: &Db, key: &str) -> DbResult<()> {
     db.execute(q("DELETE FROM login_failures WHERE key = $1").bind(key))
         .await?;
     Ok(())
@@ -490,7 +495,7 @@ pub struct MyInvitation {
 }
 
 /// Invite `phone` (normalised); inviting the same phone again to the same thing changes nothing.
-pub async fn invite(
+pub(crate) async fn invite(
     tx: &mut Tx,
     kind: &str,
     target_id: &str,
@@ -514,7 +519,7 @@ pub async fn invite(
     Ok(())
 }
 
-pub async fn pending_invitations(
+pub(crate) async fn pending_invitations(
     db: &Db,
     kind: &str,
     target_id: &str,
@@ -529,7 +534,7 @@ pub async fn pending_invitations(
 }
 
 /// Withdraw an invitation of `target_id`; 0 when there is none (or it belongs to something else).
-pub async fn withdraw_invitation(
+pub(crate) async fn withdraw_invitation(
     tx: &mut Tx,
     id: &str,
     kind: &str,
@@ -545,7 +550,7 @@ pub async fn withdraw_invitation(
 }
 
 /// Invitations waiting for the person who holds `phone`.
-pub async fn invitations_for(db: &Db, phone: &str) -> DbResult<Vec<MyInvitation>> {
+pub(crate) async fn invitations_for(db: &Db, phone: &str) -> DbResult<Vec<MyInvitation>> {
     db.fetch_all(
         q("SELECT i.id, i.kind, i.target_id,
                   COALESCE(c.title, t.name, '') AS target_name, i.member_role,
@@ -570,7 +575,7 @@ pub struct TakenInvitation {
 }
 
 /// Take the invitation `id` addressed to `phone` out of the table; what it was, if it was theirs.
-pub async fn take_invitation(
+pub(crate) async fn take_invitation(
     tx: &mut Tx,
     id: &str,
     phone: &str,
@@ -607,7 +612,7 @@ pub struct ClassNotice {
 /// month, short enough not to pile up.
 pub const CLASS_NOTICE_DAYS: i64 = 60;
 
-pub async fn class_notices(db: &Db, person: &str) -> DbResult<Vec<ClassNotice>> {
+pub(crate) async fn class_notices(db: &Db, person: &str) -> DbResult<Vec<ClassNotice>> {
     let since = now() - CLASS_NOTICE_DAYS * 86_400;
     db.fetch_all(
         q("SELECT c.code, c.title,

@@ -50,7 +50,7 @@ struct InboxRow {
 }
 
 /// Start the background aggregator for this server.
-pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
+pub(crate) fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -92,7 +92,7 @@ pub async fn run_batch(db: &Db, batch: i64) -> DbResult<Outcome> {
     run_once_as(db, &HOLDER, batch, true).await
 }
 
-pub async fn run_once(db: &Db, holder: &str, batch: i64) -> DbResult<Outcome> {
+pub(crate) async fn run_once(db: &Db, holder: &str, batch: i64) -> DbResult<Outcome> {
     run_once_as(db, holder, batch, false).await
 }
 
@@ -102,7 +102,7 @@ pub async fn pending(db: &Db) -> DbResult<i64> {
 }
 
 /// Is anything waiting? (Cheap even when a burst of events is queued.)
-pub async fn has_pending(db: &Db) -> DbResult<bool> {
+pub(crate) async fn has_pending(db: &Db) -> DbResult<bool> {
     Ok(db
         .count(q(
             "SELECT COUNT(*) FROM (SELECT 1 FROM stat_inbox LIMIT 1) AS waiting",
@@ -281,7 +281,7 @@ async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<(Cube, Retracted)> {
 }
 
 /// The first and last second of a year in Vietnam time.
-pub fn year_bounds(year: i32) -> (i64, i64) {
+pub(crate) fn year_bounds(year: i32) -> (i64, i64) {
     let start = |y: i32| {
         time::Date::from_calendar_date(y, time::Month::January, 1)
             .map(|d| {
@@ -296,7 +296,7 @@ pub fn year_bounds(year: i32) -> (i64, i64) {
 
 /// The months in which a person was active, per place, from their folded, live (not retracted)
 /// learning events of one year.
-pub async fn live_places(tx: &mut Tx, person: &str, year: i32) -> DbResult<Places> {
+pub(crate) async fn live_places(tx: &mut Tx, person: &str, year: i32) -> DbResult<Places> {
     let (from, to) = year_bounds(year);
     let metrics = [
         crate::stats::metric::LESSON_OPENED,
@@ -330,7 +330,13 @@ pub async fn live_places(tx: &mut Tx, person: &str, year: i32) -> DbResult<Place
 
 /// The active-people cells a change of a person's masks moves: -1 for every unit and month, quarter or
 /// year in which they were active before and are not now (and +1 the other way round).
-pub fn active_delta(cube: &mut Cube, old: &Places, new: &Places, year: i32, dims: &PersonDims) {
+pub(crate) fn active_delta(
+    cube: &mut Cube,
+    old: &Places,
+    new: &Places,
+    year: i32,
+    dims: &PersonDims,
+) {
     let mut prefixes: Vec<String> = Vec::new();
     for (place, _) in old.iter().chain(new) {
         let mut prefix = String::new();
@@ -447,7 +453,7 @@ async fn load_masks(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<HashMap<(String,
 }
 
 /// Add a cube's cells to `stat_agg` (insert or add to the existing counts).
-pub async fn write_cube(tx: &mut Tx, cube: &Cube) -> DbResult<()> {
+pub(crate) async fn write_cube(tx: &mut Tx, cube: &Cube) -> DbResult<()> {
     let cells: Vec<_> = cube.cells.iter().collect();
     for chunk in cells.chunks(1000) {
         let sql = format!(

@@ -103,7 +103,11 @@ fn hide(n: i64) -> (Option<i64>, bool) {
     }
 }
 
-pub async fn unit_stats(state: &AppState, code: &str, period: Period) -> AppResult<UnitStats> {
+pub(crate) async fn unit_stats(
+    state: &AppState,
+    code: &str,
+    period: Period,
+) -> AppResult<UnitStats> {
     let unit = crate::units::scope::province_unit(state, code).await?;
     let db = &state.db;
     let figures = Figures::load(db, &unit.code, &period).await?;
@@ -180,7 +184,7 @@ pub async fn unit_stats(state: &AppState, code: &str, period: Period) -> AppResu
         (status = 304, description = "Not modified (the `If-None-Match` ETag still matches)"),
         (status = 400, body = ApiError, description = "Malformed unit code or period"),
         (status = 404, body = ApiError, description = "No such unit in this province")))]
-pub async fn get_unit_stats(
+pub(crate) async fn get_unit_stats(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<StatsQuery>,

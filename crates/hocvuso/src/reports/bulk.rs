@@ -32,7 +32,7 @@ fn err(e: sqlx::Error) -> DbError {
 }
 
 impl Bulk {
-    pub async fn open(db: &Db) -> DbResult<Bulk> {
+    pub(crate) async fn open(db: &Db) -> DbResult<Bulk> {
         Ok(match db {
             Db::Sqlite { write, .. } => {
                 let mut c = write.connect_options().connect().await.map_err(err)?;
@@ -57,7 +57,12 @@ impl Bulk {
     }
 
     /// Insert rows (all of `cols.len()` cells) in one transaction.
-    pub async fn insert(&mut self, table: &str, cols: &[&str], rows: &[Vec<Cell>]) -> DbResult<()> {
+    pub(crate) async fn insert(
+        &mut self,
+        table: &str,
+        cols: &[&str],
+        rows: &[Vec<Cell>],
+    ) -> DbResult<()> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -123,7 +128,7 @@ impl Bulk {
     }
 
     /// Refresh the planner's statistics after a big load.
-    pub async fn analyze(&mut self) -> DbResult<()> {
+    pub(crate) async fn analyze(&mut self) -> DbResult<()> {
         match self {
             Bulk::Sqlite(c) => {
                 sqlx::query("ANALYZE").execute(&mut *c).await.map_err(err)?;

@@ -57,7 +57,7 @@ impl Default for FiguresCache {
 impl FiguresCache {
     /// The figures' version ([`store::figures_stamp`]), read at most once a [`StampCheck::FRESH`] by
     /// all of this process's requests together.
-    pub async fn stamp(&self, db: &Db) -> DbResult<i64> {
+    pub(crate) async fn stamp(&self, db: &Db) -> DbResult<i64> {
         self.stamp.get(db).await
     }
 }
@@ -94,7 +94,7 @@ impl StampCheck {
         (last.changes >= changes && last.at.elapsed() < Self::FRESH).then_some(last.stamp)
     }
 
-    pub async fn get(&self, db: &Db) -> DbResult<i64> {
+    pub(crate) async fn get(&self, db: &Db) -> DbResult<i64> {
         let changes = crate::stats::local_changes();
         if let Some(stamp) = self.current(changes) {
             return Ok(stamp);

@@ -42,7 +42,7 @@ const ROW: f64 = 34.0;
 const BAR_SPACE: f64 = WIDTH - 70.0;
 
 impl HBarChart {
-    pub fn new(
+    pub(crate) fn new(
         id: &str,
         title: String,
         desc: String,
@@ -82,7 +82,7 @@ impl HBarChart {
     }
 
     /// Progress to target: bars are value/target, 100% at a fixed marker (values past it stay visible).
-    pub fn progress(
+    pub(crate) fn progress(
         id: &str,
         title: String,
         desc: String,
@@ -113,7 +113,7 @@ impl HBarChart {
         }
     }
 
-    pub fn width(&self) -> f64 {
+    pub(crate) fn width(&self) -> f64 {
         WIDTH
     }
 }
@@ -146,7 +146,7 @@ const V_TOP: f64 = 18.0;
 const V_BOTTOM: f64 = 150.0;
 
 impl VBarChart {
-    pub fn new(
+    pub(crate) fn new(
         id: &str,
         title: String,
         desc: String,
@@ -190,11 +190,11 @@ impl VBarChart {
         }
     }
 
-    pub fn width(&self) -> f64 {
+    pub(crate) fn width(&self) -> f64 {
         WIDTH
     }
 
-    pub fn height(&self) -> f64 {
+    pub(crate) fn height(&self) -> f64 {
         V_HEIGHT
     }
 }

@@ -25,7 +25,7 @@ pub const AGE_BANDS: [&str; 6] = ["0-14", "15-24", "25-39", "40-59", "60+", "unk
 pub const ETHNIC_VALUES: [&str; 3] = ["minority", "kinh", "unknown"];
 
 /// Does this event make its person "active" in the period?
-pub fn is_activity(m: &str) -> bool {
+pub(crate) fn is_activity(m: &str) -> bool {
     matches!(
         m,
         metric::LESSON_OPENED
@@ -37,7 +37,7 @@ pub fn is_activity(m: &str) -> bool {
 }
 
 /// Age band in the year of the event.
-pub fn age_band(birth_year: Option<i64>, year: i32) -> &'static str {
+pub(crate) fn age_band(birth_year: Option<i64>, year: i32) -> &'static str {
     match birth_year.map(|b| i64::from(year) - b) {
         None => "unknown",
         Some(a) if a < 0 => "unknown",
@@ -49,7 +49,7 @@ pub fn age_band(birth_year: Option<i64>, year: i32) -> &'static str {
     }
 }
 
-pub fn ethnic_value(minority: Option<i64>) -> &'static str {
+pub(crate) fn ethnic_value(minority: Option<i64>) -> &'static str {
     match minority {
         Some(0) => "kinh",
         Some(_) => "minority",
@@ -78,7 +78,7 @@ impl PersonDims {
 }
 
 /// Units of a materialised path "44/19360/19360-001/", province first.
-pub fn path_units(path: &str) -> Vec<&str> {
+pub(crate) fn path_units(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
@@ -136,7 +136,7 @@ impl Cube {
     }
 
     /// The day part of `n` events summing to `total` (totals only: days are for trends).
-    pub fn add_day(&mut self, units: &[&str], metric: &str, day: &str, n: i64, total: i64) {
+    pub(crate) fn add_day(&mut self, units: &[&str], metric: &str, day: &str, n: i64, total: i64) {
         for u in units {
             self.add(u, DAY, day, metric, DIM_ALL, "", n, total);
         }
@@ -144,7 +144,7 @@ impl Cube {
 
     /// The month, quarter and year parts, with breakdowns.
     #[allow(clippy::too_many_arguments)]
-    pub fn add_periods(
+    pub(crate) fn add_periods(
         &mut self,
         units: &[&str],
         metric: &str,
@@ -172,7 +172,7 @@ impl Cube {
 
     /// A person's first activity in a month (and maybe in its quarter and year): `new` says which of
     /// month, quarter, year this is the first activity of.
-    pub fn add_active(
+    pub(crate) fn add_active(
         &mut self,
         units: &[&str],
         (year, month): (i32, u8),
@@ -194,23 +194,19 @@ impl Cube {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.cells.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
     }
 }
 
 /// Bits of the three months of quarter `q` (1–4) in a months mask.
-pub fn quarter_bits(q: u8) -> i64 {
+pub(crate) fn quarter_bits(q: u8) -> i64 {
     0b111 << ((q - 1) * 3)
 }
 
 /// Record an activity in `month` (1–12) in a person's months mask; returns which of month, quarter, year
 /// it is the first activity of, and the new mask.
-pub fn mark_active(mask: i64, month: u8) -> ([bool; 3], i64) {
+pub(crate) fn mark_active(mask: i64, month: u8) -> ([bool; 3], i64) {
     let bit = 1i64 << (month - 1);
     let q = (month - 1) / 3 + 1;
     let new_month = mask & bit == 0;

@@ -32,7 +32,7 @@ impl Figures {
         })
     }
 
-    pub fn get(&self, m: &Measure, dim: &str, value: &str) -> i64 {
+    pub(crate) fn get(&self, m: &Measure, dim: &str, value: &str) -> i64 {
         let map = if m.cumulative {
             &self.cumulative
         } else {
@@ -52,7 +52,7 @@ impl Figures {
     }
 
     /// Values of a breakdown present in the data (kinds are open-ended), sorted.
-    pub fn dim_values(&self, metric: &str, dim: &str, cumulative: bool) -> Vec<String> {
+    pub(crate) fn dim_values(&self, metric: &str, dim: &str, cumulative: bool) -> Vec<String> {
         let map = if cumulative {
             &self.cumulative
         } else {
@@ -68,7 +68,7 @@ impl Figures {
     }
 
     /// Share of households with each checklist item at the end of the period: (item, households, %).
-    pub fn checklist(&self) -> Vec<(String, i64, Option<f64>)> {
+    pub(crate) fn checklist(&self) -> Vec<(String, i64, Option<f64>)> {
         let households = self.total("households");
         self.dim_values(model::CHECKLIST_METRIC, DIM_KIND, true)
             .into_iter()
@@ -89,7 +89,7 @@ impl Figures {
     /// The cells hidden on public pages: small counts and the complementary cells that would give them
     /// away, per measure and breakdown (the breakdown's categories add up to the measure's total).
     /// Cells are `(measure code, dimension, category)`; a hidden total is `(code, "all", "")`.
-    pub fn protected(&self) -> Hidden {
+    pub(crate) fn protected(&self) -> Hidden {
         let mut by_breakdown: HashMap<(&'static str, String), Vec<(String, i64)>> = HashMap::new();
         let mut totals: HashMap<&'static str, i64> = HashMap::new();
         for (code, dim, cat, v) in self.flat() {
@@ -126,7 +126,7 @@ impl Figures {
     }
 
     /// Every (measure, dimension, category, value) with a value, for the API and open data.
-    pub fn flat(&self) -> Vec<(&'static str, String, String, i64)> {
+    pub(crate) fn flat(&self) -> Vec<(&'static str, String, String, i64)> {
         let mut out = Vec::new();
         for m in MEASURES {
             let map = if m.cumulative {
@@ -155,12 +155,12 @@ pub struct Hidden {
 }
 
 impl Hidden {
-    pub fn is_hidden(&self, code: &str, dim: &str, cat: &str) -> bool {
+    pub(crate) fn is_hidden(&self, code: &str, dim: &str, cat: &str) -> bool {
         self.cells
             .contains(&(code.to_owned(), dim.to_owned(), cat.to_owned()))
     }
 
-    pub fn total_hidden(&self, code: &str) -> bool {
+    pub(crate) fn total_hidden(&self, code: &str) -> bool {
         self.is_hidden(code, DIM_ALL, "")
     }
 }
@@ -175,7 +175,7 @@ pub struct UnitRow {
 }
 
 impl UnitRow {
-    pub fn value(&self, code: &str) -> i64 {
+    pub(crate) fn value(&self, code: &str) -> i64 {
         REPORT_COLUMNS
             .iter()
             .position(|c| *c == code)
@@ -209,7 +209,7 @@ fn column_values(cells: &[&UnitCellRow], cumulative: &[&UnitCellRow]) -> Vec<i64
         .collect()
 }
 
-pub async fn unit_table(
+pub(crate) async fn unit_table(
     db: &Db,
     unit: &Unit,
     children: &[Unit],
@@ -257,7 +257,7 @@ pub async fn unit_table(
 }
 
 /// Monthly values of a few measures over the period's year.
-pub async fn monthly(
+pub(crate) async fn monthly(
     db: &Db,
     unit: &str,
     period: &Period,
@@ -300,7 +300,7 @@ pub struct IndicatorRow {
 
 impl IndicatorRow {
     /// Value as a share of the target, in percent.
-    pub fn progress(&self) -> Option<f64> {
+    pub(crate) fn progress(&self) -> Option<f64> {
         match (self.value, self.target) {
             (Some((v, _)), Some((t, _))) if t > 0.0 => Some(v * 100.0 / t),
             _ => None,
@@ -308,7 +308,11 @@ impl IndicatorRow {
     }
 }
 
-pub async fn indicators(db: &Db, unit: &Unit, period: &Period) -> DbResult<Vec<IndicatorRow>> {
+pub(crate) async fn indicators(
+    db: &Db,
+    unit: &Unit,
+    period: &Period,
+) -> DbResult<Vec<IndicatorRow>> {
     let defs = store::indicators(db).await?;
     let values = store::indicator_values(db, &unit.code, false).await?;
     let targets = store::indicator_values(db, &unit.code, true).await?;

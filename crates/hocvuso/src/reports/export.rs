@@ -15,7 +15,7 @@ use crate::web::text::spreadsheet_text;
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// "Tỉnh Quảng Trị", "Phường Đồng Hới", "Thôn Tân Lập": the name with its kind when the name lacks it.
-pub fn full_name(u: &Unit) -> String {
+pub(crate) fn full_name(u: &Unit) -> String {
     let dt = u.division_type.to_lowercase();
     if u.name.to_lowercase().starts_with(&dt) {
         u.name.clone()
@@ -47,7 +47,7 @@ pub struct Report {
 }
 
 impl Report {
-    pub async fn load(
+    pub(crate) async fn load(
         state: &AppState,
         lang: Lang,
         unit: Unit,
@@ -124,14 +124,14 @@ impl Report {
         })
     }
 
-    pub fn file_name(&self, ext: &str) -> String {
+    pub(crate) fn file_name(&self, ext: &str) -> String {
         format!("bao-cao-{}-{}.{ext}", self.unit.code, self.period.key())
     }
 
     /// One Excel sheet in the shape of a Vietnamese administrative report. Names are written as
     /// string cells (`write_string`, `merge_range`), which Excel never evaluates, so a name that looks
     /// like a formula stays text here without the CSV's leading quote; the only formulas are our totals.
-    pub fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    pub(crate) fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let t = |id: &str| self.lang.t(id);
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
@@ -246,7 +246,7 @@ impl Report {
 
     /// The same table as CSV: a header row, one row per unit, the totals row; UTF-8 with a BOM. Text
     /// cells go through [`spreadsheet_text`] (unit names are typed by admins); numbers stay numbers.
-    pub fn csv(&self) -> Result<Vec<u8>, csv::Error> {
+    pub(crate) fn csv(&self) -> Result<Vec<u8>, csv::Error> {
         let text = |s: &str| spreadsheet_text(s).into_owned();
         let mut out = BOM.to_vec();
         {

@@ -42,7 +42,7 @@ fn fmt(page: &Page, ind: &Indicator, v: Option<f64>) -> String {
     }
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -174,7 +174,7 @@ async fn form_page(
     ))
 }
 
-pub async fn form(
+pub(crate) async fn form(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -218,7 +218,7 @@ fn input_text(ind: &Indicator, v: f64) -> String {
     }
 }
 
-pub async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,

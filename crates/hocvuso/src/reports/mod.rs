@@ -29,7 +29,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
     // Open data is read from other sites (the province's shared database, dashboards elsewhere).
     let cors = CorsLayer::new()
         .allow_origin(Any)

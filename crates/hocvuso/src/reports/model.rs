@@ -10,7 +10,7 @@ use super::cube::ACTIVE;
 /// a person. Zero is shown (it identifies no one); administrators in scope see exact figures.
 pub const SUPPRESS_BELOW: i64 = 5;
 
-pub fn suppressed(n: i64) -> bool {
+pub(crate) fn suppressed(n: i64) -> bool {
     (1..SUPPRESS_BELOW).contains(&n)
 }
 
@@ -28,7 +28,7 @@ pub struct Protected {
 /// total is the sum, that every hidden cell is at least 1, and that a "<5" cell is at most 4), the
 /// smallest published non-zero part is hidden too; when none is left, the total is. Zeros are always
 /// published: they point at nobody, and hiding them would only blur the "<5" ones' meaning.
-pub fn protect(total: i64, parts: &[i64]) -> Protected {
+pub(crate) fn protect(total: i64, parts: &[i64]) -> Protected {
     let mut hidden: Vec<bool> = parts.iter().map(|&n| suppressed(n)).collect();
     let mut total_hidden = suppressed(total);
     while !total_hidden && derivable(total, parts, &hidden) {
@@ -168,7 +168,7 @@ pub const MEASURES: &[Measure] = &[
     m("households", metric::HOUSEHOLD_COUNT, Field::Sum, true),
 ];
 
-pub fn measure(code: &str) -> Option<&'static Measure> {
+pub(crate) fn measure(code: &str) -> Option<&'static Measure> {
     MEASURES.iter().find(|m| m.code == code)
 }
 
@@ -208,7 +208,7 @@ pub const KIND_MEASURES: &[(&str, &str)] = &[
 pub const CHECKLIST_METRIC: &str = metric::HOUSEHOLD_CHECK;
 
 /// Share in percent, None when there is no denominator.
-pub fn share(part: i64, whole: i64) -> Option<f64> {
+pub(crate) fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }
 
@@ -227,14 +227,14 @@ pub struct Indicator {
 }
 
 impl Indicator {
-    pub fn is_percent(&self) -> bool {
+    pub(crate) fn is_percent(&self) -> bool {
         self.measure == "percent"
     }
 }
 
 /// Parse a value typed by an administrator. Percentages take a decimal comma or point ("92,7", "92.7");
 /// counts are whole numbers, with optional Vietnamese thousands dots or spaces ("1.197", "4 327").
-pub fn parse_value(ind: &Indicator, raw: &str) -> Result<f64, &'static str> {
+pub(crate) fn parse_value(ind: &Indicator, raw: &str) -> Result<f64, &'static str> {
     let s: String = raw.trim().trim_end_matches('%').trim().to_owned();
     if s.is_empty() {
         return Err("field-required");
@@ -282,7 +282,7 @@ pub fn parse_value(ind: &Indicator, raw: &str) -> Result<f64, &'static str> {
 }
 
 /// Validate an indicator entry: value, optional target, and the period.
-pub fn validate_entry(
+pub(crate) fn validate_entry(
     ind: &Indicator,
     value: &str,
     target: &str,

@@ -24,7 +24,7 @@ pub struct DashQuery {
 }
 
 /// The requested period; the current year when none is given.
-pub fn parse_period(raw: &str) -> AppResult<Period> {
+pub(crate) fn parse_period(raw: &str) -> AppResult<Period> {
     if raw.trim().is_empty() {
         return Ok(Period::current_year(crate::db::now()));
     }
@@ -47,7 +47,7 @@ struct VChartHtml<'a> {
     axis_label: String,
 }
 
-pub fn hchart(c: &HBarChart, lang: Lang) -> String {
+pub(crate) fn hchart(c: &HBarChart, lang: Lang) -> String {
     HChartHtml {
         c,
         table_label: lang.t("chart-show-table"),
@@ -56,7 +56,7 @@ pub fn hchart(c: &HBarChart, lang: Lang) -> String {
     .unwrap_or_default()
 }
 
-pub fn vchart(c: &VBarChart, lang: Lang) -> String {
+pub(crate) fn vchart(c: &VBarChart, lang: Lang) -> String {
     VChartHtml {
         c,
         table_label: lang.t("chart-show-table"),
@@ -107,7 +107,7 @@ fn charts(v: &DashboardView, lang: Lang) -> Charts {
 /// language and text size for each version of the figures (`FiguresCache::stamp`: one small query
 /// shared by all requests for a second) and served from memory, with an ETag; a signed-in person's page (their name in the header)
 /// is rendered for them.
-pub async fn public_dashboard(
+pub(crate) async fn public_dashboard(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
@@ -185,12 +185,12 @@ fn public_cache_control(mut resp: Response) -> Response {
     resp
 }
 
-pub async fn admin_root(AdminUser(user): AdminUser) -> AppResult<Redirect> {
+pub(crate) async fn admin_root(AdminUser(user): AdminUser) -> AppResult<Redirect> {
     let top = user.top_admin_unit().ok_or(AppError::Forbidden)?;
     Ok(Redirect::to(&format!("/quan-ly/bao-cao/{}", top.unit_code)))
 }
 
-pub async fn admin_dashboard(
+pub(crate) async fn admin_dashboard(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -241,7 +241,7 @@ struct PrintPage {
 }
 
 /// The administrative report as a printable page (same content as the XLSX).
-pub async fn print_report(
+pub(crate) async fn print_report(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -266,7 +266,7 @@ pub async fn print_report(
     }))
 }
 
-pub async fn xlsx_report(
+pub(crate) async fn xlsx_report(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -286,7 +286,7 @@ pub async fn xlsx_report(
     ))
 }
 
-pub async fn csv_report(
+pub(crate) async fn csv_report(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,

@@ -23,7 +23,7 @@ fn month_of(m: u8) -> Month {
 
 impl Period {
     /// `YYYY`, `YYYY-MM`, `YYYY-Qn` or `YYYY-MM-DD`; None for anything else (years 1900–2199).
-    pub fn parse(s: &str) -> Option<Period> {
+    pub(crate) fn parse(s: &str) -> Option<Period> {
         let s = s.trim();
         let year = |y: &str| -> Option<i32> {
             (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
@@ -63,7 +63,7 @@ impl Period {
         Self::of_date(grain, vn_time(unix).date())
     }
 
-    pub fn of_date(grain: &str, d: Date) -> Period {
+    pub(crate) fn of_date(grain: &str, d: Date) -> Period {
         let m = u8::from(d.month());
         match grain {
             DAY => Period::Day(d),
@@ -82,7 +82,7 @@ impl Period {
         }
     }
 
-    pub fn grain(&self) -> &'static str {
+    pub(crate) fn grain(&self) -> &'static str {
         match self {
             Period::Day(_) => DAY,
             Period::Month(..) => MONTH,
@@ -92,7 +92,7 @@ impl Period {
     }
 
     /// English name of the grain, as the API and open data spell it.
-    pub fn grain_name(&self) -> &'static str {
+    pub(crate) fn grain_name(&self) -> &'static str {
         match self {
             Period::Day(_) => "day",
             Period::Month(..) => "month",
@@ -101,14 +101,14 @@ impl Period {
         }
     }
 
-    pub fn year(&self) -> i32 {
+    pub(crate) fn year(&self) -> i32 {
         match self {
             Period::Day(d) => d.year(),
             Period::Month(y, _) | Period::Quarter(y, _) | Period::Year(y) => *y,
         }
     }
 
-    pub fn first_day(&self) -> Date {
+    pub(crate) fn first_day(&self) -> Date {
         let d = |y: i32, m: u8| Date::from_calendar_date(y, month_of(m), 1).unwrap_or(Date::MIN);
         match *self {
             Period::Day(day) => day,
@@ -118,7 +118,7 @@ impl Period {
         }
     }
 
-    pub fn last_day(&self) -> Date {
+    pub(crate) fn last_day(&self) -> Date {
         let last_of = |y: i32, m: u8| {
             let m = month_of(m);
             Date::from_calendar_date(y, m, m.length(y)).unwrap_or(Date::MAX)
@@ -132,14 +132,14 @@ impl Period {
     }
 
     /// The months of this period's year, January first (for monthly trends).
-    pub fn months_of_year(&self) -> Vec<Period> {
+    pub(crate) fn months_of_year(&self) -> Vec<Period> {
         (1..=12).map(|m| Period::Month(self.year(), m)).collect()
     }
 
     /// What "up to the end of this period" is made of, for running totals (registered people,
     /// households): every year before this one, plus the finer periods of this year up to and including
     /// this one. Returns (last whole year key, Some((grain, first key, last key)) for the rest).
-    pub fn cumulative_parts(&self) -> (String, Option<(&'static str, String, String)>) {
+    pub(crate) fn cumulative_parts(&self) -> (String, Option<(&'static str, String, String)>) {
         let y = self.year();
         match *self {
             Period::Year(_) => (format!("{y:04}"), None),
@@ -165,7 +165,7 @@ impl Period {
     }
 
     /// "Năm 2025", "Quý 1/2025", "Tháng 3/2025", "14/03/2025".
-    pub fn label(&self, lang: Lang) -> String {
+    pub(crate) fn label(&self, lang: Lang) -> String {
         use fluent_templates::fluent_bundle::FluentValue;
         match *self {
             Period::Day(d) => format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year()),
@@ -190,7 +190,7 @@ impl Period {
     }
 
     /// Short label for chart axes: "T3" / "Mar" for a month, else the label.
-    pub fn short_label(&self, lang: Lang) -> String {
+    pub(crate) fn short_label(&self, lang: Lang) -> String {
         match *self {
             Period::Month(_, m) => match lang {
                 Lang::Vi => format!("T{m}"),
@@ -201,7 +201,7 @@ impl Period {
     }
 
     /// "từ 01/01/2025 đến 31/03/2025" style range.
-    pub fn range_label(&self, lang: Lang) -> String {
+    pub(crate) fn range_label(&self, lang: Lang) -> String {
         use fluent_templates::fluent_bundle::FluentValue;
         let f = |d: Date| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year());
         lang.t_args(

@@ -39,7 +39,7 @@ pub const CUMULATIVE_METRICS: [&str; 3] = [
 ];
 
 /// Every cell of a unit in a period (all metrics, all breakdowns).
-pub async fn cells(db: &Db, unit: &str, period: &Period) -> DbResult<Vec<CellRow>> {
+pub(crate) async fn cells(db: &Db, unit: &str, period: &Period) -> DbResult<Vec<CellRow>> {
     db.fetch_all(
         q("SELECT metric, dim, dim_value, n, total FROM stat_agg
            WHERE unit_code = $1 AND grain = $2 AND period = $3")
@@ -68,7 +68,11 @@ fn bind_cumulative(stmt: crate::db::Query, period: &Period) -> crate::db::Query 
 }
 
 /// Running totals of the cumulative metrics of a unit up to the end of `period`, by breakdown.
-pub async fn cumulative_cells(db: &Db, unit: &str, period: &Period) -> DbResult<Vec<CellRow>> {
+pub(crate) async fn cumulative_cells(
+    db: &Db,
+    unit: &str,
+    period: &Period,
+) -> DbResult<Vec<CellRow>> {
     let sql = format!(
         "SELECT a.metric, a.dim, a.dim_value, CAST(SUM(a.n) AS BIGINT) AS n, CAST(SUM(a.total) AS BIGINT) AS total
          FROM stat_agg a
@@ -85,7 +89,11 @@ pub async fn cumulative_cells(db: &Db, unit: &str, period: &Period) -> DbResult<
 }
 
 /// Totals (no breakdown) of each child unit of `parent` in `period`.
-pub async fn children_cells(db: &Db, parent: &str, period: &Period) -> DbResult<Vec<UnitCellRow>> {
+pub(crate) async fn children_cells(
+    db: &Db,
+    parent: &str,
+    period: &Period,
+) -> DbResult<Vec<UnitCellRow>> {
     db.fetch_all(
         q("SELECT a.unit_code, a.metric, a.n, a.total FROM units u
            JOIN stat_agg a ON a.unit_code = u.code
@@ -100,7 +108,7 @@ pub async fn children_cells(db: &Db, parent: &str, period: &Period) -> DbResult<
 /// Running totals of each child unit of `parent` up to the end of `period`: whole years before it plus
 /// the months (or quarters) of its own year, as two index range reads summed together. One `OR` of the
 /// two made PostgreSQL scan all of stat_agg.
-pub async fn children_cumulative(
+pub(crate) async fn children_cumulative(
     db: &Db,
     parent: &str,
     period: &Period,
@@ -135,7 +143,7 @@ pub async fn children_cumulative(
 }
 
 /// Monthly totals of a unit over the year of `period`.
-pub async fn monthly(db: &Db, unit: &str, period: &Period) -> DbResult<Vec<PeriodCellRow>> {
+pub(crate) async fn monthly(db: &Db, unit: &str, period: &Period) -> DbResult<Vec<PeriodCellRow>> {
     let y = period.year();
     db.fetch_all(
         q("SELECT period, metric, n, total FROM stat_agg
@@ -149,7 +157,7 @@ pub async fn monthly(db: &Db, unit: &str, period: &Period) -> DbResult<Vec<Perio
 }
 
 /// Years with any figures for a unit (for period pickers), newest first.
-pub async fn years(db: &Db, unit: &str) -> DbResult<Vec<String>> {
+pub(crate) async fn years(db: &Db, unit: &str) -> DbResult<Vec<String>> {
     let rows: Vec<(String,)> = db
         .fetch_all(
             q("SELECT DISTINCT period FROM stat_agg WHERE unit_code = $1 AND grain = $2 ORDER BY period DESC")
@@ -161,7 +169,7 @@ pub async fn years(db: &Db, unit: &str) -> DbResult<Vec<String>> {
 }
 
 /// Every aggregate row of month, quarter and year grain, for the open-data export (streamed in pages).
-pub async fn export_page(
+pub(crate) async fn export_page(
     db: &Db,
     after: Option<&ExportRow>,
     limit: i64,
@@ -208,7 +216,7 @@ pub struct ExportRow {
 }
 
 /// Is synthetic demo data present (dashboards then carry a banner)?
-pub async fn demo_present(db: &Db) -> DbResult<bool> {
+pub(crate) async fn demo_present(db: &Db) -> DbResult<bool> {
     Ok(db.count(q("SELECT COUNT(*) FROM demo_runs")).await? > 0)
 }
 
@@ -216,7 +224,7 @@ pub async fn demo_present(db: &Db) -> DbResult<bool> {
 /// aggregates' version (events folded so far: it moves in the same transaction as every change to
 /// stat_agg and stat_active, so figures read at version v are at least as new as v) times two, plus
 /// one while events are waiting to be folded (the page says so).
-pub async fn figures_stamp(db: &Db) -> DbResult<i64> {
+pub(crate) async fn figures_stamp(db: &Db) -> DbResult<i64> {
     Ok(db
         .scalar::<i64>(q(
             "SELECT COALESCE((SELECT processed FROM stat_jobs WHERE name = 'aggregate'), 0) * 2
@@ -227,7 +235,7 @@ pub async fn figures_stamp(db: &Db) -> DbResult<i64> {
 }
 
 /// When the aggregator last ran (Unix seconds; 0 never).
-pub async fn last_aggregated(db: &Db) -> DbResult<i64> {
+pub(crate) async fn last_aggregated(db: &Db) -> DbResult<i64> {
     Ok(db
         .scalar::<i64>(q(
             "SELECT last_run_at FROM stat_jobs WHERE name = 'aggregate'",
@@ -238,14 +246,14 @@ pub async fn last_aggregated(db: &Db) -> DbResult<i64> {
 
 // ---- indicators ---------------------------------------------------------------------------------
 
-pub async fn indicators(db: &Db) -> DbResult<Vec<Indicator>> {
+pub(crate) async fn indicators(db: &Db) -> DbResult<Vec<Indicator>> {
     db.fetch_all(q(
         "SELECT code, measure, aggregation, max_value, sort FROM indicators ORDER BY sort",
     ))
     .await
 }
 
-pub async fn indicator(db: &Db, code: &str) -> DbResult<Option<Indicator>> {
+pub(crate) async fn indicator(db: &Db, code: &str) -> DbResult<Option<Indicator>> {
     db.fetch_optional(
         q("SELECT code, measure, aggregation, max_value, sort FROM indicators WHERE code = $1")
             .bind(code),
@@ -262,7 +270,11 @@ pub struct IndicatorValue {
 }
 
 /// Every entered value (or target) of a unit, all periods.
-pub async fn indicator_values(db: &Db, unit: &str, targets: bool) -> DbResult<Vec<IndicatorValue>> {
+pub(crate) async fn indicator_values(
+    db: &Db,
+    unit: &str,
+    targets: bool,
+) -> DbResult<Vec<IndicatorValue>> {
     let sql = if targets {
         "SELECT indicator_code, unit_code, period, target AS value FROM indicator_targets WHERE unit_code = $1"
     } else {
@@ -272,7 +284,7 @@ pub async fn indicator_values(db: &Db, unit: &str, targets: bool) -> DbResult<Ve
 }
 
 /// Values entered for the children of `parent` in exactly `period` (for roll-ups).
-pub async fn children_indicator_values(
+pub(crate) async fn children_indicator_values(
     db: &Db,
     parent: &str,
     period: &str,
@@ -298,7 +310,7 @@ pub struct HistoryRow {
     pub changed_at: i64,
 }
 
-pub async fn history(db: &Db, indicator: &str, unit: &str) -> DbResult<Vec<HistoryRow>> {
+pub(crate) async fn history(db: &Db, indicator: &str, unit: &str) -> DbResult<Vec<HistoryRow>> {
     db.fetch_all(
         q("SELECT period, field, old_value, new_value, changed_by_name, changed_at FROM indicator_history
            WHERE indicator_code = $1 AND unit_code = $2 ORDER BY changed_at DESC, id DESC")
@@ -315,7 +327,7 @@ pub struct Actor<'a> {
 }
 
 /// Set a value (`field` = "value") or a target ("target"), recording old → new. Returns whether it changed.
-pub async fn set_indicator(
+pub(crate) async fn set_indicator(
     tx: &mut Tx,
     indicator: &str,
     unit: &str,
@@ -397,7 +409,7 @@ pub const QUANG_TRI_BASELINE_2024: &[(&str, f64)] = &[
 ];
 
 /// Seed the baseline once (first start of a Quảng Trị deployment); never overwrites an entered value.
-pub async fn seed_baseline(db: &Db, province: &str) -> DbResult<()> {
+pub(crate) async fn seed_baseline(db: &Db, province: &str) -> DbResult<()> {
     if province != "44" {
         return Ok(());
     }

@@ -95,7 +95,7 @@ pub struct DashboardView {
 }
 
 /// A label from Fluent, or the raw value when there is none (kinds are open-ended).
-pub fn label_or(lang: Lang, prefix: &str, value: &str) -> String {
+pub(crate) fn label_or(lang: Lang, prefix: &str, value: &str) -> String {
     // Fluent ids allow letters, digits, "-" and "_" only ("60+" → "60plus").
     let id = format!("{prefix}{}", value.replace('+', "plus"));
     let t = lang.t(&id);
@@ -119,7 +119,7 @@ pub struct Fmt {
 }
 
 impl Fmt {
-    pub fn count(&self, n: i64) -> String {
+    pub(crate) fn count(&self, n: i64) -> String {
         if !self.exact && model::suppressed(n) {
             format!("<{}", model::SUPPRESS_BELOW)
         } else {
@@ -127,13 +127,13 @@ impl Fmt {
         }
     }
 
-    pub fn hidden(&self, n: i64) -> bool {
+    pub(crate) fn hidden(&self, n: i64) -> bool {
         !self.exact && model::suppressed(n)
     }
 
     /// A cell that [`model::protect`] may have hidden: a small count reads "<5", a cell hidden beside it
     /// (it would give the small one away) reads "ẩn"; administrators in scope see every number.
-    pub fn cell(&self, n: i64, hidden: bool) -> String {
+    pub(crate) fn cell(&self, n: i64, hidden: bool) -> String {
         if self.exact || !hidden {
             self.lang.int(n)
         } else if model::suppressed(n) {
@@ -143,7 +143,7 @@ impl Fmt {
         }
     }
 
-    pub fn number(&self, ind: &model::Indicator, v: f64) -> String {
+    pub(crate) fn number(&self, ind: &model::Indicator, v: f64) -> String {
         if ind.is_percent() {
             self.lang.percent(v)
         } else {
@@ -153,7 +153,7 @@ impl Fmt {
 }
 
 /// Build the whole dashboard of `unit` for `period`. `link` makes a drill-down link for a child unit.
-pub async fn build(
+pub(crate) async fn build(
     state: &AppState,
     lang: Lang,
     unit: Unit,
@@ -419,7 +419,7 @@ pub struct TableHidden {
     pub total: Vec<bool>,
 }
 
-pub fn protect_table(t: &UnitTable) -> TableHidden {
+pub(crate) fn protect_table(t: &UnitTable) -> TableHidden {
     let cols = t.total.values.len();
     let mut out = TableHidden {
         rows: vec![vec![false; cols]; t.rows.len()],
@@ -472,7 +472,7 @@ fn table_view(f: &Fmt, t: &UnitTable, link: &impl Fn(&str) -> String, exact: boo
 
 /// Years with data, the current one and the two before it, and the quarters and months of the selected
 /// year, each by its name: what a period picker offers.
-pub fn period_options(lang: Lang, selected: &Period, years: &[String]) -> Vec<PeriodOption> {
+pub(crate) fn period_options(lang: Lang, selected: &Period, years: &[String]) -> Vec<PeriodOption> {
     let now_year = Period::current_year(crate::db::now()).year();
     let mut ys: Vec<i32> = years.iter().filter_map(|y| y.parse().ok()).collect();
     ys.extend([now_year, now_year - 1, now_year - 2]);

@@ -82,7 +82,7 @@ fn kind_label(state: &AppState, page: &Page, kind: &str, example: &str) -> Strin
         .map_or_else(|| kind.to_owned(), |r| short(&r.message))
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -174,7 +174,7 @@ pub struct ReportQuery {
     luu: Option<String>,
 }
 
-pub async fn report(
+pub(crate) async fn report(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     page: Page,
@@ -214,7 +214,7 @@ pub async fn report(
 }
 
 /// Confirm with the ticked numbers and domains: checkboxes named `number` / `domain`, repeated.
-pub async fn confirm(
+pub(crate) async fn confirm(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     Path(id): Path<String>,
@@ -252,7 +252,7 @@ pub async fn confirm(
 #[derive(serde::Deserialize)]
 pub struct Empty {}
 
-pub async fn reject(
+pub(crate) async fn reject(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     Path(id): Path<String>,

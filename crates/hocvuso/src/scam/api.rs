@@ -149,7 +149,7 @@ pub async fn check(
     request_body = ReportRequest,
     responses((status = 201, body = ReportFiled), (status = 200, description = "Already reported by this client today", body = ReportFiled),
         (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
-pub async fn report(
+pub(crate) async fn report(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
     crate::web::client::ClientAddr(ip): crate::web::client::ClientAddr,

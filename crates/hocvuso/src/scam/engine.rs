@@ -23,7 +23,7 @@ pub const POLL_MS: i64 = 2_000;
 /// The learnt wording model (`scam/model.toml` of the content in force: the folder's, else the one
 /// built into the binary). Not editable from the admin pages: it is retrained with `hocvuso scam
 /// train` and reviewed like code.
-pub fn read_model(files: &Files) -> Result<NgramModel, EngineError> {
+pub(crate) fn read_model(files: &Files) -> Result<NgramModel, EngineError> {
     match files.text(MODEL_FILE) {
         Some(Ok((_, text))) => Ok(NgramModel::from_toml(text)?),
         Some(Err(e)) => Err(EngineError::Content(e.to_string())),
@@ -39,7 +39,7 @@ pub struct RuleTexts {
 }
 
 impl RuleTexts {
-    pub fn parse(&self) -> Result<Rules, RulesError> {
+    pub(crate) fn parse(&self) -> Result<Rules, RulesError> {
         Rules::from_toml(&self.domains, &self.signals)
     }
 }
@@ -83,7 +83,7 @@ pub enum EngineError {
 
 /// The rule files in force: the content folder's `scam/*.toml` where it has them, else the copies
 /// built into the binary (a binary copied alone to a commune laptop still checks messages).
-pub fn read_rule_files(files: &Files) -> Result<RuleTexts, EngineError> {
+pub(crate) fn read_rule_files(files: &Files) -> Result<RuleTexts, EngineError> {
     let read = |rel: &str| -> Result<String, EngineError> {
         match files.text(rel) {
             Some(Ok((_, text))) => Ok(text.to_owned()),
@@ -99,7 +99,7 @@ pub fn read_rule_files(files: &Files) -> Result<RuleTexts, EngineError> {
 
 /// Lesson titles from `courses/<course>/NN-<slug>.md` front matter ("course/slug" → title).
 /// Unreadable lessons are skipped here; `hocvuso content check` is where they are reported.
-pub fn lesson_titles(files: &Files) -> BTreeMap<String, String> {
+pub(crate) fn lesson_titles(files: &Files) -> BTreeMap<String, String> {
     #[derive(serde::Deserialize)]
     struct Front {
         slug: String,
@@ -129,7 +129,7 @@ pub fn lesson_titles(files: &Files) -> BTreeMap<String, String> {
 
 impl ScamEngine {
     /// Read and validate the rule files, then build from the database. Fails on a broken file.
-    pub async fn load(db: &Db, content: &ContentSource) -> Result<ScamEngine, EngineError> {
+    pub(crate) async fn load(db: &Db, content: &ContentSource) -> Result<ScamEngine, EngineError> {
         let all = content.files().map_err(|errors| {
             EngineError::Content(
                 errors
@@ -195,7 +195,7 @@ impl ScamEngine {
     }
 
     /// The checker in force, without polling.
-    pub fn current(&self) -> Arc<Snapshot> {
+    pub(crate) fn current(&self) -> Arc<Snapshot> {
         self.current
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -203,7 +203,7 @@ impl ScamEngine {
     }
 
     /// Rebuild now if the database says something changed (called after this server's own writes).
-    pub async fn refresh(&self, db: &Db) -> DbResult<()> {
+    pub(crate) async fn refresh(&self, db: &Db) -> DbResult<()> {
         let _one_at_a_time = self.rebuilding.lock().await;
         let cur = self.current();
         // Versions first, data second: a change landing in between is picked up by the next poll.
@@ -280,16 +280,16 @@ impl ScamEngine {
         &self.files
     }
 
-    pub fn content_dir(&self) -> &Path {
+    pub(crate) fn content_dir(&self) -> &Path {
         &self.content_dir
     }
 
     /// Title of a lesson by its "course/lesson" link, if the content folder has it.
-    pub fn lesson_title(&self, link: &str) -> Option<&str> {
+    pub(crate) fn lesson_title(&self, link: &str) -> Option<&str> {
         self.lessons.get(link).map(String::as_str)
     }
 
-    pub fn has_lessons(&self) -> bool {
+    pub(crate) fn has_lessons(&self) -> bool {
         !self.lessons.is_empty()
     }
 }

@@ -21,7 +21,7 @@ pub use engine::ScamEngine;
 
 use crate::AppState;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/kiem-tra", get(pages::form).post(pages::check))
         .route("/kiem-tra/bao-cao", post(pages::report))

@@ -17,7 +17,7 @@ pub const HIDDEN: &str = "[đã ẩn]";
 
 /// The message as typed, cleaned (NFC, trimmed); a field error on `text` when empty, too long or
 /// holding control characters other than line breaks and tabs.
-pub fn clean_message(s: &str) -> Result<String, FieldError> {
+pub(crate) fn clean_message(s: &str) -> Result<String, FieldError> {
     let text = crate::web::text::clean_text(s, MAX_TEXT).map_err(|r| FieldError::new("text", r))?;
     if text.is_empty() {
         return Err(FieldError::new("text", "field-required"));
@@ -27,7 +27,7 @@ pub fn clean_message(s: &str) -> Result<String, FieldError> {
 
 /// The sender as typed, cleaned (one line, NFC); `None` when left empty; a field error on `sender`
 /// when too long or holding control characters.
-pub fn clean_sender(s: &str) -> Result<Option<String>, FieldError> {
+pub(crate) fn clean_sender(s: &str) -> Result<Option<String>, FieldError> {
     let line = crate::web::text::clean_line(s).map_err(|r| FieldError::new("sender", r))?;
     if line.chars().count() > MAX_SENDER {
         return Err(FieldError::new("sender", "field-too-long"));
@@ -38,7 +38,7 @@ pub fn clean_sender(s: &str) -> Result<Option<String>, FieldError> {
 /// The verdict as the reports table stores it: the risk at report time. Advertising and "no record"
 /// carry no risk of their own, so they are kept as "safe" (the table's check constraint predates
 /// them, and an admin triaging reports needs the risk, not the kind of message).
-pub fn stored_verdict(l: Level) -> &'static str {
+pub(crate) fn stored_verdict(l: Level) -> &'static str {
     match l {
         Level::Scam | Level::Suspicious => l.as_str(),
         Level::Safe | Level::Advertising | Level::NoRecord => Level::Safe.as_str(),
@@ -46,7 +46,7 @@ pub fn stored_verdict(l: Level) -> &'static str {
 }
 
 /// The code of the strongest risk reason, or "none": the kind a report is filed and counted under.
-pub fn kind_of(v: &Verdict) -> String {
+pub(crate) fn kind_of(v: &Verdict) -> String {
     v.reasons
         .iter()
         .find(|r| r.weight > 0.0)
@@ -56,7 +56,7 @@ pub fn kind_of(v: &Verdict) -> String {
 /// What is stored of a reported message: the reporter's own phone number (in any spelling), their
 /// full name, and anything shaped like an ID card (9 or 12 digits) or a bank card (16 digits) replaced
 /// by [`HIDDEN`]. The scammer's numbers and links stay: they are the evidence.
-pub fn strip_reporter_data(text: &str, phone: Option<&str>, name: Option<&str>) -> String {
+pub(crate) fn strip_reporter_data(text: &str, phone: Option<&str>, name: Option<&str>) -> String {
     let mut out = text.to_owned();
     if let Some(own) = phone.and_then(scamcheck::normalize_phone) {
         let spans: Vec<_> = scamcheck::find_phones(&out)
@@ -195,12 +195,12 @@ pub struct ResultView {
     pub learn_title: String,
 }
 
-pub fn learn_url(link: &str) -> String {
+pub(crate) fn learn_url(link: &str) -> String {
     format!("/hoc/{link}")
 }
 
 impl ResultView {
-    pub fn new(v: &Verdict, lang: Lang, title: impl Fn(&str) -> Option<String>) -> Self {
+    pub(crate) fn new(v: &Verdict, lang: Lang, title: impl Fn(&str) -> Option<String>) -> Self {
         let title_or = |link: &str| title(link).unwrap_or_else(|| lang.t("scam-read-lesson"));
         ResultView {
             level: v.verdict,
@@ -228,36 +228,32 @@ impl ResultView {
         }
     }
 
-    pub fn level_str(&self) -> &'static str {
+    pub(crate) fn level_str(&self) -> &'static str {
         self.level.as_str()
     }
 
-    pub fn warnings(&self) -> impl Iterator<Item = &ReasonView> {
+    pub(crate) fn warnings(&self) -> impl Iterator<Item = &ReasonView> {
         self.reasons.iter().filter(|r| !r.reassuring)
     }
 
-    pub fn reassurances(&self) -> impl Iterator<Item = &ReasonView> {
+    pub(crate) fn reassurances(&self) -> impl Iterator<Item = &ReasonView> {
         self.reasons.iter().filter(|r| r.reassuring)
     }
 
-    pub fn has_reassurances(&self) -> bool {
+    pub(crate) fn has_reassurances(&self) -> bool {
         self.reasons.iter().any(|r| r.reassuring)
     }
 
-    pub fn is_safe(&self) -> bool {
-        self.level == Level::Safe
-    }
-
     /// Scam or suspicious: the page lists what to do now and offers the report prominently.
-    pub fn is_flagged(&self) -> bool {
+    pub(crate) fn is_flagged(&self) -> bool {
         self.level.is_flagged()
     }
 
-    pub fn is_advertising(&self) -> bool {
+    pub(crate) fn is_advertising(&self) -> bool {
         self.level == Level::Advertising
     }
 
-    pub fn is_no_record(&self) -> bool {
+    pub(crate) fn is_no_record(&self) -> bool {
         self.level == Level::NoRecord
     }
 }

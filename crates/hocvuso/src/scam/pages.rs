@@ -100,7 +100,7 @@ async fn check_page(
     ))
 }
 
-pub async fn form(
+pub(crate) async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     page: Page,
@@ -109,7 +109,7 @@ pub async fn form(
 }
 
 /// The check writes nothing, so it takes no CSRF token: a page left open overnight still works.
-pub async fn check(
+pub(crate) async fn check(
     State(state): State<AppState>,
     crate::web::client::ClientAddr(client): crate::web::client::ClientAddr,
     headers: HeaderMap,
@@ -140,7 +140,7 @@ pub async fn check(
     check_page(&state, &headers, page, form, status).await
 }
 
-pub async fn report(
+pub(crate) async fn report(
     State(state): State<AppState>,
     crate::web::client::ClientAddr(ip): crate::web::client::ClientAddr,
     headers: HeaderMap,
@@ -207,7 +207,7 @@ pub struct ThanksQuery {
     lai: Option<String>,
 }
 
-pub async fn thanks(
+pub(crate) async fn thanks(
     State(state): State<AppState>,
     page: Page,
     Query(q): Query<ThanksQuery>,

@@ -23,7 +23,10 @@ pub struct Filed {
 }
 
 /// The commune a signed-in person lives in (their village's commune), if they live in one.
-pub async fn home_commune(state: &AppState, user: &SessionUser) -> AppResult<Option<String>> {
+pub(crate) async fn home_commune(
+    state: &AppState,
+    user: &SessionUser,
+) -> AppResult<Option<String>> {
     let Some(unit) = units::get(&state.db, &user.unit_code).await? else {
         return Ok(None);
     };
@@ -63,7 +66,7 @@ fn sha256_hex(s: &str) -> String {
 
 /// Validate, strip the reporter's own data, check, store and count — or refuse with a field error or
 /// 429, writing nothing.
-pub async fn file(
+pub(crate) async fn file(
     state: &AppState,
     user: Option<&SessionUser>,
     client_ip: &str,

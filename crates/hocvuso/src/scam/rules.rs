@@ -31,7 +31,7 @@ pub struct RulesProblem {
 
 /// Validate both texts as one rule set; `lesson_exists` says whether a "course/lesson" link exists
 /// (`None` skips that check when no lessons are available).
-pub fn validate(
+pub(crate) fn validate(
     texts: &RuleTexts,
     lesson_exists: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<Rules, RulesProblem> {
@@ -64,7 +64,7 @@ pub fn validate(
 /// Precision and recall of `rules` on `<content>/eval/scam.toml`, with the community data the set
 /// assumes and the learnt wording model, as the checker is served. `None` when the content folder
 /// has no evaluation set.
-pub fn evaluate_dir(content_dir: &Path, rules: &Rules) -> Option<Result<Report, String>> {
+pub(crate) fn evaluate_dir(content_dir: &Path, rules: &Rules) -> Option<Result<Report, String>> {
     let path = content_dir.join(scamcheck::eval::EVAL_FILE);
     let src = std::fs::read_to_string(&path).ok()?;
     let model = crate::content_source::ContentSource::new(content_dir)
@@ -243,7 +243,7 @@ pub struct SavedQuery {
     ds: Option<String>,
 }
 
-pub async fn form(
+pub(crate) async fn form(
     State(state): State<AppState>,
     _: ProvinceAdmin,
     page: Page,
@@ -262,7 +262,7 @@ pub struct RulesForm {
     signals: Option<String>,
 }
 
-pub async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     ProvinceAdmin(user): ProvinceAdmin,
     page: Page,
@@ -331,7 +331,7 @@ pub async fn save(
 pub struct Empty {}
 
 /// Drop both edits: the files of the content folder are in force again.
-pub async fn restore(
+pub(crate) async fn restore(
     State(state): State<AppState>,
     ProvinceAdmin(user): ProvinceAdmin,
     CsrfForm(_): CsrfForm<Empty>,

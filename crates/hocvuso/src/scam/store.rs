@@ -8,7 +8,7 @@ pub struct Versions {
     pub community: i64,
 }
 
-pub async fn versions(db: &Db) -> DbResult<Versions> {
+pub(crate) async fn versions(db: &Db) -> DbResult<Versions> {
     Ok(db
         .fetch_optional(q("SELECT rules, community FROM scam_versions WHERE id = 1"))
         .await?
@@ -36,7 +36,7 @@ pub struct RuleFile {
     pub updated_by_name: Option<String>,
 }
 
-pub async fn rule_files(db: &Db) -> DbResult<Vec<RuleFile>> {
+pub(crate) async fn rule_files(db: &Db) -> DbResult<Vec<RuleFile>> {
     db.fetch_all(q(
         "SELECT f.name, f.body, f.updated_at, p.full_name AS updated_by_name
          FROM scam_rule_files f LEFT JOIN people p ON p.id = f.updated_by ORDER BY f.name",
@@ -45,7 +45,12 @@ pub async fn rule_files(db: &Db) -> DbResult<Vec<RuleFile>> {
 }
 
 /// Store `body` as the edit of `name`, or drop the edit when `body` is `None` (the file is used again).
-pub async fn set_rule_file(tx: &mut Tx, name: &str, body: Option<&str>, by: &str) -> DbResult<()> {
+pub(crate) async fn set_rule_file(
+    tx: &mut Tx,
+    name: &str,
+    body: Option<&str>,
+    by: &str,
+) -> DbResult<()> {
     match body {
         Some(body) => {
             tx.execute(
@@ -66,7 +71,7 @@ pub async fn set_rule_file(tx: &mut Tx, name: &str, body: Option<&str>, by: &str
     Ok(())
 }
 
-pub async fn bump_rules(tx: &mut Tx) -> DbResult<()> {
+pub(crate) async fn bump_rules(tx: &mut Tx) -> DbResult<()> {
     bump(tx, "rules").await
 }
 
@@ -79,7 +84,7 @@ struct Confirmed {
 }
 
 /// Every confirmed number and domain, each once: (numbers, domains).
-pub async fn community(db: &Db) -> DbResult<(Vec<String>, Vec<String>)> {
+pub(crate) async fn community(db: &Db) -> DbResult<(Vec<String>, Vec<String>)> {
     let rows: Vec<Confirmed> = db
         .fetch_all(q(
             "SELECT DISTINCT kind, value FROM scam_confirmed ORDER BY kind, value",
@@ -112,7 +117,7 @@ pub struct NewReport<'a> {
 
 /// How many reports this client sent since `since`, and the report it already sent with this exact
 /// text in the last day, if any (a double tap, or the same scam reported twice).
-pub async fn client_history(
+pub(crate) async fn client_history(
     tx: &mut Tx,
     client_key: &str,
     text_hash: &str,
@@ -136,7 +141,7 @@ pub async fn client_history(
     Ok((recent, same))
 }
 
-pub async fn insert_report(tx: &mut Tx, r: &NewReport<'_>) -> DbResult<String> {
+pub(crate) async fn insert_report(tx: &mut Tx, r: &NewReport<'_>) -> DbResult<String> {
     let id = new_id();
     let t = now();
     tx.execute(
@@ -189,10 +194,10 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn number_list(&self) -> Vec<&str> {
+    pub(crate) fn number_list(&self) -> Vec<&str> {
         self.numbers.split_whitespace().collect()
     }
-    pub fn domain_list(&self) -> Vec<&str> {
+    pub(crate) fn domain_list(&self) -> Vec<&str> {
         self.domains.split_whitespace().collect()
     }
 }
@@ -200,7 +205,7 @@ impl Report {
 const REPORT_COLS: &str = "r.id, r.text, r.kind, r.verdict, r.score_milli, r.numbers, r.domains, r.unit_code,
     u.name AS unit_name, u.path AS unit_path, r.status, p.full_name AS decided_by_name, r.decided_at, r.created_at";
 
-pub async fn get_report(db: &Db, id: &str) -> DbResult<Option<Report>> {
+pub(crate) async fn get_report(db: &Db, id: &str) -> DbResult<Option<Report>> {
     db.fetch_optional(
         q(format!(
             "SELECT {REPORT_COLS} FROM scam_reports r JOIN units u ON u.code = r.unit_code
@@ -212,7 +217,7 @@ pub async fn get_report(db: &Db, id: &str) -> DbResult<Option<Report>> {
 }
 
 /// Reports from units under `path`, newest first; `status` "" for all.
-pub async fn reports_in_scope(
+pub(crate) async fn reports_in_scope(
     db: &Db,
     path: &str,
     status: &str,
@@ -261,7 +266,10 @@ pub struct UnitCount {
 }
 
 /// Reports not rejected, under `path`, by kind and by commune.
-pub async fn counts_in_scope(db: &Db, path: &str) -> DbResult<(Vec<KindCount>, Vec<UnitCount>)> {
+pub(crate) async fn counts_in_scope(
+    db: &Db,
+    path: &str,
+) -> DbResult<(Vec<KindCount>, Vec<UnitCount>)> {
     let kinds = db
         .fetch_all(
             q("SELECT r.kind, COUNT(*) AS n, MIN(r.text) AS example
@@ -285,7 +293,7 @@ pub async fn counts_in_scope(db: &Db, path: &str) -> DbResult<(Vec<KindCount>, V
 
 /// Confirm a report with the chosen numbers and domains (replacing an earlier choice), or reject it
 /// (removing what it had confirmed). Bumps the community version when the confirmed data changed.
-pub async fn decide(
+pub(crate) async fn decide(
     tx: &mut Tx,
     report_id: &str,
     by: &str,
@@ -335,7 +343,7 @@ pub async fn decide(
 }
 
 /// What this report confirmed, as "number:…" / "domain:…" keys (to tick the boxes again).
-pub async fn confirmed_of(db: &Db, report_id: &str) -> DbResult<Vec<String>> {
+pub(crate) async fn confirmed_of(db: &Db, report_id: &str) -> DbResult<Vec<String>> {
     let rows: Vec<Confirmed> = db
         .fetch_all(q("SELECT kind, value FROM scam_confirmed WHERE report_id = $1").bind(report_id))
         .await?;

@@ -16,12 +16,12 @@ use crate::db::{DbResult, Tx, new_id, q};
 /// another app server are seen when the moment is over.
 static LOCAL_CHANGES: AtomicU64 = AtomicU64::new(0);
 
-pub fn local_changes() -> u64 {
+pub(crate) fn local_changes() -> u64 {
     LOCAL_CHANGES.load(Ordering::Acquire)
 }
 
 /// Count a change to the figures once `tx` commits.
-pub fn changed(tx: &mut Tx) {
+pub(crate) fn changed(tx: &mut Tx) {
     tx.after_commit(|| {
         LOCAL_CHANGES.fetch_add(1, Ordering::AcqRel);
     });
@@ -129,25 +129,25 @@ async fn insert_sourced(
 
 /// Names of facts, one function per kind of fact so every writer and the figures check agree.
 pub mod source {
-    pub fn attendance(session: &str, person: &str) -> String {
+    pub(crate) fn attendance(session: &str, person: &str) -> String {
         format!("att:{session}:{person}")
     }
-    pub fn held(session: &str) -> String {
+    pub(crate) fn held(session: &str) -> String {
         format!("held:{session}")
     }
-    pub fn activity(id: &str) -> String {
+    pub(crate) fn activity(id: &str) -> String {
         format!("act:{id}")
     }
-    pub fn activity_household(id: &str) -> String {
+    pub(crate) fn activity_household(id: &str) -> String {
         format!("acth:{id}")
     }
-    pub fn check(household: &str, item: &str) -> String {
+    pub(crate) fn check(household: &str, item: &str) -> String {
         format!("chk:{household}:{item}")
     }
 }
 
 /// The live (not retracted) event of a fact, if it is counted.
-pub async fn counted(tx: &mut Tx, source: &str) -> DbResult<Option<String>> {
+pub(crate) async fn counted(tx: &mut Tx, source: &str) -> DbResult<Option<String>> {
     tx.scalar(
         q(
             "SELECT e.id FROM stat_events e WHERE e.source = $1 AND e.retracts IS NULL
@@ -161,7 +161,7 @@ pub async fn counted(tx: &mut Tx, source: &str) -> DbResult<Option<String>> {
 
 /// Count a fact that now holds, once: nothing happens when it is already counted (a replayed or
 /// repeated write). Returns whether an event was added.
-pub async fn count(
+pub(crate) async fn count(
     tx: &mut Tx,
     source: &str,
     ev: StatEvent<'_>,
@@ -175,7 +175,7 @@ pub async fn count(
 }
 
 /// A fact no longer holds: add the negation of its live event. Returns whether it had been counted.
-pub async fn uncount(tx: &mut Tx, source: &str) -> DbResult<bool> {
+pub(crate) async fn uncount(tx: &mut Tx, source: &str) -> DbResult<bool> {
     let Some(live) = counted(tx, source).await? else {
         return Ok(false);
     };
@@ -218,7 +218,7 @@ const PERSON_METRICS: &[&str] = &[
 /// from them (their id is replaced by a fresh random one, so nothing links the rows to the account or
 /// to each other's owner, yet the aggregator can still recompute "active" for that pseudonym), then
 /// retract every live event of theirs that counts a person, so each figure they were in moves back.
-pub async fn forget_person(tx: &mut Tx, person_id: &str) -> DbResult<()> {
+pub(crate) async fn forget_person(tx: &mut Tx, person_id: &str) -> DbResult<()> {
     let pseudonym = new_id();
     tx.execute(
         q("UPDATE stat_events SET person_id = $1 WHERE person_id = $2")
@@ -274,7 +274,7 @@ struct PersonEvent {
 /// (two records were one registration), events of facts (`source`; the caller counts the merged facts
 /// under `kept`, once each), and one event per `(metric, at)` listed in `skip` (a certificate `kept`
 /// already held for the same course).
-pub async fn merge_person(
+pub(crate) async fn merge_person(
     tx: &mut Tx,
     kept: &str,
     merged: &str,
@@ -333,7 +333,7 @@ pub struct UnitEvent<'a> {
 
 /// [`emit`] for many person-less events at once: two multi-row statements per chunk instead of two per
 /// event, which is what lets a 100-item sync batch be stored in a handful of round trips.
-pub async fn emit_many(tx: &mut Tx, events: &[UnitEvent<'_>]) -> DbResult<()> {
+pub(crate) async fn emit_many(tx: &mut Tx, events: &[UnitEvent<'_>]) -> DbResult<()> {
     const COLS: usize = 8;
     for chunk in events.chunks(500) {
         let ids: Vec<String> = chunk.iter().map(|_| new_id()).collect();

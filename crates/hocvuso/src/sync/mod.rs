@@ -42,7 +42,7 @@ use crate::web::auth::SessionUser;
 use crate::{AppError, AppResult, AppState};
 use model::{Applied, Fields, ItemOutcome, ItemStatus, KINDS};
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::sync))
         .route("/sw.js", get(pwa::service_worker))
@@ -69,7 +69,7 @@ fn rejected(client_id: &str, errors: Vec<FieldError>) -> ItemOutcome {
 }
 
 /// Check the envelope of an item: a UUID, a known kind, an object of data, a device time.
-pub fn prepare(item: &model::SyncItem, server_now: i64) -> Result<Prepared, ItemOutcome> {
+pub(crate) fn prepare(item: &model::SyncItem, server_now: i64) -> Result<Prepared, ItemOutcome> {
     let client_id = match uuid::Uuid::parse_str(&item.client_id) {
         Ok(u) => u.hyphenated().to_string(),
         Err(_) => {
@@ -170,7 +170,7 @@ fn apply_order(p: &Prepared) -> (u8, String) {
 /// again from the start (up to [`ATTEMPTS`] times, after a short random pause) when it collides with
 /// another transaction: a PostgreSQL deadlock or serialization failure, SQLite busy, or a unique-key
 /// race. A valid batch is then answered, however many phones send at once.
-pub async fn apply_batch(
+pub(crate) async fn apply_batch(
     db: &Db,
     user: &SessionUser,
     items: &[Prepared],
@@ -504,7 +504,7 @@ async fn apply_activities(
 
 /// One write from a plain form post, through the same receipts (a resubmitted form writes nothing new).
 /// A missing or malformed client id gets a fresh one.
-pub async fn apply_one(
+pub(crate) async fn apply_one(
     state: &AppState,
     user: &SessionUser,
     kind: &str,

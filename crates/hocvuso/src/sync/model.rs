@@ -9,7 +9,7 @@ use crate::error::FieldError;
 pub struct Fields(BTreeMap<String, Vec<String>>);
 
 impl Fields {
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Fields {
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Fields {
         let mut f = Fields::default();
         for (k, v) in pairs {
             f.0.entry(k).or_default().push(v);
@@ -18,7 +18,7 @@ impl Fields {
     }
 
     /// A JSON object: strings, numbers and booleans become one value, arrays many; null is absent.
-    pub fn from_json(v: &serde_json::Value) -> Option<Fields> {
+    pub(crate) fn from_json(v: &serde_json::Value) -> Option<Fields> {
         let obj = v.as_object()?;
         let mut f = Fields::default();
         for (k, v) in obj {
@@ -33,7 +33,7 @@ impl Fields {
     }
 
     /// The first value of `name`, or "".
-    pub fn get(&self, name: &str) -> &str {
+    pub(crate) fn get(&self, name: &str) -> &str {
         self.0
             .get(name)
             .and_then(|v| v.first())
@@ -41,11 +41,11 @@ impl Fields {
             .unwrap_or("")
     }
 
-    pub fn all(&self, name: &str) -> &[String] {
+    pub(crate) fn all(&self, name: &str) -> &[String] {
         self.0.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    pub fn set(&mut self, name: &str, value: &str) {
+    pub(crate) fn set(&mut self, name: &str, value: &str) {
         self.0.insert(name.to_owned(), vec![value.to_owned()]);
     }
 }
@@ -79,7 +79,7 @@ pub enum ItemStatus {
 
 impl ItemStatus {
     /// As serialised (and as the metrics label it).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ItemStatus::Created => "created",
             ItemStatus::Duplicate => "duplicate",
@@ -118,7 +118,7 @@ impl SyncItem {
     /// number, a string or null). A batch with a malformed item is refused whole (400): that is a
     /// bug in the client, not a write to report back one by one. What the values mean is checked per
     /// item.
-    pub fn well_formed(&self) -> bool {
+    pub(crate) fn well_formed(&self) -> bool {
         use serde_json::Value;
         self.data.is_object()
             && matches!(
@@ -176,7 +176,7 @@ pub const KINDS: &[&str] = &["activity", "household", "household_check", "attend
 pub const MAX_ITEMS: usize = 500;
 
 /// Device time in Unix seconds: seconds, milliseconds (values past year 33658 in seconds) or RFC 3339.
-pub fn parse_device_time(v: Option<&serde_json::Value>) -> Option<i64> {
+pub(crate) fn parse_device_time(v: Option<&serde_json::Value>) -> Option<i64> {
     match v? {
         serde_json::Value::Number(n) => {
             let x = n.as_i64().or_else(|| n.as_f64().map(|f| f as i64))?;

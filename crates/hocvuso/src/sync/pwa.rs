@@ -29,7 +29,7 @@ fn precache() -> Vec<String> {
 
 /// The service worker script with this release's asset list; its version changes with any asset, so a
 /// new release replaces the old shell cache.
-pub fn service_worker_source() -> String {
+pub(crate) fn service_worker_source() -> String {
     let list = precache();
     let version = hex::encode(&Sha256::digest(list.join("\n").as_bytes())[..6]);
     let src = assets::bytes("sw.js")
@@ -41,7 +41,7 @@ pub fn service_worker_source() -> String {
     )
 }
 
-pub async fn service_worker() -> Response {
+pub(crate) async fn service_worker() -> Response {
     (
         [
             (
@@ -60,7 +60,7 @@ pub async fn service_worker() -> Response {
         .into_response()
 }
 
-pub async fn manifest(page: Page) -> Response {
+pub(crate) async fn manifest(page: Page) -> Response {
     let body = serde_json::json!({
         "name": page.t("pwa-name"),
         "short_name": page.t("site-name"),
@@ -101,7 +101,7 @@ struct OfflinePage {
     page: Page,
 }
 
-pub async fn offline_page(page: Page) -> Response {
+pub(crate) async fn offline_page(page: Page) -> Response {
     render(&OfflinePage { page })
 }
 
@@ -111,7 +111,7 @@ struct OutboxPage {
     page: Page,
 }
 
-pub async fn outbox_page(page: Page) -> Response {
+pub(crate) async fn outbox_page(page: Page) -> Response {
     render(&OutboxPage { page })
 }
 

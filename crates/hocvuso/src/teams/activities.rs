@@ -104,7 +104,7 @@ pub struct Checked {
 /// Validate one activity. The recorder must be an active member of the team (or an admin above it), the
 /// village one the team covers, the household in that village, and every member named an active member
 /// of the team. Field errors for anything wrong; reads only.
-pub async fn check(
+pub(crate) async fn check(
     tx: &mut Tx,
     user: &SessionUser,
     look: &mut Lookups,
@@ -151,7 +151,7 @@ pub async fn check(
 
 /// Store checked activities (`(id, checked, device_time)`) recorded by `user`, and log each one done
 /// for a registered person in that person's "acted for" history.
-pub async fn store_checked(
+pub(crate) async fn store_checked(
     tx: &mut Tx,
     user: &SessionUser,
     rows: &[(&str, Checked, i64)],
@@ -206,7 +206,7 @@ pub async fn store_checked(
 }
 
 /// Validate and store one activity with id `client_id`.
-pub async fn apply(
+pub(crate) async fn apply(
     tx: &mut Tx,
     user: &SessionUser,
     client_id: &str,
@@ -244,7 +244,7 @@ struct ActivityPage {
     recent: Vec<store::ActivityRow>,
 }
 
-pub async fn form(
+pub(crate) async fn form(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -285,7 +285,7 @@ pub async fn form(
     }))
 }
 
-pub async fn submit(
+pub(crate) async fn submit(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,

@@ -30,7 +30,7 @@ struct ContactPage {
     acted_for: Vec<ActedFor>,
 }
 
-pub async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     page: Page,
     Query(cq): Query<ContactQuery>,

@@ -21,7 +21,7 @@ use crate::{AppError, AppResult, AppState};
 
 /// A new household (its id is the client id). The same head and address in the village is the same
 /// household: then only the number of adults is updated.
-pub async fn apply_new(
+pub(crate) async fn apply_new(
     tx: &mut Tx,
     user: &SessionUser,
     client_id: &str,
@@ -51,7 +51,7 @@ async fn household_for(tx: &mut Tx, user: &SessionUser, id: &str) -> AppResult<(
 
 /// The person helped, by phone, if they live in the village's commune (else the item is rejected so the
 /// member can correct the number).
-pub async fn person_in_commune(
+pub(crate) async fn person_in_commune(
     tx: &mut Tx,
     phone: &str,
     village: &Unit,
@@ -76,7 +76,7 @@ pub async fn person_in_commune(
 
 /// Tick or untick one checklist item: `household`, `item`, `done`, optional `phone` of the person helped.
 /// Last device time wins; ticking is also logged as an activity of the member's team.
-pub async fn apply_check(
+pub(crate) async fn apply_check(
     tx: &mut Tx,
     user: &SessionUser,
     f: &Fields,
@@ -223,7 +223,7 @@ fn matrix(households: Vec<Household>, checks: &[CheckRow]) -> Vec<(Household, Ve
         .collect()
 }
 
-pub async fn village_page(
+pub(crate) async fn village_page(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -252,7 +252,7 @@ pub async fn village_page(
 }
 
 /// Add a household with a plain form post (the same path as an offline item).
-pub async fn add(
+pub(crate) async fn add(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(code): Path<String>,
@@ -282,7 +282,7 @@ struct HouseholdPage {
     me: String,
 }
 
-pub async fn household_page(
+pub(crate) async fn household_page(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -325,7 +325,7 @@ pub async fn household_page(
 
 /// The no-JavaScript checklist form: every item whose box differs from what is stored is applied, each
 /// as its own write (with a client id derived from the form's, so a resubmission changes nothing).
-pub async fn tick(
+pub(crate) async fn tick(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,

@@ -13,7 +13,7 @@ use crate::{AppError, AppResult, AppState};
 pub struct Empty {}
 
 /// A manager withdraws an invitation not yet accepted.
-pub async fn withdraw(
+pub(crate) async fn withdraw(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((id, inv)): Path<(String, String)>,
@@ -32,7 +32,7 @@ pub async fn withdraw(
 }
 
 /// The invited person accepts from their account: only an invitation to their own phone number.
-pub async fn accept(
+pub(crate) async fn accept(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(inv): Path<String>,

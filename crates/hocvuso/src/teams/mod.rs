@@ -19,7 +19,7 @@ use crate::units::model::{LEVEL_VILLAGE, Unit};
 use crate::web::auth::SessionUser;
 use crate::{AppError, AppResult, AppState};
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/to-cong-nghe-so", get(contact::page))
         .route("/hien-truong", get(pages::field_home))
@@ -57,7 +57,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// A village that `user` may work in: its commune's (or province's) admins and the
 /// active members of the village's own team or its commune's team. Field errors, because sync items
 /// report them per item.
-pub async fn village_for(tx: &mut Tx, user: &SessionUser, code: &str) -> AppResult<Unit> {
+pub(crate) async fn village_for(tx: &mut Tx, user: &SessionUser, code: &str) -> AppResult<Unit> {
     let unit: Option<Unit> = tx
         .fetch_optional(
             crate::db::q("SELECT code, name, division_type, level, parent_code, path FROM units WHERE code = $1")
@@ -76,7 +76,7 @@ pub async fn village_for(tx: &mut Tx, user: &SessionUser, code: &str) -> AppResu
 
 /// The team, with whether `user` manages it (an admin above it) — members may read and log, others get
 /// 404 so teams of other communes cannot be probed.
-pub async fn team_for(
+pub(crate) async fn team_for(
     state: &AppState,
     user: &SessionUser,
     id: &str,
@@ -102,7 +102,7 @@ pub async fn team_for(
 }
 
 /// Villages a team works in: its own village, or every village of its commune.
-pub async fn villages_of_team(state: &AppState, team: &store::Team) -> AppResult<Vec<Unit>> {
+pub(crate) async fn villages_of_team(state: &AppState, team: &store::Team) -> AppResult<Vec<Unit>> {
     if team.unit_level == LEVEL_VILLAGE {
         Ok(crate::units::store::get(&state.db, &team.unit_code)
             .await?

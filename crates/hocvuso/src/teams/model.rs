@@ -35,7 +35,7 @@ pub const ACTIVITY_KINDS: &[&str] = &[
 ];
 
 /// Ticking a checklist item is an activity of this kind.
-pub fn kind_for_item(item: &str) -> &'static str {
+pub(crate) fn kind_for_item(item: &str) -> &'static str {
     match item {
         "vneid_installed" => "vneid_install",
         "vneid_level2" => "vneid_level2",
@@ -48,14 +48,19 @@ pub fn kind_for_item(item: &str) -> &'static str {
 
 /// The checklist item an activity of this kind ticks, if any (the inverse of [`kind_for_item`]: one
 /// record of help seen two ways).
-pub fn item_for_kind(kind: &str) -> Option<&'static str> {
+pub(crate) fn item_for_kind(kind: &str) -> Option<&'static str> {
     CHECK_ITEMS
         .iter()
         .copied()
         .find(|i| kind_for_item(i) == kind && kind != "other")
 }
 
-pub fn name_line(field: &'static str, v: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+pub(crate) fn name_line(
+    field: &'static str,
+    v: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> String {
     match clean_line(v) {
         Ok(s) if s.is_empty() => {
             errors.push(FieldError::new(field, "field-required"));
@@ -74,7 +79,7 @@ pub fn name_line(field: &'static str, v: &str, max: usize, errors: &mut Vec<Fiel
 }
 
 /// Same household whatever the spacing, case or tone placement of the head's name and address.
-pub fn household_key(head_name: &str, address: &str) -> String {
+pub(crate) fn household_key(head_name: &str, address: &str) -> String {
     format!(
         "{}|{}",
         vntext::normalize(head_name),
@@ -90,7 +95,7 @@ pub struct NewHousehold {
     pub adults: i64,
 }
 
-pub fn validate_household(f: &Fields) -> Result<NewHousehold, Vec<FieldError>> {
+pub(crate) fn validate_household(f: &Fields) -> Result<NewHousehold, Vec<FieldError>> {
     let mut errors = Vec::new();
     let village = f.get("village").trim();
     if !crate::units::model::valid_code(village) {
@@ -135,7 +140,7 @@ fn is_uuid(s: &str) -> bool {
 }
 
 /// An optional phone of a person helped (to record on their page what was done for them).
-pub fn optional_phone(f: &Fields, errors: &mut Vec<FieldError>) -> Option<String> {
+pub(crate) fn optional_phone(f: &Fields, errors: &mut Vec<FieldError>) -> Option<String> {
     match f.get("phone").trim() {
         "" => None,
         p => match crate::people::model::normalize_phone(p) {
@@ -148,7 +153,7 @@ pub fn optional_phone(f: &Fields, errors: &mut Vec<FieldError>) -> Option<String
     }
 }
 
-pub fn validate_activity(f: &Fields, today: &str) -> Result<NewActivity, Vec<FieldError>> {
+pub(crate) fn validate_activity(f: &Fields, today: &str) -> Result<NewActivity, Vec<FieldError>> {
     let mut errors = Vec::new();
     let team = f.get("team").trim();
     if !is_uuid(team) {
@@ -229,7 +234,7 @@ pub fn validate_activity(f: &Fields, today: &str) -> Result<NewActivity, Vec<Fie
 }
 
 /// Yes/no from a form or JSON.
-pub fn yes(v: &str) -> Option<bool> {
+pub(crate) fn yes(v: &str) -> Option<bool> {
     match v {
         "yes" | "true" | "1" | "on" => Some(true),
         "no" | "false" | "0" | "off" => Some(false),

@@ -80,7 +80,7 @@ async fn list_page(
     ))
 }
 
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -97,7 +97,7 @@ pub struct TeamForm {
     name: String,
 }
 
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -218,7 +218,7 @@ pub struct NoticeQuery {
     kq: String,
 }
 
-pub async fn team_page(
+pub(crate) async fn team_page(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -254,7 +254,7 @@ pub struct NewMember {
 }
 
 /// A member as typed; name, sex and ethnic group matter only when the phone has no record yet.
-pub fn validate_member(f: &MemberForm) -> Result<NewMember, Vec<FieldError>> {
+pub(crate) fn validate_member(f: &MemberForm) -> Result<NewMember, Vec<FieldError>> {
     let mut errors = Vec::new();
     let phone = normalize_phone(&f.phone);
     if phone.is_none() {
@@ -299,7 +299,7 @@ pub fn validate_member(f: &MemberForm) -> Result<NewMember, Vec<FieldError>> {
 
 /// Find the member's person by phone, or create a minimal record (no password; consent to hold their
 /// data was given in person to `by`). Grants the volunteer role at the team's unit.
-pub async fn enrol_member(
+pub(crate) async fn enrol_member(
     tx: &mut crate::db::Tx,
     team: &Team,
     m: &NewMember,
@@ -362,7 +362,7 @@ pub async fn enrol_member(
     Ok(Ok(person))
 }
 
-pub async fn add_member(
+pub(crate) async fn add_member(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -447,7 +447,7 @@ pub struct LeftForm {
     left_on: String,
 }
 
-pub async fn member_left(
+pub(crate) async fn member_left(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((id, mid)): Path<(String, String)>,
@@ -484,7 +484,7 @@ pub struct PublishForm {
 }
 
 /// A member decides for themselves whether their name and phone appear on "Gọi tổ công nghệ số".
-pub async fn publish(
+pub(crate) async fn publish(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
@@ -511,7 +511,7 @@ struct CoveragePage {
 }
 
 /// Coverage per village: commune admins see every village, members the villages their teams cover.
-pub async fn coverage(
+pub(crate) async fn coverage(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -553,7 +553,7 @@ struct FieldHome {
 }
 
 /// The field worker's start page (the installed app opens here): my teams, my classes, the outbox.
-pub async fn field_home(
+pub(crate) async fn field_home(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     page: Page,

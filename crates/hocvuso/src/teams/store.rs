@@ -52,7 +52,7 @@ pub async fn insert_team(
     Ok(id)
 }
 
-pub async fn team_by_name(tx: &mut Tx, unit: &str, name: &str) -> DbResult<Option<String>> {
+pub(crate) async fn team_by_name(tx: &mut Tx, unit: &str, name: &str) -> DbResult<Option<String>> {
     tx.scalar(
         q("SELECT id FROM teams WHERE unit_code = $1 AND name_key = $2")
             .bind(unit)
@@ -61,7 +61,7 @@ pub async fn team_by_name(tx: &mut Tx, unit: &str, name: &str) -> DbResult<Optio
     .await
 }
 
-pub async fn get_team(db: &Db, id: &str) -> DbResult<Option<Team>> {
+pub(crate) async fn get_team(db: &Db, id: &str) -> DbResult<Option<Team>> {
     db.fetch_optional(
         q(format!("{TEAM_SELECT} WHERE t.id = $2"))
             .bind(today())
@@ -70,7 +70,7 @@ pub async fn get_team(db: &Db, id: &str) -> DbResult<Option<Team>> {
     .await
 }
 
-pub async fn get_team_tx(tx: &mut Tx, id: &str) -> DbResult<Option<Team>> {
+pub(crate) async fn get_team_tx(tx: &mut Tx, id: &str) -> DbResult<Option<Team>> {
     tx.fetch_optional(
         q(format!("{TEAM_SELECT} WHERE t.id = $2"))
             .bind(today())
@@ -80,7 +80,7 @@ pub async fn get_team_tx(tx: &mut Tx, id: &str) -> DbResult<Option<Team>> {
 }
 
 /// Teams at or below `path` (a commune admin sees every team of the commune).
-pub async fn teams_under(db: &Db, path: &str) -> DbResult<Vec<Team>> {
+pub(crate) async fn teams_under(db: &Db, path: &str) -> DbResult<Vec<Team>> {
     db.fetch_all(
         q(format!(
             "{TEAM_SELECT} WHERE u.path LIKE $2 ORDER BY u.level, u.name, t.name_key LIMIT 2000"
@@ -92,7 +92,7 @@ pub async fn teams_under(db: &Db, path: &str) -> DbResult<Vec<Team>> {
 }
 
 /// Teams a person is an active member of.
-pub async fn teams_of_member(db: &Db, person: &str) -> DbResult<Vec<Team>> {
+pub(crate) async fn teams_of_member(db: &Db, person: &str) -> DbResult<Vec<Team>> {
     db.fetch_all(
         q(format!(
             "{TEAM_SELECT} JOIN team_members me ON me.team_id = t.id AND me.person_id = $2
@@ -105,7 +105,7 @@ pub async fn teams_of_member(db: &Db, person: &str) -> DbResult<Vec<Team>> {
     .await
 }
 
-pub async fn is_active_member(tx: &mut Tx, team: &str, person: &str) -> DbResult<bool> {
+pub(crate) async fn is_active_member(tx: &mut Tx, team: &str, person: &str) -> DbResult<bool> {
     Ok(tx
         .count(
             q(
@@ -122,7 +122,7 @@ pub async fn is_active_member(tx: &mut Tx, team: &str, person: &str) -> DbResult
 
 /// Is `person` an active member of a team whose unit is `path` or above it (a village's own team or
 /// its commune's team)?
-pub async fn member_covering(tx: &mut Tx, person: &str, path: &str) -> DbResult<bool> {
+pub(crate) async fn member_covering(tx: &mut Tx, person: &str, path: &str) -> DbResult<bool> {
     Ok(tx
         .count(
             q("SELECT COUNT(*) FROM team_members m JOIN teams t ON t.id = m.team_id JOIN units u ON u.code = t.unit_code
@@ -150,12 +150,12 @@ pub struct Member {
 }
 
 impl Member {
-    pub fn active(&self) -> bool {
+    pub(crate) fn active(&self) -> bool {
         self.left_on.as_deref().is_none_or(|l| l > today().as_str())
     }
 }
 
-pub async fn members_of(db: &Db, team: &str) -> DbResult<Vec<Member>> {
+pub(crate) async fn members_of(db: &Db, team: &str) -> DbResult<Vec<Member>> {
     db.fetch_all(
         q("SELECT m.id, m.person_id, p.full_name, p.phone, m.role, m.joined_on, m.left_on, m.publish_contact
            FROM team_members m JOIN people p ON p.id = m.person_id WHERE m.team_id = $1
@@ -205,7 +205,7 @@ pub async fn add_member(
         .unwrap_or_default())
 }
 
-pub async fn set_left(
+pub(crate) async fn set_left(
     tx: &mut Tx,
     team: &str,
     member_id: &str,
@@ -227,7 +227,12 @@ pub async fn set_left(
     .await
 }
 
-pub async fn set_publish(tx: &mut Tx, team: &str, person: &str, publish: bool) -> DbResult<u64> {
+pub(crate) async fn set_publish(
+    tx: &mut Tx,
+    team: &str,
+    person: &str,
+    publish: bool,
+) -> DbResult<u64> {
     tx.execute(
         q("UPDATE team_members SET publish_contact = $1, updated_at = $2 WHERE team_id = $3 AND person_id = $4")
             .bind(publish)
@@ -239,7 +244,7 @@ pub async fn set_publish(tx: &mut Tx, team: &str, person: &str, publish: bool) -
 }
 
 /// Does the person still belong to an active team at `unit` (so their volunteer role there stays)?
-pub async fn active_in_unit(tx: &mut Tx, person: &str, unit: &str) -> DbResult<bool> {
+pub(crate) async fn active_in_unit(tx: &mut Tx, person: &str, unit: &str) -> DbResult<bool> {
     Ok(tx
         .count(
             q("SELECT COUNT(*) FROM team_members m JOIN teams t ON t.id = m.team_id
@@ -254,7 +259,7 @@ pub async fn active_in_unit(tx: &mut Tx, person: &str, unit: &str) -> DbResult<b
 
 // ---- what was done on a person's behalf --------------------------------------------------------------
 
-pub async fn record_acted_for(
+pub(crate) async fn record_acted_for(
     tx: &mut Tx,
     person: &str,
     actor: &SessionUser,
@@ -283,7 +288,7 @@ pub struct ActedFor {
     pub at: i64,
 }
 
-pub async fn acted_for_of(db: &Db, person: &str) -> DbResult<Vec<ActedFor>> {
+pub(crate) async fn acted_for_of(db: &Db, person: &str) -> DbResult<Vec<ActedFor>> {
     db.fetch_all(
         q("SELECT actor_name, action, detail, at FROM acted_for WHERE person_id = $1 ORDER BY at DESC, id DESC LIMIT 200")
             .bind(person),
@@ -301,7 +306,7 @@ pub struct Contact {
 }
 
 /// Members who agreed to publish their contact, of the teams of these units (a village and its commune).
-pub async fn published_contacts(db: &Db, units: &[&str]) -> DbResult<Vec<Contact>> {
+pub(crate) async fn published_contacts(db: &Db, units: &[&str]) -> DbResult<Vec<Contact>> {
     let mut out = Vec::new();
     for unit in units {
         out.extend(
@@ -331,7 +336,7 @@ pub struct Household {
     pub adults: i64,
 }
 
-pub async fn household_by_key(
+pub(crate) async fn household_by_key(
     tx: &mut Tx,
     village: &str,
     head: &str,
@@ -349,7 +354,7 @@ pub async fn household_by_key(
 /// address (its natural key), update that one's number of adults. One statement, so two phones
 /// registering the same household at once cannot both insert it (PostgreSQL makes the second wait on
 /// the key, then update). Returns the household's id.
-pub async fn upsert_household(
+pub(crate) async fn upsert_household(
     tx: &mut Tx,
     id: &str,
     h: &NewHousehold,
@@ -375,7 +380,7 @@ pub async fn upsert_household(
         .unwrap_or_else(|| id.to_owned()))
 }
 
-pub async fn update_household_adults(tx: &mut Tx, id: &str, adults: i64) -> DbResult<u64> {
+pub(crate) async fn update_household_adults(tx: &mut Tx, id: &str, adults: i64) -> DbResult<u64> {
     tx.execute(
         q("UPDATE households SET adults = $1, updated_at = $2 WHERE id = $3")
             .bind(adults)
@@ -385,7 +390,7 @@ pub async fn update_household_adults(tx: &mut Tx, id: &str, adults: i64) -> DbRe
     .await
 }
 
-pub async fn household(tx: &mut Tx, id: &str) -> DbResult<Option<Household>> {
+pub(crate) async fn household(tx: &mut Tx, id: &str) -> DbResult<Option<Household>> {
     tx.fetch_optional(
         q("SELECT id, village_code, head_name, address, adults FROM households WHERE id = $1")
             .bind(id),
@@ -393,7 +398,7 @@ pub async fn household(tx: &mut Tx, id: &str) -> DbResult<Option<Household>> {
     .await
 }
 
-pub async fn households_of(db: &Db, village: &str) -> DbResult<Vec<Household>> {
+pub(crate) async fn households_of(db: &Db, village: &str) -> DbResult<Vec<Household>> {
     db.fetch_all(
         q("SELECT id, village_code, head_name, address, adults FROM households WHERE village_code = $1
            ORDER BY dedupe_key, id LIMIT 5000")
@@ -411,7 +416,7 @@ pub struct CheckRow {
     pub updated_by_name: Option<String>,
 }
 
-pub async fn checks_of_village(db: &Db, village: &str) -> DbResult<Vec<CheckRow>> {
+pub(crate) async fn checks_of_village(db: &Db, village: &str) -> DbResult<Vec<CheckRow>> {
     db.fetch_all(
         q(
             "SELECT c.household_id, c.item, c.done, c.device_time, p.full_name AS updated_by_name
@@ -425,7 +430,7 @@ pub async fn checks_of_village(db: &Db, village: &str) -> DbResult<Vec<CheckRow>
 
 /// Set a checklist item; the latest device time wins. Returns whether it was applied. The figure
 /// follows the item: ticked counts the household for the item, unticked takes it back.
-pub async fn set_check(
+pub(crate) async fn set_check(
     tx: &mut Tx,
     household: &Household,
     item: &str,
@@ -477,7 +482,11 @@ pub async fn set_check(
 }
 
 /// Is there an activity of `kind` for this household (logged, or made by a tick)?
-pub async fn household_has_activity(tx: &mut Tx, household: &str, kind: &str) -> DbResult<bool> {
+pub(crate) async fn household_has_activity(
+    tx: &mut Tx,
+    household: &str,
+    kind: &str,
+) -> DbResult<bool> {
     Ok(tx
         .count(
             q("SELECT COUNT(*) FROM activities WHERE household_id = $1 AND (',' || kinds || ',') LIKE $2")
@@ -490,7 +499,11 @@ pub async fn household_has_activity(tx: &mut Tx, household: &str, kind: &str) ->
 
 /// Remove the activities a tick of `item` made for this household (an untick, or a logged activity
 /// that records the same help), taking back their figures.
-pub async fn delete_tick_activities(tx: &mut Tx, household: &str, item: &str) -> DbResult<u64> {
+pub(crate) async fn delete_tick_activities(
+    tx: &mut Tx,
+    household: &str,
+    item: &str,
+) -> DbResult<u64> {
     let ids: Vec<(String,)> = tx
         .fetch_all(
             q("SELECT id FROM activities WHERE household_id = $1 AND from_check = $2")
@@ -505,7 +518,7 @@ pub async fn delete_tick_activities(tx: &mut Tx, household: &str, item: &str) ->
 }
 
 /// Delete an activity and take back what it counted (the activity, the household it reached).
-pub async fn delete_activity(tx: &mut Tx, id: &str) -> DbResult<u64> {
+pub(crate) async fn delete_activity(tx: &mut Tx, id: &str) -> DbResult<u64> {
     crate::stats::uncount(tx, &crate::stats::source::activity(id)).await?;
     crate::stats::uncount(tx, &crate::stats::source::activity_household(id)).await?;
     tx.execute(q("DELETE FROM activities WHERE id = $1").bind(id))
@@ -516,7 +529,7 @@ pub async fn delete_activity(tx: &mut Tx, id: &str) -> DbResult<u64> {
 
 /// Store an activity (append-only) with its members; emits TEAM_ACTIVITY (value: people helped, at least 1).
 #[allow(clippy::too_many_arguments)]
-pub async fn insert_activity(
+pub(crate) async fn insert_activity(
     tx: &mut Tx,
     id: &str,
     a: &NewActivity,
@@ -554,7 +567,11 @@ pub struct ActivityInsert<'a> {
 
 /// Store activities recorded by `by`, their members and their statistics events with a few multi-row
 /// statements (a sync batch of 100 is then about five round trips, not five hundred).
-pub async fn insert_activities(tx: &mut Tx, rows: &[ActivityInsert<'_>], by: &str) -> DbResult<()> {
+pub(crate) async fn insert_activities(
+    tx: &mut Tx,
+    rows: &[ActivityInsert<'_>],
+    by: &str,
+) -> DbResult<()> {
     const COLS: usize = 12;
     let t = now();
     for chunk in rows.chunks(200) {
@@ -636,12 +653,16 @@ pub struct ActivityRow {
 }
 
 impl ActivityRow {
-    pub fn kind_list(&self) -> Vec<&str> {
+    pub(crate) fn kind_list(&self) -> Vec<&str> {
         self.kinds.split(',').filter(|k| !k.is_empty()).collect()
     }
 }
 
-pub async fn recent_activities(db: &Db, team: &str, limit: i64) -> DbResult<Vec<ActivityRow>> {
+pub(crate) async fn recent_activities(
+    db: &Db,
+    team: &str,
+    limit: i64,
+) -> DbResult<Vec<ActivityRow>> {
     db.fetch_all(
         q("SELECT a.id, u.name AS village_name, h.head_name AS household_name, a.happened_on, a.kinds, a.people_helped,
                   a.notes, p.full_name AS recorded_by_name
@@ -689,12 +710,12 @@ pub struct Coverage {
 
 impl Coverage {
     /// Households with item `i` done.
-    pub fn item(&self, i: &usize) -> i64 {
+    pub(crate) fn item(&self, i: &usize) -> i64 {
         self.items[*i]
     }
 
     /// Share of households with item `i`, in percent.
-    pub fn share(&self, i: &usize) -> f64 {
+    pub(crate) fn share(&self, i: &usize) -> f64 {
         if self.households == 0 {
             0.0
         } else {

@@ -61,18 +61,18 @@ fn with<T>(f: impl FnOnce(&mut Registry) -> T) -> T {
 }
 
 /// Count a look-up in one of the in-process caches.
-pub fn cache(name: &'static str, hit: bool) {
+pub(crate) fn cache(name: &'static str, hit: bool) {
     with(|r| *r.caches.entry((name, hit)).or_default() += 1);
 }
 
 /// Count sync items by outcome (`created`, `duplicate`: a replay, `superseded`, `rejected`).
-pub fn sync_item(status: &'static str) {
+pub(crate) fn sync_item(status: &'static str) {
     with(|r| *r.sync.entry(status).or_default() += 1);
 }
 
 /// How long a newly stored item waited in a phone's outbox: the server's time of arrival less the time
 /// the phone recorded it. A rising lag says villages are not getting a signal, or phones not syncing.
-pub fn outbox_lag(seconds: i64) {
+pub(crate) fn outbox_lag(seconds: i64) {
     let seconds = seconds.max(0);
     with(|r| {
         let i = LAG_BUCKETS
@@ -99,7 +99,7 @@ fn method_label(m: &axum::http::Method) -> &'static str {
 }
 
 /// The outermost layer: times every request to its response head and counts it under its route.
-pub async fn track(req: Request, next: Next) -> Response {
+pub(crate) async fn track(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = method_label(req.method());
     let route = req
@@ -129,7 +129,7 @@ fn label(v: &str) -> String {
 }
 
 /// The whole exposition.
-pub fn render(state: &AppState) -> String {
+pub(crate) fn render(state: &AppState) -> String {
     let mut out = String::with_capacity(8 * 1024);
     let _ = writeln!(
         out,

@@ -19,7 +19,7 @@ async fn load(state: &AppState, code: &str) -> AppResult<Unit> {
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
     params(("code" = String, Path, pattern = "^[0-9]{1,6}(-[0-9]{1,4})?$", description = "Official unit code (e.g. 44) or a village code (19360-001)")),
     responses((status = 200, body = Unit), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
-pub async fn get_unit(
+pub(crate) async fn get_unit(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> AppResult<Json<Unit>> {
@@ -30,7 +30,7 @@ pub async fn get_unit(
 #[utoipa::path(get, path = "/api/v1/units/{code}/children", tag = "units",
     params(("code" = String, Path, pattern = "^[0-9]{1,6}(-[0-9]{1,4})?$", description = "Unit code")),
     responses((status = 200, body = Vec<Unit>), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
-pub async fn get_children(
+pub(crate) async fn get_children(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> AppResult<Json<Vec<Unit>>> {

@@ -30,7 +30,7 @@ struct Kept {
 }
 
 impl UnitsCache {
-    pub fn new(province: &str) -> UnitsCache {
+    pub(crate) fn new(province: &str) -> UnitsCache {
         UnitsCache {
             province: province.to_owned(),
             kept: Mutex::new(None),
@@ -38,7 +38,7 @@ impl UnitsCache {
     }
 
     /// The units directly below `code`, in Vietnamese order ([`store::children`]).
-    pub async fn children(&self, db: &Db, code: &str) -> DbResult<Arc<[Unit]>> {
+    pub(crate) async fn children(&self, db: &Db, code: &str) -> DbResult<Arc<[Unit]>> {
         if code != self.province {
             return Ok(store::children(db, code).await?.into());
         }

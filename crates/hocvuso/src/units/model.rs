@@ -37,7 +37,7 @@ pub struct Unit {
 }
 
 /// A unit code is digits, optionally followed by `-digits` (villages). Anything else is malformed.
-pub fn valid_code(code: &str) -> bool {
+pub(crate) fn valid_code(code: &str) -> bool {
     let (head, tail) = match code.split_once('-') {
         Some((h, t)) => (h, Some(t)),
         None => (code, None),
@@ -49,12 +49,12 @@ pub fn valid_code(code: &str) -> bool {
 }
 
 /// The materialised path of a child: parent path + code + "/".
-pub fn child_path(parent_path: &str, code: &str) -> String {
+pub(crate) fn child_path(parent_path: &str, code: &str) -> String {
     format!("{parent_path}{code}/")
 }
 
 /// A cleaned village name and its type, or the reasons it is not acceptable.
-pub fn validate_village(
+pub(crate) fn validate_village(
     name: &str,
     division_type: &str,
 ) -> Result<(String, String), Vec<FieldError>> {
@@ -82,7 +82,7 @@ pub fn validate_village(
 }
 
 /// Key that makes "Thôn 1" and "thôn  1" the same village under one commune.
-pub fn name_key(name: &str) -> String {
+pub(crate) fn name_key(name: &str) -> String {
     vntext::normalize(name)
 }
 

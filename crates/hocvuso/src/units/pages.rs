@@ -25,7 +25,7 @@ struct TreePage {
     village_types: &'static [&'static str],
 }
 
-pub async fn tree_root(AdminUser(user): AdminUser) -> AppResult<Redirect> {
+pub(crate) async fn tree_root(AdminUser(user): AdminUser) -> AppResult<Redirect> {
     let top = user.top_admin_unit().ok_or(AppError::Forbidden)?;
     Ok(Redirect::to(&format!("/quan-ly/don-vi/{}", top.unit_code)))
 }
@@ -60,7 +60,7 @@ async fn tree_page(
     Ok(render_status(status, &t))
 }
 
-pub async fn tree(
+pub(crate) async fn tree(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -79,7 +79,7 @@ pub struct VillageForm {
     division_type: String,
 }
 
-pub async fn add_village(
+pub(crate) async fn add_village(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     page: Page,
@@ -132,7 +132,7 @@ pub async fn add_village(
     )))
 }
 
-pub async fn rename(
+pub(crate) async fn rename(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
     Path(code): Path<String>,

@@ -10,7 +10,10 @@ use crate::web::page::{Page, render};
 use crate::{AppResult, AppState};
 
 /// The province's communes this person administers, in Vietnamese order.
-pub async fn communes_administered(state: &AppState, user: &SessionUser) -> AppResult<Vec<Unit>> {
+pub(crate) async fn communes_administered(
+    state: &AppState,
+    user: &SessionUser,
+) -> AppResult<Vec<Unit>> {
     let mut communes = store::children(&state.db, &state.province.code).await?;
     communes.retain(|c| user.can_admin(&c.path));
     Ok(communes)
@@ -26,7 +29,7 @@ struct PickPage {
 }
 
 /// A page asking which commune `action` (a path taking `?xa=`) is about.
-pub fn pick_commune_page(
+pub(crate) fn pick_commune_page(
     page: Page,
     title_id: &str,
     communes: Vec<Unit>,

@@ -86,7 +86,7 @@ async fn insert(
 }
 
 /// The 54 ethnic groups, Kinh first, as the sign-up form lists them.
-pub fn ethnic_groups() -> &'static [String] {
+pub(crate) fn ethnic_groups() -> &'static [String] {
     static GROUPS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
         csv::Reader::from_reader(ETHNIC_GROUPS_CSV.as_bytes())
             .records()
@@ -97,7 +97,7 @@ pub fn ethnic_groups() -> &'static [String] {
     &GROUPS
 }
 
-pub fn is_ethnic_group(name: &str) -> bool {
+pub(crate) fn is_ethnic_group(name: &str) -> bool {
     ethnic_groups().iter().any(|g| g == name)
 }
 

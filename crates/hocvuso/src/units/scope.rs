@@ -8,7 +8,7 @@ use crate::web::auth::SessionUser;
 use crate::{AppError, AppResult, AppState};
 
 /// A unit of this deployment's province (public data), or 404; the empty code is the province itself.
-pub async fn province_unit(state: &AppState, code: &str) -> AppResult<Unit> {
+pub(crate) async fn province_unit(state: &AppState, code: &str) -> AppResult<Unit> {
     if code.is_empty() {
         return Ok((*state.province).clone());
     }
@@ -26,7 +26,11 @@ pub async fn province_unit(state: &AppState, code: &str) -> AppResult<Unit> {
 
 /// A unit the administrator may manage or report on: 404 malformed or unknown (or another province's),
 /// 403 outside their scope.
-pub async fn unit_in_scope(state: &AppState, user: &SessionUser, code: &str) -> AppResult<Unit> {
+pub(crate) async fn unit_in_scope(
+    state: &AppState,
+    user: &SessionUser,
+    code: &str,
+) -> AppResult<Unit> {
     let unit = province_unit(state, code).await?;
     if !user.can_admin(&unit.path) {
         return Err(AppError::Forbidden);
@@ -36,7 +40,7 @@ pub async fn unit_in_scope(state: &AppState, user: &SessionUser, code: &str) -> 
 
 /// A person's home as typed on a form: the commune must be one of this province's and the village one
 /// of that commune's; the unit the person belongs to (the village when given), or the field at fault.
-pub async fn resolve_home_unit(
+pub(crate) async fn resolve_home_unit(
     state: &AppState,
     commune: &str,
     village: Option<&str>,

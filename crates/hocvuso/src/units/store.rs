@@ -29,7 +29,7 @@ fn in_vietnamese_order(units: Vec<Unit>) -> Vec<Unit> {
 }
 
 /// The unit and its ancestors, province first (for breadcrumbs).
-pub async fn lineage(db: &Db, unit: &Unit) -> DbResult<Vec<Unit>> {
+pub(crate) async fn lineage(db: &Db, unit: &Unit) -> DbResult<Vec<Unit>> {
     let codes: Vec<&str> = unit.path.trim_end_matches('/').split('/').collect();
     let mut out = Vec::with_capacity(codes.len());
     for c in codes {
@@ -41,7 +41,7 @@ pub async fn lineage(db: &Db, unit: &Unit) -> DbResult<Vec<Unit>> {
 }
 
 /// Communes of a province, and villages of a commune: what pickers offer.
-pub async fn villages_of(db: &Db, commune: &str) -> DbResult<Vec<Unit>> {
+pub(crate) async fn villages_of(db: &Db, commune: &str) -> DbResult<Vec<Unit>> {
     db.fetch_all(
         q(format!(
             "SELECT {COLS} FROM units WHERE parent_code = $1 AND level = $2"
@@ -53,7 +53,11 @@ pub async fn villages_of(db: &Db, commune: &str) -> DbResult<Vec<Unit>> {
     .map(in_vietnamese_order)
 }
 
-pub async fn find_child_by_name(tx: &mut Tx, parent: &str, name: &str) -> DbResult<Option<Unit>> {
+pub(crate) async fn find_child_by_name(
+    tx: &mut Tx,
+    parent: &str,
+    name: &str,
+) -> DbResult<Option<Unit>> {
     tx.fetch_optional(
         q(format!(
             "SELECT {COLS} FROM units WHERE parent_code = $1 AND name_key = $2"

@@ -52,7 +52,7 @@ impl JsonObject {
     }
 
     /// A text field; absent or null is "" unless `required` (then `field-required`).
-    pub fn text(&self, name: &'static str, required: bool) -> crate::AppResult<String> {
+    pub(crate) fn text(&self, name: &'static str, required: bool) -> crate::AppResult<String> {
         use serde_json::Value;
         match self.0.get(name) {
             Some(Value::String(s)) => Ok(s.clone()),
@@ -63,7 +63,10 @@ impl JsonObject {
     }
 
     /// The reply's language: the `lang` field when given (`vi` or `en`), else the visitor's.
-    pub fn lang(&self, headers: &axum::http::HeaderMap) -> crate::AppResult<crate::i18n::Lang> {
+    pub(crate) fn lang(
+        &self,
+        headers: &axum::http::HeaderMap,
+    ) -> crate::AppResult<crate::i18n::Lang> {
         match self.text("lang", false)?.as_str() {
             "" => Ok(crate::web::page::lang_of(headers)),
             other => crate::i18n::Lang::parse(other)

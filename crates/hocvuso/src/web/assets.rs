@@ -38,7 +38,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
 });
 
 /// URL of an asset by its plain name; the plain path if unknown (a test checks every one resolves).
-pub fn url(name: &str) -> String {
+pub(crate) fn url(name: &str) -> String {
     TABLE
         .urls
         .get(name)
@@ -47,11 +47,11 @@ pub fn url(name: &str) -> String {
 }
 
 /// Raw bytes of an asset by its plain name (the service worker and the manifest use unhashed URLs).
-pub fn bytes(name: &str) -> Option<std::borrow::Cow<'static, [u8]>> {
+pub(crate) fn bytes(name: &str) -> Option<std::borrow::Cow<'static, [u8]>> {
     Files::get(name).map(|f| f.data)
 }
 
-pub fn mime(name: &str) -> &'static str {
+pub(crate) fn mime(name: &str) -> &'static str {
     match name.rsplit_once('.').map(|(_, e)| e) {
         Some("css") => "text/css; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
@@ -63,7 +63,7 @@ pub fn mime(name: &str) -> &'static str {
     }
 }
 
-pub async fn serve(Path(file): Path<String>) -> Response {
+pub(crate) async fn serve(Path(file): Path<String>) -> Response {
     let Some(name) = TABLE.by_hashed.get(&file) else {
         return StatusCode::NOT_FOUND.into_response();
     };

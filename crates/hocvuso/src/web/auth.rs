@@ -32,7 +32,7 @@ pub const ROLES: &[&str] = &[
     "province_admin",
 ];
 
-pub fn is_admin_role(role: &str) -> bool {
+pub(crate) fn is_admin_role(role: &str) -> bool {
     matches!(role, "commune_admin" | "province_admin")
 }
 
@@ -71,7 +71,7 @@ const WORK_PLACES: &[(&str, WorkPlace)] = &[
 
 /// Every role's place of work among `roles`, most senior first, each once; someone who `teaches` a
 /// class has the instructor's place without the role.
-pub fn work_places(roles: &[RoleScope], teaches: bool) -> Vec<WorkPlace> {
+pub(crate) fn work_places(roles: &[RoleScope], teaches: bool) -> Vec<WorkPlace> {
     let mut out: Vec<WorkPlace> = Vec::new();
     for (role, place) in WORK_PLACES {
         let holds = roles.iter().any(|r| r.role == *role) || (teaches && *role == "instructor");
@@ -83,12 +83,12 @@ pub fn work_places(roles: &[RoleScope], teaches: bool) -> Vec<WorkPlace> {
 }
 
 /// The page after sign-in when no other was asked for: the most senior role's work, else home.
-pub fn landing(roles: &[RoleScope], teaches: bool) -> &'static str {
+pub(crate) fn landing(roles: &[RoleScope], teaches: bool) -> &'static str {
     work_places(roles, teaches).first().map_or("/", |p| p.href)
 }
 
 /// `landing` for a person not loaded as a session yet (just signed in).
-pub async fn landing_of(db: &Db, person_id: &str) -> DbResult<&'static str> {
+pub(crate) async fn landing_of(db: &Db, person_id: &str) -> DbResult<&'static str> {
     Ok(landing(
         &roles_of(db, person_id).await?,
         teaches_any(db, person_id).await?,
@@ -143,28 +143,24 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
-    pub fn has_role(&self, role: &str) -> bool {
+    pub(crate) fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r.role == role)
     }
 
-    pub fn is_province_admin(&self) -> bool {
+    pub(crate) fn is_province_admin(&self) -> bool {
         self.has_role("province_admin")
     }
 
-    pub fn is_admin(&self) -> bool {
+    pub(crate) fn is_admin(&self) -> bool {
         self.roles.iter().any(|r| is_admin_role(&r.role))
     }
 
-    pub fn work_places(&self) -> Vec<WorkPlace> {
+    pub(crate) fn work_places(&self) -> Vec<WorkPlace> {
         work_places(&self.roles, self.teaches)
     }
 
-    pub fn landing(&self) -> &'static str {
-        landing(&self.roles, self.teaches)
-    }
-
     /// Paths of the units this person administers.
-    pub fn admin_paths(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn admin_paths(&self) -> impl Iterator<Item = &str> {
         self.roles
             .iter()
             .filter(|r| is_admin_role(&r.role))
@@ -172,12 +168,12 @@ impl SessionUser {
     }
 
     /// May this person administer the unit at `path` (their unit or one below it)?
-    pub fn can_admin(&self, path: &str) -> bool {
+    pub(crate) fn can_admin(&self, path: &str) -> bool {
         self.admin_paths().any(|p| path.starts_with(p))
     }
 
     /// The highest unit this person administers (for "my units" pages).
-    pub fn top_admin_unit(&self) -> Option<&RoleScope> {
+    pub(crate) fn top_admin_unit(&self) -> Option<&RoleScope> {
         self.roles
             .iter()
             .filter(|r| is_admin_role(&r.role))
@@ -189,7 +185,7 @@ impl SessionUser {
     /// each of their roles must lie within this admin's units, and an admin role of theirs must sit strictly
     /// below one of this admin's (a commune admin never manages a fellow commune admin, nor a province admin
     /// who happens to live in the commune). Nobody manages themselves here; that is what their account is for.
-    pub fn may_manage(&self, person_id: &str, home_path: &str, roles: &[RoleScope]) -> bool {
+    pub(crate) fn may_manage(&self, person_id: &str, home_path: &str, roles: &[RoleScope]) -> bool {
         person_id != self.id
             && self.can_admin(home_path)
             && roles
@@ -200,7 +196,7 @@ impl SessionUser {
     /// May this admin grant or revoke `role` at the unit at `path`? Within their units, and an admin role
     /// only strictly below their own, except that province administrators may appoint more of themselves
     /// (nobody sits above them; the CLI is the other way).
-    pub fn may_assign(&self, role: &str, path: &str) -> bool {
+    pub(crate) fn may_assign(&self, role: &str, path: &str) -> bool {
         if role == "province_admin" {
             return self.is_province_admin() && self.can_admin(path);
         }
@@ -217,7 +213,7 @@ impl SessionUser {
     }
 
     /// Roles in units at or below `path`: volunteers and instructors act in their unit.
-    pub fn acts_in(&self, role: &str, path: &str) -> bool {
+    pub(crate) fn acts_in(&self, role: &str, path: &str) -> bool {
         self.roles
             .iter()
             .any(|r| r.role == role && path.starts_with(&r.unit_path))
@@ -230,7 +226,7 @@ fn hash_token(token: &str) -> String {
 }
 
 /// A random URL-safe token (256 bits).
-pub fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -257,14 +253,14 @@ pub async fn create_session(tx: &mut Tx, person_id: &str) -> DbResult<String> {
     Ok(token)
 }
 
-pub async fn delete_session(db: &Db, token: &str) -> DbResult<()> {
+pub(crate) async fn delete_session(db: &Db, token: &str) -> DbResult<()> {
     db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
         .await?;
     session_cache::bump();
     Ok(())
 }
 
-pub async fn delete_session_in(tx: &mut Tx, token: &str) -> DbResult<()> {
+pub(crate) async fn delete_session_in(tx: &mut Tx, token: &str) -> DbResult<()> {
     tx.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
         .await?;
     session_cache::changed(tx);
@@ -272,7 +268,7 @@ pub async fn delete_session_in(tx: &mut Tx, token: &str) -> DbResult<()> {
 }
 
 /// End every session of a person except, optionally, the current one (after a password change).
-pub async fn delete_other_sessions(
+pub(crate) async fn delete_other_sessions(
     tx: &mut Tx,
     person_id: &str,
     keep_token: Option<&str>,
@@ -359,17 +355,17 @@ async fn load_user(state: &AppState, token: &str) -> DbResult<Option<SessionUser
 }
 
 /// Has an administrator's session run out (idle too long, or open too long)?
-pub fn admin_session_over(created_at: i64, last_seen_at: i64, now: i64) -> bool {
+pub(crate) fn admin_session_over(created_at: i64, last_seen_at: i64, now: i64) -> bool {
     now - last_seen_at > ADMIN_IDLE_SECONDS || now - created_at > ADMIN_SESSION_SECONDS
 }
 
 /// The session token from the cookie, if any.
-pub fn session_token(parts: &Parts) -> Option<String> {
+pub(crate) fn session_token(parts: &Parts) -> Option<String> {
     super::cookies::get(&parts.headers, SESSION_COOKIE)
 }
 
 /// The signed-in person, loaded once per request and cached in the request's extensions.
-pub async fn current_user(
+pub(crate) async fn current_user(
     parts: &mut Parts,
     state: &AppState,
 ) -> Result<Option<SessionUser>, AppError> {
@@ -486,19 +482,26 @@ mod tests {
     #[test]
     fn each_role_lands_at_its_work_and_the_senior_one_first() {
         let volunteer = admin(vec![role("learner", A1), role("volunteer", A1)]);
-        assert_eq!(volunteer.landing(), "/hien-truong");
+        assert_eq!(landing(&volunteer.roles, volunteer.teaches), "/hien-truong");
         let teaching_volunteer = admin(vec![role("volunteer", A1), role("instructor", A)]);
-        assert_eq!(teaching_volunteer.landing(), "/quan-ly/lop");
+        assert_eq!(
+            landing(&teaching_volunteer.roles, teaching_volunteer.teaches),
+            "/quan-ly/lop"
+        );
         assert_eq!(teaching_volunteer.work_places().len(), 2);
         let both_admins = admin(vec![role("commune_admin", A), role("province_admin", P)]);
         assert_eq!(both_admins.work_places().len(), 1, "one link to the hub");
-        assert_eq!(both_admins.landing(), "/quan-ly");
-        assert_eq!(admin(vec![role("learner", A1)]).landing(), "/");
+        assert_eq!(landing(&both_admins.roles, both_admins.teaches), "/quan-ly");
+        let learner = admin(vec![role("learner", A1)]);
+        assert_eq!(landing(&learner.roles, learner.teaches), "/");
         let invited_teacher = SessionUser {
             teaches: true,
             ..admin(vec![role("learner", A1), role("volunteer", A1)])
         };
-        assert_eq!(invited_teacher.landing(), "/quan-ly/lop");
+        assert_eq!(
+            landing(&invited_teacher.roles, invited_teacher.teaches),
+            "/quan-ly/lop"
+        );
     }
 
     fn admin(roles: Vec<RoleScope>) -> SessionUser {

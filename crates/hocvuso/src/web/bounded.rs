@@ -10,7 +10,7 @@ pub struct BoundedLru<K, V> {
 }
 
 impl<K: Hash + Eq, V> BoundedLru<K, V> {
-    pub fn new(cap: usize) -> Self {
+    pub(crate) fn new(cap: usize) -> Self {
         BoundedLru {
             map: lru::LruCache::unbounded(),
             cap: cap.max(1),
@@ -19,7 +19,7 @@ impl<K: Hash + Eq, V> BoundedLru<K, V> {
 
     /// Insert or replace; the old value of this key, if any. Past the bound the least recently used
     /// entry goes.
-    pub fn put(&mut self, k: K, v: V) -> Option<V> {
+    pub(crate) fn put(&mut self, k: K, v: V) -> Option<V> {
         let old = self.map.put(k, v);
         if self.map.len() > self.cap {
             self.map.pop_lru();
@@ -29,7 +29,7 @@ impl<K: Hash + Eq, V> BoundedLru<K, V> {
 
     /// Insert or replace; the entry that left, as `lru::LruCache::push` says: the replaced one for a
     /// known key, else the least recently used one when the map was full.
-    pub fn push(&mut self, k: K, v: V) -> Option<(K, V)> {
+    pub(crate) fn push(&mut self, k: K, v: V) -> Option<(K, V)> {
         let replaced = self.map.push(k, v);
         if replaced.is_none() && self.map.len() > self.cap {
             return self.map.pop_lru();

@@ -23,7 +23,7 @@ pub const EDIT_BOUND: Duration = Duration::from_secs(10);
 const MAX_BYTES: usize = 8 * 1024 * 1024;
 
 /// Mark `tx` as an edit of what public pages show.
-pub fn changed(tx: &mut Tx) {
+pub(crate) fn changed(tx: &mut Tx) {
     tx.after_commit(|| {
         EDITS.fetch_add(1, Ordering::AcqRel);
     });
@@ -76,18 +76,19 @@ impl<T> Default for Store<T> {
 }
 
 impl<T: Weighed> Store<T> {
-    /// The answer kept for `key`, if it was built from data `version` and no edit has happened since.
-    pub fn get(&self, key: &str, version: i64) -> Option<Arc<T>> {
+    /// The answer kept for `key`, if it is fresh (the tests' view of [`Store::lookup`]).
+    #[cfg(test)]
+    fn get(&self, key: &str, version: i64) -> Option<Arc<T>> {
         match self.lookup(key, version, false) {
             Lookup::Fresh(page) => Some(page),
             Lookup::Stale(_) | Lookup::Build => None,
         }
     }
 
-    /// Like [`Store::get`], but when the kept answer is out of date and another request is already
+    /// The answer kept for `key` if it was built from data `version` (`Fresh`). When it is out of date and another request is already
     /// building the new one, `share_stale` lets this request have the old one meanwhile. The first
     /// request to find it out of date is told to build; so is any request when nothing is kept.
-    pub fn lookup(&self, key: &str, version: i64, share_stale: bool) -> Lookup<T> {
+    pub(crate) fn lookup(&self, key: &str, version: i64, share_stale: bool) -> Lookup<T> {
         let Ok(mut guard) = self.pages.lock() else {
             return Lookup::Build;
         };
@@ -111,7 +112,7 @@ impl<T: Weighed> Store<T> {
     }
 
     /// Keep an answer built from data `version`; `edits` is [`edits`] read before building.
-    pub fn keep(&self, key: String, version: i64, edits: u64, page: T) -> Arc<T> {
+    pub(crate) fn keep(&self, key: String, version: i64, edits: u64, page: T) -> Arc<T> {
         let page = Arc::new(page);
         if let Ok(mut guard) = self.pages.lock() {
             let (pages, bytes) = &mut *guard;
@@ -141,13 +142,19 @@ impl<T: Weighed> Store<T> {
 
 impl Store<CachedPage> {
     /// Keep a page built from data `version`; `edits` is [`edits`] read before building.
-    pub fn put(&self, key: String, version: i64, edits: u64, html: String) -> Arc<CachedPage> {
+    pub(crate) fn put(
+        &self,
+        key: String,
+        version: i64,
+        edits: u64,
+        html: String,
+    ) -> Arc<CachedPage> {
         self.keep(key, version, edits, CachedPage::new_quick(html))
     }
 }
 
 /// The edit counter to pass to [`Store::keep`], read before the data.
-pub fn edits() -> u64 {
+pub(crate) fn edits() -> u64 {
     EDITS.load(Ordering::Acquire)
 }
 
@@ -161,13 +168,13 @@ pub struct CachedPage {
 impl CachedPage {
     /// Compress `html` at the highest levels: paid once, served many times (lesson pages, which change
     /// only with the content).
-    pub fn new(html: String) -> CachedPage {
+    pub(crate) fn new(html: String) -> CachedPage {
         Self::compressed(html, 9, 11)
     }
 
     /// Compress at middle levels: pages rebuilt whenever the figures move (every few seconds while
     /// phones sync), where the best levels would cost more than they save.
-    pub fn new_quick(html: String) -> CachedPage {
+    pub(crate) fn new_quick(html: String) -> CachedPage {
         Self::compressed(html, 6, 5)
     }
 
@@ -198,7 +205,7 @@ impl CachedPage {
 
     /// A page rendered for one person: not kept, but still answered `304` when the browser holds the
     /// same bytes (administrators reopen their dashboard often over weak lines).
-    pub fn etagged(headers: &HeaderMap, html: String) -> Response {
+    pub(crate) fn etagged(headers: &HeaderMap, html: String) -> Response {
         let etag = etag_of(&html);
         if not_modified(headers, &etag) {
             return not_modified_response(etag);
@@ -217,7 +224,7 @@ impl CachedPage {
 
     /// `304` when the browser already holds these bytes; otherwise the best encoding it accepts, as a
     /// 200 HTML answer.
-    pub fn respond(&self, headers: &HeaderMap) -> Response {
+    pub(crate) fn respond(&self, headers: &HeaderMap) -> Response {
         if not_modified(headers, &self.etag) {
             return not_modified_response(self.etag.clone());
         }

@@ -15,7 +15,7 @@ use ipnet::IpNet;
 use crate::{AppError, AppState};
 
 /// Parse `--trusted-proxies`: CIDRs or single addresses separated by commas or spaces.
-pub fn parse_trusted(list: &str) -> Result<Vec<IpNet>, String> {
+pub(crate) fn parse_trusted(list: &str) -> Result<Vec<IpNet>, String> {
     list.split([',', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -28,7 +28,11 @@ pub fn parse_trusted(list: &str) -> Result<Vec<IpNet>, String> {
 }
 
 /// The client's address given the socket peer, the request headers and the trusted proxy ranges.
-pub fn client_addr(headers: &HeaderMap, peer: Option<IpAddr>, trusted: &[IpNet]) -> Option<IpAddr> {
+pub(crate) fn client_addr(
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+    trusted: &[IpNet],
+) -> Option<IpAddr> {
     let peer = peer.map(canonical)?;
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
     if !is_trusted(&peer) {

@@ -83,7 +83,7 @@ static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| {
 });
 
 /// The best encoding the client accepts: brotli, then gzip; `None` for identity. Honours `q=0`.
-pub fn negotiate(accept: &str) -> Option<Encoding> {
+pub(crate) fn negotiate(accept: &str) -> Option<Encoding> {
     match accepted(accept) {
         (true, _) => Some(Encoding::Brotli),
         (false, true) => Some(Encoding::Gzip),
@@ -92,7 +92,7 @@ pub fn negotiate(accept: &str) -> Option<Encoding> {
 }
 
 /// Does the client accept gzip (for answers that only exist in gzip)?
-pub fn accepts_gzip(accept: &str) -> bool {
+pub(crate) fn accepts_gzip(accept: &str) -> bool {
     accepted(accept).1
 }
 
@@ -136,7 +136,7 @@ fn compressible(content_type: &str) -> bool {
         )
 }
 
-pub fn compress(enc: Encoding, body: &[u8]) -> std::io::Result<Vec<u8>> {
+pub(crate) fn compress(enc: Encoding, body: &[u8]) -> std::io::Result<Vec<u8>> {
     match enc {
         Encoding::Gzip => {
             let mut w = flate2::write::GzEncoder::new(
@@ -191,7 +191,7 @@ fn compressed(enc: Encoding, body: Bytes, cacheable: bool) -> std::io::Result<By
     Ok(out)
 }
 
-pub async fn layer(req: Request, next: Next) -> Response {
+pub(crate) async fn layer(req: Request, next: Next) -> Response {
     let enc = req
         .headers()
         .get(header::ACCEPT_ENCODING)

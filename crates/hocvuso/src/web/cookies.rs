@@ -1,7 +1,7 @@
 //! Reading and writing cookies. Every cookie is HttpOnly and SameSite; Secure when the site is HTTPS.
 use axum::http::{HeaderMap, HeaderValue, header};
 
-pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn get(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -20,7 +20,7 @@ pub struct CookieSpec<'a> {
     pub secure: bool,
 }
 
-pub fn set_cookie(spec: CookieSpec<'_>) -> HeaderValue {
+pub(crate) fn set_cookie(spec: CookieSpec<'_>) -> HeaderValue {
     let mut s = format!(
         "{}={}; Path=/; HttpOnly; SameSite={}",
         spec.name,

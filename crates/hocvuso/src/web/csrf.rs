@@ -19,7 +19,11 @@ pub const CSRF_COOKIE: &str = "hv_csrf";
 pub struct CsrfToken(pub String);
 
 /// Middleware: make sure every browser has a token, setting the cookie when it was missing.
-pub async fn ensure_token(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub(crate) async fn ensure_token(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let existing = cookies::get(req.headers(), CSRF_COOKIE).filter(|t| t.len() == 64);
     let (token, fresh) = match existing {
         Some(t) => (t, false),
@@ -40,7 +44,7 @@ pub async fn ensure_token(State(state): State<AppState>, mut req: Request, next:
     resp
 }
 
-pub fn token_cookie(state: &AppState, token: &str) -> axum::http::HeaderValue {
+pub(crate) fn token_cookie(state: &AppState, token: &str) -> axum::http::HeaderValue {
     cookies::set_cookie(CookieSpec {
         name: CSRF_COOKIE,
         value: token,
@@ -51,7 +55,7 @@ pub fn token_cookie(state: &AppState, token: &str) -> axum::http::HeaderValue {
 }
 
 /// Refuse requests a browser marks as coming from another site, or whose Origin is not this host.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if site.is_some_and(|s| !matches!(s, "same-origin" | "none")) {
         return false;

@@ -58,7 +58,11 @@ fn is_plain_text(resp: &Response) -> bool {
         .is_some_and(|v| v.starts_with("text/plain"))
 }
 
-pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn render_errors(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let lang = lang_of(req.headers());
     // Only the cookies are kept for the error page: the person, their language, size and token.
     let cookie = req.headers().get(header::COOKIE).cloned();

@@ -10,6 +10,6 @@ struct Home {
     page: Page,
 }
 
-pub async fn home(page: Page) -> Response {
+pub(crate) async fn home(page: Page) -> Response {
     render(&Home { page })
 }

@@ -30,7 +30,7 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 connect-src 'self'; font-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; \
 form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'";
 
-pub fn secure_cookies(state: &AppState) -> bool {
+pub(crate) fn secure_cookies(state: &AppState) -> bool {
     state.settings.is_https()
 }
 
@@ -38,7 +38,7 @@ pub fn secure_cookies(state: &AppState) -> bool {
 /// address is https (a browser that has seen it never tries plain http, so a network in between cannot
 /// strip TLS; over plain http browsers ignore it anyway, so it is not sent), and `no-cache` unless the
 /// handler chose a cache policy.
-pub fn security_headers(h: &mut HeaderMap, https: bool) {
+pub(crate) fn security_headers(h: &mut HeaderMap, https: bool) {
     if https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,

@@ -15,13 +15,18 @@ pub enum Claim {
 }
 
 /// A fresh id for a form being rendered.
-pub fn client_id() -> String {
+pub(crate) fn client_id() -> String {
     new_id()
 }
 
 /// Claim a form's client id for `actor` inside the write's transaction. A missing or malformed id
 /// (an old page, a client without the field) gets a fresh one: the write happens once, as before.
-pub async fn claim(tx: &mut Tx, client_id: &str, kind: &str, actor: &str) -> DbResult<Claim> {
+pub(crate) async fn claim(
+    tx: &mut Tx,
+    client_id: &str,
+    kind: &str,
+    actor: &str,
+) -> DbResult<Claim> {
     let Ok(id) = uuid::Uuid::parse_str(client_id.trim()) else {
         return Ok(Claim::Fresh(new_id()));
     };
@@ -57,7 +62,7 @@ pub async fn claim(tx: &mut Tx, client_id: &str, kind: &str, actor: &str) -> DbR
 }
 
 /// Record where the first submission led (in the same transaction as the write).
-pub async fn finish(tx: &mut Tx, client_id: &str, location: &str) -> DbResult<()> {
+pub(crate) async fn finish(tx: &mut Tx, client_id: &str, location: &str) -> DbResult<()> {
     tx.execute(
         q("UPDATE form_receipts SET location = $1 WHERE client_id = $2")
             .bind(location)
@@ -71,7 +76,12 @@ pub async fn finish(tx: &mut Tx, client_id: &str, location: &str) -> DbResult<()
 /// the database (a course slug that must be free) would otherwise refuse its own second copy
 /// ("taken") instead of showing the first copy's confirmation. The claim inside the write's
 /// transaction still decides for copies that arrive together.
-pub async fn seen(db: &Db, client_id: &str, kind: &str, actor: &str) -> DbResult<Option<String>> {
+pub(crate) async fn seen(
+    db: &Db,
+    client_id: &str,
+    kind: &str,
+    actor: &str,
+) -> DbResult<Option<String>> {
     let Ok(id) = uuid::Uuid::parse_str(client_id.trim()) else {
         return Ok(None);
     };

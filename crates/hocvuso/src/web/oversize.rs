@@ -20,7 +20,7 @@ const LINGER_CAP: u64 = 16 * 1024 * 1024;
 /// ... and for at most this long, so a slow sender cannot hold a connection open.
 const LINGER_TIME: Duration = Duration::from_secs(10);
 
-pub async fn refuse_declared_oversize(req: Request, next: Next) -> Response {
+pub(crate) async fn refuse_declared_oversize(req: Request, next: Next) -> Response {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

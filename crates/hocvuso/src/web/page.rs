@@ -31,7 +31,7 @@ pub struct Page {
 
 impl Page {
     /// A page for nobody in particular (no person, no form token).
-    pub fn anonymous(state: &AppState, lang: Lang, here: &str) -> Page {
+    pub(crate) fn anonymous(state: &AppState, lang: Lang, here: &str) -> Page {
         Page {
             lang,
             text_size: 0,
@@ -42,42 +42,42 @@ impl Page {
         }
     }
 
-    pub fn t(&self, id: &str) -> String {
+    pub(crate) fn t(&self, id: &str) -> String {
         self.lang.t(id)
     }
 
     /// A message whose id is built from a prefix and a stored value: `tp("role-", "learner")`.
-    pub fn tp(&self, prefix: &str, value: &str) -> String {
+    pub(crate) fn tp(&self, prefix: &str, value: &str) -> String {
         self.lang.t(&format!("{prefix}{value}"))
     }
 
     /// A stored phone number (+84…) as people write it (0912 345 678).
-    pub fn phone(&self, p: &str) -> String {
+    pub(crate) fn phone(&self, p: &str) -> String {
         vntext::phone::display_phone(p)
     }
 
-    pub fn int(&self, n: impl std::borrow::Borrow<i64>) -> String {
+    pub(crate) fn int(&self, n: impl std::borrow::Borrow<i64>) -> String {
         self.lang.int(*n.borrow())
     }
 
-    pub fn date(&self, n: impl std::borrow::Borrow<i64>) -> String {
+    pub(crate) fn date(&self, n: impl std::borrow::Borrow<i64>) -> String {
         self.lang.date(*n.borrow())
     }
 
     /// A stored day ("2026-12-05") as people write it ("05/12/2026").
-    pub fn day(&self, iso: &str) -> String {
+    pub(crate) fn day(&self, iso: &str) -> String {
         crate::i18n::day_text(iso)
     }
 
-    pub fn datetime(&self, n: impl std::borrow::Borrow<i64>) -> String {
+    pub(crate) fn datetime(&self, n: impl std::borrow::Borrow<i64>) -> String {
         self.lang.datetime(*n.borrow())
     }
 
-    pub fn asset(&self, name: &str) -> String {
+    pub(crate) fn asset(&self, name: &str) -> String {
         super::assets::url(name)
     }
 
-    pub fn html_class(&self) -> &'static str {
+    pub(crate) fn html_class(&self) -> &'static str {
         match self.text_size {
             1 => "ts-1",
             2 => "ts-2",
@@ -87,17 +87,17 @@ impl Page {
 
     /// A fresh client id for a write form rendered on this page (`web::once`): each form gets its own,
     /// so a double tap or a back-button resubmit of that form is stored once.
-    pub fn form_id(&self) -> String {
+    pub(crate) fn form_id(&self) -> String {
         super::once::client_id()
     }
 
-    pub fn is_admin(&self) -> bool {
+    pub(crate) fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(SessionUser::is_admin)
     }
 
     /// The header's single line of links: this person's work first, then learning, the scam check and
     /// the account (or signing in); everything else is in the menu.
-    pub fn quick_links(&self) -> Vec<WorkPlace> {
+    pub(crate) fn quick_links(&self) -> Vec<WorkPlace> {
         const QUICK: usize = 3;
         let mut links = self
             .user
@@ -134,20 +134,20 @@ impl Page {
     }
 
     /// Is `href` the section this page belongs to (for `aria-current` in the header)?
-    pub fn is_here(&self, href: &str) -> bool {
+    pub(crate) fn is_here(&self, href: &str) -> bool {
         let path = self.here.split('?').next().unwrap_or_default();
         path == href
             || (href != "/" && path.starts_with(href) && path[href.len()..].starts_with('/'))
     }
 
     /// Link that switches a preference and comes back to this page.
-    pub fn pref_link(&self, key: &str, value: &str) -> String {
+    pub(crate) fn pref_link(&self, key: &str, value: &str) -> String {
         let next: String = url_encode(&self.here);
         format!("/cai-dat?{key}={value}&next={next}")
     }
 }
 
-pub fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
@@ -183,7 +183,7 @@ impl FromRequestParts<AppState> for Page {
 }
 
 /// The text size chosen with the A / A+ / A++ switch (0, 1, 2).
-pub fn text_size_of(headers: &axum::http::HeaderMap) -> u8 {
+pub(crate) fn text_size_of(headers: &axum::http::HeaderMap) -> u8 {
     cookies::get(headers, SIZE_COOKIE)
         .and_then(|v| v.parse::<u8>().ok())
         .filter(|v| *v <= 2)
@@ -191,18 +191,18 @@ pub fn text_size_of(headers: &axum::http::HeaderMap) -> u8 {
 }
 
 /// The interface language: the cookie set by the switch, else Vietnamese.
-pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+pub(crate) fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
     cookies::get(headers, LANG_COOKIE)
         .and_then(|v| Lang::parse(&v))
         .unwrap_or_default()
 }
 
 /// Render a template as a 200 page.
-pub fn render(t: &impl Template) -> Response {
+pub(crate) fn render(t: &impl Template) -> Response {
     render_status(StatusCode::OK, t)
 }
 
-pub fn render_status(status: StatusCode, t: &impl Template) -> Response {
+pub(crate) fn render_status(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
@@ -218,19 +218,21 @@ pub struct FormState {
 
 impl FormState {
     /// A form's typed values, to show back beside its errors: each field's name and what was sent.
-    pub fn from_form<'a>(fields: impl IntoIterator<Item = (&'static str, &'a String)>) -> Self {
+    pub(crate) fn from_form<'a>(
+        fields: impl IntoIterator<Item = (&'static str, &'a String)>,
+    ) -> Self {
         FormState {
             values: fields.into_iter().map(|(k, v)| (k, v.clone())).collect(),
             errors: Vec::new(),
         }
     }
 
-    pub fn value(&self, field: &str) -> &str {
+    pub(crate) fn value(&self, field: &str) -> &str {
         self.values.get(field).map(String::as_str).unwrap_or("")
     }
 
     /// Fluent id of the field's error, or "" when none.
-    pub fn error(&self, field: &str) -> &'static str {
+    pub(crate) fn error(&self, field: &str) -> &'static str {
         self.errors
             .iter()
             .find(|e| e.field == field)
@@ -239,11 +241,11 @@ impl FormState {
     }
 
     /// Is `field` currently `value` (for `selected` and `checked`)?
-    pub fn is(&self, field: &str, value: &str) -> bool {
+    pub(crate) fn is(&self, field: &str, value: &str) -> bool {
         self.value(field) == value
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
 }

@@ -45,7 +45,7 @@ pub const SCAM_CHECK: Limit = Limit {
 
 /// Count one request of `client` against `limit`; `Err(TooManyRequests)` once it is over (that request
 /// included: it was not served).
-pub async fn hit(db: &Db, limit: &Limit, client: &str) -> AppResult<()> {
+pub(crate) async fn hit(db: &Db, limit: &Limit, client: &str) -> AppResult<()> {
     if within(db, limit, client).await? {
         Ok(())
     } else {
@@ -54,7 +54,7 @@ pub async fn hit(db: &Db, limit: &Limit, client: &str) -> AppResult<()> {
 }
 
 /// Count one request and say whether it is still within the limit.
-pub async fn within(db: &Db, limit: &Limit, client: &str) -> AppResult<bool> {
+pub(crate) async fn within(db: &Db, limit: &Limit, client: &str) -> AppResult<bool> {
     let t = now();
     let window = t - t.rem_euclid(limit.window_seconds);
     let key = hex::encode(Sha256::digest(

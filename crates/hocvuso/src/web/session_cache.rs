@@ -27,12 +27,12 @@ static EPOCH: AtomicU64 = AtomicU64::new(0);
 
 /// Forget every cached session in this process once `tx` commits. Rare (sign-outs and role changes),
 /// so one epoch for all is simpler than tracking who holds what, and never misses a holder.
-pub fn changed(tx: &mut Tx) {
+pub(crate) fn changed(tx: &mut Tx) {
     tx.after_commit(bump);
 }
 
 /// For changes made outside a transaction.
-pub fn bump() {
+pub(crate) fn bump() {
     EPOCH.fetch_add(1, Ordering::AcqRel);
 }
 
@@ -59,11 +59,11 @@ impl Default for SessionCache {
 impl SessionCache {
     /// The epoch to pass to [`SessionCache::put`]: read before the database, so a change committed
     /// while the row is being read makes the new entry stale at once.
-    pub fn epoch() -> u64 {
+    pub(crate) fn epoch() -> u64 {
         EPOCH.load(Ordering::Acquire)
     }
 
-    pub fn get(&self, token_hash: &str) -> Option<Entry> {
+    pub(crate) fn get(&self, token_hash: &str) -> Option<Entry> {
         let mut entries = self.entries.lock().ok()?;
         let e = entries.get(token_hash)?;
         if e.epoch == Self::epoch() && e.loaded.elapsed() < TTL {
@@ -73,7 +73,7 @@ impl SessionCache {
         None
     }
 
-    pub fn put(&self, token_hash: String, user: SessionUser, expires_at: i64, epoch: u64) {
+    pub(crate) fn put(&self, token_hash: String, user: SessionUser, expires_at: i64, epoch: u64) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.put(
                 token_hash,
@@ -87,7 +87,7 @@ impl SessionCache {
         }
     }
 
-    pub fn remove(&self, token_hash: &str) {
+    pub(crate) fn remove(&self, token_hash: &str) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.pop(token_hash);
         }

@@ -73,7 +73,7 @@ impl crate::web::cached_page::Weighed for Stitched {
 impl Stitched {
     /// Split `html` wherever one of `markers` occurs; marker `i` becomes a hole for value `i`.
     /// Markers must be plain words that HTML escaping leaves alone and no page text contains.
-    pub fn from_marked(html: &str, markers: &[&str]) -> Stitched {
+    pub(crate) fn from_marked(html: &str, markers: &[&str]) -> Stitched {
         let mut chunks = Vec::new();
         let mut holes = Vec::new();
         let mut rest = html;
@@ -101,13 +101,14 @@ impl Stitched {
         }
     }
 
-    /// How many holes each value fills (for tests and assertions).
-    pub fn holes(&self) -> &[usize] {
+    /// How many holes each value fills.
+    #[cfg(test)]
+    fn holes(&self) -> &[usize] {
         &self.holes
     }
 
     /// The page with `values` in its holes (escaped for HTML), gzip when the browser accepts it.
-    pub fn respond(&self, headers: &HeaderMap, values: &[&str]) -> Response {
+    pub(crate) fn respond(&self, headers: &HeaderMap, values: &[&str]) -> Response {
         let escaped: Vec<String> = values.iter().map(|v| escape(v)).collect();
         let fill = |hole: usize| escaped.get(hole).map(String::as_str).unwrap_or("");
         let mut text =

@@ -4,7 +4,7 @@
 pub const MAX_LINE: usize = 200;
 
 /// A single-line field, cleaned; `Err(fluent id)` when it holds control characters or is too long.
-pub fn clean_line(s: &str) -> Result<String, &'static str> {
+pub(crate) fn clean_line(s: &str) -> Result<String, &'static str> {
     if s.chars().any(|c| c.is_control()) {
         return Err("field-control-chars");
     }
@@ -17,7 +17,7 @@ pub fn clean_line(s: &str) -> Result<String, &'static str> {
 }
 
 /// A multi-line note: control characters other than newlines refused, NFC, trimmed.
-pub fn clean_text(s: &str, max_chars: usize) -> Result<String, &'static str> {
+pub(crate) fn clean_text(s: &str, max_chars: usize) -> Result<String, &'static str> {
     if s.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
@@ -34,7 +34,7 @@ pub fn clean_text(s: &str, max_chars: usize) -> Result<String, &'static str> {
 /// it begins with `=`, `+`, `-`, `@`, a tab or a carriage return — gets a leading `'`, so a village
 /// named `=HYPERLINK(…)` is shown as typed instead of being run on the computer of whoever opens the
 /// report (OWASP "CSV injection"). Only for text columns: numbers are written as numbers.
-pub fn spreadsheet_text(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn spreadsheet_text(s: &str) -> std::borrow::Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{s}"))
     } else {
@@ -43,7 +43,7 @@ pub fn spreadsheet_text(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A local redirect target: "/path" only, never "//host" or "http://…" (no open redirects).
-pub fn local_path(next: Option<&str>) -> String {
+pub(crate) fn local_path(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
