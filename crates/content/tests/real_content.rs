@@ -62,10 +62,15 @@ fn assistant_eval_set_is_valid() {
         return;
     }
     // The tuning part and the parts nobody tunes on (issue 14) are held to the same rules.
-    let others = ["assistant-heldout", "assistant-real", "assistant-real2"]
-        .map(|name| root.join(format!("eval/{name}.toml")))
-        .into_iter()
-        .filter(|p| p.is_file());
+    let others = [
+        "assistant-heldout",
+        "assistant-real",
+        "assistant-real2",
+        "assistant-real3",
+    ]
+    .map(|name| root.join(format!("eval/{name}.toml")))
+    .into_iter()
+    .filter(|p| p.is_file());
     for path in std::iter::once(path).chain(others) {
         let cases = content::eval::load_assistant_cases(&path).unwrap_or_else(|problems| {
             panic!("{} problems:\n{}", problems.len(), report(&problems))

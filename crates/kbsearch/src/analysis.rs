@@ -101,8 +101,52 @@ pub struct Analyzed {
     pub bigrams: Vec<String>,
 }
 
+/// Syllable tokens, with the ways of naming a level said one way: "cấp 2", "cấp độ 2", "mức độ 2" and
+/// "level 2" become "mức 2" (the knowledge base says "mức 2" for VNeID; citizens and newspapers say
+/// all of these). Applied to documents and questions alike.
+fn tokens(text: &str) -> Vec<String> {
+    let raw = vntext::tokens(text);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let f = vntext::fold(&raw[i]);
+        let level_word = matches!(f.as_str(), "cap" | "muc" | "level");
+        let number = |j: usize| {
+            raw.get(j)
+                .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let skip = if level_word
+            && raw.get(i + 1).is_some_and(|t| vntext::fold(t) == "do")
+            && number(i + 2)
+        {
+            Some(2)
+        } else if level_word && number(i + 1) {
+            Some(1)
+        } else {
+            None
+        };
+        match skip {
+            Some(n) => {
+                // Keep the marks if the asker typed them, so the exact-diacritic match still applies.
+                out.push(if f == raw[i] {
+                    "muc".to_owned()
+                } else {
+                    "mức".to_owned()
+                });
+                out.push(raw[i + n].clone());
+                i += n + 1;
+            }
+            None => {
+                out.push(raw[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 pub fn analyze(text: &str) -> Analyzed {
-    let exact = vntext::tokens(text);
+    let exact = tokens(text);
     let folded =
         vntext::expand_abbreviations(&exact.iter().map(|t| vntext::fold(t)).collect::<Vec<_>>());
     let bigrams = folded
@@ -226,7 +270,7 @@ pub struct QueryTerms {
 
 pub fn analyze_query(q: &str) -> QueryTerms {
     let mut all: Vec<(QueryTerm, bool)> = Vec::new();
-    for token in vntext::tokens(q) {
+    for token in tokens(q) {
         let folded = vntext::fold(&token);
         let expanded = vntext::expand_abbreviations(std::slice::from_ref(&folded));
         if expanded.len() == 1 && expanded[0] == folded {
@@ -399,6 +443,34 @@ mod tests {
         assert_eq!(folded, ["chuyen", "khoan", "nham", "so", "tai", "khoan"]);
         let q = analyze_query("vay tien online");
         assert_eq!(q.terms.len(), 3);
+    }
+
+    #[test]
+    fn levels_are_named_one_way() {
+        let terms = |q: &str| -> Vec<String> {
+            analyze_query(q)
+                .terms
+                .into_iter()
+                .map(|t| t.folded)
+                .collect()
+        };
+        for q in [
+            "định danh cấp 2",
+            "định danh cấp độ 2",
+            "dinh danh muc do 2",
+            "định danh level 2",
+        ] {
+            assert_eq!(terms(q), terms("định danh mức 2"), "{q}");
+        }
+        assert_eq!(
+            analyze_query("cấp 2").terms[0].exact.as_deref(),
+            Some("mức")
+        );
+        assert_eq!(terms("cấp lại thẻ"), ["cap", "lai", "the"]);
+        assert_eq!(
+            analyze("dịch vụ công mức độ 3").folded,
+            analyze("dịch vụ công mức 3").folded
+        );
     }
 
     #[test]
