@@ -40,20 +40,6 @@ const SHORT_QUESTION: usize = 3;
 /// How many hits [`KnowledgeBase::ask`] returns.
 const ASK_HITS: usize = 3;
 
-/// A question with at least this many content terms is usually a story told around the question
-/// ("Sáng nay có người gọi xưng điện lực, bảo nhà tôi nợ tiền điện …").
-const STORY_TERMS: usize = 8;
-/// Share of one of its best entry's ways of asking (IDF-weighted content terms) a story must contain to
-/// be answered from that entry, whatever else it tells.
-const STORY_RECALL: f32 = 0.8;
-/// A way of asking must have at least this many content terms to vouch for a story: a short one
-/// ("định danh điện tử là gì") is in many stories that are not about it ("Nguyên tắc định danh và xác
-/// thực điện tử được pháp luật quy định như thế nào?"). Chosen with [`STORY_RECALL`] on the tuning
-/// part, real and real2: the strictest pair that answers more stories without answering any off-topic
-/// question it used to refer (3 and 0.8 answered two real2 questions the knowledge base has no entry
-/// for).
-const STORY_PHRASING_MIN: usize = 5;
-
 /// How much more coverage a question needs when it has a word the knowledge base never uses, typed
 /// with its diacritics. Chosen on the tuning part: it turns "đăng ký kết hôn cần giấy tờ gì" (0.45)
 /// into a referral while long narrated questions with one stray word ("cháu bị ngã") still clear it.
@@ -258,19 +244,6 @@ impl KnowledgeBase {
                 needed += SUBJECT_MARGIN;
             }
         }
-        // A story's many words no entry needs sink its coverage however plainly it tells one of the
-        // situations the knowledge base answers; it is answered when it contains nearly all of one of
-        // that entry's ways of asking.
-        // A story's many words no entry needs sink its coverage however plainly it tells one of the
-        // situations the knowledge base answers; it is answered when it contains nearly all of one of
-        // that entry's ways of asking. The bar it cleared is reported as the one it needed.
-        let story = query.terms.len() >= STORY_TERMS
-            && ranked
-                .first()
-                .is_some_and(|&(ord, _)| self.phrasing_recall(ord, &query) >= STORY_RECALL);
-        if story {
-            needed = needed.min(score);
-        }
         let confident = score >= needed;
         let also = if confident {
             self.complement(&query, &words, &ranked, score)
@@ -316,26 +289,6 @@ impl KnowledgeBase {
             .filter(|&(_, _, gain)| gain >= FACET_GAIN)
             .max_by(|a, b| a.2.total_cmp(&b.2))
             .map(|(ord, s, _)| self.hit(ord, s))
-    }
-
-    /// The largest share of one of document `ord`'s ways of asking (each with enough content terms)
-    /// that the question contains, each term weighed by its rarity.
-    fn phrasing_recall(&self, ord: usize, query: &analysis::QueryTerms) -> f32 {
-        self.phrasings[ord]
-            .iter()
-            .filter(|p| p.len() >= STORY_PHRASING_MIN)
-            .map(|p| {
-                let (mut got, mut total) = (0.0, 0.0);
-                for t in p {
-                    let w = self.vocab.term_weight(&t.folded);
-                    total += w;
-                    if query.terms.iter().any(|q| q.folded == t.folded) {
-                        got += w;
-                    }
-                }
-                if total > 0.0 { got / total } else { 0.0 }
-            })
-            .fold(0.0, f32::max)
     }
 
     /// Whether the question (its folded search terms) names one of the document's subject phrases, or
