@@ -416,23 +416,31 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// The signed-in person if `allowed`: 401 (a sign-in redirect on pages) for nobody, 403 for anyone else.
+async fn signed_in_as(
+    parts: &mut Parts,
+    state: &AppState,
+    allowed: fn(&SessionUser) -> bool,
+) -> Result<SessionUser, AppError> {
+    let user = current_user(parts, state)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if allowed(&user) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Extractor: a signed-in administrator (commune or province); 403 for anyone else signed in.
 pub struct AdminUser(pub SessionUser);
 
 impl FromRequestParts<AppState> for AdminUser {
     type Rejection = AppError;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let user = current_user(parts, state)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        if user.is_admin() {
-            Ok(AdminUser(user))
-        } else {
-            Err(AppError::Forbidden)
-        }
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        signed_in_as(parts, state, SessionUser::is_admin)
+            .await
+            .map(AdminUser)
     }
 }
 
@@ -442,18 +450,10 @@ pub struct ProvinceAdmin(pub SessionUser);
 
 impl FromRequestParts<AppState> for ProvinceAdmin {
     type Rejection = AppError;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let user = current_user(parts, state)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        if user.is_province_admin() {
-            Ok(ProvinceAdmin(user))
-        } else {
-            Err(AppError::Forbidden)
-        }
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        signed_in_as(parts, state, SessionUser::is_province_admin)
+            .await
+            .map(ProvinceAdmin)
     }
 }
 
