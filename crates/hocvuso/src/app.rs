@@ -101,7 +101,8 @@ async fn openapi_json(
     State(state): State<AppState>,
     Extension(api): Extension<Arc<utoipa::openapi::OpenApi>>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let mut doc = serde_json::to_value(&*api).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut doc =
+        serde_json::to_value(&*api).map_err(|e| AppError::internal("openapi document", e))?;
     let communes: Vec<String> = crate::units::store::children(&state.db, &state.province.code)
         .await?
         .into_iter()

@@ -53,13 +53,29 @@ pub enum AppError {
     TooLarge(&'static str),
     #[error(transparent)]
     Db(#[from] DbError),
-    #[error("internal: {0}")]
-    Internal(String),
+    /// What failed, and why: the cause is kept (not flattened to text) so the log shows its whole chain.
+    #[error("internal: {what}")]
+    Internal {
+        what: &'static str,
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
+    /// An internal failure of `what` (a template, an export, a task), keeping its cause.
+    pub(crate) fn internal(
+        what: &'static str,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        AppError::Internal {
+            what,
+            cause: cause.into(),
+        }
+    }
+
     pub(crate) fn field(field: &'static str, reason: &'static str) -> Self {
         AppError::Invalid(vec![FieldError::new(field, reason)])
     }
@@ -77,7 +93,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Db(_) | AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -93,7 +109,7 @@ impl AppError {
             AppError::Conflict(f) => f.reason,
             AppError::TooManyRequests => "error-429",
             AppError::PasswordChangeRequired => "error-password-change-required",
-            AppError::Db(_) | AppError::Internal(_) => "error-500",
+            AppError::Db(_) | AppError::Internal { .. } => "error-500",
         }
     }
 
@@ -118,7 +134,17 @@ pub struct ErrorInfo {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let detail = match &self {
-            AppError::Db(_) | AppError::Internal(_) => Some(self.to_string()),
+            AppError::Db(_) | AppError::Internal { .. } => {
+                // The whole chain: "internal: template: <askama error>: <its cause>".
+                let mut text = self.to_string();
+                let mut cause = std::error::Error::source(&self);
+                while let Some(c) = cause {
+                    text.push_str(": ");
+                    text.push_str(&c.to_string());
+                    cause = c.source();
+                }
+                Some(text)
+            }
             _ => None,
         };
         let info = ErrorInfo {
@@ -143,4 +169,23 @@ pub enum StartError {
     ScamRules(#[from] crate::scam::engine::EngineError),
     #[error("assistant: {0}")]
     Assistant(#[from] crate::assistant::engine::StartupError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server error's log line carries what failed and every cause below it.
+    #[test]
+    fn an_internal_error_keeps_its_cause_for_the_log() {
+        let io = std::io::Error::other("disk full");
+        let resp = AppError::internal("csv export", io).into_response();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let info = resp.extensions().get::<ErrorInfo>().expect("error info");
+        assert_eq!(info.message_id, "error-500");
+        assert_eq!(
+            info.detail.as_deref(),
+            Some("internal: csv export: disk full")
+        );
+    }
 }

@@ -87,7 +87,7 @@ pub async fn reload(
         .assistant
         .refresh(&state.db, true)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("assistant rebuild", e))?;
     Ok(Redirect::to("/quan-ly/tro-ly?luu=1"))
 }
 

@@ -795,7 +795,7 @@ pub(crate) async fn upload_image(
         .collect();
     let resized = tokio::task::spawn_blocking(move || resize_for_phone(&data))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("image resize task", e))?;
     let (jpeg, w, h) = match resized {
         Ok(r) => r,
         Err(reason) => {
@@ -849,7 +849,7 @@ pub(crate) async fn image(
         .ok_or(AppError::NotFound)?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("stored image", e))?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),

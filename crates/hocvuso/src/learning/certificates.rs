@@ -51,7 +51,7 @@ pub(crate) fn render_pdf(state: &AppState, lang: Lang, c: &CertificateRow) -> Ap
         code: &c.code,
         verify_url: &verify_url(state, &c.code),
     })
-    .map_err(|e| AppError::Internal(e.to_string()))
+    .map_err(|e| AppError::internal("certificate template", e))
 }
 
 /// `GET /chung-chi/{CODE}.pdf`: for the holder, for admins over the holder's unit, and for an

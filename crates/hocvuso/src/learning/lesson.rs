@@ -177,7 +177,7 @@ pub(crate) async fn page(
     if let Some(key) = cache_key {
         let html = view(page, l, None, Outcome::default())
             .render()
-            .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+            .map_err(|e| AppError::internal("template", e))?;
         return Ok(state.lessons.put(key, html).respond(&headers));
     }
     let mut outcome = Outcome::default();
@@ -226,9 +226,7 @@ async fn signed_in_page(
             marked.csrf = super::cache::CSRF_MARK.into();
             let mut v = view(marked, l, None, Outcome::default());
             v.client_id = super::cache::FORM_ID_MARK.into();
-            let html = v
-                .render()
-                .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+            let html = v.render().map_err(|e| AppError::internal("template", e))?;
             let stitched = Stitched::from_marked(
                 &html,
                 &[super::cache::CSRF_MARK, super::cache::FORM_ID_MARK],
@@ -386,7 +384,7 @@ pub(crate) async fn record_quiz(
             {
                 return Ok(saved);
             }
-            return Err(AppError::Internal("quiz replay lost".into()));
+            return Err(AppError::internal("quiz", "replay lost"));
         }
     }
     tx.commit().await?;

@@ -32,7 +32,7 @@ async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, AppErro
     HASHING
         .acquire()
         .await
-        .map_err(|e| AppError::Internal(format!("hashing semaphore: {e}")))
+        .map_err(|e| AppError::internal("hashing semaphore", e))
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
@@ -43,11 +43,12 @@ pub async fn hash(password: String) -> Result<String, AppError> {
             Argon2::default()
                 .hash_password(password.as_bytes(), &salt)
                 .map(|h| h.to_string())
-                .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+                // password_hash's error is not a std::error::Error (the crate is no_std): its text is the cause.
+                .map_err(|e| AppError::internal("argon2", e.to_string()))
         })
     })
     .await
-    .map_err(|e| AppError::Internal(format!("join: {e}")))?
+    .map_err(|e| AppError::internal("join", e))?
 }
 
 /// Verify; a missing hash (an account without a password) still costs one hash, so response time does
@@ -78,7 +79,7 @@ pub(crate) async fn verify(password: String, stored: Option<String>) -> Result<b
         ok && real
     })
     .await
-    .map_err(|e| AppError::Internal(format!("join: {e}")))
+    .map_err(|e| AppError::internal("join", e))
 }
 
 /// A one-time password an admin reads out to a person: 12 characters without look-alikes (0/O, 1/l).

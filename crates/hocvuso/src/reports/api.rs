@@ -255,9 +255,9 @@ async fn cached_stats(state: &AppState, code: &str, period: Period) -> AppResult
     }
     let edits = cached_page::edits();
     let stats = unit_stats(state, code, period).await?;
-    let body = serde_json::to_vec(&stats).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = serde_json::to_vec(&stats).map_err(|e| AppError::internal("stats json", e))?;
     let etag = format!("W/\"{}\"", hex::encode(&Sha256::digest(&body)[..12]));
-    let etag = HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.to_string()))?;
+    let etag = HeaderValue::from_str(&etag).map_err(|e| AppError::internal("etag", e))?;
     let answer = StatsAnswer {
         body: Bytes::from(body),
         etag,

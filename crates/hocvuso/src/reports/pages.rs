@@ -169,7 +169,7 @@ pub(crate) async fn public_dashboard(
     if let (Some(key), Some((stamp, edits))) = (cache_key, stamp) {
         let html = dashboard
             .render()
-            .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+            .map_err(|e| AppError::internal("template", e))?;
         let kept = state.public_pages.put(key, stamp, edits, html);
         return Ok(public_cache_control(kept.respond(&headers)));
     }
@@ -226,7 +226,7 @@ pub(crate) async fn admin_dashboard(
         charts,
     }
     .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    .map_err(|e| AppError::internal("template", e))?;
     Ok(CachedPage::etagged(&headers, html))
 }
 
@@ -276,9 +276,7 @@ pub(crate) async fn xlsx_report(
     let unit = unit_in_scope(&state, &user, &code).await?;
     let period = parse_period(&q.period)?;
     let r = export::Report::load(&state, page.lang, unit, period).await?;
-    let bytes = r
-        .xlsx()
-        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
+    let bytes = r.xlsx().map_err(|e| AppError::internal("xlsx", e))?;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -296,9 +294,7 @@ pub(crate) async fn csv_report(
     let unit = unit_in_scope(&state, &user, &code).await?;
     let period = parse_period(&q.period)?;
     let r = export::Report::load(&state, page.lang, unit, period).await?;
-    let bytes = r
-        .csv()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    let bytes = r.csv().map_err(|e| AppError::internal("csv", e))?;
     Ok(download(
         bytes,
         "text/csv; charset=utf-8",

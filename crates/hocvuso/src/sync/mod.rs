@@ -205,15 +205,13 @@ pub(crate) async fn apply_batch(
             },
             Some(o) => duplicate(&items[i].client_id, o.record_id.clone()),
             None => {
-                return Err(AppError::Internal(
-                    "sync: first copy without outcome".into(),
-                ));
+                return Err(AppError::internal("sync", "first copy without outcome"));
             }
         };
         out[i] = Some(o);
     }
     out.into_iter()
-        .map(|o| o.ok_or_else(|| AppError::Internal("sync: item without outcome".into())))
+        .map(|o| o.ok_or_else(|| AppError::internal("sync", "item without outcome")))
         .collect()
 }
 
@@ -388,7 +386,7 @@ fn duplicate(client_id: &str, record: Option<String>) -> ItemOutcome {
 
 /// The outcome of an item refused by its checks, or the error itself when the database failed.
 fn refused(client_id: &str, e: AppError) -> AppResult<ItemOutcome> {
-    if matches!(e, AppError::Db(_) | AppError::Internal(_)) {
+    if matches!(e, AppError::Db(_) | AppError::Internal { .. }) {
         return Err(e);
     }
     let mut errors = e.fields();
@@ -407,7 +405,7 @@ fn as_refusal(e: AppError, last: bool) -> AppResult<AppError> {
             tracing::warn!(error = %d, "sync: the database refused an item");
             Ok(AppError::field("data", "sync-refused"))
         }
-        AppError::Db(_) | AppError::Internal(_) => Err(e),
+        AppError::Db(_) | AppError::Internal { .. } => Err(e),
         other => Ok(other),
     }
 }
@@ -523,5 +521,5 @@ pub(crate) async fn apply_one(
     };
     let mut out = apply_batch(&state.db, user, std::slice::from_ref(&p), now()).await?;
     out.pop()
-        .ok_or_else(|| AppError::Internal("empty outcome".into()))
+        .ok_or_else(|| AppError::internal("sync", "empty outcome"))
 }

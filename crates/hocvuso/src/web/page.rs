@@ -205,7 +205,7 @@ pub(crate) fn render(t: &impl Template) -> Response {
 pub(crate) fn render_status(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
+        Err(e) => AppError::internal("template", e).into_response(),
     }
 }
 
