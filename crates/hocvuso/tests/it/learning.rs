@@ -1107,6 +1107,16 @@ both!(
         assert_eq!((s1.as_u16(), s2.as_u16()), (200, 200));
         assert_eq!(b1, b2, "the same page");
         assert!(String::from_utf8_lossy(&b2).contains(&l.title));
+        // Served from memory, before the request-id layer: the first answer was built by the stack and
+        // carries an id; the second, the cached copy, carries none.
+        assert!(
+            h1.contains_key("x-request-id"),
+            "the first answer came from the stack"
+        );
+        assert!(
+            !h2.contains_key("x-request-id"),
+            "the second answer came from memory"
+        );
         for h in [&h1, &h2] {
             assert!(
                 h["content-security-policy"]

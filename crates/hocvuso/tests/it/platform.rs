@@ -285,8 +285,27 @@ both!(
                 .unwrap_or("")
                 .contains("accept-encoding")
         );
+        // The cache counter is the process's (other tests run beside this one), so a second identical
+        // request must move the hit count by at least one.
+        let hits = || async {
+            let (_, m) = app.get_text("/metrics").await;
+            m.lines()
+                .find(|l| {
+                    l.starts_with(
+                        "hocvuso_cache_lookups_total{cache=\"compressed_bodies\",result=\"hit\"}",
+                    )
+                })
+                .and_then(|l| l.rsplit(' ').next())
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
         let (h1, gz1) = get("gzip").await;
+        let before = hits().await;
         let (_, gz2) = get("gzip").await;
+        assert!(
+            hits().await > before,
+            "the second gzip answer reused the first"
+        );
         assert_eq!(h1["content-encoding"], "gzip");
         assert_eq!(gz1, gz2, "the same page gives the same compressed bytes");
         let mut unzipped = Vec::new();
