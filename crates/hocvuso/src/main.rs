@@ -14,6 +14,7 @@ use hocvuso::config::{
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    hocvuso::ops::memory::configure_allocator();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
@@ -49,18 +50,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let state = hocvuso::prepare(settings).await.context("starting")?;
             // Starting parses every course, builds the assistant's index and runs the migrations: tens
-            // of MiB of short-lived allocations the allocator would otherwise keep for a while. The
-            // server then idles at what it holds (measured in bench/README.md).
-            #[cfg(not(feature = "system-alloc"))]
-            // SAFETY: mi_collect only walks mimalloc's own heaps; it has no preconditions.
-            unsafe {
-                libmimalloc_sys::mi_collect(true)
-            };
-            let released = hocvuso::ops::memory::release_startup_pages();
+            // of MiB of short-lived allocations and code that never runs again, handed back now (the
+            // server then idles at what it holds, measured in bench/README.md).
+            let released = hocvuso::ops::memory::hand_back();
             tracing::info!(
                 mib = released / (1 << 20),
                 "program pages only start-up used handed back"
             );
+            // Only the served binary: a test process runs many apps, and their quiet spells would
+            // each read the process's memory map.
+            let _quiet = hocvuso::ops::memory::spawn_idle_hand_back();
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await
                 .with_context(|| format!("binding {}", args.listen))?;

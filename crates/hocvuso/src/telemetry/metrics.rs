@@ -100,6 +100,7 @@ fn method_label(m: &axum::http::Method) -> &'static str {
 
 /// The outermost layer: times every request to its response head and counts it under its route.
 pub(crate) async fn track(req: Request, next: Next) -> Response {
+    let _active = crate::ops::memory::Active::start();
     let started = Instant::now();
     let method = method_label(req.method());
     let route = req
