@@ -24,7 +24,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/hoc", get(catalogue::catalogue))
         .route("/hoc/cua-toi", get(mine::page))
-        .route("/hoc/anh/{file}", get(admin::image))
+        .route("/hoc/anh/{file}", get(admin::images::image))
         .route("/hoc/{course}", get(catalogue::course))
         .route(
             "/hoc/{course}/{lesson}",
@@ -40,20 +40,23 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .route("/quan-ly/hoc", get(admin::list))
         .route(
             "/quan-ly/hoc/khoa-moi",
-            get(admin::new_course_form).post(admin::create_course),
+            get(admin::courses::new_course_form).post(admin::courses::create_course),
         )
         .route(
             "/quan-ly/hoc/{course}",
-            get(admin::course_form).post(admin::update_course),
+            get(admin::courses::course_form).post(admin::courses::update_course),
         )
-        .route("/quan-ly/hoc/{course}/anh", post(admin::upload_image))
+        .route(
+            "/quan-ly/hoc/{course}/anh",
+            post(admin::images::upload_image),
+        )
         .route(
             "/quan-ly/hoc/{course}/bai-moi",
-            get(admin::new_lesson_form).post(admin::save_new_lesson),
+            get(admin::lessons::new_lesson_form).post(admin::lessons::save_new_lesson),
         )
         .route(
             "/quan-ly/hoc/{course}/bai/{lesson}",
-            get(admin::lesson_form).post(admin::save_lesson),
+            get(admin::lessons::lesson_form).post(admin::lessons::save_lesson),
         )
         .route("/quan-ly/chung-chi", get(certificates::admin_list))
         .route(

@@ -560,3 +560,29 @@ pub(crate) async fn province_name_of(tx: &mut Tx, person_id: &str) -> DbResult<O
     )
     .await
 }
+
+/// A course's search key (title, summary and its lessons' titles, folded) after any of them changed.
+pub(crate) async fn refresh_search_key(tx: &mut Tx, course_id: &str) -> DbResult<()> {
+    let row: Option<(String, String)> = tx
+        .fetch_optional(q("SELECT title, summary FROM courses WHERE id = $1").bind(course_id))
+        .await?;
+    let titles: Vec<(String,)> = tx
+        .fetch_all(
+            q("SELECT title FROM lessons WHERE course_id = $1 ORDER BY position").bind(course_id),
+        )
+        .await?;
+    if let Some((title, summary)) = row {
+        let key = super::model::search_key(
+            [title.as_str(), summary.as_str()]
+                .into_iter()
+                .chain(titles.iter().map(|(t,)| t.as_str())),
+        );
+        tx.execute(
+            q("UPDATE courses SET search_key = $1 WHERE id = $2")
+                .bind(key)
+                .bind(course_id),
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -420,7 +420,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 async fn signed_in_as(
     parts: &mut Parts,
     state: &AppState,
-    allowed: fn(&SessionUser) -> bool,
+    allowed: impl FnOnce(&SessionUser) -> bool,
 ) -> Result<SessionUser, AppError> {
     let user = current_user(parts, state)
         .await?
@@ -444,14 +444,15 @@ impl FromRequestParts<AppState> for AdminUser {
     }
 }
 
-/// Extractor: a signed-in province administrator; 403 for anyone else signed in, commune administrators
-/// included. What belongs to the whole province (the assistant's FAQ, the scam rules) is theirs alone.
+/// Extractor: a signed-in administrator of this deployment's province (a role at the province's own
+/// unit); 403 for anyone else signed in, commune administrators included. What belongs to the whole
+/// province (the assistant's FAQ, the scam rules, the province's own courses) is theirs alone.
 pub struct ProvinceAdmin(pub SessionUser);
 
 impl FromRequestParts<AppState> for ProvinceAdmin {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        signed_in_as(parts, state, SessionUser::is_province_admin)
+        signed_in_as(parts, state, |u| u.can_admin(&state.province.path))
             .await
             .map(ProvinceAdmin)
     }
