@@ -1037,3 +1037,13 @@ fn a_held_parcel_with_a_hurry_and_details_for_a_gift_are_flagged() {
     );
     assert!(!v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
 }
+
+#[test]
+fn an_otp_written_after_a_colon_is_a_delivery_not_a_request() {
+    let c = checker();
+    let v = c.check("(Zalo) Day la ma xac thuc OTP cho SDT (***4521): 830162");
+    assert!(!v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
+    // Asking for the code is still a request, digits or not.
+    let v = c.check("Minh gui nham ma xac thuc gom 6 so vao may ban, doc lai giup minh nhe");
+    assert!(v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
+}
