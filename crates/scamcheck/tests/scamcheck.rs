@@ -225,6 +225,18 @@ const EXAMPLES: &[(&str, &str)] = &[
         "premium_gift_sms",
         "Bạn nhận được bài hát kèm lời nhắn từ một người bạn giấu tên. Soạn VIP gửi 7799 để nghe",
     ),
+    (
+        "parcel_held",
+        "Kiện hàng của bạn đang bị tạm giữ tại bưu cục",
+    ),
+    (
+        "parcel_held_hurry",
+        "Đơn hàng của bạn bị treo, cần xử lý gấp trong hôm nay",
+    ),
+    (
+        "info_for_reward",
+        "Cập nhật thông tin tài khoản để được tặng thẻ 50k",
+    ),
 ];
 
 /// Signals that need the sender given with the message: (code, text, sender).
@@ -986,4 +998,52 @@ fn a_banks_phone_change_notice_names_the_customers_own_numbers() {
          tu 0936247246 sang SDT moi 0918474158.Chi tiet LH 1900558868",
     );
     assert!(!codes(&v).contains(&"claim_mobile_number"), "{v:?}");
+}
+
+/// Kinds found on the widened real tuning part (r4); the texts are our own variants.
+#[test]
+fn a_counterpart_number_inside_a_balance_notice_is_not_a_contact() {
+    let c = checker();
+    let v = c.check(
+        "So du TK VCB 0011000987654 +1,500,000 VND luc 02-03-2026 09:12:40. So du 3,200,000 VND. \
+         Ref MBVCB4411.0912345678.chuyen tien hoc phi",
+    );
+    assert!(!v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
+    // The same number given as a contact, with a request, still counts.
+    let v = c.check(
+        "Vietcombank: tai khoan cua quy khach bi tam khoa, vui long lien he 0912345678 de mo khoa",
+    );
+    assert!(v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
+}
+
+#[test]
+fn a_held_parcel_with_a_hurry_and_details_for_a_gift_are_flagged() {
+    let c = checker();
+    for text in [
+        "Buu kien cua quy khach dang bi tam giu tai kho, vui long xac nhan gap de tranh hoan hang",
+        "Chuc mung nam moi! Hoan tat thong tin ca nhan de duoc tang the cao 100k",
+    ] {
+        let v = c.check(text);
+        assert!(
+            v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+    // A courier saying when it will try again asks nothing.
+    let v = c.check(
+        "GHN: Don hang 8XK2 giao khong thanh cong do khong lien lac duoc. Se giao lai ngay mai.",
+    );
+    assert!(!v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
+}
+
+#[test]
+fn an_otp_written_after_a_colon_is_a_delivery_not_a_request() {
+    let c = checker();
+    let v = c.check("(Zalo) Day la ma xac thuc OTP cho SDT (***4521): 830162");
+    assert!(!v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
+    // Asking for the code is still a request, digits or not.
+    let v = c.check("Minh gui nham ma xac thuc gom 6 so vao may ban, doc lai giup minh nhe");
+    assert!(v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
 }

@@ -29,13 +29,18 @@ impl Checker {
         // Provinces' police and health offices print mobile hotlines in notices to all citizens
         // ("Đề nghị mọi công dân … LH: 0941…"); a notice that asks or promises nothing is not a
         // personal number posing as the agency. Any request or lure keeps the number a reason.
-        let public = c.public_notice.is_some_and(|i| found.has(i))
-            && !found.hits.iter().any(|h| {
-                matches!(
-                    rules.signals[h.signal].kind,
-                    crate::rules::SignalKind::Request | crate::rules::SignalKind::Lure
-                )
-            });
+        let asks = found.hits.iter().any(|h| {
+            matches!(
+                rules.signals[h.signal].kind,
+                crate::rules::SignalKind::Request | crate::rules::SignalKind::Lure
+            )
+        });
+        let public = c.public_notice.is_some_and(|i| found.has(i)) && !asks;
+        // A balance-change notice names the other party of the transfer by phone number ("Ref
+        // MBVCB… - 0909333143.CT tu …"): with no link and nothing asked, that number is part of the
+        // record, not a contact the bank gives.
+        let record =
+            c.balance_notice.is_some_and(|i| found.has(i)) && input.links.is_empty() && !asks;
         // A number relayed once ("số 09… gọi cho bạn… gọi lại cho số 09…") is relayed throughout.
         let relayed: Vec<&str> = input
             .phones
@@ -60,6 +65,7 @@ impl Checker {
                 && claim.is_some()
                 && !ad_claim
                 && !public
+                && !record
                 && !relayed.contains(&p.normalized.as_str())
             {
                 found.add(c.claim_mobile, self.reason(c.claim_mobile, &fill(claim)));

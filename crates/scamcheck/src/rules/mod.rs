@@ -105,6 +105,10 @@ pub(crate) struct Computed {
     /// Optional safe signal "public_notice" (a notice to all citizens): with it and no request or
     /// lure, a mobile number is a local office's hotline, not a personal number posing as one.
     pub public_notice: Option<usize>,
+    /// Optional safe signal "balance_notice" (a transaction record): with it, no link and no request
+    /// or lure, a mobile number is the counterpart in the record ("Ref MB… - 0909…", "ND: CK tu
+    /// 0912…"), not a personal number given as the bank's contact.
+    pub balance_notice: Option<usize>,
 }
 
 /// Computed codes every `signals.toml` must define, with the kind each must have.

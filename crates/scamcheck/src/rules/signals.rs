@@ -230,6 +230,9 @@ pub(super) fn computed(
         public_notice: signals
             .iter()
             .position(|s| s.code == "public_notice" && s.kind == SignalKind::Safe),
+        balance_notice: signals
+            .iter()
+            .position(|s| s.code == "balance_notice" && s.kind == SignalKind::Safe),
     })
 }
 
