@@ -8,6 +8,10 @@
 //! items; people report scams. Everything is written as ordinary `stat_events` (so the data looks exactly
 //! like real use) and folded into the aggregates through the same [`Cube`] rules as the live aggregator.
 //! `demo_runs` gets a row, which puts a "demo data" banner on every dashboard.
+mod events;
+mod people;
+mod rng;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -15,13 +19,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::agg::write_cube;
 use super::bulk::{Bulk, Cell};
-use super::cube::{self, AGE_BANDS, Cube, ETHNIC_VALUES, PersonDims};
+use super::cube::{self, Cube};
 use super::period::{DAY, Period};
 use crate::db::{Db, DbResult, new_id, now, q};
 use crate::i18n::vn_time;
 use crate::people::model::{CONSENT_VERSION, SEXES, TARGET_GROUPS};
-use crate::stats::metric;
 use crate::units::model::{LEVEL_COMMUNE, Unit};
+use events::*;
+use people::*;
+use rng::{Rng, seq_uuid};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -57,177 +63,6 @@ impl std::fmt::Display for Summary {
         )
     }
 }
-
-/// SplitMix64: fast, deterministic for a seed, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn f(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo).max(1) as u64) as i64
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-    /// Poisson-ish count with mean `m` (normal approximation for large means is not needed here).
-    fn poisson(&mut self, m: f64) -> u32 {
-        let l = (-m).exp();
-        let (mut k, mut p) = (0u32, 1.0);
-        loop {
-            p *= self.f();
-            if p <= l || k > 1000 {
-                return k;
-            }
-            k += 1;
-        }
-    }
-}
-
-/// Time-ordered v7 ids from a fixed millisecond and a counter: rows are inserted in key order.
-fn seq_uuid(ms: u64, n: u64) -> String {
-    let mut b = [0u8; 10];
-    b[2..].copy_from_slice(&n.to_be_bytes());
-    uuid::Builder::from_unix_timestamp_millis(ms, &b)
-        .into_uuid()
-        .to_string()
-}
-
-const METRICS: [&str; 12] = [
-    metric::PERSON_REGISTERED,
-    metric::LESSON_OPENED,
-    metric::LESSON_COMPLETED,
-    metric::COURSE_COMPLETED,
-    metric::CERTIFICATE_ISSUED,
-    metric::CLASS_HELD,
-    metric::CLASS_ATTENDANCE,
-    metric::TEAM_ACTIVITY,
-    metric::HOUSEHOLD_HELPED,
-    metric::HOUSEHOLD_CHECK,
-    metric::HOUSEHOLD_COUNT,
-    metric::SCAM_REPORT,
-];
-const M_REG: u8 = 0;
-const M_OPEN: u8 = 1;
-const M_DONE: u8 = 2;
-const M_COURSE: u8 = 3;
-const M_CERT: u8 = 4;
-const M_CLASS: u8 = 5;
-const M_ATTEND: u8 = 6;
-const M_TEAM: u8 = 7;
-const M_HELPED: u8 = 8;
-const M_CHECK: u8 = 9;
-const M_HOUSEHOLD: u8 = 10;
-const M_SCAM: u8 = 11;
-
-pub const ACTIVITY_KINDS: [&str; 6] = [
-    "vneid_install",
-    "vneid_level2",
-    "online_dossier",
-    "cashless_setup",
-    "scam_warning",
-    "smartphone_basics",
-];
-pub const CHECKLIST_ITEMS: [(&str, f64); 4] = [
-    ("smartphone", 0.93),
-    ("internet", 0.73),
-    ("vneid", 0.66),
-    ("cashless", 0.48),
-];
-pub const SCAM_TYPES: [&str; 6] = [
-    "impersonation_police",
-    "fake_bank",
-    "prize",
-    "job_offer",
-    "otp_request",
-    "investment",
-];
-
-/// Kind names by metric index (index 0 = no kind; kinds are stored +1).
-fn kind_name(m: u8, k: u8) -> Option<&'static str> {
-    if k == 0 {
-        return None;
-    }
-    let i = (k - 1) as usize;
-    match m {
-        M_TEAM => ACTIVITY_KINDS.get(i).copied(),
-        M_CHECK => CHECKLIST_ITEMS.get(i).map(|c| c.0),
-        M_SCAM => SCAM_TYPES.get(i).copied(),
-        _ => None,
-    }
-}
-
-const NONE: u32 = u32::MAX;
-
-#[derive(Clone, Copy)]
-struct Ev {
-    at: i64,
-    person: u32,
-    unit: u16,
-    metric: u8,
-    kind: u8,
-    value: i16,
-}
-
-struct Learner {
-    unit: u16,
-    tg: u8,
-    sex: u8,
-    birth: i16,
-    ethnic: u8,
-    reg_at: i64,
-}
-
-const FAMILY: [&str; 16] = [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-    "Ngô", "Dương", "Lý", "Trương",
-];
-const MIDDLE_F: [&str; 6] = ["Thị", "Ngọc", "Thu", "Thanh", "Minh", "Xuân"];
-const MIDDLE_M: [&str; 6] = ["Văn", "Hữu", "Đức", "Quang", "Minh", "Công"];
-const GIVEN_F: [&str; 14] = [
-    "Lan", "Hoa", "Mai", "Hương", "Hạnh", "Linh", "Trang", "Thảo", "Yến", "Nga", "Vân", "Hà",
-    "Tâm", "Nhung",
-];
-const GIVEN_M: [&str; 14] = [
-    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Minh", "Nam", "Phúc", "Quân", "Sơn",
-    "Tuấn", "Thắng",
-];
-const MINORITIES: [(&str, f64); 5] = [
-    ("Bru-Vân Kiều", 0.6),
-    ("Tà Ôi", 0.25),
-    ("Chứt", 0.08),
-    ("Mường", 0.04),
-    ("Tày", 0.03),
-];
-const VILLAGE_NAMES: [&str; 15] = [
-    "Thôn Đông",
-    "Thôn Tây",
-    "Thôn Nam",
-    "Thôn Bắc",
-    "Thôn Trung",
-    "Thôn Tân Lập",
-    "Thôn An Lợi",
-    "Thôn Phú Hưng",
-    "Thôn Hòa Bình",
-    "Thôn Xuân Mỹ",
-    "Bản Ka Tăng",
-    "Bản Cù Bai",
-    "Thôn Thượng",
-    "Thôn Hạ",
-    "Thôn Mới",
-];
 
 struct Place {
     code: String,
@@ -281,97 +116,6 @@ fn bar(show: bool, len: u64, what: &str) -> ProgressBar {
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     b
-}
-
-/// Create 5–15 villages in every commune that has none.
-async fn ensure_villages(db: &Db, province: &Unit, rng: &mut Rng) -> DbResult<usize> {
-    let communes: Vec<Unit> = db
-        .fetch_all(
-            q("SELECT code, name, division_type, level, parent_code, path FROM units WHERE parent_code = $1 AND level = $2 ORDER BY code")
-                .bind(&province.code)
-                .bind(LEVEL_COMMUNE),
-        )
-        .await?;
-    let mut tx = db.begin().await?;
-    let mut created = 0;
-    for c in &communes {
-        let has = tx
-            .count(q("SELECT COUNT(*) FROM units WHERE parent_code = $1").bind(&c.code))
-            .await?;
-        if has > 0 {
-            continue;
-        }
-        let n = 5 + rng.below(11) as usize;
-        for name in VILLAGE_NAMES.iter().take(n) {
-            let dt = if name.starts_with("Bản") {
-                "bản"
-            } else {
-                "thôn"
-            };
-            crate::units::store::insert_village(&mut tx, c, name, dt).await?;
-            created += 1;
-        }
-    }
-    tx.commit().await?;
-    Ok(created)
-}
-
-#[derive(Default)]
-struct Reducer {
-    /// (unit, metric, day) → (events, sum)
-    days: HashMap<u64, (i64, i64)>,
-    /// (unit, metric, kind, month, person dims) → (events, sum)
-    months: HashMap<u64, (i64, i64)>,
-    /// Active months of each learner (bit = month index in the window).
-    active: Vec<u32>,
-}
-
-fn dims_code(l: &Learner, year: i32) -> u64 {
-    let age = AGE_BANDS
-        .iter()
-        .position(|a| *a == cube::age_band(Some(i64::from(l.birth)), year))
-        .unwrap_or(5) as u64;
-    let eth = if l.ethnic == 0 { 1 } else { 0 };
-    1 | (l.tg as u64) << 1 | (l.sex as u64) << 4 | age << 6 | eth << 9
-}
-
-fn decode_dims(code: u64) -> Option<PersonDims> {
-    (code & 1 == 1).then(|| PersonDims {
-        target_group: TARGET_GROUPS[((code >> 1) & 7) as usize].to_owned(),
-        sex: SEXES[((code >> 4) & 3) as usize].to_owned(),
-        age: AGE_BANDS[((code >> 6) & 7) as usize],
-        ethnic: ETHNIC_VALUES[((code >> 9) & 3) as usize],
-    })
-}
-
-impl Reducer {
-    fn add(&mut self, e: &Ev, learners: &[Learner], window: &[(i32, u8, i64, i64)], day0: i64) {
-        let day = ((e.at + 7 * 3600) / 86_400 - day0) as u64;
-        let mi = window
-            .iter()
-            .position(|w| e.at >= w.2 && e.at < w.3)
-            .unwrap_or(window.len() - 1);
-        let v = i64::from(e.value);
-        let d = self
-            .days
-            .entry((e.unit as u64) << 32 | (e.metric as u64) << 24 | day)
-            .or_insert((0, 0));
-        d.0 += 1;
-        d.1 += v;
-        let person = (e.person != NONE).then(|| &learners[e.person as usize]);
-        let dims = person.map_or(0, |l| dims_code(l, window[mi].0));
-        let key = (e.unit as u64) << 48
-            | (e.metric as u64) << 40
-            | (e.kind as u64) << 32
-            | (mi as u64) << 24
-            | dims;
-        let m = self.months.entry(key).or_insert((0, 0));
-        m.0 += 1;
-        m.1 += v;
-        if person.is_some() && matches!(e.metric, M_OPEN | M_DONE | M_COURSE | M_CERT | M_ATTEND) {
-            self.active[e.person as usize] |= 1 << mi;
-        }
-    }
 }
 
 pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summary> {
@@ -1016,18 +760,6 @@ async fn flush_people(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_sort_like_their_counter() {
-        let a = seq_uuid(1_700_000_000_000, 9);
-        let b = seq_uuid(1_700_000_000_000, 10);
-        let c = seq_uuid(1_700_000_000_000, 1 << 40);
-        assert!(a < b && b < c, "{a} {b} {c}");
-        assert_eq!(
-            uuid::Uuid::parse_str(&a).map(|u| u.get_version_num()).ok(),
-            Some(7)
-        );
-    }
 
     #[test]
     fn window_covers_months_in_order() {
