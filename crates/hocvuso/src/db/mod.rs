@@ -11,7 +11,7 @@ mod pool;
 
 pub use args::{Arg, Query, for_sqlite, placeholders, q, tuples};
 pub use error::{DbError, DbResult};
-pub use pool::{Backend, Db, Tx};
+pub use pool::{Backend, Db, Exec, Tx};
 
 /// Seconds since the Unix epoch, the one way time is stored.
 pub fn now() -> i64 {

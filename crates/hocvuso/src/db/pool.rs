@@ -576,3 +576,30 @@ impl Tx {
         Ok(self.scalar::<i64>(q).await?.unwrap_or(0))
     }
 }
+
+/// Where a read runs: the pool (`&Db`) or an open transaction (`&mut Tx`). A store function that
+/// takes `impl Exec` serves a page (on the pool) and a write that must see its own changes (in the
+/// transaction) with one text, instead of a `_tx` twin. It takes the executor by value, so such a
+/// function runs one statement; a caller holding `tx: &mut Tx` passes `&mut *tx` to keep using it.
+pub trait Exec: Send {
+    fn fetch_all<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Vec<T>>> + Send;
+    fn fetch_optional<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send;
+}
+
+impl Exec for &Db {
+    fn fetch_all<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Vec<T>>> + Send {
+        Db::fetch_all(self, q)
+    }
+    fn fetch_optional<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send {
+        Db::fetch_optional(self, q)
+    }
+}
+
+impl Exec for &mut Tx {
+    fn fetch_all<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Vec<T>>> + Send {
+        Tx::fetch_all(self, q)
+    }
+    fn fetch_optional<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send {
+        Tx::fetch_optional(self, q)
+    }
+}

@@ -273,7 +273,7 @@ pub(crate) async fn revoke(
 ) -> AppResult<Response> {
     let code = normalize_code(&code).ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
-    let cert = store::certificate_by_code_tx(&mut tx, &code)
+    let cert = store::certificate_by_code(&mut tx, &code)
         .await?
         .ok_or(AppError::NotFound)?;
     let path: Option<String> = tx

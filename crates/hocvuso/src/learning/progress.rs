@@ -103,8 +103,8 @@ async fn after_change(
     }
     out.lesson_completed = true;
     emit(tx, metric::LESSON_COMPLETED, unit, person_id, at).await?;
-    let lessons = store::lessons_of_tx(tx, &course.id).await?;
-    let rows = store::progress_in_course_tx(tx, person_id, &course.id).await?;
+    let lessons = store::lessons_of(&mut *tx, &course.id, true).await?;
+    let rows = store::progress_in_course(&mut *tx, person_id, &course.id).await?;
     let states: Vec<LessonState> = lessons
         .iter()
         .map(|l| state_of(rows.iter().find(|r| r.lesson_id == l.id), l.has_quiz()))
@@ -195,7 +195,7 @@ pub async fn issue_for_class(
 ) -> DbResult<Vec<String>> {
     let mut codes = Vec::new();
     for slug in course_slugs {
-        let Some(course) = store::course_by_slug_tx(tx, slug).await? else {
+        let Some(course) = store::course_by_slug(&mut *tx, slug).await? else {
             tracing::warn!(course = %slug, "class teaches a course that does not exist; no certificate");
             continue;
         };

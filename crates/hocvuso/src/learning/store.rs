@@ -2,7 +2,7 @@
 //! images. No HTTP here.
 use content::Question;
 
-use crate::db::{Db, DbResult, Tx, q};
+use crate::db::{Db, DbResult, Exec, Tx, q};
 
 const COURSE_COLS: &str = "c.id, c.slug, c.title, c.summary, c.topic, c.level, c.audiences, c.framework, \
      c.position, c.pass_percent, c.source, c.published, c.search_key, c.updated_at, \
@@ -107,18 +107,8 @@ pub(crate) async fn all_courses(db: &Db) -> DbResult<Vec<CourseRow>> {
     .await
 }
 
-pub(crate) async fn course_by_slug(db: &Db, slug: &str) -> DbResult<Option<CourseRow>> {
-    db.fetch_optional(
-        q(format!(
-            "SELECT {COURSE_COLS} FROM courses c WHERE c.slug = $1"
-        ))
-        .bind(slug),
-    )
-    .await
-}
-
-pub(crate) async fn course_by_slug_tx(tx: &mut Tx, slug: &str) -> DbResult<Option<CourseRow>> {
-    tx.fetch_optional(
+pub(crate) async fn course_by_slug(ex: impl Exec, slug: &str) -> DbResult<Option<CourseRow>> {
+    ex.fetch_optional(
         q(format!(
             "SELECT {COURSE_COLS} FROM courses c WHERE c.slug = $1"
         ))
@@ -128,27 +118,17 @@ pub(crate) async fn course_by_slug_tx(tx: &mut Tx, slug: &str) -> DbResult<Optio
 }
 
 pub(crate) async fn lessons_of(
-    db: &Db,
+    ex: impl Exec,
     course_id: &str,
     published_only: bool,
 ) -> DbResult<Vec<LessonMeta>> {
-    db.fetch_all(
+    ex.fetch_all(
         q(format!(
             "SELECT {LESSON_COLS} FROM lessons WHERE course_id = $1 AND (published = TRUE OR $2 = FALSE)
              ORDER BY position, slug"
         ))
         .bind(course_id)
         .bind(published_only),
-    )
-    .await
-}
-
-pub(crate) async fn lessons_of_tx(tx: &mut Tx, course_id: &str) -> DbResult<Vec<LessonMeta>> {
-    tx.fetch_all(
-        q(format!(
-            "SELECT {LESSON_COLS} FROM lessons WHERE course_id = $1 AND published = TRUE ORDER BY position, slug"
-        ))
-        .bind(course_id),
     )
     .await
 }
@@ -174,28 +154,11 @@ pub struct ProgressRow {
 
 /// A learner's progress rows in one course (published lessons only).
 pub(crate) async fn progress_in_course(
-    db: &Db,
+    ex: impl Exec,
     person_id: &str,
     course_id: &str,
 ) -> DbResult<Vec<ProgressRow>> {
-    db.fetch_all(
-        q(
-            "SELECT p.lesson_id, p.opened_at, p.passed_at, p.best_percent, p.attempts
-           FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
-           WHERE p.person_id = $1 AND l.course_id = $2 AND l.published = TRUE",
-        )
-        .bind(person_id)
-        .bind(course_id),
-    )
-    .await
-}
-
-pub(crate) async fn progress_in_course_tx(
-    tx: &mut Tx,
-    person_id: &str,
-    course_id: &str,
-) -> DbResult<Vec<ProgressRow>> {
-    tx.fetch_all(
+    ex.fetch_all(
         q(
             "SELECT p.lesson_id, p.opened_at, p.passed_at, p.best_percent, p.attempts
            FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
@@ -356,21 +319,11 @@ impl CertificateRow {
 const CERT_COLS: &str = "x.id, x.code, x.person_id, x.course_id, c.slug AS course_slug, x.full_name, x.course_title, \
      x.province_name, x.unit_code, x.via, x.issued_at, x.revoked_at, x.revoked_reason, x.issuer_name";
 
-pub(crate) async fn certificate_by_code(db: &Db, code: &str) -> DbResult<Option<CertificateRow>> {
-    db.fetch_optional(
-        q(format!(
-            "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id WHERE x.code = $1"
-        ))
-        .bind(code),
-    )
-    .await
-}
-
-pub(crate) async fn certificate_by_code_tx(
-    tx: &mut Tx,
+pub(crate) async fn certificate_by_code(
+    ex: impl Exec,
     code: &str,
 ) -> DbResult<Option<CertificateRow>> {
-    tx.fetch_optional(
+    ex.fetch_optional(
         q(format!(
             "SELECT {CERT_COLS} FROM certificates x JOIN courses c ON c.id = x.course_id WHERE x.code = $1"
         ))

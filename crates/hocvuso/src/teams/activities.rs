@@ -37,7 +37,7 @@ impl Lookups {
         if let Some(t) = self.teams.get(id) {
             return Ok(t.clone());
         }
-        let t = store::get_team_tx(tx, id).await?;
+        let t = store::get_team(tx, id).await?;
         self.teams.insert(id.to_owned(), t.clone());
         Ok(t)
     }

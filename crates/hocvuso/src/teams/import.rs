@@ -266,7 +266,7 @@ pub async fn import_teams(
                 store::insert_team(&mut tx, &row.unit.code, &row.team, None).await?
             }
         };
-        let team = store::get_team_tx(&mut tx, &team_id)
+        let team = store::get_team(&mut tx, &team_id)
             .await?
             .ok_or(ImportError::BadRows(vec![]))?;
         if let Err(e) = enrol_member(

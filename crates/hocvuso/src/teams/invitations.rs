@@ -44,7 +44,7 @@ pub(crate) async fn accept(
         .await?
         .filter(|i| i.kind == INVITE_MEMBER)
         .ok_or(AppError::NotFound)?;
-    let team = store::get_team_tx(&mut tx, &invitation.target_id)
+    let team = store::get_team(&mut tx, &invitation.target_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let role = invitation.member_role.as_deref().unwrap_or("volunteer");

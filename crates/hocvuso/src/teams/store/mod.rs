@@ -1,6 +1,6 @@
 //! Teams and their members here; the "acted for" log and published contacts, households and their
 //! checklist, activities, and coverage each in their own file.
-use crate::db::{Db, DbResult, Tx, new_id, now, q};
+use crate::db::{Db, DbResult, Exec, Tx, new_id, now, q};
 use crate::stats::{StatEvent, UnitEvent, emit_many, metric};
 use crate::web::auth::SessionUser;
 
@@ -72,17 +72,8 @@ pub(crate) async fn team_by_name(tx: &mut Tx, unit: &str, name: &str) -> DbResul
     .await
 }
 
-pub(crate) async fn get_team(db: &Db, id: &str) -> DbResult<Option<Team>> {
-    db.fetch_optional(
-        q(format!("{TEAM_SELECT} WHERE t.id = $2"))
-            .bind(today())
-            .bind(id),
-    )
-    .await
-}
-
-pub(crate) async fn get_team_tx(tx: &mut Tx, id: &str) -> DbResult<Option<Team>> {
-    tx.fetch_optional(
+pub(crate) async fn get_team(ex: impl Exec, id: &str) -> DbResult<Option<Team>> {
+    ex.fetch_optional(
         q(format!("{TEAM_SELECT} WHERE t.id = $2"))
             .bind(today())
             .bind(id),
