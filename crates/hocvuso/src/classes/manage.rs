@@ -276,11 +276,7 @@ pub(crate) async fn create(
     let mut code = short_code(6);
     // A collision on a six-letter code is rare; try a few before giving up.
     for _ in 0..5 {
-        if tx
-            .count(crate::db::q("SELECT COUNT(*) FROM classes WHERE code = $1").bind(&code))
-            .await?
-            == 0
-        {
+        if !store::code_taken(&mut tx, &code).await? {
             break;
         }
         code = short_code(6);

@@ -314,6 +314,29 @@ pub(crate) fn reading_minutes(md: &str) -> i64 {
     (words / 150).max(1)
 }
 
+/// A local course as its form was validated.
+pub(crate) struct CourseInput {
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) summary: String,
+    pub(crate) topic: String,
+    pub(crate) level: String,
+    pub(crate) audiences: Vec<String>,
+    pub(crate) pass_percent: i64,
+    pub(crate) published: bool,
+}
+
+/// A local lesson's text as its form was checked and rendered.
+pub(crate) struct LessonText<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) summary: &'a str,
+    pub(crate) body_md: &'a str,
+    pub(crate) body_html: &'a str,
+    pub(crate) quiz_json: &'a str,
+    pub(crate) reading_minutes: i64,
+    pub(crate) published: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,8 @@
 //! images. No HTTP here.
 use content::Question;
 
+use super::model::{CourseInput, LessonText};
+
 use crate::db::{Db, DbResult, Exec, Tx, q};
 
 const COURSE_COLS: &str = "c.id, c.slug, c.title, c.summary, c.topic, c.level, c.audiences, c.framework, \
@@ -538,4 +540,125 @@ pub(crate) async fn refresh_search_key(tx: &mut Tx, course_id: &str) -> DbResult
         .await?;
     }
     Ok(())
+}
+
+/// Where a new local course goes: after every course.
+pub(crate) async fn next_course_position(db: &Db) -> DbResult<i64> {
+    Ok(db
+        .scalar(q("SELECT COALESCE(MAX(position), 0) + 1 FROM courses"))
+        .await?
+        .unwrap_or(1000))
+}
+
+pub(crate) async fn insert_local_course(
+    tx: &mut Tx,
+    c: &CourseInput,
+    position: i64,
+    by: &str,
+    at: i64,
+) -> DbResult<()> {
+    tx.execute(
+        q("INSERT INTO courses (id, slug, title, summary, topic, level, audiences, framework, position,
+             pass_percent, source, published, search_key, created_by, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, 'local', $10, $11, $12, $13, $13)")
+        .bind(crate::db::new_id())
+        .bind(&c.slug)
+        .bind(&c.title)
+        .bind(&c.summary)
+        .bind(&c.topic)
+        .bind(&c.level)
+        .bind(format!(" {} ", c.audiences.join(" ")))
+        .bind(position)
+        .bind(c.pass_percent)
+        .bind(c.published)
+        .bind(super::model::search_key([c.title.as_str(), c.summary.as_str()]))
+        .bind(by)
+        .bind(at),
+    )
+    .await
+    .map(drop)
+}
+
+pub(crate) async fn update_local_course(
+    tx: &mut Tx,
+    id: &str,
+    c: &CourseInput,
+    at: i64,
+) -> DbResult<()> {
+    tx.execute(
+        q("UPDATE courses SET title = $1, summary = $2, topic = $3, level = $4, audiences = $5, pass_percent = $6,
+             published = $7, updated_at = $8 WHERE id = $9")
+        .bind(&c.title)
+        .bind(&c.summary)
+        .bind(&c.topic)
+        .bind(&c.level)
+        .bind(format!(" {} ", c.audiences.join(" ")))
+        .bind(c.pass_percent)
+        .bind(c.published)
+        .bind(at)
+        .bind(id),
+    )
+    .await
+    .map(drop)
+}
+
+pub(crate) async fn update_lesson(
+    tx: &mut Tx,
+    id: &str,
+    l: &LessonText<'_>,
+    at: i64,
+) -> DbResult<()> {
+    tx.execute(
+        q(
+            "UPDATE lessons SET title = $1, summary = $2, body_md = $3, body_html = $4, quiz = $5,
+             reading_minutes = $6, published = $7, updated_at = $8 WHERE id = $9",
+        )
+        .bind(l.title)
+        .bind(l.summary)
+        .bind(l.body_md)
+        .bind(l.body_html)
+        .bind(l.quiz_json)
+        .bind(l.reading_minutes)
+        .bind(l.published)
+        .bind(at)
+        .bind(id),
+    )
+    .await
+    .map(drop)
+}
+
+/// A new lesson, placed after the course's others.
+pub(crate) async fn insert_lesson(
+    tx: &mut Tx,
+    course_id: &str,
+    slug: &str,
+    l: &LessonText<'_>,
+    at: i64,
+) -> DbResult<()> {
+    let position: i64 = tx
+        .scalar(
+            q("SELECT COALESCE(MAX(position), 0) + 1 FROM lessons WHERE course_id = $1")
+                .bind(course_id),
+        )
+        .await?
+        .unwrap_or(1);
+    tx.execute(
+        q("INSERT INTO lessons (id, course_id, slug, position, title, summary, body_md, body_html, quiz,
+             reading_minutes, published, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+        .bind(crate::db::new_id())
+        .bind(course_id)
+        .bind(slug)
+        .bind(position)
+        .bind(l.title)
+        .bind(l.summary)
+        .bind(l.body_md)
+        .bind(l.body_html)
+        .bind(l.quiz_json)
+        .bind(l.reading_minutes)
+        .bind(l.published)
+        .bind(at),
+    )
+    .await
+    .map(drop)
 }

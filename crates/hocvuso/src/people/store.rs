@@ -1,5 +1,5 @@
 //! People, roles, sign-in failures and the personal-data access log.
-use crate::db::{Db, DbResult, Tx, new_id, now, q};
+use crate::db::{Db, DbResult, Exec, Tx, new_id, now, q};
 
 use super::model::NewPerson;
 
@@ -629,6 +629,26 @@ pub(crate) async fn class_notices(db: &Db, person: &str) -> DbResult<Vec<ClassNo
            ORDER BY at DESC, c.code")
         .bind(person)
         .bind(since),
+    )
+    .await
+}
+
+/// The id of whoever holds this phone number (+84…), if anyone.
+pub(crate) async fn id_by_phone(ex: impl Exec, phone: &str) -> DbResult<Option<String>> {
+    let row: Option<(String,)> = ex
+        .fetch_optional(q("SELECT id FROM people WHERE phone = $1").bind(phone))
+        .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Whoever holds this phone number: id, full name and the path of their home unit.
+pub(crate) async fn home_by_phone(
+    ex: impl Exec,
+    phone: &str,
+) -> DbResult<Option<(String, String, String)>> {
+    ex.fetch_optional(
+        q("SELECT p.id, p.full_name, u.path FROM people p JOIN units u ON u.code = p.unit_code WHERE p.phone = $1")
+            .bind(phone),
     )
     .await
 }

@@ -62,12 +62,7 @@ pub(crate) async fn person_in_commune(
         .rsplit_once('/')
         .map(|(c, _)| format!("{c}/"))
         .unwrap_or_default();
-    let row: Option<(String, String, String)> = tx
-        .fetch_optional(
-            crate::db::q("SELECT p.id, p.full_name, u.path FROM people p JOIN units u ON u.code = p.unit_code WHERE p.phone = $1")
-                .bind(phone),
-        )
-        .await?;
+    let row = crate::people::store::home_by_phone(&mut *tx, phone).await?;
     match row {
         Some((id, name, path)) if path.starts_with(&commune_path) => Ok((id, name)),
         _ => Err(AppError::field("phone", "team-phone-unknown")),

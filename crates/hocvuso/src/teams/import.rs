@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::model::{MEMBER_ROLES, household_key, validate_household, yes};
 use super::pages::{MemberForm, NewMember, enrol_member, validate_member};
 use super::store;
-use crate::db::{Db, q};
+use crate::db::Db;
 use crate::sync::model::Fields;
 use crate::units::import::{ImportError, RowError};
 use crate::units::model::{LEVEL_COMMUNE, LEVEL_VILLAGE, Unit};
@@ -222,10 +222,9 @@ pub async fn import_teams(
             }
         };
         if let Some(m) = &member {
-            let known = db
-                .count(q("SELECT COUNT(*) FROM people WHERE phone = $1").bind(&m.phone))
+            let known = crate::people::store::id_by_phone(db, &m.phone)
                 .await?
-                > 0;
+                .is_some();
             if !known && (m.full_name.is_empty() || m.sex.is_empty()) {
                 problems.push("a new member needs full_name and sex (nu, nam, khac)".into());
             }

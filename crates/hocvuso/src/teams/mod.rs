@@ -58,12 +58,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 /// active members of the village's own team or its commune's team. Field errors, because sync items
 /// report them per item.
 pub(crate) async fn village_for(tx: &mut Tx, user: &SessionUser, code: &str) -> AppResult<Unit> {
-    let unit: Option<Unit> = tx
-        .fetch_optional(
-            crate::db::q("SELECT code, name, division_type, level, parent_code, path FROM units WHERE code = $1")
-                .bind(code),
-        )
-        .await?;
+    let unit = crate::units::store::get(&mut *tx, code).await?;
     let unit = unit
         .filter(|u| u.level == LEVEL_VILLAGE)
         .ok_or_else(|| AppError::field("village", "sync-not-found"))?;

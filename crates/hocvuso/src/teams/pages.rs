@@ -307,9 +307,7 @@ pub(crate) async fn enrol_member(
     left_on: Option<&str>,
     by: Option<&str>,
 ) -> AppResult<Result<String, FieldError>> {
-    let existing: Option<String> = tx
-        .scalar(crate::db::q("SELECT id FROM people WHERE phone = $1").bind(&m.phone))
-        .await?;
+    let existing = crate::people::store::id_by_phone(&mut *tx, &m.phone).await?;
     let person = match existing {
         Some(id) => id,
         None => {

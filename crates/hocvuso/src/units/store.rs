@@ -1,12 +1,12 @@
 //! Unit queries.
-use crate::db::{Db, DbResult, Tx, now, q};
+use crate::db::{Db, DbResult, Exec, Tx, now, q};
 
 use super::model::{LEVEL_VILLAGE, Unit, child_path, name_key};
 
 const COLS: &str = "code, name, division_type, level, parent_code, path";
 
-pub async fn get(db: &Db, code: &str) -> DbResult<Option<Unit>> {
-    db.fetch_optional(q(format!("SELECT {COLS} FROM units WHERE code = $1")).bind(code))
+pub async fn get(ex: impl Exec, code: &str) -> DbResult<Option<Unit>> {
+    ex.fetch_optional(q(format!("SELECT {COLS} FROM units WHERE code = $1")).bind(code))
         .await
 }
 

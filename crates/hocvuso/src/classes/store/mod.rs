@@ -138,6 +138,14 @@ const CLASS_SELECT: &str = "SELECT c.id, c.code, c.commune_code, cu.name AS comm
   LEFT JOIN units vu ON vu.code = c.village_code
   LEFT JOIN venues v ON v.id = c.venue_id";
 
+/// Is this class code already some class's?
+pub(crate) async fn code_taken(tx: &mut Tx, code: &str) -> DbResult<bool> {
+    Ok(tx
+        .count(q("SELECT COUNT(*) FROM classes WHERE code = $1").bind(code))
+        .await?
+        > 0)
+}
+
 pub(crate) async fn insert_class(
     tx: &mut Tx,
     c: &NewClass,

@@ -4,9 +4,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::db::{new_id, now, q};
+use crate::db::now;
 use crate::error::FieldError;
-use crate::learning::model::{RESERVED_SLUGS, is_slug, search_key};
+use crate::learning::model::{CourseInput, RESERVED_SLUGS, is_slug};
 use crate::learning::store::{self, CourseRow, LessonMeta};
 use crate::web::auth::ProvinceAdmin;
 use crate::web::csrf::CsrfForm;
@@ -85,17 +85,6 @@ pub(crate) async fn new_course_form(page: Page, _: ProvinceAdmin) -> AppResult<R
         vec!["nguoi-dan".into()],
         None,
     )))
-}
-
-struct CourseInput {
-    slug: String,
-    title: String,
-    summary: String,
-    topic: String,
-    level: String,
-    audiences: Vec<String>,
-    pass_percent: i64,
-    published: bool,
 }
 
 fn validate_course(f: &Fields, form: &mut FormState) -> Option<CourseInput> {
@@ -211,11 +200,7 @@ pub(crate) async fn create_course(
         ));
     };
     let at = now();
-    let position: i64 = state
-        .db
-        .scalar(q("SELECT COALESCE(MAX(position), 0) + 1 FROM courses"))
-        .await?
-        .unwrap_or(1000);
+    let position = store::next_course_position(&state.db).await?;
     let mut tx = state.db.begin().await?;
     let cid = match crate::web::once::claim(&mut tx, &client_id, "course_create", &user.id).await? {
         crate::web::once::Claim::Done(location) => {
@@ -223,25 +208,7 @@ pub(crate) async fn create_course(
         }
         crate::web::once::Claim::Fresh(cid) => cid,
     };
-    tx.execute(
-        q("INSERT INTO courses (id, slug, title, summary, topic, level, audiences, framework, position,
-             pass_percent, source, published, search_key, created_by, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, 'local', $10, $11, $12, $13, $13)")
-        .bind(new_id())
-        .bind(&input.slug)
-        .bind(&input.title)
-        .bind(&input.summary)
-        .bind(&input.topic)
-        .bind(&input.level)
-        .bind(format!(" {} ", input.audiences.join(" ")))
-        .bind(position)
-        .bind(input.pass_percent)
-        .bind(input.published)
-        .bind(search_key([input.title.as_str(), input.summary.as_str()]))
-        .bind(&user.id)
-        .bind(at),
-    )
-    .await?;
+    store::insert_local_course(&mut tx, &input, position, &user.id, at).await?;
     crate::learning::cache::bump_version(&mut tx).await?;
     let location = format!("/quan-ly/hoc/{}", input.slug);
     crate::web::once::finish(&mut tx, &cid, &location).await?;
@@ -304,20 +271,7 @@ pub(crate) async fn update_course(
         ));
     };
     let mut tx = state.db.begin().await?;
-    tx.execute(
-        q("UPDATE courses SET title = $1, summary = $2, topic = $3, level = $4, audiences = $5, pass_percent = $6,
-             published = $7, updated_at = $8 WHERE id = $9")
-        .bind(&input.title)
-        .bind(&input.summary)
-        .bind(&input.topic)
-        .bind(&input.level)
-        .bind(format!(" {} ", input.audiences.join(" ")))
-        .bind(input.pass_percent)
-        .bind(input.published)
-        .bind(now())
-        .bind(&course.id),
-    )
-    .await?;
+    store::update_local_course(&mut tx, &course.id, &input, now()).await?;
     store::refresh_search_key(&mut tx, &course.id).await?;
     crate::learning::cache::bump_version(&mut tx).await?;
     tx.commit().await?;

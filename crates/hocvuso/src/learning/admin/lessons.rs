@@ -6,10 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::db::{new_id, now, q};
+use crate::db::now;
 use crate::error::FieldError;
 use crate::learning::model::{
-    QUIZ_MAX_QUESTIONS, QuizBlock, is_slug, quiz_blocks_from_form, reading_minutes, validate_quiz,
+    LessonText, QUIZ_MAX_QUESTIONS, QuizBlock, is_slug, quiz_blocks_from_form, reading_minutes,
+    validate_quiz,
 };
 use crate::learning::store::{self, CourseRow};
 use crate::web::auth::{ProvinceAdmin, SessionUser};
@@ -272,50 +273,18 @@ async fn save(
         }
         crate::web::once::Claim::Fresh(cid) => cid,
     };
+    let text = LessonText {
+        title: &title,
+        summary: &summary,
+        body_md: &body,
+        body_html: &html,
+        quiz_json: &quiz_json,
+        reading_minutes: reading_minutes(&body),
+        published,
+    };
     match &existing {
-        Some(l) => {
-            tx.execute(
-                q("UPDATE lessons SET title = $1, summary = $2, body_md = $3, body_html = $4, quiz = $5,
-                     reading_minutes = $6, published = $7, updated_at = $8 WHERE id = $9")
-                .bind(&title)
-                .bind(&summary)
-                .bind(&body)
-                .bind(&html)
-                .bind(&quiz_json)
-                .bind(reading_minutes(&body))
-                .bind(published)
-                .bind(at)
-                .bind(&l.id),
-            )
-            .await?;
-        }
-        None => {
-            let position: i64 = tx
-                .scalar(
-                    q("SELECT COALESCE(MAX(position), 0) + 1 FROM lessons WHERE course_id = $1")
-                        .bind(&course.id),
-                )
-                .await?
-                .unwrap_or(1);
-            tx.execute(
-                q("INSERT INTO lessons (id, course_id, slug, position, title, summary, body_md, body_html, quiz,
-                     reading_minutes, published, updated_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
-                .bind(new_id())
-                .bind(&course.id)
-                .bind(&new_slug)
-                .bind(position)
-                .bind(&title)
-                .bind(&summary)
-                .bind(&body)
-                .bind(&html)
-                .bind(&quiz_json)
-                .bind(reading_minutes(&body))
-                .bind(published)
-                .bind(at),
-            )
-            .await?;
-        }
+        Some(l) => store::update_lesson(&mut tx, &l.id, &text, at).await?,
+        None => store::insert_lesson(&mut tx, &course.id, &new_slug, &text, at).await?,
     }
     store::refresh_search_key(&mut tx, &course.id).await?;
     crate::learning::cache::bump_version(&mut tx).await?;
