@@ -27,16 +27,18 @@
 //! - **Times.** Both are kept: `device_time` (when the phone says it happened) on the record and the
 //!   receipt, and the server's time (`received_at`, `created_at`/`updated_at`).
 pub mod api;
+mod dispatch;
 pub mod model;
 pub mod pwa;
+mod receipts;
 
 use axum::routing::get;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 
-use crate::db::{Db, Tx, now, placeholders, q, tuples};
+use crate::db::{Db, Tx, now};
 use crate::error::FieldError;
 use crate::web::auth::SessionUser;
 use crate::{AppError, AppResult, AppState};
@@ -111,20 +113,6 @@ pub(crate) fn prepare(item: &model::SyncItem, server_now: i64) -> Result<Prepare
     })
 }
 
-async fn apply_kind(tx: &mut Tx, user: &SessionUser, p: &Prepared) -> AppResult<Applied> {
-    match p.kind.as_str() {
-        "activity" => {
-            crate::teams::activities::apply(tx, user, &p.client_id, &p.fields, p.device_time).await
-        }
-        "household" => crate::teams::households::apply_new(tx, user, &p.client_id, &p.fields).await,
-        "household_check" => {
-            crate::teams::households::apply_check(tx, user, &p.fields, p.device_time).await
-        }
-        "attendance" => crate::classes::attendance::apply(tx, user, &p.fields, p.device_time).await,
-        _ => Err(AppError::field("kind", "sync-kind-unknown")),
-    }
-}
-
 /// Items per write transaction. A write holds SQLite's single write lock (and PostgreSQL's row locks)
 /// until commit, so a 500-item batch is written as a few short transactions rather than one long one
 /// that every other phone and the aggregator would queue behind.
@@ -132,34 +120,6 @@ const CHUNK: usize = 100;
 
 /// How many times a transaction that collided with another is run again before the batch fails.
 const ATTEMPTS: u32 = 8;
-
-/// Where an item goes in the order a batch is applied in. Households come first (so a tick or an
-/// activity of a household registered in the same batch finds it, whatever order the phone queued
-/// them in), then checklist ticks, attendance marks and activities; within a kind, by the row the item
-/// writes. Every batch therefore takes its row locks in the same order, and two phones sending the same
-/// households in different orders queue behind each other instead of deadlocking.
-fn apply_order(p: &Prepared) -> (u8, String) {
-    let f = &p.fields;
-    match p.kind.as_str() {
-        "household" => (
-            0,
-            format!(
-                "{}|{}",
-                f.get("village").trim(),
-                crate::teams::model::household_key(f.get("head_name"), f.get("address"))
-            ),
-        ),
-        "household_check" => (
-            1,
-            format!("{}|{}", f.get("household").trim(), f.get("item")),
-        ),
-        "attendance" => (
-            2,
-            format!("{}|{}|{}", f.get("session"), f.get("person"), f.get("code")),
-        ),
-        _ => (3, p.client_id.clone()),
-    }
-}
 
 /// Apply prepared items; the outcomes come back in the items' order. Errors only when the database
 /// fails for a reason that is not the items' (every chunk committed before that stays written, and a
@@ -188,7 +148,7 @@ pub(crate) async fn apply_batch(
             }
         }
     }
-    order.sort_by_cached_key(|&i| (apply_order(&items[i]), i));
+    order.sort_by_cached_key(|&i| (dispatch::apply_order(&items[i]), i));
     let mut out: Vec<Option<ItemOutcome>> = vec![None; items.len()];
     for chunk in order.chunks(CHUNK) {
         let run: Vec<&Prepared> = chunk.iter().map(|&i| &items[i]).collect();
@@ -265,45 +225,13 @@ async fn apply_chunk(
 ) -> AppResult<Vec<ItemOutcome>> {
     let mut by_id: Vec<&Prepared> = run.to_vec();
     by_id.sort_by(|a, b| a.client_id.cmp(&b.client_id));
-    let mut fresh: HashSet<String> = HashSet::new();
-    for part in by_id.chunks(100) {
-        let mut stmt = q(format!(
-            "INSERT INTO sync_receipts (client_id, kind, actor_id, record_id, device_time, received_at)
-             VALUES {} ON CONFLICT (client_id) DO NOTHING RETURNING client_id",
-            tuples(part.len(), 6)
-        ));
-        for p in part {
-            stmt = stmt
-                .bind(&p.client_id)
-                .bind(&p.kind)
-                .bind(&user.id)
-                .bind(&p.client_id)
-                .bind(p.device_time)
-                .bind(received_at);
-        }
-        fresh.extend(
-            tx.fetch_all::<(String,)>(stmt)
-                .await?
-                .into_iter()
-                .map(|(c,)| c),
-        );
-    }
+    let fresh = receipts::claim(tx, &by_id, &user.id, received_at).await?;
     let seen: Vec<&str> = run
         .iter()
         .map(|p| p.client_id.as_str())
         .filter(|c| !fresh.contains(*c))
         .collect();
-    let mut known: HashMap<String, Option<String>> = HashMap::new();
-    for part in seen.chunks(100) {
-        let mut stmt = q(format!(
-            "SELECT client_id, record_id FROM sync_receipts WHERE client_id IN ({})",
-            placeholders(1, part.len())
-        ));
-        for c in part {
-            stmt = stmt.bind(*c);
-        }
-        known.extend(tx.fetch_all::<(String, Option<String>)>(stmt).await?);
-    }
+    let known = receipts::records_of(tx, &seen).await?;
     let mut out = Vec::with_capacity(run.len());
     let mut rest = run;
     while let Some(first) = rest.first() {
@@ -317,7 +245,7 @@ async fn apply_chunk(
         }
         let n = rest
             .iter()
-            .take_while(|p| p.kind == "activity" && fresh.contains(&p.client_id))
+            .take_while(|p| dispatch::applies_as_a_run(p) && fresh.contains(&p.client_id))
             .count();
         if n > 1 {
             out.extend(apply_activity_run(tx, user, &rest[..n], last).await?);
@@ -333,16 +261,7 @@ async fn apply_chunk(
         .filter(|o| o.status == ItemStatus::Rejected && fresh.contains(&o.client_id))
         .map(|o| o.client_id.as_str())
         .collect();
-    for part in refused.chunks(100) {
-        let mut stmt = q(format!(
-            "DELETE FROM sync_receipts WHERE client_id IN ({})",
-            placeholders(1, part.len())
-        ));
-        for c in part {
-            stmt = stmt.bind(*c);
-        }
-        tx.execute(stmt).await?;
-    }
+    receipts::forget(tx, &refused).await?;
     // Receipts name the record an item made or changed when it is not the item's own id (a household
     // that already existed, a checklist row, an attendance mark).
     let renamed: Vec<(&str, &str)> = out
@@ -355,23 +274,7 @@ async fn apply_chunk(
                 .map(|r| (o.client_id.as_str(), r))
         })
         .collect();
-    for part in renamed.chunks(100) {
-        let cases: Vec<String> = (0..part.len())
-            .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2))
-            .collect();
-        let mut stmt = q(format!(
-            "UPDATE sync_receipts SET record_id = CASE client_id {} END WHERE client_id IN ({})",
-            cases.join(" "),
-            placeholders(2 * part.len() + 1, part.len())
-        ));
-        for (c, r) in part {
-            stmt = stmt.bind(*c).bind(*r);
-        }
-        for (c, _) in part {
-            stmt = stmt.bind(*c);
-        }
-        tx.execute(stmt).await?;
-    }
+    receipts::name_records(tx, &renamed).await?;
     Ok(out)
 }
 
@@ -385,7 +288,7 @@ fn duplicate(client_id: &str, record: Option<String>) -> ItemOutcome {
 }
 
 /// The outcome of an item refused by its checks, or the error itself when the database failed.
-fn refused(client_id: &str, e: AppError) -> AppResult<ItemOutcome> {
+pub(super) fn refused(client_id: &str, e: AppError) -> AppResult<ItemOutcome> {
     if matches!(e, AppError::Db(_) | AppError::Internal { .. }) {
         return Err(e);
     }
@@ -421,7 +324,7 @@ async fn apply_alone(
     last: bool,
 ) -> AppResult<ItemOutcome> {
     tx.savepoint(ITEM).await?;
-    match apply_kind(tx, user, p).await {
+    match dispatch::apply_kind(tx, user, p).await {
         Ok(applied) => {
             tx.release(ITEM).await?;
             let (status, record) = match applied {
@@ -453,7 +356,7 @@ async fn apply_activity_run(
     last: bool,
 ) -> AppResult<Vec<ItemOutcome>> {
     tx.savepoint(RUN).await?;
-    match apply_activities(tx, user, run).await {
+    match dispatch::apply_activities(tx, user, run).await {
         Ok(out) => {
             tx.release(RUN).await?;
             return Ok(out);
@@ -468,35 +371,6 @@ async fn apply_activity_run(
     for p in run {
         out.push(apply_alone(tx, user, p, last).await?);
     }
-    Ok(out)
-}
-
-/// Activities whose receipts were just written: checks with shared look-ups, then the records in
-/// multi-row statements. An activity's record id is its client id.
-async fn apply_activities(
-    tx: &mut Tx,
-    user: &SessionUser,
-    run: &[&Prepared],
-) -> AppResult<Vec<ItemOutcome>> {
-    use crate::teams::activities::{Lookups, check, store_checked};
-    let mut look = Lookups::default();
-    let mut out = Vec::with_capacity(run.len());
-    let mut rows = Vec::new();
-    for p in run {
-        match check(tx, user, &mut look, &p.fields).await {
-            Ok(c) => {
-                out.push(ItemOutcome {
-                    client_id: p.client_id.clone(),
-                    status: ItemStatus::Created,
-                    record_id: Some(p.client_id.clone()),
-                    field_errors: Vec::new(),
-                });
-                rows.push((p.client_id.as_str(), c, p.device_time));
-            }
-            Err(e) => out.push(refused(&p.client_id, e)?),
-        }
-    }
-    store_checked(tx, user, &rows).await?;
     Ok(out)
 }
 
