@@ -186,11 +186,8 @@ pub(crate) async fn set_one_time_password(tx: &mut Tx, id: &str, hash: &str) -> 
     .await
 }
 
-pub(crate) async fn phone_taken(tx: &mut Tx, phone: &str) -> DbResult<bool> {
-    Ok(tx
-        .count(q("SELECT COUNT(*) FROM people WHERE phone = $1").bind(phone))
-        .await?
-        > 0)
+pub(crate) async fn phone_taken(ex: impl Exec, phone: &str) -> DbResult<bool> {
+    Ok(id_by_phone(ex, phone).await?.is_some())
 }
 
 pub(crate) async fn set_password(tx: &mut Tx, id: &str, hash: &str) -> DbResult<u64> {

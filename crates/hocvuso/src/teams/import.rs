@@ -222,9 +222,7 @@ pub async fn import_teams(
             }
         };
         if let Some(m) = &member {
-            let known = crate::people::store::id_by_phone(db, &m.phone)
-                .await?
-                .is_some();
+            let known = crate::people::store::phone_taken(db, &m.phone).await?;
             if !known && (m.full_name.is_empty() || m.sex.is_empty()) {
                 problems.push("a new member needs full_name and sex (nu, nam, khac)".into());
             }

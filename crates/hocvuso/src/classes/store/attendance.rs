@@ -1,5 +1,4 @@
 //! Attendance at sessions, and the result each learner reached.
-#[allow(unused_imports)]
 use super::*;
 
 /// Outcome of an attendance mark: applied, or older than a mark already stored (last device time wins).

@@ -1,5 +1,4 @@
 //! Sign-up card codes: the short code on a paper card that links a person registered on their behalf.
-#[allow(unused_imports)]
 use super::*;
 
 /// The person's card code, created the first time it is asked for.

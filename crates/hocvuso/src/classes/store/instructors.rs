@@ -1,5 +1,4 @@
 //! Who teaches a class.
-#[allow(unused_imports)]
 use super::*;
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -1,5 +1,4 @@
 //! Registrations and the waitlist: seats are taken in order, under a lock on the class.
-#[allow(unused_imports)]
 use super::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

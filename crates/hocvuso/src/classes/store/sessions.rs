@@ -1,5 +1,4 @@
 //! A class's sessions, and counting a session held.
-#[allow(unused_imports)]
 use super::*;
 
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]

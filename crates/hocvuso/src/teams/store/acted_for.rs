@@ -1,5 +1,4 @@
 //! What was done on a person's behalf, and the contacts teams publish.
-#[allow(unused_imports)]
 use super::*;
 
 pub(crate) async fn record_acted_for(

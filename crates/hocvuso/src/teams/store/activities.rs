@@ -1,5 +1,4 @@
 //! Activities a team logs, one at a time or a village's batch at once.
-#[allow(unused_imports)]
 use super::*;
 
 /// Store an activity (append-only) with its members; emits TEAM_ACTIVITY (value: people helped, at least 1).

@@ -1,5 +1,4 @@
 //! Coverage: how much of a unit's households the teams have reached.
-#[allow(unused_imports)]
 use super::*;
 
 #[derive(Debug, Clone, sqlx::FromRow)]

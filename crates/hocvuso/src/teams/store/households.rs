@@ -1,5 +1,4 @@
 //! Households and their checklist: one row per household, one per item, the latest edit winning.
-#[allow(unused_imports)]
 use super::*;
 
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
