@@ -27,13 +27,13 @@ struct ErrorPage {
 /// without looking the person up.
 async fn error_page_context(
     state: &AppState,
-    cookie: Option<HeaderValue>,
+    cookies: Vec<HeaderValue>,
     here: &str,
     lang: Lang,
     look_up_person: bool,
 ) -> Page {
     let mut builder = Request::builder().uri(here);
-    if let Some(c) = cookie {
+    for c in cookies {
         builder = builder.header(header::COOKIE, c);
     }
     let Ok(req) = builder.body(()) else {
@@ -64,8 +64,14 @@ pub(crate) async fn render_errors(
     next: Next,
 ) -> Response {
     let lang = lang_of(req.headers());
-    // Only the cookies are kept for the error page: the person, their language, size and token.
-    let cookie = req.headers().get(header::COOKIE).cloned();
+    // Only the cookies are kept for the error page: the person, their language, size and token (all
+    // Cookie headers: HTTP/2 may send one per cookie).
+    let cookies: Vec<HeaderValue> = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .cloned()
+        .collect();
     let is_api = req.uri().path().starts_with("/api/");
     let wants_page = req.method() == axum::http::Method::GET && !is_api;
     let here = req
@@ -151,7 +157,8 @@ pub(crate) async fn render_errors(
         } else {
             title
         };
-        let page = error_page_context(&state, cookie, &here, lang, !status.is_server_error()).await;
+        let page =
+            error_page_context(&state, cookies, &here, lang, !status.is_server_error()).await;
         let page = ErrorPage {
             page,
             title,
