@@ -32,3 +32,4 @@ label-user = Recorded by
 # Outbox lines say what each item is: "Attendance Kăn Thị Bích (Present), session 05/12/2026".
 outbox-attendance = Attendance
 outbox-session = session
+sync-id-taken = This submission's id was already used for something else. Reload the page and try again.

@@ -32,3 +32,4 @@ label-user = Người ghi
 # Outbox lines say what each item is: "Điểm danh Kăn Thị Bích (Có mặt), buổi 05/12/2026".
 outbox-attendance = Điểm danh
 outbox-session = buổi
+sync-id-taken = Mã của lần gửi này đã được dùng cho một việc khác. Hãy tải lại trang rồi làm lại.

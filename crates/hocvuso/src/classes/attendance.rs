@@ -9,9 +9,10 @@ use super::model::{ScannedCode, parse_scanned};
 use super::store::{self, Class, Mark, Registration, Session};
 use crate::db::Tx;
 use crate::error::FieldError;
-use crate::sync::model::{Applied, Fields};
+use crate::sync::receipts::Applied;
 use crate::web::auth::{CurrentUser, SessionUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::fields::Fields;
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
 
@@ -193,7 +194,7 @@ async fn submit(
     let client_id = f.get("client_id").to_owned();
     let outcome =
         crate::sync::apply_one(state, user, "attendance", &client_id, crate::db::now(), &f).await?;
-    if let crate::sync::model::ItemStatus::Rejected = outcome.status {
+    if let crate::sync::receipts::ItemStatus::Rejected = outcome.status {
         let errors: Vec<FieldError> = outcome.field_errors;
         return Err(AppError::Invalid(errors));
     }

@@ -11,6 +11,7 @@ use super::lesson::record_quiz;
 use super::progress::{self, Outcome};
 use super::store;
 use crate::db::now;
+use crate::sync::receipts;
 use crate::web::auth::CurrentUser;
 use crate::{AppError, AppResult, AppState};
 
@@ -294,7 +295,9 @@ async fn apply(state: &AppState, person_id: &str, item: ProgressItem) -> AppResu
             .map(|a| a.and_then(|v| usize::try_from(v).ok()))
             .collect();
         let mut tx = state.db.begin().await?;
-        let duplicate = store::write_result(&mut tx, &item.id).await?.is_some();
+        let duplicate = receipts::answer_of(&mut tx, &item.id, person_id)
+            .await?
+            .is_some();
         drop(tx);
         let (score, outcome) = record_quiz(
             state,
@@ -321,7 +324,7 @@ async fn apply(state: &AppState, person_id: &str, item: ProgressItem) -> AppResu
         });
     }
     let mut tx = state.db.begin().await?;
-    if let Some((_, result)) = store::write_result(&mut tx, &item.id).await? {
+    if let Some(result) = receipts::answer_of(&mut tx, &item.id, person_id).await? {
         let saved: Outcome = serde_json::from_str(&result).unwrap_or_default();
         return Ok(ProgressResult {
             id: item.id,
@@ -335,7 +338,17 @@ async fn apply(state: &AppState, person_id: &str, item: ProgressItem) -> AppResu
     let outcome =
         progress::open_lesson(&mut tx, &state.province.name, person_id, &course, &meta, at).await?;
     let result = serde_json::to_string(&outcome).unwrap_or_default();
-    if !store::save_write(&mut tx, &item.id, person_id, "open", &result, at).await? {
+    if !receipts::record_answer(
+        &mut tx,
+        &item.id,
+        "lesson_open",
+        person_id,
+        &meta.id,
+        &result,
+        at,
+    )
+    .await?
+    {
         // A concurrent copy of the same item won; it did the work.
         return Ok(ProgressResult {
             id: item.id,

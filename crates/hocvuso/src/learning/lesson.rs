@@ -14,6 +14,7 @@ use super::model::Score;
 use super::progress::{self, Outcome};
 use super::store::{self, CourseRow, LessonMeta, LessonRow};
 use crate::db::now;
+use crate::sync::receipts;
 use crate::web::page::{Page, render};
 use crate::web::stitched::Stitched;
 use crate::{AppError, AppResult, AppState};
@@ -356,7 +357,7 @@ pub(crate) async fn record_quiz(
 ) -> AppResult<(Score, Outcome)> {
     let mut tx = state.db.begin().await?;
     if let Some(id) = client_id
-        && let Some((_, result)) = store::write_result(&mut tx, id).await?
+        && let Some(result) = receipts::answer_of(&mut tx, id, person_id).await?
         && let Ok(saved) = serde_json::from_str::<(Score, Outcome)>(&result)
     {
         return Ok(saved);
@@ -375,16 +376,27 @@ pub(crate) async fn record_quiz(
     .await?;
     if let Some(id) = client_id {
         let result = serde_json::to_string(&(&score, &outcome)).unwrap_or_default();
-        if !store::save_write(&mut tx, id, person_id, "quiz", &result, at).await? {
+        if !receipts::record_answer(
+            &mut tx,
+            id,
+            "lesson_quiz",
+            person_id,
+            &lesson.id,
+            &result,
+            at,
+        )
+        .await?
+        {
             // The same id arrived twice at once and the other copy won: answer what it answered.
             drop(tx);
             let mut tx = state.db.begin().await?;
-            if let Some((_, result)) = store::write_result(&mut tx, id).await?
+            if let Some(result) = receipts::answer_of(&mut tx, id, person_id).await?
                 && let Ok(saved) = serde_json::from_str::<(Score, Outcome)>(&result)
             {
                 return Ok(saved);
             }
-            return Err(AppError::internal("quiz", "replay lost"));
+            // Taken by another write (another person's, or another kind): not this quiz's replay.
+            return Err(AppError::field("client_id", "sync-id-taken"));
         }
     }
     tx.commit().await?;

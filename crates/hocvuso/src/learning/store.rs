@@ -247,38 +247,6 @@ pub(crate) async fn record_attempt(
     Ok(())
 }
 
-/// The first answer given to a client id, if it was already applied.
-pub(crate) async fn write_result(
-    tx: &mut Tx,
-    client_id: &str,
-) -> DbResult<Option<(String, String)>> {
-    tx.fetch_optional(
-        q("SELECT person_id, result FROM learning_writes WHERE client_id = $1").bind(client_id),
-    )
-    .await
-}
-
-pub(crate) async fn save_write(
-    tx: &mut Tx,
-    client_id: &str,
-    person_id: &str,
-    kind: &str,
-    result: &str,
-    at: i64,
-) -> DbResult<bool> {
-    let n = tx.execute(
-        q("INSERT INTO learning_writes (client_id, person_id, kind, result, at) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (client_id) DO NOTHING")
-            .bind(client_id)
-            .bind(person_id)
-            .bind(kind)
-            .bind(result)
-            .bind(at),
-    )
-    .await?;
-    Ok(n == 1)
-}
-
 pub(crate) async fn person_unit(
     tx: &mut Tx,
     person_id: &str,

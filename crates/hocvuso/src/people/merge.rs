@@ -225,7 +225,6 @@ const OWNED: &[(&str, &str, &[&str])] = &[
     ("activity_members", "person_id", &["activity_id"]),
     ("lesson_progress", "person_id", &["lesson_id"]),
     ("certificates", "person_id", &["course_id"]),
-    ("learning_writes", "person_id", &["client_id"]),
     ("access_log", "subject_id", &["id"]),
     ("acted_for", "person_id", &["id"]),
     ("person_merges", "kept_id", &["id"]),
@@ -250,6 +249,7 @@ const ACTORS: &[(&str, &str)] = &[
     ("household_checks", "updated_by"),
     ("activities", "recorded_by"),
     ("acted_for", "actor_id"),
+    ("sync_receipts", "actor_id"),
     ("scam_reports", "decided_by"),
     ("scam_confirmed", "confirmed_by"),
     ("scam_rule_files", "updated_by"),
@@ -583,9 +583,19 @@ mod tests {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
         files.sort();
+        let texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("read"))
+            .collect();
+        // A table a later migration drops holds nothing to merge.
+        let dropped: Vec<String> = texts
+            .iter()
+            .flat_map(|t| t.lines())
+            .filter_map(|l| l.trim_start().strip_prefix("DROP TABLE "))
+            .map(|rest| rest.trim_end_matches(';').trim().to_owned())
+            .collect();
         let mut missing = Vec::new();
-        for f in files {
-            let text = std::fs::read_to_string(&f).expect("read");
+        for text in &texts {
             let mut table = String::new();
             for line in text.lines() {
                 let words: Vec<&str> = line.split_whitespace().collect();
@@ -606,7 +616,7 @@ mod tests {
                 let known = OWNED.iter().any(|(ot, oc, _)| *ot == t && *oc == col)
                     || ACTORS.iter().any(|(at, ac)| *at == t && *ac == col)
                     || ENDED.iter().any(|(et, ec)| *et == t && *ec == col);
-                if !known {
+                if !known && !dropped.iter().any(|d| d == t) {
                     missing.push(format!("{t}.{col}"));
                 }
             }

@@ -225,6 +225,9 @@ pub(crate) async fn delete(tx: &mut Tx, id: &str) -> DbResult<u64> {
         )
         .await?;
     }
+    // Receipts keep replays harmless after the account is gone, but no longer say whose they were.
+    tx.execute(q("UPDATE sync_receipts SET actor_id = NULL WHERE actor_id = $1").bind(id))
+        .await?;
     tx.execute(q("DELETE FROM people WHERE id = $1").bind(id))
         .await
 }

@@ -1,7 +1,7 @@
 //! What each kind of item does: the order a batch is applied in, and the call into the capability that
 //! owns the record (teams for households, checks and activities; classes for attendance marks). The
 //! rest of `sync` knows nothing of kinds.
-use super::model::{Applied, ItemOutcome, ItemStatus};
+use super::receipts::{Applied, ItemOutcome, ItemStatus};
 use super::{Prepared, refused};
 use crate::db::Tx;
 use crate::web::auth::SessionUser;

@@ -30,7 +30,7 @@ pub mod api;
 mod dispatch;
 pub mod model;
 pub mod pwa;
-mod receipts;
+pub mod receipts;
 
 use axum::routing::get;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -41,8 +41,10 @@ use std::collections::hash_map::Entry;
 use crate::db::{Db, Tx, now};
 use crate::error::FieldError;
 use crate::web::auth::SessionUser;
+use crate::web::fields::Fields;
 use crate::{AppError, AppResult, AppState};
-use model::{Applied, Fields, ItemOutcome, ItemStatus, KINDS};
+use model::KINDS;
+use receipts::{Applied, ItemOutcome, ItemStatus};
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -1,101 +1,5 @@
-//! The shapes of an offline sync batch and of each item's outcome, and [`Fields`]: one view over a
-//! JSON item's `data` and a plain form post, so both go through the same validation.
-use std::collections::BTreeMap;
-
-use crate::error::FieldError;
-
-/// Field values by name; a name may repeat (checkbox groups, JSON arrays).
-#[derive(Debug, Default, Clone)]
-pub struct Fields(BTreeMap<String, Vec<String>>);
-
-impl Fields {
-    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Fields {
-        let mut f = Fields::default();
-        for (k, v) in pairs {
-            f.0.entry(k).or_default().push(v);
-        }
-        f
-    }
-
-    /// A JSON object: strings, numbers and booleans become one value, arrays many; null is absent.
-    pub(crate) fn from_json(v: &serde_json::Value) -> Option<Fields> {
-        let obj = v.as_object()?;
-        let mut f = Fields::default();
-        for (k, v) in obj {
-            let vals = match v {
-                serde_json::Value::Array(a) => a.iter().filter_map(scalar).collect(),
-                serde_json::Value::Null => continue,
-                other => vec![scalar(other)?],
-            };
-            f.0.insert(k.clone(), vals);
-        }
-        Some(f)
-    }
-
-    /// The first value of `name`, or "".
-    pub(crate) fn get(&self, name: &str) -> &str {
-        self.0
-            .get(name)
-            .and_then(|v| v.first())
-            .map(String::as_str)
-            .unwrap_or("")
-    }
-
-    pub(crate) fn all(&self, name: &str) -> &[String] {
-        self.0.get(name).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    pub(crate) fn set(&mut self, name: &str, value: &str) {
-        self.0.insert(name.to_owned(), vec![value.to_owned()]);
-    }
-}
-
-fn scalar(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_owned()),
-        _ => None,
-    }
-}
-
-/// What applying one item did to the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Applied {
-    /// Written; the id of the record it created or changed.
-    Created(String),
-    /// Valid, but a newer edit of the same record (by device time) had already been stored.
-    Superseded(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemStatus {
-    Created,
-    Duplicate,
-    Superseded,
-    Rejected,
-}
-
-impl ItemStatus {
-    /// As serialised (and as the metrics label it).
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            ItemStatus::Created => "created",
-            ItemStatus::Duplicate => "duplicate",
-            ItemStatus::Superseded => "superseded",
-            ItemStatus::Rejected => "rejected",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ItemOutcome {
-    pub client_id: String,
-    pub status: ItemStatus,
-    pub record_id: Option<String>,
-    pub field_errors: Vec<FieldError>,
-}
+//! The shapes of an offline sync batch and of its answer.
+pub use crate::sync::receipts::{ItemOutcome, ItemStatus};
 
 /// One offline write.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -196,23 +100,6 @@ pub(crate) fn parse_device_time(v: Option<&serde_json::Value>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fields_from_json_and_pairs_agree() {
-        let j = serde_json::json!({"kinds": ["cashless", "other"], "people_helped": 3, "done": true, "x": null});
-        let f = Fields::from_json(&j).unwrap();
-        assert_eq!(f.all("kinds"), ["cashless", "other"]);
-        assert_eq!(f.get("people_helped"), "3");
-        assert_eq!(f.get("done"), "yes");
-        assert_eq!(f.get("x"), "");
-        let p = Fields::from_pairs(vec![
-            ("kinds".into(), "cashless".into()),
-            ("kinds".into(), "other".into()),
-            ("people_helped".into(), "3".into()),
-        ]);
-        assert_eq!(p.all("kinds"), f.all("kinds"));
-        assert_eq!(p.get("people_helped"), f.get("people_helped"));
-    }
 
     #[test]
     fn device_times() {

@@ -11,10 +11,11 @@ use super::store::{self, Household, Member, Team};
 use super::{team_for, village_for, villages_of_team};
 use crate::db::Tx;
 use crate::error::FieldError;
-use crate::sync::model::{Applied, Fields, ItemStatus};
+use crate::sync::receipts::{Applied, ItemStatus};
 use crate::units::model::Unit;
 use crate::web::auth::{CurrentUser, SessionUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::fields::Fields;
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
 

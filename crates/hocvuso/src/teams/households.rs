@@ -12,10 +12,11 @@ use super::store::{self, CheckRow, Household};
 use super::village_for;
 use crate::db::Tx;
 use crate::error::FieldError;
-use crate::sync::model::{Applied, Fields, ItemStatus};
+use crate::sync::receipts::{Applied, ItemStatus};
 use crate::units::model::Unit;
 use crate::web::auth::{CurrentUser, SessionUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::fields::Fields;
 use crate::web::page::{Page, render};
 use crate::{AppError, AppResult, AppState};
 

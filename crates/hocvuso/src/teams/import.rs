@@ -10,9 +10,9 @@ use super::model::{MEMBER_ROLES, household_key, validate_household, yes};
 use super::pages::{MemberForm, NewMember, enrol_member, validate_member};
 use super::store;
 use crate::db::Db;
-use crate::sync::model::Fields;
 use crate::units::import::{ImportError, RowError};
 use crate::units::model::{LEVEL_COMMUNE, LEVEL_VILLAGE, Unit};
+use crate::web::fields::Fields;
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Report {

@@ -1,6 +1,6 @@
 //! Community digital teams, households and activities: the lists of kinds and what valid input is.
 use crate::error::FieldError;
-use crate::sync::model::Fields;
+use crate::web::fields::Fields;
 use crate::web::text::{clean_line, clean_text};
 
 /// A member's role in the team (tổ trưởng, trưởng thôn, Đoàn Thanh niên, công an, tình nguyện viên…).

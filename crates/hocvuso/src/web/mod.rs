@@ -11,6 +11,7 @@ pub mod compress;
 pub mod cookies;
 pub mod csrf;
 pub mod errors;
+pub mod fields;
 pub mod home;
 pub mod once;
 pub(crate) mod oversize;

@@ -62,7 +62,7 @@ both!(
         if app.backend == Backend::Postgres {
             blocker
                 .execute(q(
-                    "LOCK TABLE lesson_progress, stat_events, sessions, people, learning_writes
+                    "LOCK TABLE lesson_progress, stat_events, sessions, people, sync_receipts
                  IN EXCLUSIVE MODE",
                 ))
                 .await
