@@ -6,6 +6,7 @@
 //! ids are UUID text, times are Unix seconds in BIGINT, every integer column is BIGINT on PostgreSQL (so
 //! it decodes as i64 on both), and `SUM` is cast to BIGINT.
 mod args;
+pub(crate) mod bulk;
 mod error;
 mod pool;
 

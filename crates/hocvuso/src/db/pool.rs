@@ -584,6 +584,9 @@ impl Tx {
 pub trait Exec: Send {
     fn fetch_all<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Vec<T>>> + Send;
     fn fetch_optional<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send;
+    fn scalar<T: Scalar>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send;
+    fn count(self, q: Query) -> impl Future<Output = DbResult<i64>> + Send;
+    fn execute(self, q: Query) -> impl Future<Output = DbResult<u64>> + Send;
 }
 
 impl Exec for &Db {
@@ -593,6 +596,15 @@ impl Exec for &Db {
     fn fetch_optional<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send {
         Db::fetch_optional(self, q)
     }
+    fn scalar<T: Scalar>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send {
+        Db::scalar(self, q)
+    }
+    fn count(self, q: Query) -> impl Future<Output = DbResult<i64>> + Send {
+        Db::count(self, q)
+    }
+    fn execute(self, q: Query) -> impl Future<Output = DbResult<u64>> + Send {
+        Db::execute(self, q)
+    }
 }
 
 impl Exec for &mut Tx {
@@ -601,5 +613,14 @@ impl Exec for &mut Tx {
     }
     fn fetch_optional<T: Row>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send {
         Tx::fetch_optional(self, q)
+    }
+    fn scalar<T: Scalar>(self, q: Query) -> impl Future<Output = DbResult<Option<T>>> + Send {
+        Tx::scalar(self, q)
+    }
+    fn count(self, q: Query) -> impl Future<Output = DbResult<i64>> + Send {
+        Tx::count(self, q)
+    }
+    fn execute(self, q: Query) -> impl Future<Output = DbResult<u64>> + Send {
+        Tx::execute(self, q)
     }
 }

@@ -18,7 +18,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 
 use crate::AppState;
-use crate::db::{Db, DbResult, Tx, q};
+use crate::db::{Db, DbResult, Tx};
 use crate::i18n::Lang;
 use crate::web::cached_page::{CachedPage, Weighed};
 use crate::web::stitched::Stitched;
@@ -87,10 +87,7 @@ static EDITS_HERE: AtomicU64 = AtomicU64::new(0);
 
 /// Bump the content version inside a write that changes what lesson pages show.
 pub(crate) async fn bump_version(tx: &mut Tx) -> DbResult<()> {
-    tx.execute(q(
-        "UPDATE learning_version SET version = version + 1 WHERE id = 1",
-    ))
-    .await?;
+    super::store::bump_content_version(tx).await?;
     tx.after_commit(|| {
         EDITS_HERE.fetch_add(1, Ordering::AcqRel);
     });
@@ -155,10 +152,7 @@ impl PageCache {
             return Ok(());
         }
         self.edits_seen.store(edits, Ordering::Release);
-        let version: i64 = db
-            .scalar(q("SELECT version FROM learning_version WHERE id = 1"))
-            .await?
-            .unwrap_or(0);
+        let version = super::store::content_version(db).await?;
         if self.version.swap(version, Ordering::Relaxed) != version {
             self.clear();
         }

@@ -276,9 +276,9 @@ pub(crate) async fn revoke(
     let cert = store::certificate_by_code(&mut tx, &code)
         .await?
         .ok_or(AppError::NotFound)?;
-    let path: Option<String> = tx
-        .scalar(crate::db::q("SELECT path FROM units WHERE code = $1").bind(&cert.unit_code))
-        .await?;
+    let path = crate::units::store::get(&mut tx, &cert.unit_code)
+        .await?
+        .map(|u| u.path);
     if !user.can_admin(&path.unwrap_or_default()) {
         return Err(AppError::NotFound);
     }

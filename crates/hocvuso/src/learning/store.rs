@@ -630,3 +630,18 @@ pub(crate) async fn insert_lesson(
     .await
     .map(drop)
 }
+
+// ---- content version (what cached lesson pages are checked against) ----
+
+pub(crate) async fn bump_content_version(tx: &mut Tx) -> DbResult<()> {
+    tx.execute(q("UPDATE learning_version SET version = version + 1 WHERE id = 1"))
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn content_version(db: &Db) -> DbResult<i64> {
+    Ok(db
+        .scalar(q("SELECT version FROM learning_version WHERE id = 1"))
+        .await?
+        .unwrap_or(0))
+}

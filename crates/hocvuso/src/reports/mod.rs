@@ -6,7 +6,6 @@
 //! reads a number of rows that depends on units × periods, never on the number of events.
 pub mod agg;
 pub mod api;
-pub mod bulk;
 pub mod cache;
 pub mod charts;
 pub mod cube;

@@ -118,12 +118,7 @@ pub async fn export(state: &AppState, dir: &Path) -> Result<ExportSummary, Expor
     let province = &state.province;
     let mut summary = ExportSummary::default();
 
-    let units: Vec<crate::units::model::Unit> = db
-        .fetch_all(
-            crate::db::q("SELECT code, name, division_type, level, parent_code, path FROM units WHERE path LIKE $1 ORDER BY path")
-                .bind(format!("{}%", province.path)),
-        )
-        .await?;
+    let units = crate::units::store::subtree(db, &province.path).await?;
     let mut t = Table::create(
         dir,
         "units",

@@ -161,18 +161,7 @@ async fn team_of_member_for(
     user: &SessionUser,
     village: &Unit,
 ) -> AppResult<Option<String>> {
-    Ok(tx
-        .scalar::<String>(
-            crate::db::q(
-                "SELECT t.id FROM team_members m JOIN teams t ON t.id = m.team_id JOIN units u ON u.code = t.unit_code
-                 WHERE m.person_id = $1 AND (m.left_on IS NULL OR m.left_on > $2) AND substr($3, 1, length(u.path)) = u.path
-                 ORDER BY u.level DESC, t.id LIMIT 1",
-            )
-            .bind(&user.id)
-            .bind(crate::i18n::today_vn())
-            .bind(&village.path),
-        )
-        .await?)
+    Ok(store::team_serving(tx, &user.id, &village.path, &crate::i18n::today_vn()).await?)
 }
 
 #[derive(Template)]

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::model::{LEVEL_COMMUNE, Unit, name_key, valid_code, validate_village};
 use super::store;
-use crate::db::{Db, DbError, q};
+use crate::db::{Db, DbError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -64,8 +64,7 @@ pub async fn import_bytes(
     progress: bool,
 ) -> Result<ImportReport, ImportError> {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let communes: HashMap<String, Unit> = db
-        .fetch_all::<Unit>(q("SELECT code, name, division_type, level, parent_code, path FROM units WHERE level = $1").bind(LEVEL_COMMUNE))
+    let communes: HashMap<String, Unit> = store::at_level(db, LEVEL_COMMUNE)
         .await?
         .into_iter()
         .map(|u| (u.code.clone(), u))

@@ -1,9 +1,9 @@
 //! The official list of provinces and communes (data/vn-admin-units-2025.csv, compiled in), and the
 //! 54 ethnic groups (data/vn-ethnic-groups.csv).
-use crate::db::{Db, DbResult, now, q};
+use crate::db::{Db, DbResult, now};
 use crate::error::StartError;
 
-use super::model::{LEVEL_PROVINCE, Unit, child_path, name_key};
+use super::model::{LEVEL_PROVINCE, Unit, child_path};
 use super::store;
 
 const ADMIN_UNITS_CSV: &str = include_str!("../../../../data/vn-admin-units-2025.csv");
@@ -68,21 +68,16 @@ async fn insert(
     path: &str,
     t: i64,
 ) -> DbResult<()> {
-    tx.execute(
-        q("INSERT INTO units (code, name, division_type, level, parent_code, codename, path, name_key, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(&r.code)
-        .bind(vntext::nfc(&r.name))
-        .bind(&r.division_type)
-        .bind(r.level)
-        .bind(parent)
-        .bind(&r.codename)
-        .bind(path)
-        .bind(name_key(&r.name))
-        .bind(t),
-    )
-    .await
-    .map(|_| ())
+    let unit = store::OfficialUnit {
+        code: &r.code,
+        name: &r.name,
+        division_type: &r.division_type,
+        level: r.level,
+        parent,
+        codename: &r.codename,
+        path,
+    };
+    store::insert_official(tx, &unit, t).await
 }
 
 /// The 54 ethnic groups, Kinh first, as the sign-up form lists them.

@@ -42,15 +42,70 @@ pub(crate) async fn lineage(db: &Db, unit: &Unit) -> DbResult<Vec<Unit>> {
 
 /// Communes of a province, and villages of a commune: what pickers offer.
 pub(crate) async fn villages_of(db: &Db, commune: &str) -> DbResult<Vec<Unit>> {
-    db.fetch_all(
+    children_at_level(db, commune, LEVEL_VILLAGE)
+        .await
+        .map(in_vietnamese_order)
+}
+
+/// The children of `parent` at `level`, by code.
+pub(crate) async fn children_at_level(ex: impl Exec, parent: &str, level: i64) -> DbResult<Vec<Unit>> {
+    ex.fetch_all(
         q(format!(
-            "SELECT {COLS} FROM units WHERE parent_code = $1 AND level = $2"
+            "SELECT {COLS} FROM units WHERE parent_code = $1 AND level = $2 ORDER BY code"
         ))
-        .bind(commune)
-        .bind(LEVEL_VILLAGE),
+        .bind(parent)
+        .bind(level),
     )
     .await
-    .map(in_vietnamese_order)
+}
+
+/// Every unit at `level`, wherever it is.
+pub(crate) async fn at_level(ex: impl Exec, level: i64) -> DbResult<Vec<Unit>> {
+    ex.fetch_all(q(format!("SELECT {COLS} FROM units WHERE level = $1")).bind(level))
+        .await
+}
+
+/// The unit at `path` and every unit below it, in path order.
+pub(crate) async fn subtree(ex: impl Exec, path: &str) -> DbResult<Vec<Unit>> {
+    ex.fetch_all(
+        q(format!("SELECT {COLS} FROM units WHERE path LIKE $1 ORDER BY path"))
+            .bind(format!("{path}%")),
+    )
+    .await
+}
+
+pub(crate) async fn child_count(ex: impl Exec, parent: &str) -> DbResult<i64> {
+    ex.count(q("SELECT COUNT(*) FROM units WHERE parent_code = $1").bind(parent))
+        .await
+}
+
+/// One official unit (province or commune) as the reference list names it.
+pub(crate) struct OfficialUnit<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub division_type: &'a str,
+    pub level: i64,
+    pub parent: Option<&'a str>,
+    pub codename: &'a str,
+    pub path: &'a str,
+}
+
+pub(crate) async fn insert_official(tx: &mut Tx, u: &OfficialUnit<'_>, t: i64) -> DbResult<()> {
+    tx.execute(
+        q("INSERT INTO units (code, name, division_type, level, parent_code, codename, path, name_key, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(u.code)
+        .bind(vntext::nfc(u.name))
+        .bind(u.division_type)
+        .bind(u.level)
+        .bind(u.parent)
+        .bind(u.codename)
+        .bind(u.path)
+        .bind(name_key(u.name))
+        .bind(t),
+    )
+    .await
+    .map(|_| ())
 }
 
 pub(crate) async fn find_child_by_name(

@@ -8,7 +8,9 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::session_cache::{self, SessionCache};
-use crate::db::{Db, DbResult, Tx, now, q};
+use super::store::{self, teaches_any};
+pub(crate) use super::store::roles_of;
+use crate::db::{Db, DbResult, Tx, now};
 use crate::{AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "hv_session";
@@ -95,12 +97,6 @@ pub(crate) async fn landing_of(db: &Db, person_id: &str) -> DbResult<&'static st
     ))
 }
 
-async fn teaches_any(db: &Db, person_id: &str) -> DbResult<bool> {
-    Ok(db
-        .count(q("SELECT COUNT(*) FROM class_instructors WHERE person_id = $1").bind(person_id))
-        .await?
-        > 0)
-}
 
 /// A link to where someone works: its path and the message id of its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,33 +232,20 @@ pub(crate) fn random_token() -> String {
 pub async fn create_session(tx: &mut Tx, person_id: &str) -> DbResult<String> {
     let token = random_token();
     let t = now();
-    tx.execute(
-        q(
-            "INSERT INTO sessions (token_hash, person_id, created_at, expires_at, last_seen_at)
-           VALUES ($1, $2, $3, $4, $3)",
-        )
-        .bind(hash_token(&token))
-        .bind(person_id)
-        .bind(t)
-        .bind(t + SESSION_SECONDS),
-    )
-    .await?;
+    store::insert_session(tx, &hash_token(&token), person_id, t, t + SESSION_SECONDS).await?;
     // Housekeeping rides along with sign-ins instead of needing a scheduler.
-    tx.execute(q("DELETE FROM sessions WHERE expires_at < $1").bind(t))
-        .await?;
+    store::delete_expired_sessions(tx, t).await?;
     Ok(token)
 }
 
 pub(crate) async fn delete_session(db: &Db, token: &str) -> DbResult<()> {
-    db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
-        .await?;
+    store::delete_session(db, &hash_token(token)).await?;
     session_cache::bump();
     Ok(())
 }
 
 pub(crate) async fn delete_session_in(tx: &mut Tx, token: &str) -> DbResult<()> {
-    tx.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)))
-        .await?;
+    store::delete_session(&mut *tx, &hash_token(token)).await?;
     session_cache::changed(tx);
     Ok(())
 }
@@ -275,22 +258,7 @@ pub(crate) async fn delete_other_sessions(
 ) -> DbResult<()> {
     let keep = keep_token.map(hash_token).unwrap_or_default();
     session_cache::changed(tx);
-    tx.execute(
-        q("DELETE FROM sessions WHERE person_id = $1 AND token_hash <> $2")
-            .bind(person_id)
-            .bind(keep),
-    )
-    .await?;
-    Ok(())
-}
-
-pub async fn roles_of(db: &Db, person_id: &str) -> DbResult<Vec<RoleScope>> {
-    db.fetch_all(
-        q("SELECT r.role, r.unit_code, u.path AS unit_path, u.name AS unit_name
-           FROM roles r JOIN units u ON u.code = r.unit_code WHERE r.person_id = $1 ORDER BY u.path, r.role")
-        .bind(person_id),
-    )
-    .await
+    store::delete_sessions_but(tx, person_id, &keep).await
 }
 
 async fn load_user(state: &AppState, token: &str) -> DbResult<Option<SessionUser>> {
@@ -303,16 +271,7 @@ async fn load_user(state: &AppState, token: &str) -> DbResult<Option<SessionUser
     }
     let epoch = SessionCache::epoch();
     let db = &state.db;
-    let person: Option<SessionPerson> = db
-        .fetch_optional(
-            q("SELECT p.id, p.full_name, p.phone, p.unit_code, p.must_change_password, s.created_at,
-                      s.last_seen_at, s.expires_at
-               FROM sessions s JOIN people p ON p.id = s.person_id
-               WHERE s.token_hash = $1 AND s.expires_at > $2")
-            .bind(&token_hash)
-            .bind(t),
-        )
-        .await?;
+    let person = store::session_person(db, &token_hash, t).await?;
     let Some(p) = person else {
         state.sessions.remove(&token_hash);
         return Ok(None);
@@ -330,18 +289,12 @@ async fn load_user(state: &AppState, token: &str) -> DbResult<Option<SessionUser
     };
     if user.is_admin() {
         if admin_session_over(p.created_at, p.last_seen_at, t) {
-            db.execute(q("DELETE FROM sessions WHERE token_hash = $1").bind(&token_hash))
-                .await?;
+            store::delete_session(db, &token_hash).await?;
             state.sessions.remove(&token_hash);
             return Ok(None);
         }
         if t - p.last_seen_at >= LAST_SEEN_GRANULARITY {
-            db.execute(
-                q("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                    .bind(t)
-                    .bind(&token_hash),
-            )
-            .await?;
+            store::touch_session(db, &token_hash, t).await?;
         }
     }
     // Administrators are read every time: their idle clock and their powers must act at once on

@@ -18,6 +18,7 @@ pub(crate) mod oversize;
 pub mod page;
 pub mod ratelimit;
 pub mod session_cache;
+pub(crate) mod store;
 pub mod stitched;
 pub mod text;
 

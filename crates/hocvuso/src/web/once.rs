@@ -4,7 +4,8 @@
 //! on PostgreSQL a concurrent copy waits for the first to commit), and remembers where the first
 //! submission led; a later copy is sent there and writes nothing. A copy refused by validation rolls
 //! the receipt back with everything else, so the corrected form can be sent with the same id.
-use crate::db::{Db, DbResult, Tx, new_id, now, q};
+use super::store;
+use crate::db::{Db, DbResult, Tx, new_id, now};
 
 /// What a submission is.
 pub enum Claim {
@@ -31,29 +32,10 @@ pub(crate) async fn claim(
         return Ok(Claim::Fresh(new_id()));
     };
     let id = id.hyphenated().to_string();
-    let fresh = tx
-        .execute(
-            q(
-                "INSERT INTO form_receipts (client_id, kind, actor_id, location, created_at)
-               VALUES ($1, $2, $3, '', $4) ON CONFLICT (client_id) DO NOTHING",
-            )
-            .bind(&id)
-            .bind(kind)
-            .bind(actor)
-            .bind(now()),
-        )
-        .await?;
-    if fresh == 1 {
+    if store::claim_form(tx, &id, kind, actor, now()).await? {
         return Ok(Claim::Fresh(id));
     }
-    let location: Option<String> = tx
-        .scalar(
-            q("SELECT location FROM form_receipts WHERE client_id = $1 AND actor_id = $2 AND kind = $3")
-                .bind(&id)
-                .bind(actor)
-                .bind(kind),
-        )
-        .await?;
+    let location = store::form_location(&mut *tx, &id, kind, actor).await?;
     Ok(match location {
         Some(l) if !l.is_empty() => Claim::Done(l),
         // Someone else's id (or one not finished): never reveal theirs; treat as a new write.
@@ -63,13 +45,7 @@ pub(crate) async fn claim(
 
 /// Record where the first submission led (in the same transaction as the write).
 pub(crate) async fn finish(tx: &mut Tx, client_id: &str, location: &str) -> DbResult<()> {
-    tx.execute(
-        q("UPDATE form_receipts SET location = $1 WHERE client_id = $2")
-            .bind(location)
-            .bind(client_id),
-    )
-    .await?;
-    Ok(())
+    store::set_form_location(tx, client_id, location).await
 }
 
 /// Where an already stored copy of this form led, read before validating: a form whose checks read
@@ -85,13 +61,7 @@ pub(crate) async fn seen(
     let Ok(id) = uuid::Uuid::parse_str(client_id.trim()) else {
         return Ok(None);
     };
-    let location: Option<String> = db
-        .scalar(
-            q("SELECT location FROM form_receipts WHERE client_id = $1 AND actor_id = $2 AND kind = $3")
-                .bind(id.hyphenated().to_string())
-                .bind(actor)
-                .bind(kind),
-        )
-        .await?;
+    let location =
+        store::form_location(db, &id.hyphenated().to_string(), kind, actor).await?;
     Ok(location.filter(|l| !l.is_empty()))
 }

@@ -8,7 +8,7 @@
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::db::{Db, now, q};
+use crate::db::{Db, now};
 use crate::{AppError, AppResult};
 
 pub struct Limit {
@@ -62,22 +62,10 @@ pub(crate) async fn within(db: &Db, limit: &Limit, client: &str) -> AppResult<bo
     ));
     // A write, so in a write transaction (the only kind that may write on every backend setup).
     let mut tx = db.begin().await?;
-    let hits: i64 = tx
-        .scalar(
-            q(
-                "INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, 1)
-               ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counters.hits + 1
-               RETURNING hits",
-            )
-            .bind(key)
-            .bind(window),
-        )
-        .await?
-        .unwrap_or(1);
+    let hits = super::store::bump_counter(&mut tx, &key, window).await?;
     // Housekeeping rides along now and then instead of needing a scheduler.
     if rand::thread_rng().gen_ratio(1, 200) {
-        tx.execute(q("DELETE FROM rate_counters WHERE window_start < $1").bind(t - 24 * 3600))
-            .await?;
+        super::store::delete_counters_before(&mut tx, t - 24 * 3600).await?;
     }
     tx.commit().await?;
     Ok(hits <= limit.max)

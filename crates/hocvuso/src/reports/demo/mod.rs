@@ -18,7 +18,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::agg::write_cube;
-use super::bulk::{Bulk, Cell};
+use crate::db::bulk::{Bulk, Cell};
 use super::cube::{self, Cube};
 use super::period::{DAY, Period};
 use crate::db::{Db, DbResult, new_id, now, q};

@@ -1,8 +1,8 @@
 //! Names and villages for the demo province: Vietnamese names as people bear them, villages for
 //! communes that have none.
 use super::rng::Rng;
-use crate::db::{Db, DbResult, q};
-use crate::units::model::{LEVEL_COMMUNE, Unit};
+use crate::db::{Db, DbResult};
+use crate::units::{self, model::{LEVEL_COMMUNE, Unit}};
 
 pub(super) const FAMILY: [&str; 16] = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
@@ -45,19 +45,11 @@ pub(super) const VILLAGE_NAMES: [&str; 15] = [
 
 /// Create 5–15 villages in every commune that has none.
 pub(super) async fn ensure_villages(db: &Db, province: &Unit, rng: &mut Rng) -> DbResult<usize> {
-    let communes: Vec<Unit> = db
-        .fetch_all(
-            q("SELECT code, name, division_type, level, parent_code, path FROM units WHERE parent_code = $1 AND level = $2 ORDER BY code")
-                .bind(&province.code)
-                .bind(LEVEL_COMMUNE),
-        )
-        .await?;
+    let communes = units::store::children_at_level(db, &province.code, LEVEL_COMMUNE).await?;
     let mut tx = db.begin().await?;
     let mut created = 0;
     for c in &communes {
-        let has = tx
-            .count(q("SELECT COUNT(*) FROM units WHERE parent_code = $1").bind(&c.code))
-            .await?;
+        let has = units::store::child_count(&mut tx, &c.code).await?;
         if has > 0 {
             continue;
         }

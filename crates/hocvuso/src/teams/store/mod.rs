@@ -258,3 +258,24 @@ pub(crate) async fn active_in_unit(tx: &mut Tx, person: &str, unit: &str) -> DbR
         .await?
         > 0)
 }
+
+/// The team a member works through at `place` (the nearest unit's team first): a team whose unit
+/// contains the place and which `person_id` has not left by `today`.
+pub(crate) async fn team_serving(
+    tx: &mut Tx,
+    person_id: &str,
+    place_path: &str,
+    today: &str,
+) -> DbResult<Option<String>> {
+    tx.scalar::<String>(
+        q(
+            "SELECT t.id FROM team_members m JOIN teams t ON t.id = m.team_id JOIN units u ON u.code = t.unit_code
+             WHERE m.person_id = $1 AND (m.left_on IS NULL OR m.left_on > $2) AND substr($3, 1, length(u.path)) = u.path
+             ORDER BY u.level DESC, t.id LIMIT 1",
+        )
+        .bind(person_id)
+        .bind(today)
+        .bind(place_path),
+    )
+    .await
+}

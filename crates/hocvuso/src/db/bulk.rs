@@ -4,7 +4,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{ConnectOptions, Postgres};
 
-use crate::db::{Db, DbError, DbResult};
+use super::{Db, DbError, DbResult};
 
 /// One value of a row.
 #[derive(Debug, Clone)]
