@@ -142,7 +142,7 @@ pub(crate) async fn my_data(
         .map(|r| serde_json::json!({"role": r.role, "unit_code": r.unit_code, "unit_name": r.unit_name}))
         .collect();
     let access = store::access_log_of(&state.db, &user.id).await?;
-    let facts = super::export::facts_about(&state.db, &user.id).await?;
+    let facts = super::store::facts_about(&state.db, &user.id).await?;
     let body = serde_json::json!({
         "person": person,
         "roles": roles,

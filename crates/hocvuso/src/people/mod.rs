@@ -3,7 +3,6 @@ pub mod account;
 pub mod admin;
 pub mod auth_pages;
 pub mod cli;
-pub mod export;
 pub mod merge;
 pub mod model;
 pub mod password;

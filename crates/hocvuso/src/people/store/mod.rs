@@ -3,6 +3,12 @@ use crate::db::{Db, DbResult, Exec, Tx, new_id, now, q};
 
 use super::model::NewPerson;
 
+mod export;
+mod merge;
+
+pub(crate) use export::facts_about;
+pub(crate) use merge::*;
+
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct Person {
     pub id: String,
