@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 
 use super::model::search_key;
 use crate::content_source::ContentSource;
-use crate::db::{Db, DbError, DbResult, Tx, new_id, now, q};
+use super::store;
+use crate::db::{Db, DbError, DbResult, Tx, now};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportReport {
@@ -97,17 +98,14 @@ pub async fn import_library(db: &Db, library: &Library) -> DbResult<ImportReport
         lessons,
         ..Default::default()
     };
-    let last: Option<String> = db
-        .scalar(q("SELECT content_hash FROM learning_imports WHERE id = 1"))
-        .await?;
+    let last = store::last_import_hash(db).await?;
     if last.as_deref() == Some(hash.as_str()) {
         report.unchanged = true;
         return Ok(report);
     }
     let mut tx = db.begin().await?;
     let at = now();
-    let existing: Vec<(String, String)> =
-        tx.fetch_all(q("SELECT slug, source FROM courses")).await?;
+    let existing = store::course_sources(&mut tx).await?;
     let existing: HashMap<String, String> = existing.into_iter().collect();
     let mut seen_courses = HashSet::new();
     for course in &library.courses {
@@ -133,53 +131,16 @@ pub async fn import_library(db: &Db, library: &Library) -> DbResult<ImportReport
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        let course_id: String = tx
-            .scalar(
-                q("INSERT INTO courses (id, slug, title, summary, topic, level, audiences, framework, position,
-                     pass_percent, source, published, search_key, created_by, created_at, updated_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'file', TRUE, $11, NULL, $12, $12)
-                   ON CONFLICT (slug) DO UPDATE SET title = excluded.title, summary = excluded.summary,
-                     topic = excluded.topic, level = excluded.level, audiences = excluded.audiences,
-                     framework = excluded.framework, position = excluded.position,
-                     pass_percent = excluded.pass_percent, published = TRUE, search_key = excluded.search_key,
-                     updated_at = excluded.updated_at
-                   RETURNING id")
-                .bind(new_id())
-                .bind(&course.slug)
-                .bind(&course.title)
-                .bind(&course.summary)
-                .bind(course.topic.as_str())
-                .bind(course.level.as_str())
-                .bind(audiences)
-                .bind(course.framework.join(" "))
-                .bind(i64::from(course.order))
-                .bind(i64::from(course.pass_percent))
-                .bind(key)
-                .bind(at),
-            )
-            .await?
-            .unwrap_or_default();
+        let course_id = store::upsert_file_course(&mut tx, course, &audiences, &key, at).await?;
         import_lessons(&mut tx, &course_id, course, at, &mut report).await?;
     }
     for (slug, source) in &existing {
         if source == "file" && !seen_courses.contains(slug) {
-            report.unpublished_courses += tx
-                .execute(
-                    q("UPDATE courses SET published = FALSE, updated_at = $1 WHERE slug = $2 AND published = TRUE")
-                        .bind(at)
-                        .bind(slug),
-                )
-                .await? as usize;
+            report.unpublished_courses += store::unpublish_course(&mut tx, slug, at).await? as usize;
         }
     }
     super::cache::bump_version(&mut tx).await?;
-    tx.execute(
-        q("INSERT INTO learning_imports (id, content_hash, imported_at) VALUES (1, $1, $2)
-           ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash, imported_at = excluded.imported_at")
-        .bind(&hash)
-        .bind(at),
-    )
-    .await?;
+    store::record_import(&mut tx, &hash, at).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -191,49 +152,17 @@ async fn import_lessons(
     at: i64,
     report: &mut ImportReport,
 ) -> DbResult<()> {
-    let existing: Vec<(String,)> = tx
-        .fetch_all(q("SELECT slug FROM lessons WHERE course_id = $1").bind(course_id))
-        .await?;
-    let existing: HashSet<String> = existing.into_iter().map(|(s,)| s).collect();
+    let existing: HashSet<String> = store::lesson_slugs(tx, course_id).await?.into_iter().collect();
     let mut seen = Vec::new();
     for (i, lesson) in course.lessons.iter().enumerate() {
         if !existing.contains(&lesson.slug) {
             report.lessons_added += 1;
         }
         seen.push(lesson.slug.clone());
-        let quiz = serde_json::to_string(&lesson.quiz).unwrap_or_else(|_| "[]".into());
-        tx.execute(
-            q("INSERT INTO lessons (id, course_id, slug, position, title, summary, body_md, body_html, quiz,
-                 reading_minutes, published, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11)
-               ON CONFLICT (course_id, slug) DO UPDATE SET position = excluded.position, title = excluded.title,
-                 summary = excluded.summary, body_md = excluded.body_md, body_html = excluded.body_html,
-                 quiz = excluded.quiz, reading_minutes = excluded.reading_minutes, published = TRUE,
-                 updated_at = excluded.updated_at")
-            .bind(new_id())
-            .bind(course_id)
-            .bind(&lesson.slug)
-            .bind(i as i64 + 1)
-            .bind(&lesson.title)
-            .bind(&lesson.summary)
-            .bind(&lesson.body_md)
-            .bind(content::render_markdown(&lesson.body_md))
-            .bind(quiz)
-            .bind(i64::from(lesson.reading_minutes.max(1)))
-            .bind(at),
-        )
-        .await?;
+        store::upsert_file_lesson(tx, course_id, lesson, i as i64 + 1, at).await?;
     }
     for slug in existing.iter().filter(|s| !seen.contains(s)) {
-        report.unpublished_lessons += tx
-            .execute(
-                q("UPDATE lessons SET published = FALSE, updated_at = $1
-                   WHERE course_id = $2 AND slug = $3 AND published = TRUE")
-                .bind(at)
-                .bind(course_id)
-                .bind(slug),
-            )
-            .await? as usize;
+        report.unpublished_lessons += store::unpublish_lesson(tx, course_id, slug, at).await? as usize;
     }
     Ok(())
 }

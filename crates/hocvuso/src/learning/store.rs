@@ -4,7 +4,7 @@ use content::Question;
 
 use super::model::{CourseInput, LessonText};
 
-use crate::db::{Db, DbResult, Exec, Tx, q};
+use crate::db::{Db, DbResult, Exec, Tx, new_id, q};
 
 const COURSE_COLS: &str = "c.id, c.slug, c.title, c.summary, c.topic, c.level, c.audiences, c.framework, \
      c.position, c.pass_percent, c.source, c.published, c.search_key, c.updated_at, \
@@ -644,4 +644,124 @@ pub(crate) async fn content_version(db: &Db) -> DbResult<i64> {
         .scalar(q("SELECT version FROM learning_version WHERE id = 1"))
         .await?
         .unwrap_or(0))
+}
+
+// ---- the import of the course files ----
+
+/// The hash of the library last imported, if any.
+pub(crate) async fn last_import_hash(db: &Db) -> DbResult<Option<String>> {
+    db.scalar(q("SELECT content_hash FROM learning_imports WHERE id = 1"))
+        .await
+}
+
+pub(crate) async fn record_import(tx: &mut Tx, hash: &str, at: i64) -> DbResult<()> {
+    tx.execute(
+        q("INSERT INTO learning_imports (id, content_hash, imported_at) VALUES (1, $1, $2)
+           ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash, imported_at = excluded.imported_at")
+        .bind(hash)
+        .bind(at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every course's slug and source (`file` or `local`).
+pub(crate) async fn course_sources(tx: &mut Tx) -> DbResult<Vec<(String, String)>> {
+    tx.fetch_all(q("SELECT slug, source FROM courses")).await
+}
+
+/// Create or refresh a course from its file, published; its id.
+pub(crate) async fn upsert_file_course(
+    tx: &mut Tx,
+    course: &content::Course,
+    audiences: &str,
+    search_key: &str,
+    at: i64,
+) -> DbResult<String> {
+    Ok(tx
+        .scalar(
+            q("INSERT INTO courses (id, slug, title, summary, topic, level, audiences, framework, position,
+                 pass_percent, source, published, search_key, created_by, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'file', TRUE, $11, NULL, $12, $12)
+               ON CONFLICT (slug) DO UPDATE SET title = excluded.title, summary = excluded.summary,
+                 topic = excluded.topic, level = excluded.level, audiences = excluded.audiences,
+                 framework = excluded.framework, position = excluded.position,
+                 pass_percent = excluded.pass_percent, published = TRUE, search_key = excluded.search_key,
+                 updated_at = excluded.updated_at
+               RETURNING id")
+            .bind(new_id())
+            .bind(&course.slug)
+            .bind(&course.title)
+            .bind(&course.summary)
+            .bind(course.topic.as_str())
+            .bind(course.level.as_str())
+            .bind(audiences)
+            .bind(course.framework.join(" "))
+            .bind(i64::from(course.order))
+            .bind(i64::from(course.pass_percent))
+            .bind(search_key)
+            .bind(at),
+        )
+        .await?
+        .unwrap_or_default())
+}
+
+pub(crate) async fn unpublish_course(tx: &mut Tx, slug: &str, at: i64) -> DbResult<u64> {
+    tx.execute(
+        q("UPDATE courses SET published = FALSE, updated_at = $1 WHERE slug = $2 AND published = TRUE")
+            .bind(at)
+            .bind(slug),
+    )
+    .await
+}
+
+pub(crate) async fn lesson_slugs(tx: &mut Tx, course_id: &str) -> DbResult<Vec<String>> {
+    let rows: Vec<(String,)> = tx
+        .fetch_all(q("SELECT slug FROM lessons WHERE course_id = $1").bind(course_id))
+        .await?;
+    Ok(rows.into_iter().map(|(s,)| s).collect())
+}
+
+/// Create or refresh a lesson from its file, published, at `position`.
+pub(crate) async fn upsert_file_lesson(
+    tx: &mut Tx,
+    course_id: &str,
+    lesson: &content::Lesson,
+    position: i64,
+    at: i64,
+) -> DbResult<()> {
+    let quiz = serde_json::to_string(&lesson.quiz).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+        q("INSERT INTO lessons (id, course_id, slug, position, title, summary, body_md, body_html, quiz,
+             reading_minutes, published, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11)
+           ON CONFLICT (course_id, slug) DO UPDATE SET position = excluded.position, title = excluded.title,
+             summary = excluded.summary, body_md = excluded.body_md, body_html = excluded.body_html,
+             quiz = excluded.quiz, reading_minutes = excluded.reading_minutes, published = TRUE,
+             updated_at = excluded.updated_at")
+        .bind(new_id())
+        .bind(course_id)
+        .bind(&lesson.slug)
+        .bind(position)
+        .bind(&lesson.title)
+        .bind(&lesson.summary)
+        .bind(&lesson.body_md)
+        .bind(content::render_markdown(&lesson.body_md))
+        .bind(quiz)
+        .bind(i64::from(lesson.reading_minutes.max(1)))
+        .bind(at),
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn unpublish_lesson(tx: &mut Tx, course_id: &str, slug: &str, at: i64) -> DbResult<u64> {
+    tx.execute(
+        q("UPDATE lessons SET published = FALSE, updated_at = $1
+           WHERE course_id = $2 AND slug = $3 AND published = TRUE")
+        .bind(at)
+        .bind(course_id)
+        .bind(slug),
+    )
+    .await
 }
