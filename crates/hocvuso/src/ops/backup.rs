@@ -14,7 +14,7 @@ use std::path::Path;
 
 use super::store::{self, Column, ROWID, Value};
 use crate::config::redact_url;
-use crate::db::{Backend, Db, DbError, q};
+use crate::db::{Backend, Db, DbError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransferError {
@@ -92,7 +92,7 @@ pub async fn backup(url: &str, file: &Path) -> Result<String, TransferError> {
     written.unwrap_or(Ok(()))?;
     // Read the copy back: a backup nobody could restore is worse than none.
     let copy = Db::open_sqlite_read_only(file).await?;
-    let check: Option<String> = copy.scalar(q("PRAGMA quick_check")).await?;
+    let check = store::sqlite_quick_check(&copy).await?;
     let tables = store::tables(&copy).await?.len();
     let version = store::applied_migrations(&copy)
         .await?
@@ -132,7 +132,7 @@ async fn postgres_backup_advice(url: &str) -> Result<String, TransferError> {
     );
     match Db::connect(url).await {
         Ok(db) => {
-            let version: Option<String> = db.scalar(q("SHOW server_version")).await?;
+            let version = store::postgres_version(&db).await?;
             db.close().await;
             Ok(format!(
                 "PostgreSQL at {shown} is reachable (server {}).\n{advice}",
@@ -261,9 +261,7 @@ pub(crate) async fn copy_database(
         if seeded.contains(&table) && !applied.is_empty() {
             continue;
         }
-        let n = target
-            .count(q(format!("SELECT COUNT(*) FROM {}", store::ident(&table))))
-            .await?;
+        let n = store::row_count(target, &table).await?;
         if n > 0 {
             return Err(refused(format!(
                 "{shown} is not empty (table {table} has {n} rows): restore only into an empty \
@@ -322,8 +320,7 @@ pub(crate) async fn copy_database(
     let mut dst = target.begin().await?;
     // The migrations' own rows (version counters, indicators) are replaced by the source's.
     for table in order.iter().rev() {
-        dst.execute(q(format!("DELETE FROM {}", store::ident(table))))
-            .await?;
+        store::clear_table(&mut dst, table).await?;
     }
     let mut report = Vec::new();
     for table in &order {
@@ -372,27 +369,15 @@ pub(crate) async fn copy_database(
         }
         for (i, pk, v) in later {
             let col = &l.columns[i];
-            let mut sql = format!(
-                "UPDATE {} SET {} = $1 WHERE ",
-                store::ident(table),
-                store::ident(&col.name)
-            );
-            let conds: Vec<String> = pk_at
-                .iter()
-                .enumerate()
-                .map(|(n, &p)| format!("{} = ${}", store::ident(&l.columns[p].name), n + 2))
-                .collect();
-            sql.push_str(&conds.join(" AND "));
-            let mut query = q(sql).bind(v.into_arg(col.class, &col.name)?);
+            let mut key = Vec::with_capacity(pk_at.len());
             for (value, &p) in pk.into_iter().zip(&pk_at) {
                 let c: &Column = &l.columns[p];
-                query = query.bind(value.into_arg(c.class, &c.name)?);
+                key.push((c.name.as_str(), value.into_arg(c.class, &c.name)?));
             }
-            dst.execute(query).await?;
+            store::set_value(&mut dst, table, &col.name, v.into_arg(col.class, &col.name)?, key)
+                .await?;
         }
-        let there = dst
-            .count(q(format!("SELECT COUNT(*) FROM {}", store::ident(table))))
-            .await?;
+        let there = store::row_count(&mut dst, table).await?;
         if there as u64 != copied {
             return Err(refused(format!(
                 "table {table}: {copied} rows read but {there} written; nothing was kept"

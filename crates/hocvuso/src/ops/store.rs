@@ -7,7 +7,7 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, Row as _, TypeInfo as _, ValueRef as _};
 
-use crate::db::{Arg, Backend, Db, DbResult, Tx, q, tuples};
+use crate::db::{Arg, Backend, Db, DbResult, Exec, Tx, q, tuples};
 
 /// What a column holds, from its declared type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,6 +352,53 @@ pub async fn snapshot(db: &Db) -> DbResult<BTreeMap<String, Vec<Vec<String>>>> {
         out.insert(table, rows);
     }
     Ok(out)
+}
+
+/// SQLite's own check of a database file ("ok" when sound).
+pub(crate) async fn sqlite_quick_check(db: &Db) -> DbResult<Option<String>> {
+    db.scalar(q("PRAGMA quick_check")).await
+}
+
+pub(crate) async fn postgres_version(db: &Db) -> DbResult<Option<String>> {
+    db.scalar(q("SHOW server_version")).await
+}
+
+pub(crate) async fn row_count(ex: impl Exec, table: &str) -> DbResult<i64> {
+    ex.count(q(format!("SELECT COUNT(*) FROM {}", ident(table))))
+        .await
+}
+
+pub(crate) async fn clear_table(tx: &mut Tx, table: &str) -> DbResult<()> {
+    tx.execute(q(format!("DELETE FROM {}", ident(table))))
+        .await?;
+    Ok(())
+}
+
+/// Set one column of the row whose key columns have these values.
+pub(crate) async fn set_value(
+    tx: &mut Tx,
+    table: &str,
+    column: &str,
+    value: Arg,
+    key: Vec<(&str, Arg)>,
+) -> DbResult<()> {
+    let conds: Vec<String> = key
+        .iter()
+        .enumerate()
+        .map(|(n, (c, _))| format!("{} = ${}", ident(c), n + 2))
+        .collect();
+    let mut query = q(format!(
+        "UPDATE {} SET {} = $1 WHERE {}",
+        ident(table),
+        ident(column),
+        conds.join(" AND ")
+    ))
+    .bind(value);
+    for (_, v) in key {
+        query = query.bind(v);
+    }
+    tx.execute(query).await?;
+    Ok(())
 }
 
 /// Tables ordered so each comes after every table it references (a reference to itself aside).
