@@ -9,8 +9,8 @@ use content::{ContentError, Library};
 use sha2::{Digest, Sha256};
 
 use super::model::search_key;
-use crate::content_source::ContentSource;
 use super::store;
+use crate::content_source::ContentSource;
 use crate::db::{Db, DbError, DbResult, Tx, now};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -136,7 +136,8 @@ pub async fn import_library(db: &Db, library: &Library) -> DbResult<ImportReport
     }
     for (slug, source) in &existing {
         if source == "file" && !seen_courses.contains(slug) {
-            report.unpublished_courses += store::unpublish_course(&mut tx, slug, at).await? as usize;
+            report.unpublished_courses +=
+                store::unpublish_course(&mut tx, slug, at).await? as usize;
         }
     }
     super::cache::bump_version(&mut tx).await?;
@@ -152,7 +153,10 @@ async fn import_lessons(
     at: i64,
     report: &mut ImportReport,
 ) -> DbResult<()> {
-    let existing: HashSet<String> = store::lesson_slugs(tx, course_id).await?.into_iter().collect();
+    let existing: HashSet<String> = store::lesson_slugs(tx, course_id)
+        .await?
+        .into_iter()
+        .collect();
     let mut seen = Vec::new();
     for (i, lesson) in course.lessons.iter().enumerate() {
         if !existing.contains(&lesson.slug) {
@@ -162,7 +166,8 @@ async fn import_lessons(
         store::upsert_file_lesson(tx, course_id, lesson, i as i64 + 1, at).await?;
     }
     for slug in existing.iter().filter(|s| !seen.contains(s)) {
-        report.unpublished_lessons += store::unpublish_lesson(tx, course_id, slug, at).await? as usize;
+        report.unpublished_lessons +=
+            store::unpublish_lesson(tx, course_id, slug, at).await? as usize;
     }
     Ok(())
 }

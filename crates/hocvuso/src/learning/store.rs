@@ -634,8 +634,10 @@ pub(crate) async fn insert_lesson(
 // ---- content version (what cached lesson pages are checked against) ----
 
 pub(crate) async fn bump_content_version(tx: &mut Tx) -> DbResult<()> {
-    tx.execute(q("UPDATE learning_version SET version = version + 1 WHERE id = 1"))
-        .await?;
+    tx.execute(q(
+        "UPDATE learning_version SET version = version + 1 WHERE id = 1",
+    ))
+    .await?;
     Ok(())
 }
 
@@ -755,7 +757,12 @@ pub(crate) async fn upsert_file_lesson(
     Ok(())
 }
 
-pub(crate) async fn unpublish_lesson(tx: &mut Tx, course_id: &str, slug: &str, at: i64) -> DbResult<u64> {
+pub(crate) async fn unpublish_lesson(
+    tx: &mut Tx,
+    course_id: &str,
+    slug: &str,
+    at: i64,
+) -> DbResult<u64> {
     tx.execute(
         q("UPDATE lessons SET published = FALSE, updated_at = $1
            WHERE course_id = $2 AND slug = $3 AND published = TRUE")

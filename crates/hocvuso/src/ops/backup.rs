@@ -374,8 +374,14 @@ pub(crate) async fn copy_database(
                 let c: &Column = &l.columns[p];
                 key.push((c.name.as_str(), value.into_arg(c.class, &c.name)?));
             }
-            store::set_value(&mut dst, table, &col.name, v.into_arg(col.class, &col.name)?, key)
-                .await?;
+            store::set_value(
+                &mut dst,
+                table,
+                &col.name,
+                v.into_arg(col.class, &col.name)?,
+                key,
+            )
+            .await?;
         }
         let there = store::row_count(&mut dst, table).await?;
         if there as u64 != copied {

@@ -15,12 +15,13 @@ use std::time::Duration;
 
 use super::cube::{self, Cube, PersonDims};
 use super::period::{DAY, Period};
-use crate::db::{Db, DbResult, Tx, now, placeholders, q, tuples};
+use super::store::fold::{self as store, InboxRow};
+use crate::db::{Db, DbResult, Tx, now};
 
 pub const TICK: Duration = Duration::from_secs(2);
 pub const LEASE_SECONDS: i64 = 30;
 pub const BATCH: i64 = 5_000;
-const JOB: &str = "aggregate";
+pub(crate) const JOB: &str = "aggregate";
 
 /// This process's name on the lease.
 static HOLDER: LazyLock<String> = LazyLock::new(|| uuid::Uuid::new_v4().to_string());
@@ -31,22 +32,6 @@ pub enum Outcome {
     Busy,
     /// Events folded in (0 when the inbox was empty).
     Done(usize),
-}
-
-#[derive(sqlx::FromRow)]
-struct InboxRow {
-    inbox_id: String,
-    metric: Option<String>,
-    kind: Option<String>,
-    unit_path: Option<String>,
-    person_id: Option<String>,
-    target_group: Option<String>,
-    sex: Option<String>,
-    birth_year: Option<i64>,
-    ethnic_minority: Option<i64>,
-    value: Option<i64>,
-    at: Option<i64>,
-    retracts: Option<String>,
 }
 
 /// Start the background aggregator for this server.
@@ -96,49 +81,18 @@ pub(crate) async fn run_once(db: &Db, holder: &str, batch: i64) -> DbResult<Outc
     run_once_as(db, holder, batch, false).await
 }
 
-/// Events waiting to be folded in.
-pub async fn pending(db: &Db) -> DbResult<i64> {
-    db.count(q("SELECT COUNT(*) FROM stat_inbox")).await
-}
-
-/// Is anything waiting? (Cheap even when a burst of events is queued.)
-pub(crate) async fn has_pending(db: &Db) -> DbResult<bool> {
-    Ok(db
-        .count(q(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM stat_inbox LIMIT 1) AS waiting",
-        ))
-        .await?
-        > 0)
-}
+pub(crate) use super::store::fold::has_pending;
+pub use super::store::fold::pending;
 
 /// `force` lets a command or test take a lease held by a server that may be gone; it is still one
 /// transaction at a time, and the inbox delete check keeps it exact.
 async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult<Outcome> {
     let t = now();
     let mut tx = db.begin().await?;
-    let got = tx
-        .execute(
-            q("UPDATE stat_jobs SET holder = $1, lease_until = $2
-               WHERE name = $3 AND (lease_until < $4 OR holder = $1 OR $5)")
-            .bind(holder)
-            .bind(t + LEASE_SECONDS)
-            .bind(JOB)
-            .bind(t)
-            .bind(force),
-        )
-        .await?;
-    if got != 1 {
+    if !store::take_lease(&mut tx, JOB, holder, t, t + LEASE_SECONDS, force).await? {
         return Ok(Outcome::Busy);
     }
-    let rows: Vec<InboxRow> = tx
-        .fetch_all(
-            q("SELECT i.event_id AS inbox_id, e.metric, e.kind, e.unit_path, e.person_id, e.target_group, e.sex,
-                      e.birth_year, e.ethnic_minority, e.value, e.at, e.retracts
-               FROM stat_inbox i LEFT JOIN stat_events e ON e.id = i.event_id
-               ORDER BY i.event_id LIMIT $1")
-            .bind(batch),
-        )
-        .await?;
+    let rows = store::inbox(&mut tx, batch).await?;
     if rows.is_empty() {
         tx.commit().await?;
         return Ok(Outcome::Done(0));
@@ -146,18 +100,7 @@ async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult
     let (cube, retracted) = fold(&mut tx, &rows).await?;
     write_cube(&mut tx, &cube).await?;
     let ids: Vec<&str> = rows.iter().map(|r| r.inbox_id.as_str()).collect();
-    let mut deleted = 0;
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "DELETE FROM stat_inbox WHERE event_id IN ({})",
-            placeholders(1, chunk.len())
-        );
-        let mut stmt = q(sql);
-        for id in chunk {
-            stmt = stmt.bind(*id);
-        }
-        deleted += tx.execute(stmt).await?;
-    }
+    let deleted = store::delete_inbox(&mut tx, &ids).await?;
     if deleted as usize != rows.len() {
         // Someone else folded some of these in meanwhile: drop our work (the transaction rolls back).
         return Ok(Outcome::Busy);
@@ -167,13 +110,7 @@ async fn run_once_as(db: &Db, holder: &str, batch: i64, force: bool) -> DbResult
     for (person, year, dims) in retracted {
         recompute_active(&mut tx, &person, year, &dims).await?;
     }
-    tx.execute(
-        q("UPDATE stat_jobs SET processed = processed + $1, last_run_at = $2 WHERE name = $3")
-            .bind(rows.len() as i64)
-            .bind(t)
-            .bind(JOB),
-    )
-    .await?;
+    store::mark_processed(&mut tx, JOB, rows.len() as i64, Some(t)).await?;
     crate::stats::changed(&mut tx);
     tx.commit().await?;
     Ok(Outcome::Done(rows.len()))
@@ -265,18 +202,7 @@ async fn fold(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<(Cube, Retracted)> {
             }
         }
     }
-    for chunk in changed.chunks(400) {
-        let sql = format!(
-            "INSERT INTO stat_active (person_id, year, unit_path, months) VALUES {}
-             ON CONFLICT (person_id, year, unit_path) DO UPDATE SET months = excluded.months",
-            tuples(chunk.len(), 4)
-        );
-        let mut stmt = q(sql);
-        for (pid, year, place, mask) in chunk {
-            stmt = stmt.bind(*pid).bind(*year).bind(*place).bind(*mask);
-        }
-        tx.execute(stmt).await?;
-    }
+    store::upsert_masks(tx, &changed).await?;
     Ok((cube, retracted))
 }
 
@@ -305,18 +231,7 @@ pub(crate) async fn live_places(tx: &mut Tx, person: &str, year: i32) -> DbResul
         crate::stats::metric::CERTIFICATE_ISSUED,
         crate::stats::metric::CLASS_ATTENDANCE,
     ];
-    let sql = format!(
-        "SELECT e.unit_path, e.at FROM stat_events e
-         WHERE e.person_id = $1 AND e.at >= $2 AND e.at <= $3 AND e.metric IN ({}) AND e.retracts IS NULL
-           AND NOT EXISTS (SELECT 1 FROM stat_events r WHERE r.retracts = e.id)
-           AND NOT EXISTS (SELECT 1 FROM stat_inbox i WHERE i.event_id = e.id)",
-        placeholders(4, metrics.len())
-    );
-    let mut stmt = q(sql).bind(person).bind(from).bind(to);
-    for m in metrics {
-        stmt = stmt.bind(m);
-    }
-    let rows: Vec<(String, i64)> = tx.fetch_all(stmt).await?;
+    let rows = store::live_learning(tx, person, from, to, &metrics).await?;
     let mut places: Places = Vec::new();
     for (path, at) in rows {
         let bit = 1i64 << (u8::from(crate::i18n::vn_time(at).month()) - 1);
@@ -383,33 +298,11 @@ pub(crate) fn active_delta(
 /// cells by the difference from what was folded before.
 async fn recompute_active(tx: &mut Tx, person: &str, year: i32, dims: &PersonDims) -> DbResult<()> {
     let new = live_places(tx, person, year).await?;
-    let old: Places = tx
-        .fetch_all(
-            q("SELECT unit_path, months FROM stat_active WHERE person_id = $1 AND year = $2")
-                .bind(person)
-                .bind(i64::from(year)),
-        )
-        .await?;
+    let old = store::masks_of(tx, person, year).await?;
     let mut cube = Cube::default();
     active_delta(&mut cube, &old, &new, year, dims);
     write_cube(tx, &cube).await?;
-    tx.execute(
-        q("DELETE FROM stat_active WHERE person_id = $1 AND year = $2")
-            .bind(person)
-            .bind(i64::from(year)),
-    )
-    .await?;
-    for (place, mask) in &new {
-        tx.execute(
-            q("INSERT INTO stat_active (person_id, year, unit_path, months) VALUES ($1, $2, $3, $4)")
-                .bind(person)
-                .bind(i64::from(year))
-                .bind(place)
-                .bind(*mask),
-        )
-        .await?;
-    }
-    Ok(())
+    store::replace_masks(tx, person, year, &new).await
 }
 
 /// The months in which a person was active anywhere under `prefix` (a unit path ending in '/').
@@ -434,47 +327,11 @@ async fn load_masks(tx: &mut Tx, rows: &[InboxRow]) -> DbResult<HashMap<(String,
     for (year, mut people) in wanted {
         people.sort_unstable();
         people.dedup();
-        for chunk in people.chunks(500) {
-            let sql = format!(
-                "SELECT person_id, unit_path, months FROM stat_active WHERE year = $1 AND person_id IN ({})",
-                placeholders(2, chunk.len())
-            );
-            let mut stmt = q(sql).bind(year);
-            for p in chunk {
-                stmt = stmt.bind(*p);
-            }
-            let found: Vec<(String, String, i64)> = tx.fetch_all(stmt).await?;
-            for (pid, place, m) in found {
-                masks.entry((pid, year)).or_default().push((place, m));
-            }
+        for (pid, place, m) in store::masks_of_many(tx, year, &people).await? {
+            masks.entry((pid, year)).or_default().push((place, m));
         }
     }
     Ok(masks)
 }
 
-/// Add a cube's cells to `stat_agg` (insert or add to the existing counts).
-pub(crate) async fn write_cube(tx: &mut Tx, cube: &Cube) -> DbResult<()> {
-    let cells: Vec<_> = cube.cells.iter().collect();
-    for chunk in cells.chunks(1000) {
-        let sql = format!(
-            "INSERT INTO stat_agg (unit_code, grain, period, metric, dim, dim_value, n, total) VALUES {}
-             ON CONFLICT (unit_code, grain, period, metric, dim, dim_value)
-             DO UPDATE SET n = stat_agg.n + excluded.n, total = stat_agg.total + excluded.total",
-            tuples(chunk.len(), 8)
-        );
-        let mut stmt = q(sql);
-        for (k, (n, total)) in chunk {
-            stmt = stmt
-                .bind(k.unit.as_str())
-                .bind(k.grain)
-                .bind(k.period.as_str())
-                .bind(k.metric.as_str())
-                .bind(k.dim)
-                .bind(k.dim_value.as_str())
-                .bind(*n)
-                .bind(*total);
-        }
-        tx.execute(stmt).await?;
-    }
-    Ok(())
-}
+pub(crate) use super::store::fold::write_cube;

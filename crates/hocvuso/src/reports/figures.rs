@@ -16,26 +16,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::cube::{self, CellKey, Cube, PersonDims};
 use super::period::{DAY, Period};
-use crate::db::{Db, DbResult, Tx, now, q, tuples};
-use crate::stats::{self, StatEvent, metric};
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct EventRow {
-    id: String,
-    metric: String,
-    kind: Option<String>,
-    unit_code: String,
-    unit_path: String,
-    person_id: Option<String>,
-    target_group: Option<String>,
-    sex: Option<String>,
-    birth_year: Option<i64>,
-    ethnic_minority: Option<i64>,
-    value: i64,
-    at: i64,
-    source: Option<String>,
-    retracts: Option<String>,
-}
+use super::store::figures::{self as store, EventRow};
+use crate::db::{Db, DbResult, Tx};
+use crate::stats::{self, StatEvent};
 
 /// One cell whose stored figures are not what the facts give.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,87 +70,7 @@ impl Report {
     }
 }
 
-/// The facts that hold now, as the events that should count them. Person dimensions are the person's
-/// current ones (only used for facts that have no event yet).
-async fn fact_events(tx: &mut Tx) -> DbResult<Vec<EventRow>> {
-    let t = now();
-    let person_cols = "p.id AS person_id, p.target_group, p.sex, p.birth_year,
-        CAST(CASE WHEN p.ethnic_group IS NULL THEN NULL WHEN p.ethnic_group = 'Kinh' THEN 0 ELSE 1 END AS BIGINT) AS ethnic_minority";
-    let none_cols = "CAST(NULL AS TEXT) AS person_id, CAST(NULL AS TEXT) AS target_group, CAST(NULL AS TEXT) AS sex,
-        CAST(NULL AS BIGINT) AS birth_year, CAST(NULL AS BIGINT) AS ethnic_minority";
-    let mut out: Vec<EventRow> = Vec::new();
-    // Attendance: a present mark on a session that has started, where the class takes place.
-    out.extend(
-        tx.fetch_all::<EventRow>(
-            q(format!(
-                "SELECT 'att:' || a.session_id || ':' || a.person_id AS id, '{att}' AS metric,
-                        CAST(NULL AS TEXT) AS kind, u.code AS unit_code, u.path AS unit_path, {person_cols},
-                        CAST(1 AS BIGINT) AS value, s.starts_at AS at,
-                        'att:' || a.session_id || ':' || a.person_id AS source, CAST(NULL AS TEXT) AS retracts
-                 FROM class_attendance a JOIN class_sessions s ON s.id = a.session_id
-                 JOIN classes c ON c.id = s.class_id
-                 JOIN units u ON u.code = COALESCE(c.village_code, c.commune_code)
-                 LEFT JOIN people p ON p.id = a.person_id
-                 WHERE a.present AND s.starts_at <= $1",
-                att = metric::CLASS_ATTENDANCE
-            ))
-            .bind(t),
-        )
-        .await?,
-    );
-    // Sessions held: started, with at least one mark.
-    out.extend(
-        tx.fetch_all::<EventRow>(
-            q(format!(
-                "SELECT 'held:' || s.id AS id, '{held}' AS metric, CAST(NULL AS TEXT) AS kind,
-                        u.code AS unit_code, u.path AS unit_path, {none_cols},
-                        CAST(1 AS BIGINT) AS value, s.starts_at AS at, 'held:' || s.id AS source,
-                        CAST(NULL AS TEXT) AS retracts
-                 FROM class_sessions s JOIN classes c ON c.id = s.class_id
-                 JOIN units u ON u.code = COALESCE(c.village_code, c.commune_code)
-                 WHERE s.starts_at <= $1 AND EXISTS (SELECT 1 FROM class_attendance a WHERE a.session_id = s.id)",
-                held = metric::CLASS_HELD
-            ))
-            .bind(t),
-        )
-        .await?,
-    );
-    // Activities, and the household each one reached.
-    out.extend(
-        tx.fetch_all::<EventRow>(q(format!(
-            "SELECT 'act:' || a.id AS id, '{act}' AS metric, CAST(NULL AS TEXT) AS kind,
-                    u.code AS unit_code, u.path AS unit_path, {none_cols},
-                    CASE WHEN a.people_helped < 1 THEN 1 ELSE a.people_helped END AS value, a.created_at AS at,
-                    'act:' || a.id AS source, CAST(NULL AS TEXT) AS retracts
-             FROM activities a JOIN units u ON u.code = a.village_code
-             UNION ALL
-             SELECT 'acth:' || a.id AS id, '{hh}' AS metric, CAST(NULL AS TEXT) AS kind,
-                    u.code AS unit_code, u.path AS unit_path, {none_cols},
-                    CAST(1 AS BIGINT) AS value, a.created_at AS at,
-                    'acth:' || a.id AS source, CAST(NULL AS TEXT) AS retracts
-             FROM activities a JOIN units u ON u.code = a.village_code WHERE a.household_id IS NOT NULL",
-            act = metric::TEAM_ACTIVITY,
-            hh = metric::HOUSEHOLD_HELPED
-        )))
-        .await?,
-    );
-    // Checklist items ticked.
-    out.extend(
-        tx.fetch_all::<EventRow>(q(format!(
-            "SELECT 'chk:' || c.household_id || ':' || c.item AS id, '{chk}' AS metric, c.item AS kind,
-                    u.code AS unit_code, u.path AS unit_path, {none_cols},
-                    CAST(1 AS BIGINT) AS value, c.updated_at AS at,
-                    'chk:' || c.household_id || ':' || c.item AS source, CAST(NULL AS TEXT) AS retracts
-             FROM household_checks c JOIN households h ON h.id = c.household_id
-             JOIN units u ON u.code = h.village_code WHERE c.done",
-            chk = metric::HOUSEHOLD_CHECK
-        )))
-        .await?,
-    );
-    Ok(out)
-}
-
-/// Source prefixes whose facts [`fact_events`] lists: events of these are checked against the facts.
+/// Source prefixes whose facts [`store::fact_events`] lists: events of these are checked against the facts.
 const CHECKED: [&str; 5] = ["att:", "held:", "act:", "acth:", "chk:"];
 
 fn checked_source(s: &str) -> bool {
@@ -181,14 +84,9 @@ struct Expected {
 }
 
 async fn expected(tx: &mut Tx) -> DbResult<Expected> {
-    let all: Vec<EventRow> = tx
-        .fetch_all(q(
-            "SELECT id, metric, kind, unit_code, unit_path, person_id, target_group, sex, birth_year, ethnic_minority,
-                    value, at, source, retracts FROM stat_events",
-        ))
-        .await?;
+    let all = store::all_events(tx).await?;
     let retracted: HashSet<&str> = all.iter().filter_map(|e| e.retracts.as_deref()).collect();
-    let facts = fact_events(tx).await?;
+    let facts = store::fact_events(tx).await?;
     let fact_sources: HashSet<&str> = facts.iter().filter_map(|f| f.source.as_deref()).collect();
     let mut events = Vec::new();
     let mut live: HashSet<String> = HashSet::new();
@@ -292,18 +190,6 @@ fn fold_all(events: &[EventRow]) -> (Cube, BTreeMap<(String, i64, String), i64>)
     (cube, flat)
 }
 
-#[derive(sqlx::FromRow)]
-struct AggRow {
-    unit_code: String,
-    grain: String,
-    period: String,
-    metric: String,
-    dim: String,
-    dim_value: String,
-    n: i64,
-    total: i64,
-}
-
 fn grain_of(g: &str) -> &'static str {
     use super::period::{MONTH, QUARTER, YEAR};
     match g {
@@ -326,11 +212,7 @@ fn dim_of(d: &str) -> &'static str {
 }
 
 async fn diff_cells(tx: &mut Tx, want: &Cube) -> DbResult<Vec<CellDiff>> {
-    let rows: Vec<AggRow> = tx
-        .fetch_all(q(
-            "SELECT unit_code, grain, period, metric, dim, dim_value, n, total FROM stat_agg",
-        ))
-        .await?;
+    let rows = store::agg_rows(tx).await?;
     let mut have: HashMap<CellKey, (i64, i64)> = HashMap::with_capacity(rows.len());
     for r in rows {
         have.insert(
@@ -431,49 +313,11 @@ pub async fn check(db: &Db, fix: bool) -> DbResult<Report> {
     let exp = expected(&mut tx).await?;
     let (want, masks) = fold_all(&exp.events);
     let diffs = diff_cells(&mut tx, &want).await?;
-    for chunk in diffs.chunks(500) {
-        let sql = format!(
-            "INSERT INTO stat_agg (unit_code, grain, period, metric, dim, dim_value, n, total) VALUES {}
-             ON CONFLICT (unit_code, grain, period, metric, dim, dim_value)
-             DO UPDATE SET n = excluded.n, total = excluded.total",
-            tuples(chunk.len(), 8)
-        );
-        let mut stmt = q(sql);
-        for d in chunk {
-            stmt = stmt
-                .bind(d.key.unit.as_str())
-                .bind(d.key.grain)
-                .bind(d.key.period.as_str())
-                .bind(d.key.metric.as_str())
-                .bind(d.key.dim)
-                .bind(d.key.dim_value.as_str())
-                .bind(d.want.0)
-                .bind(d.want.1);
-        }
-        tx.execute(stmt).await?;
-    }
-    tx.execute(q("DELETE FROM stat_active")).await?;
+    store::set_cells(&mut tx, &diffs).await?;
     let masks: Vec<_> = masks.into_iter().collect();
-    for chunk in masks.chunks(400) {
-        let sql = format!(
-            "INSERT INTO stat_active (person_id, year, unit_path, months) VALUES {}",
-            tuples(chunk.len(), 4)
-        );
-        let mut stmt = q(sql);
-        for ((pid, year, place), m) in chunk {
-            stmt = stmt
-                .bind(pid.as_str())
-                .bind(*year)
-                .bind(place.as_str())
-                .bind(*m);
-        }
-        tx.execute(stmt).await?;
-    }
+    store::replace_all_masks(&mut tx, &masks).await?;
     // Dashboards cache figures per aggregate version: move it so they read the repaired cells.
-    tx.execute(q(
-        "UPDATE stat_jobs SET processed = processed + 1 WHERE name = 'aggregate'",
-    ))
-    .await?;
+    super::store::fold::mark_processed(&mut tx, super::agg::JOB, 1, None).await?;
     crate::stats::changed(&mut tx);
     tx.commit().await?;
     report.fixed = true;

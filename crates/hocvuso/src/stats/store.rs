@@ -236,4 +236,3 @@ pub(crate) async fn emit_many(tx: &mut Tx, events: &[UnitEvent<'_>]) -> DbResult
     changed(tx);
     Ok(())
 }
-

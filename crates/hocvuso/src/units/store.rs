@@ -48,7 +48,11 @@ pub(crate) async fn villages_of(db: &Db, commune: &str) -> DbResult<Vec<Unit>> {
 }
 
 /// The children of `parent` at `level`, by code.
-pub(crate) async fn children_at_level(ex: impl Exec, parent: &str, level: i64) -> DbResult<Vec<Unit>> {
+pub(crate) async fn children_at_level(
+    ex: impl Exec,
+    parent: &str,
+    level: i64,
+) -> DbResult<Vec<Unit>> {
     ex.fetch_all(
         q(format!(
             "SELECT {COLS} FROM units WHERE parent_code = $1 AND level = $2 ORDER BY code"
@@ -68,8 +72,10 @@ pub(crate) async fn at_level(ex: impl Exec, level: i64) -> DbResult<Vec<Unit>> {
 /// The unit at `path` and every unit below it, in path order.
 pub(crate) async fn subtree(ex: impl Exec, path: &str) -> DbResult<Vec<Unit>> {
     ex.fetch_all(
-        q(format!("SELECT {COLS} FROM units WHERE path LIKE $1 ORDER BY path"))
-            .bind(format!("{path}%")),
+        q(format!(
+            "SELECT {COLS} FROM units WHERE path LIKE $1 ORDER BY path"
+        ))
+        .bind(format!("{path}%")),
     )
     .await
 }

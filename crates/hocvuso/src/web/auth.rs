@@ -8,8 +8,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::session_cache::{self, SessionCache};
-use super::store::{self, teaches_any};
 pub(crate) use super::store::roles_of;
+use super::store::{self, teaches_any};
 use crate::db::{Db, DbResult, Tx, now};
 use crate::{AppError, AppState};
 
@@ -96,7 +96,6 @@ pub(crate) async fn landing_of(db: &Db, person_id: &str) -> DbResult<&'static st
         teaches_any(db, person_id).await?,
     ))
 }
-
 
 /// A link to where someone works: its path and the message id of its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

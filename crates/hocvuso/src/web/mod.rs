@@ -18,8 +18,8 @@ pub(crate) mod oversize;
 pub mod page;
 pub mod ratelimit;
 pub mod session_cache;
-pub(crate) mod store;
 pub mod stitched;
+pub(crate) mod store;
 pub mod text;
 
 use axum::extract::{Query, State};

@@ -61,7 +61,6 @@ pub(crate) async fn seen(
     let Ok(id) = uuid::Uuid::parse_str(client_id.trim()) else {
         return Ok(None);
     };
-    let location =
-        store::form_location(db, &id.hyphenated().to_string(), kind, actor).await?;
+    let location = store::form_location(db, &id.hyphenated().to_string(), kind, actor).await?;
     Ok(location.filter(|l| !l.is_empty()))
 }

@@ -38,7 +38,11 @@ pub(crate) async fn delete_session(ex: impl Exec, token_hash: &str) -> DbResult<
     Ok(())
 }
 
-pub(crate) async fn delete_sessions_but(tx: &mut Tx, person_id: &str, keep_hash: &str) -> DbResult<()> {
+pub(crate) async fn delete_sessions_but(
+    tx: &mut Tx,
+    person_id: &str,
+    keep_hash: &str,
+) -> DbResult<()> {
     tx.execute(
         q("DELETE FROM sessions WHERE person_id = $1 AND token_hash <> $2")
             .bind(person_id)
@@ -49,12 +53,18 @@ pub(crate) async fn delete_sessions_but(tx: &mut Tx, person_id: &str, keep_hash:
 }
 
 /// The person behind a live session.
-pub(crate) async fn session_person(db: &Db, token_hash: &str, t: i64) -> DbResult<Option<SessionPerson>> {
+pub(crate) async fn session_person(
+    db: &Db,
+    token_hash: &str,
+    t: i64,
+) -> DbResult<Option<SessionPerson>> {
     db.fetch_optional(
-        q("SELECT p.id, p.full_name, p.phone, p.unit_code, p.must_change_password, s.created_at,
+        q(
+            "SELECT p.id, p.full_name, p.phone, p.unit_code, p.must_change_password, s.created_at,
                   s.last_seen_at, s.expires_at
            FROM sessions s JOIN people p ON p.id = s.person_id
-           WHERE s.token_hash = $1 AND s.expires_at > $2")
+           WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
         .bind(token_hash)
         .bind(t),
     )
@@ -153,7 +163,11 @@ pub(crate) async fn form_location(
     .await
 }
 
-pub(crate) async fn set_form_location(tx: &mut Tx, client_id: &str, location: &str) -> DbResult<()> {
+pub(crate) async fn set_form_location(
+    tx: &mut Tx,
+    client_id: &str,
+    location: &str,
+) -> DbResult<()> {
     tx.execute(
         q("UPDATE form_receipts SET location = $1 WHERE client_id = $2")
             .bind(location)

@@ -18,10 +18,10 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::agg::write_cube;
-use crate::db::bulk::{Bulk, Cell};
 use super::cube::{self, Cube};
 use super::period::{DAY, Period};
-use crate::db::{Db, DbResult, new_id, now, q};
+use crate::db::bulk::{Bulk, Cell};
+use crate::db::{Db, DbResult, now};
 use crate::i18n::vn_time;
 use crate::people::model::{CONSENT_VERSION, SEXES, TARGET_GROUPS};
 use crate::units::model::{LEVEL_COMMUNE, Unit};
@@ -124,12 +124,11 @@ pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summ
     let villages_created = ensure_villages(db, province, &mut rng).await?;
 
     // Places: communes and their villages.
-    let units: Vec<Unit> = db
-        .fetch_all(
-            q("SELECT code, name, division_type, level, parent_code, path FROM units WHERE path LIKE $1 AND level > 1 ORDER BY path")
-                .bind(format!("{}%", province.path)),
-        )
-        .await?;
+    let units: Vec<Unit> = crate::units::store::subtree(db, &province.path)
+        .await?
+        .into_iter()
+        .filter(|u| u.level > 1)
+        .collect();
     let communes: Vec<&Unit> = units.iter().filter(|u| u.level == LEVEL_COMMUNE).collect();
     let commune_idx: HashMap<&str, usize> = communes
         .iter()
@@ -691,20 +690,9 @@ pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summ
     let pb = bar(opts.progress, 1, "writing aggregates");
     let mut tx = db.begin().await?;
     write_cube(&mut tx, &cube).await?;
-    tx.execute(
-        q("INSERT INTO demo_runs (id, learners, events, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(new_id())
-            .bind(n as i64)
-            .bind(total_events as i64)
-            .bind(now()),
-    )
-    .await?;
+    super::store::insert_demo_run(&mut tx, n as i64, total_events as i64).await?;
     // The aggregates changed without the aggregator: move its version so cached figures are dropped.
-    tx.execute(
-        q("UPDATE stat_jobs SET processed = processed + $1 WHERE name = 'aggregate'")
-            .bind(total_events as i64),
-    )
-    .await?;
+    super::store::fold::mark_processed(&mut tx, super::agg::JOB, total_events as i64, None).await?;
     crate::stats::changed(&mut tx);
     tx.commit().await?;
     pb.finish_and_clear();

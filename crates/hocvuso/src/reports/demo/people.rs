@@ -2,7 +2,10 @@
 //! communes that have none.
 use super::rng::Rng;
 use crate::db::{Db, DbResult};
-use crate::units::{self, model::{LEVEL_COMMUNE, Unit}};
+use crate::units::{
+    self,
+    model::{LEVEL_COMMUNE, Unit},
+};
 
 pub(super) const FAMILY: [&str; 16] = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",

@@ -3,6 +3,9 @@
 use crate::db::{Db, DbResult, Tx, new_id, now, q};
 use crate::stats::metric;
 
+pub(crate) mod figures;
+pub(crate) mod fold;
+
 use super::model::Indicator;
 use super::period::{MONTH, Period, YEAR};
 
@@ -431,4 +434,17 @@ pub(crate) async fn seed_baseline(db: &Db, province: &str) -> DbResult<()> {
         set_indicator(&mut tx, code, province, "2024", "value", *v, &actor).await?;
     }
     tx.commit().await
+}
+
+/// Record a `demo-data` run (it puts the demo banner on every dashboard).
+pub(crate) async fn insert_demo_run(tx: &mut Tx, learners: i64, events: i64) -> DbResult<()> {
+    tx.execute(
+        q("INSERT INTO demo_runs (id, learners, events, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(new_id())
+            .bind(learners)
+            .bind(events)
+            .bind(now()),
+    )
+    .await?;
+    Ok(())
 }
