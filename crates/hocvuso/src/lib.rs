@@ -61,6 +61,7 @@ pub async fn prepare(settings: config::Settings) -> Result<AppState, error::Star
         assistant::Assistant::load(&db, &content, &settings.assistant, &province.code).await?;
     reports::store::seed_baseline(&db, &province.code).await?;
     learning::import::import_on_start(&db, &content).await?;
+    learning::admin::images::convert_stored_base64(&db).await?;
     Ok(AppState {
         scam: Arc::new(scam),
         assistant: Arc::new(assistant),

@@ -7,6 +7,8 @@ pub enum Arg {
     F64(Option<f64>),
     Text(Option<String>),
     Bool(Option<bool>),
+    /// A BLOB (SQLite) or BYTEA (PostgreSQL): images, kept as their bytes.
+    Bytes(Option<Vec<u8>>),
 }
 
 impl From<i64> for Arg {
@@ -52,6 +54,16 @@ impl From<&str> for Arg {
 impl From<Option<String>> for Arg {
     fn from(v: Option<String>) -> Self {
         Arg::Text(v)
+    }
+}
+impl From<&[u8]> for Arg {
+    fn from(v: &[u8]) -> Self {
+        Arg::Bytes(Some(v.to_vec()))
+    }
+}
+impl From<Vec<u8>> for Arg {
+    fn from(v: Vec<u8>) -> Self {
+        Arg::Bytes(Some(v))
     }
 }
 impl From<Option<&str>> for Arg {

@@ -104,6 +104,7 @@ macro_rules! bind_all {
                 Arg::F64(v) => query.bind(v),
                 Arg::Text(v) => query.bind(v),
                 Arg::Bool(v) => query.bind(v),
+                Arg::Bytes(v) => query.bind(v),
             };
         }
         query

@@ -444,7 +444,7 @@ pub(crate) async fn my_courses(db: &Db, person_id: &str) -> DbResult<Vec<MyCours
 pub(crate) async fn insert_image(
     tx: &mut Tx,
     course_id: &str,
-    data_b64: &str,
+    jpeg: &[u8],
     width: i64,
     height: i64,
     by: &str,
@@ -452,11 +452,11 @@ pub(crate) async fn insert_image(
 ) -> DbResult<String> {
     let id = crate::db::new_id();
     tx.execute(
-        q("INSERT INTO learning_images (id, course_id, data, width, height, created_by, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        q("INSERT INTO learning_images (id, course_id, data, bytes, width, height, created_by, created_at)
+           VALUES ($1, $2, '', $3, $4, $5, $6, $7)")
         .bind(&id)
         .bind(course_id)
-        .bind(data_b64)
+        .bind(jpeg)
         .bind(width)
         .bind(height)
         .bind(by)
@@ -466,9 +466,31 @@ pub(crate) async fn insert_image(
     Ok(id)
 }
 
-pub(crate) async fn image(db: &Db, id: &str) -> DbResult<Option<String>> {
-    db.scalar(q("SELECT data FROM learning_images WHERE id = $1").bind(id))
-        .await
+/// An image's JPEG bytes (none for an image stored before 0015 that could not be decoded).
+pub(crate) async fn image(db: &Db, id: &str) -> DbResult<Option<Vec<u8>>> {
+    let row: Option<(Option<Vec<u8>>,)> = db
+        .fetch_optional(q("SELECT bytes FROM learning_images WHERE id = $1").bind(id))
+        .await?;
+    Ok(row.and_then(|(b,)| b))
+}
+
+/// Images stored as base64 text before migration 0015 and not yet converted to bytes (PostgreSQL
+/// converts them in the migration itself; SQLite has no base64 decoder, so it happens on start).
+pub(crate) async fn base64_images(db: &Db) -> DbResult<Vec<(String, String)>> {
+    db.fetch_all(q(
+        "SELECT id, data FROM learning_images WHERE bytes IS NULL",
+    ))
+    .await
+}
+
+pub(crate) async fn set_image_bytes(db: &Db, id: &str, jpeg: &[u8]) -> DbResult<()> {
+    db.execute(
+        q("UPDATE learning_images SET bytes = $1, data = '' WHERE id = $2 AND bytes IS NULL")
+            .bind(jpeg)
+            .bind(id),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Name of the province a person lives in (the level-1 unit above their unit).

@@ -16,6 +16,7 @@ pub enum Class {
     Float,
     Bool,
     Text,
+    Bytes,
 }
 
 impl Class {
@@ -25,6 +26,8 @@ impl Class {
         let t = declared.to_ascii_uppercase();
         if t.contains("BOOL") {
             Class::Bool
+        } else if t.contains("BLOB") || t.contains("BYTEA") {
+            Class::Bytes
         } else if t.contains("INT") {
             Class::Int
         } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
@@ -49,6 +52,7 @@ pub enum Value {
     Float(f64),
     Bool(bool),
     Text(String),
+    Bytes(Vec<u8>),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +77,8 @@ impl Value {
             (Class::Float, Value::Null) => Arg::F64(None),
             (Class::Bool, Value::Null) => Arg::Bool(None),
             (Class::Text, Value::Null) => Arg::Text(None),
+            (Class::Bytes, Value::Null) => Arg::Bytes(None),
+            (Class::Bytes, Value::Bytes(b)) => Arg::Bytes(Some(b)),
             (Class::Int, Value::Int(v)) => Arg::I64(Some(v)),
             (Class::Int, Value::Bool(b)) => Arg::I64(Some(i64::from(b))),
             (Class::Int, Value::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
@@ -103,6 +109,7 @@ impl Value {
             (_, Value::Float(f)) => format!("{f:?}"),
             (_, Value::Bool(b)) => b.to_string(),
             (_, Value::Text(s)) => format!("{s:?}"),
+            (_, Value::Bytes(b)) => format!("x'{}'", hex::encode(b)),
         }
     }
 }
@@ -131,6 +138,7 @@ impl<'r> FromRow<'r, SqliteRow> for DynRow {
                     "INTEGER" | "BOOLEAN" => Value::Int(row.try_get_unchecked(i)?),
                     "REAL" => Value::Float(row.try_get_unchecked(i)?),
                     "TEXT" => Value::Text(row.try_get_unchecked(i)?),
+                    "BLOB" => Value::Bytes(row.try_get_unchecked(i)?),
                     other => return Err(decode_error(i, other)),
                 }
             });
@@ -156,6 +164,7 @@ impl<'r> FromRow<'r, PgRow> for DynRow {
                     "FLOAT4" => Value::Float(f64::from(row.try_get::<f32, _>(i)?)),
                     "BOOL" => Value::Bool(row.try_get(i)?),
                     "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => Value::Text(row.try_get(i)?),
+                    "BYTEA" => Value::Bytes(row.try_get(i)?),
                     other => return Err(decode_error(i, other)),
                 }
             });
@@ -288,6 +297,7 @@ pub(crate) async fn sqlite_page(
             Value::Float(f) => Arg::F64(Some(f)),
             Value::Bool(b) => Arg::Bool(Some(b)),
             Value::Text(s) => Arg::Text(Some(s)),
+            Value::Bytes(b) => Arg::Bytes(Some(b)),
         });
     }
     tx.fetch_all(query).await

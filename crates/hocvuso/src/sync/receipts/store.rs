@@ -1,56 +1,13 @@
-//! Receipts: one row per client id in `sync_receipts`, written in the same transaction as the record,
-//! so a replayed or resent item is answered `duplicate` with the first copy's record. Kind-agnostic:
-//! every idempotent write goes through here (offline batches, form posts through `sync::apply_one`,
-//! learning's progress and quiz answers), and the outcome types below are the contract between the
-//! engine and the capabilities that own the records.
+//! The statements on `sync_receipts`.
 use std::collections::{HashMap, HashSet};
 
-use super::Prepared;
+use super::super::Prepared;
 use crate::db::{DbResult, Tx, placeholders, q, tuples};
-use crate::error::FieldError;
-
-/// What applying one item did to the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Applied {
-    /// Written; the id of the record it created or changed.
-    Created(String),
-    /// Valid, but a newer edit of the same record (by device time) had already been stored.
-    Superseded(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemStatus {
-    Created,
-    Duplicate,
-    Superseded,
-    Rejected,
-}
-
-impl ItemStatus {
-    /// As serialised (and as the metrics label it).
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            ItemStatus::Created => "created",
-            ItemStatus::Duplicate => "duplicate",
-            ItemStatus::Superseded => "superseded",
-            ItemStatus::Rejected => "rejected",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ItemOutcome {
-    pub client_id: String,
-    pub status: ItemStatus,
-    pub record_id: Option<String>,
-    pub field_errors: Vec<FieldError>,
-}
 
 /// Write the receipts of `items` (in client-id order, so concurrent batches take the keys in one
 /// order); the client ids that were new. A copy that a concurrent request is storing waits for it
 /// (PostgreSQL queues the insert on the key) and is then not new.
-pub(super) async fn claim(
+pub(in crate::sync) async fn claim(
     tx: &mut Tx,
     items: &[&Prepared],
     actor: &str,
@@ -83,7 +40,7 @@ pub(super) async fn claim(
 }
 
 /// The record each already-known client id made, by client id.
-pub(super) async fn records_of(
+pub(in crate::sync) async fn records_of(
     tx: &mut Tx,
     client_ids: &[&str],
 ) -> DbResult<HashMap<String, Option<String>>> {
@@ -103,7 +60,7 @@ pub(super) async fn records_of(
 
 /// Drop the receipts of refused items: a refused item leaves no trace, so the phone can send it again
 /// corrected.
-pub(super) async fn forget(tx: &mut Tx, client_ids: &[&str]) -> DbResult<()> {
+pub(in crate::sync) async fn forget(tx: &mut Tx, client_ids: &[&str]) -> DbResult<()> {
     for part in client_ids.chunks(100) {
         let mut stmt = q(format!(
             "DELETE FROM sync_receipts WHERE client_id IN ({})",
@@ -119,7 +76,7 @@ pub(super) async fn forget(tx: &mut Tx, client_ids: &[&str]) -> DbResult<()> {
 
 /// Name the record an item made or changed when it is not the item's own id (a household that already
 /// existed, a checklist row, an attendance mark): pairs of (client id, record id).
-pub(super) async fn name_records(tx: &mut Tx, renamed: &[(&str, &str)]) -> DbResult<()> {
+pub(in crate::sync) async fn name_records(tx: &mut Tx, renamed: &[(&str, &str)]) -> DbResult<()> {
     for part in renamed.chunks(100) {
         let cases: Vec<String> = (0..part.len())
             .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2))
