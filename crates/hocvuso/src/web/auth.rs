@@ -8,7 +8,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::session_cache::{self, SessionCache};
-pub(crate) use super::store::roles_of;
+pub use super::store::roles_of;
 use super::store::{self, teaches_any};
 use crate::db::{Db, DbResult, Tx, now};
 use crate::{AppError, AppState};

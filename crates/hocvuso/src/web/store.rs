@@ -81,7 +81,7 @@ pub(crate) async fn touch_session(db: &Db, token_hash: &str, t: i64) -> DbResult
     Ok(())
 }
 
-pub(crate) async fn roles_of(db: &Db, person_id: &str) -> DbResult<Vec<RoleScope>> {
+pub async fn roles_of(db: &Db, person_id: &str) -> DbResult<Vec<RoleScope>> {
     db.fetch_all(
         q("SELECT r.role, r.unit_code, u.path AS unit_path, u.name AS unit_name
            FROM roles r JOIN units u ON u.code = r.unit_code WHERE r.person_id = $1 ORDER BY u.path, r.role")
