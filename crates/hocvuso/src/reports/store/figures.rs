@@ -3,6 +3,7 @@
 use crate::db::{DbResult, Tx, now, q, tuples};
 use crate::stats::metric;
 
+use super::ExportRow;
 use super::super::figures::CellDiff;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -21,18 +22,6 @@ pub(crate) struct EventRow {
     pub at: i64,
     pub source: Option<String>,
     pub retracts: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct AggRow {
-    pub unit_code: String,
-    pub grain: String,
-    pub period: String,
-    pub metric: String,
-    pub dim: String,
-    pub dim_value: String,
-    pub n: i64,
-    pub total: i64,
 }
 
 /// The facts that hold now, as the events that should count them. Person dimensions are the person's
@@ -124,7 +113,8 @@ pub(crate) async fn all_events(tx: &mut Tx) -> DbResult<Vec<EventRow>> {
     .await
 }
 
-pub(crate) async fn agg_rows(tx: &mut Tx) -> DbResult<Vec<AggRow>> {
+/// Every stored cell, as the open-data export reads them.
+pub(crate) async fn agg_rows(tx: &mut Tx) -> DbResult<Vec<ExportRow>> {
     tx.fetch_all(q(
         "SELECT unit_code, grain, period, metric, dim, dim_value, n, total FROM stat_agg",
     ))
