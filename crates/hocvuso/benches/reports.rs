@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use hocvuso::config::Settings;
 use hocvuso::db::q;
-use hocvuso::reports::period::Period;
+use hocvuso::stats::period::Period;
 use hocvuso::stats::{StatEvent, emit, metric};
 
 fn env_or(name: &str, default: usize) -> usize {
@@ -243,7 +243,7 @@ async fn main() {
     }
     let insert = t.elapsed();
     let t = Instant::now();
-    let folded = hocvuso::reports::agg::catch_up(&db)
+    let folded = hocvuso::stats::fold::catch_up(&db)
         .await
         .expect("aggregate");
     let fold = t.elapsed();

@@ -88,7 +88,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
-    let aggregator = reports::agg::spawn(db.clone());
+    let aggregator = stats::fold::spawn(db.clone());
     let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let r = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -152,7 +152,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Export(ExportCommand::OpenData { dir }) => {
             let state = hocvuso::prepare(settings).await.context("starting")?;
-            hocvuso::reports::agg::catch_up(&state.db)
+            hocvuso::stats::fold::catch_up(&state.db)
                 .await
                 .context("aggregating")?;
             let summary = hocvuso::reports::opendata::export(&state, &dir)

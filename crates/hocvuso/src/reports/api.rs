@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 
 use super::dashboard::{self, Figures};
 use super::model::{self, SUPPRESS_BELOW};
-use super::period::Period;
 use super::store;
+use crate::stats::period::Period;
 use crate::units::model::valid_code;
 use crate::web::api::ApiError;
 use crate::web::cached_page::{self, Lookup, Weighed};
@@ -129,7 +129,7 @@ pub(crate) async fn unit_stats(
                 let value = (!suppressed).then_some(v);
                 Figure {
                     measure: measure.to_owned(),
-                    category: (dim != super::cube::DIM_ALL).then_some(cat),
+                    category: (dim != crate::stats::cube::DIM_ALL).then_some(cat),
                     dimension: dim,
                     value,
                     suppressed,

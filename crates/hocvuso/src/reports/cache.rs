@@ -15,9 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::dashboard::{self, Figures, UnitTable};
-use super::period::Period;
 use super::store;
 use crate::db::{Db, DbResult};
+use crate::stats::period::Period;
 use crate::units::model::Unit;
 use crate::web::cached_page::Store;
 

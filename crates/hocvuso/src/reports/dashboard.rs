@@ -2,11 +2,11 @@
 //! the API all show (so they agree).
 use std::collections::HashMap;
 
-use super::cube::{DIM_ALL, DIM_KIND};
 use super::model::{self, Field, Indicator, MEASURES, Measure, REPORT_COLUMNS};
-use super::period::Period;
 use super::store::{self, CellRow, UnitCellRow};
 use crate::db::{Db, DbResult};
+use crate::stats::cube::{DIM_ALL, DIM_KIND};
+use crate::stats::period::Period;
 use crate::units::model::Unit;
 
 type CellMap = HashMap<(String, String, String), (i64, i64)>;

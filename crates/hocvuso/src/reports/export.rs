@@ -4,11 +4,11 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, FormatUnderline, Formul
 
 use super::dashboard::{self, Figures};
 use super::model::REPORT_COLUMNS;
-use super::period::Period;
 use super::store;
 use crate::AppState;
 use crate::db::DbResult;
 use crate::i18n::{Lang, vn_time};
+use crate::stats::period::Period;
 use crate::units::model::{LEVEL_PROVINCE, LEVEL_VILLAGE, Unit};
 use crate::web::text::spreadsheet_text;
 

@@ -14,10 +14,10 @@
 //! masks to the recomputed values.
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::cube::{self, CellKey, Cube, PersonDims};
-use super::period::{DAY, Period};
 use super::store::figures::{self as store, EventRow};
 use crate::db::{Db, DbResult, Tx};
+use crate::stats::cube::{self, CellKey, Cube, PersonDims};
+use crate::stats::period::{DAY, Period};
 use crate::stats::{self, StatEvent};
 
 /// One cell whose stored figures are not what the facts give.
@@ -191,7 +191,7 @@ fn fold_all(events: &[EventRow]) -> (Cube, BTreeMap<(String, i64, String), i64>)
 }
 
 fn grain_of(g: &str) -> &'static str {
-    use super::period::{MONTH, QUARTER, YEAR};
+    use crate::stats::period::{MONTH, QUARTER, YEAR};
     match g {
         "d" => DAY,
         "m" => MONTH,
@@ -259,7 +259,7 @@ async fn diff_cells(tx: &mut Tx, want: &Cube) -> DbResult<Vec<CellDiff>> {
 /// Run the check (and with `fix`, repair). Folds the waiting events first, so the aggregates compared
 /// are complete.
 pub async fn check(db: &Db, fix: bool) -> DbResult<Report> {
-    super::agg::catch_up(db).await?;
+    crate::stats::fold::catch_up(db).await?;
     let mut tx = db.begin().await?;
     let exp = expected(&mut tx).await?;
     let (want, _) = fold_all(&exp.events);
@@ -307,7 +307,7 @@ pub async fn check(db: &Db, fix: bool) -> DbResult<Report> {
         }
     }
     tx.commit().await?;
-    super::agg::catch_up(db).await?;
+    crate::stats::fold::catch_up(db).await?;
     // Then the cells and masks themselves, set to the values folded from scratch.
     let mut tx = db.begin().await?;
     let exp = expected(&mut tx).await?;
@@ -317,7 +317,7 @@ pub async fn check(db: &Db, fix: bool) -> DbResult<Report> {
     let masks: Vec<_> = masks.into_iter().collect();
     store::replace_all_masks(&mut tx, &masks).await?;
     // Dashboards cache figures per aggregate version: move it so they read the repaired cells.
-    super::store::fold::mark_processed(&mut tx, super::agg::JOB, 1, None).await?;
+    crate::stats::store::fold::mark_processed(&mut tx, crate::stats::fold::JOB, 1, None).await?;
     crate::stats::changed(&mut tx);
     tx.commit().await?;
     report.fixed = true;

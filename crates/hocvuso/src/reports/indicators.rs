@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::model::{self, Indicator};
 use super::pages::{DashQuery, parse_period};
-use super::period::Period;
 use super::store::{self, Actor, HistoryRow};
+use crate::stats::period::Period;
 use crate::units::model::Unit;
 use crate::units::scope::unit_in_scope;
 use crate::web::auth::AdminUser;

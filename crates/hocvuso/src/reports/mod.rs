@@ -4,11 +4,9 @@
 //! Capabilities report events through `stats::emit`; [`agg`] folds them into `stat_agg` (per unit on the
 //! materialised path, per day/month/quarter/year, per breakdown) a few seconds later, so every page here
 //! reads a number of rows that depends on units × periods, never on the number of events.
-pub mod agg;
 pub mod api;
 pub mod cache;
 pub mod charts;
-pub mod cube;
 pub mod dashboard;
 pub mod demo;
 pub mod export;
@@ -17,7 +15,6 @@ pub mod indicators;
 pub mod model;
 pub mod opendata;
 pub mod pages;
-pub mod period;
 pub mod store;
 pub mod view;
 

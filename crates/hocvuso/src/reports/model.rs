@@ -3,7 +3,7 @@
 use crate::error::FieldError;
 use crate::stats::metric;
 
-use super::cube::ACTIVE;
+use crate::stats::cube::ACTIVE;
 
 /// Counts from 1 to `SUPPRESS_BELOW - 1` are shown as "<5" on public pages, the open-data API and the
 /// open-data export: in a small village, "2 ethnic-minority women over 60 got a certificate" can point at
@@ -287,9 +287,9 @@ pub(crate) fn validate_entry(
     value: &str,
     target: &str,
     period: &str,
-) -> Result<(Option<f64>, Option<f64>, super::period::Period), Vec<FieldError>> {
+) -> Result<(Option<f64>, Option<f64>, crate::stats::period::Period), Vec<FieldError>> {
     let mut errors = Vec::new();
-    let period = super::period::Period::parse(period);
+    let period = crate::stats::period::Period::parse(period);
     if period.is_none() {
         errors.push(FieldError::new("period", "period-malformed"));
     }

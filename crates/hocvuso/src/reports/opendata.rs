@@ -6,10 +6,10 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::cube::DIM_ALL;
 use super::model::{self, SUPPRESS_BELOW};
 use super::store::{self, ExportRow};
 use crate::AppState;
+use crate::stats::cube::DIM_ALL;
 use crate::web::text::spreadsheet_text;
 
 #[derive(Debug, thiserror::Error)]
@@ -260,7 +260,7 @@ fn datapackage(province: &str, code: &str) -> serde_json::Value {
         .map(|m| m.metric)
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
-        .chain([super::cube::ACTIVE])
+        .chain([crate::stats::cube::ACTIVE])
         .collect();
     let stats_schema = json!({"fields": [
         field("unit_code", "string", "The unit; figures include every unit below it"),

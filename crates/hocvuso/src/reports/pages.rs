@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::charts::{HBarChart, VBarChart};
 use super::export;
-use super::period::Period;
 use super::view::{self, DashboardView};
 use crate::i18n::Lang;
+use crate::stats::period::Period;
 use crate::units::scope::{province_unit, unit_in_scope};
 use crate::web::auth::AdminUser;
 use crate::web::cached_page::{self, CachedPage, Lookup};

@@ -1,17 +1,17 @@
 //! The dashboard as a page shows it: figures formatted the Vietnamese way, small counts suppressed on
 //! public pages, charts laid out. Shared by the public page, the admin page and the printable report.
 use super::charts::{BarInput, HBarChart, VBarChart};
-use super::cube::{
-    AGE_BANDS, DIM_AGE, DIM_ETHNIC, DIM_KIND, DIM_SEX, DIM_TARGET_GROUP, ETHNIC_VALUES,
-};
 use super::dashboard::{self, IndicatorRow, UnitTable};
 use super::model::{self, KIND_MEASURES, PERSON_MEASURES, REPORT_COLUMNS};
-use super::period::Period;
 use super::store;
 use crate::AppState;
 use crate::db::DbResult;
 use crate::i18n::Lang;
 use crate::people::model::{SEXES, TARGET_GROUPS};
+use crate::stats::cube::{
+    AGE_BANDS, DIM_AGE, DIM_ETHNIC, DIM_KIND, DIM_SEX, DIM_TARGET_GROUP, ETHNIC_VALUES,
+};
+use crate::stats::period::Period;
 use crate::units::model::{LEVEL_VILLAGE, Unit};
 
 /// Measures shown as headline figures.
@@ -175,7 +175,7 @@ pub(crate) async fn build(
     let indicators = dashboard::indicators(db, &unit, &period).await?;
     let demo = store::demo_present(db).await?;
     let last = store::last_aggregated(db).await?;
-    let pending = crate::reports::agg::has_pending(db).await?;
+    let pending = crate::stats::fold::has_pending(db).await?;
     let years = store::years(db, &unit.code).await?;
 
     let headline = HEADLINE

@@ -1,16 +1,20 @@
 //! The one door through which capabilities report countable events (a sign-up, a lesson opened, a
-//! certificate, a class attendance, a team activity, a scam report…). Reports build their aggregates
-//! from these rows; capabilities never write report tables themselves.
+//! certificate, a class attendance, a team activity, a scam report…), and the fold of those events into
+//! the aggregates (`fold`, over the `cube` of cells by `period`) that reports read; capabilities never
+//! write report tables themselves.
 //!
 //! `emit` runs inside the caller's transaction, so an event exists exactly when the thing it counts does.
-//! It writes the event and a row in `stat_inbox`; the reports aggregator (`reports::agg`) folds inbox rows
+//! It writes the event and a row in `stat_inbox`; the aggregator (`stats::fold`) folds inbox rows
 //! into the aggregate tables a few seconds later, so emitting stays one cheap insert on the hot path and
 //! never contends on the busy province-wide aggregate rows.
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::db::Tx;
 
-mod store;
+pub mod cube;
+pub mod fold;
+pub mod period;
+pub(crate) mod store;
 pub use store::*;
 
 /// Moves whenever this process commits a change to what the figures show (an event waiting in the

@@ -3,7 +3,8 @@
 //! (`hocvuso check figures`) and must show 0 differences; the commune's figures in the stats API and in
 //! the stored aggregates are the true ones.
 use hocvuso::db::q;
-use hocvuso::reports::{agg, figures, period::Period};
+use hocvuso::reports::figures;
+use hocvuso::stats::{fold, period::Period};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -142,7 +143,7 @@ both!(
 
         // Present, then corrected to absent: the attendance figure goes back to 0.
         assert_eq!(mark(&admin, &code, &past, &a, "yes").await, 303);
-        agg::catch_up(&app.state.db).await.expect("fold");
+        fold::catch_up(&app.state.db).await.expect("fold");
         assert_eq!(year_total(&app, QT_COMMUNE_A, "class_attendance").await, 1);
         assert_eq!(mark(&admin, &code, &past, &a, "no").await, 303);
         assert_figures_true(&app).await;
@@ -611,12 +612,12 @@ both!(
                                 assert_eq!(r.status(), 303);
                             }
                             Op::Fold(n) => {
-                                agg::run_batch(&app.state.db, *n).await.expect("fold");
+                                fold::run_batch(&app.state.db, *n).await.expect("fold");
                             }
                         }
                     }
                     // Every aggregate against a count from the facts.
-                    agg::catch_up(&app.state.db).await.expect("fold");
+                    fold::catch_up(&app.state.db).await.expect("fold");
                     let present = app
                         .state
                         .db
@@ -912,7 +913,7 @@ both!(
         .await;
         assert_eq!(app.count("teams").await, teams + 1);
         let people = app.count("people").await;
-        agg::catch_up(&app.state.db).await.expect("fold");
+        fold::catch_up(&app.state.db).await.expect("fold");
         let registered = year_total(&app, &f.village_a, "person_registered").await;
         tap_twice(
             admin,
@@ -929,7 +930,7 @@ both!(
         .await;
         assert_eq!(app.count("people").await, people + 1);
         // A new member is a person registered, like a sign-up, counted once.
-        agg::catch_up(&app.state.db).await.expect("fold");
+        fold::catch_up(&app.state.db).await.expect("fold");
         assert_eq!(
             year_total(&app, &f.village_a, "person_registered").await,
             registered + 1

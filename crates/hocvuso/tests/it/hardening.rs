@@ -1,6 +1,6 @@
 //! Hardening: what an attacker types into a name, a header or a lesson must not reach a spreadsheet, a
 //! link, a log or a file path as something that acts.
-use hocvuso::reports::period::Period;
+use hocvuso::stats::period::Period;
 
 use crate::{QT_COMMUNE_A, TestApp, both};
 

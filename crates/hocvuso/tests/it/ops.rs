@@ -58,7 +58,7 @@ async fn populate(app: &TestApp) {
     hocvuso::reports::demo::generate(&app.state.db, &app.state.province, &opts)
         .await
         .expect("demo data");
-    hocvuso::reports::agg::catch_up(&app.state.db)
+    hocvuso::stats::fold::catch_up(&app.state.db)
         .await
         .expect("aggregate");
 }

@@ -3,8 +3,8 @@ use std::collections::{HashMap, HashSet};
 
 use hocvuso::db::q;
 use hocvuso::reports::dashboard::Figures;
-use hocvuso::reports::{agg, cube, period::Period};
 use hocvuso::stats::{StatEvent, emit, emit_kind, metric};
+use hocvuso::stats::{cube, fold, period::Period};
 
 use crate::{QT_COMMUNE_A, QT_COMMUNE_B, TestApp, both};
 
@@ -398,8 +398,8 @@ both!(aggregates_equal_direct_counts, |app: TestApp| async move {
     // An unknown unit writes nothing and leaves nothing pending.
     emit_one(&app, metric::SCAM_REPORT, "99999", None, 1, times[2], None).await;
 
-    agg::catch_up(&app.state.db).await.expect("aggregate");
-    assert_eq!(agg::pending(&app.state.db).await.expect("pending"), 0);
+    fold::catch_up(&app.state.db).await.expect("aggregate");
+    assert_eq!(fold::pending(&app.state.db).await.expect("pending"), 0);
     assert_aggregates_match_events(&app).await;
 
     // A few figures spelled out, so a reader sees what is counted.
@@ -495,7 +495,7 @@ both!(aggregates_equal_direct_counts, |app: TestApp| async move {
         Some("smartphone"),
     )
     .await;
-    agg::catch_up(&app.state.db).await.expect("aggregate");
+    fold::catch_up(&app.state.db).await.expect("aggregate");
     assert_aggregates_match_events(&app).await;
     assert_eq!(
         figure(
@@ -569,7 +569,7 @@ both!(
             )
             .await;
         }
-        agg::catch_up(&app.state.db).await.expect("aggregate");
+        fold::catch_up(&app.state.db).await.expect("aggregate");
         assert_aggregates_match_events(&app).await;
         let (status, body) = app.get_text("/so-lieu").await;
         assert_eq!(status, 200);
@@ -785,7 +785,7 @@ both!(
             b.sign_up_with(&[("phone", &format!("091100000{i}")), ("full_name", name)])
                 .await;
         }
-        agg::catch_up(&app.state.db).await.expect("aggregate");
+        fold::catch_up(&app.state.db).await.expect("aggregate");
         let (status, body) = app.get_text(&format!("/so-lieu?unit={QT_COMMUNE_A}")).await;
         assert_eq!(status, 200);
         // Askama escapes "<" as "&#60;": what a reader sees is "<5".
@@ -828,7 +828,7 @@ both!(
             ])
             .await;
         }
-        agg::catch_up(&app.state.db).await.expect("aggregate");
+        fold::catch_up(&app.state.db).await.expect("aggregate");
         let year = Period::current_year(hocvuso::db::now()).key();
         let r = app
             .client
@@ -888,7 +888,7 @@ both!(
         let b = app.new_browser();
         b.sign_up_with(&[("phone", "0911000099"), ("commune", QT_COMMUNE_B)])
             .await;
-        agg::catch_up(&app.state.db).await.expect("aggregate");
+        fold::catch_up(&app.state.db).await.expect("aggregate");
         let r = app
             .client
             .get(app.url(&format!("/api/v1/stats/units/{QT_COMMUNE_B}?period={year}")))
@@ -964,7 +964,7 @@ both!(
             )
             .await;
         }
-        agg::catch_up(&app.state.db).await.expect("aggregate");
+        fold::catch_up(&app.state.db).await.expect("aggregate");
         let year = Period::current_year(now).key();
 
         let r = admin
@@ -1065,7 +1065,7 @@ both!(
             ])
             .await;
         }
-        agg::catch_up(&app.state.db).await.expect("aggregate");
+        fold::catch_up(&app.state.db).await.expect("aggregate");
         let dir = std::env::temp_dir().join(format!("hv-open-{}", uuid::Uuid::new_v4().simple()));
         let s = hocvuso::reports::opendata::export(&app.state, &dir)
             .await
@@ -1144,7 +1144,7 @@ both!(
                 &year,
             )
         };
-        agg::catch_up(db).await.expect("aggregate");
+        fold::catch_up(db).await.expect("aggregate");
         let first = read().await.expect("figures");
         let again = read().await.expect("figures");
         assert!(std::sync::Arc::ptr_eq(&first, &again), "served from memory");
@@ -1162,7 +1162,7 @@ both!(
             .await;
         }
         // The server's own aggregator may fold some of them first; either way, once folded, they show.
-        agg::catch_up(db).await.expect("aggregate");
+        fold::catch_up(db).await.expect("aggregate");
         let after = read().await.expect("figures");
         assert_eq!(after.figures.total("lessons_completed"), before + 30);
         let row = after

@@ -2,7 +2,7 @@
 //! removals (negative values: a household deleted, a checklist item unticked), sync batches replayed as
 //! if a phone sent them again, and folds of any size in between — every aggregate cell equals the count
 //! made the slow way from the events (`reports::assert_aggregates_match_events`).
-use hocvuso::reports::agg;
+use hocvuso::stats::fold;
 use hocvuso::stats::metric;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -141,7 +141,7 @@ both!(
                                 .await;
                             }
                             Op::Fold(n) => {
-                                agg::run_batch(&app.state.db, n).await.expect("fold");
+                                fold::run_batch(&app.state.db, n).await.expect("fold");
                             }
                             Op::Replay => {
                                 // The first send is created, every later one a duplicate: one activity in all.
@@ -150,8 +150,8 @@ both!(
                             }
                         }
                     }
-                    agg::catch_up(&app.state.db).await.expect("catch up");
-                    assert_eq!(agg::pending(&app.state.db).await.expect("pending"), 0);
+                    fold::catch_up(&app.state.db).await.expect("catch up");
+                    assert_eq!(fold::pending(&app.state.db).await.expect("pending"), 0);
                     assert_aggregates_match_events(&app).await;
                     let activities = app.count("activities").await;
                     if replayed {

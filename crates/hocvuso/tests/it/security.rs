@@ -493,10 +493,10 @@ both!(
                 .sign_up_with(&[("phone", &format!("09140000{i:02}")), ("sex", sex)])
                 .await;
         }
-        hocvuso::reports::agg::catch_up(&app.state.db)
+        hocvuso::stats::fold::catch_up(&app.state.db)
             .await
             .expect("aggregate");
-        let year = hocvuso::reports::period::Period::current_year(hocvuso::db::now()).key();
+        let year = hocvuso::stats::period::Period::current_year(hocvuso::db::now()).key();
         let json: serde_json::Value = app
             .get(&format!("/api/v1/stats/units/{QT_COMMUNE_A}?period={year}"))
             .await
@@ -618,10 +618,10 @@ both!(
             .sign_up_with(&[("phone", "0917000099"), ("full_name", "Người Sẽ Xoá")])
             .await;
         let id = app.person_id("0917000099").await;
-        hocvuso::reports::agg::catch_up(&app.state.db)
+        hocvuso::stats::fold::catch_up(&app.state.db)
             .await
             .expect("aggregate");
-        let year = hocvuso::reports::period::Period::current_year(hocvuso::db::now()).key();
+        let year = hocvuso::stats::period::Period::current_year(hocvuso::db::now()).key();
         let registered = || async {
             let json: serde_json::Value = app
                 .new_browser()
@@ -646,7 +646,7 @@ both!(
             )
             .await;
         assert_eq!(r.status(), 303);
-        hocvuso::reports::agg::catch_up(&app.state.db)
+        hocvuso::stats::fold::catch_up(&app.state.db)
             .await
             .expect("aggregate");
         assert_eq!(registered().await, 6, "the deleted person no longer counts");

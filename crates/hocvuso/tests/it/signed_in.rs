@@ -210,9 +210,9 @@ both!(
 both!(
     public_dashboard_is_kept_per_figures_version,
     |app: TestApp| async move {
-        use hocvuso::reports::agg;
+        use hocvuso::stats::fold;
         let path = format!("/so-lieu?unit={QT_COMMUNE_A}");
-        agg::catch_up(&app.state.db).await.expect("aggregate");
+        fold::catch_up(&app.state.db).await.expect("aggregate");
         let first = app.get(&path).await;
         assert_eq!(first.status(), 200);
         let etag = first.headers()["etag"].to_str().expect("etag").to_owned();
@@ -248,7 +248,7 @@ both!(
             etag,
             "pending is shown"
         );
-        agg::catch_up(&app.state.db).await.expect("aggregate");
+        fold::catch_up(&app.state.db).await.expect("aggregate");
         let folded = app.get(&path).await.text().await.expect("body");
         assert_ne!(folded, body);
         assert!(folded.contains(">6<"), "six new registrations shown");

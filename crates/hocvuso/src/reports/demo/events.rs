@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 
 use crate::people::model::{SEXES, TARGET_GROUPS};
-use crate::reports::cube::{self, AGE_BANDS, ETHNIC_VALUES, PersonDims};
+use crate::stats::cube::{self, AGE_BANDS, ETHNIC_VALUES, PersonDims};
 use crate::stats::metric;
 
 pub(super) const METRICS: [&str; 12] = [

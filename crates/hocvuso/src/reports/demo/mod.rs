@@ -17,13 +17,13 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::agg::write_cube;
-use super::cube::{self, Cube};
-use super::period::{DAY, Period};
 use crate::db::bulk::{Bulk, Cell};
 use crate::db::{Db, DbResult, now};
 use crate::i18n::vn_time;
 use crate::people::model::{CONSENT_VERSION, SEXES, TARGET_GROUPS};
+use crate::stats::cube::{self, Cube};
+use crate::stats::fold::write_cube;
+use crate::stats::period::{DAY, Period};
 use crate::units::model::{LEVEL_COMMUNE, Unit};
 use events::*;
 use people::*;
@@ -692,7 +692,13 @@ pub async fn generate(db: &Db, province: &Unit, opts: &Options) -> DbResult<Summ
     write_cube(&mut tx, &cube).await?;
     super::store::insert_demo_run(&mut tx, n as i64, total_events as i64).await?;
     // The aggregates changed without the aggregator: move its version so cached figures are dropped.
-    super::store::fold::mark_processed(&mut tx, super::agg::JOB, total_events as i64, None).await?;
+    crate::stats::store::fold::mark_processed(
+        &mut tx,
+        crate::stats::fold::JOB,
+        total_events as i64,
+        None,
+    )
+    .await?;
     crate::stats::changed(&mut tx);
     tx.commit().await?;
     pb.finish_and_clear();

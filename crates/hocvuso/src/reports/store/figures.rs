@@ -3,8 +3,8 @@
 use crate::db::{DbResult, Tx, now, q, tuples};
 use crate::stats::metric;
 
-use super::ExportRow;
 use super::super::figures::CellDiff;
+use super::ExportRow;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct EventRow {

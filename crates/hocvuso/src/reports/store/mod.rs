@@ -4,10 +4,9 @@ use crate::db::{Db, DbResult, Tx, new_id, now, q};
 use crate::stats::metric;
 
 pub(crate) mod figures;
-pub(crate) mod fold;
 
 use super::model::Indicator;
-use super::period::{MONTH, Period, YEAR};
+use crate::stats::period::{MONTH, Period, YEAR};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CellRow {

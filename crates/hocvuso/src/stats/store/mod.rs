@@ -1,5 +1,7 @@
 //! The statements behind `stats`: events and their inbox rows, facts counted and uncounted, and what
 //! erasure and merges do to a person's events.
+pub(crate) mod fold;
+
 use super::{PERSON_METRICS, PersonEvent, StatEvent, UnitEvent, changed, metric};
 use crate::db::{DbResult, Tx, new_id, q};
 

@@ -1,9 +1,9 @@
-//! The aggregator's statements (`reports::agg` decides what to fold): the lease, the inbox, the
+//! The aggregator's statements (`stats::fold` decides what to fold): the lease, the inbox, the
 //! active-months masks and the cells of `stat_agg`.
 use crate::db::{Db, DbResult, Tx, placeholders, q, tuples};
 
-use super::super::agg::Places;
 use super::super::cube::Cube;
+use super::super::fold::Places;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct InboxRow {
