@@ -108,6 +108,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("pay_on_delivery", "thanh toán khi nhận hàng"),
     ("warning_context", "cảnh giác thủ đoạn giả danh công an"),
     ("balance_notice", "So du 5,000,000 VND"),
+    (
+        "topup_notice",
+        "Gia han goi DATA30 khong thanh cong. Hay nap tien de duoc gia han goi",
+    ),
     ("question", "mã OTP là gì vậy"),
     ("planned_work", "tạm ngừng cấp điện để bảo dưỡng lưới điện"),
     (
@@ -564,6 +568,47 @@ fn real_message_shapes_found_on_quoted_sms() {
         "Buu kien cua ban khong giao duoc, bam link cap nhat dia chi: giaohang-nhanh.top",
         "Ban co bien ban vi pham giao thong chua nop phat, xem loi tai csgt-vn.cc",
         "TIKI can tuyen nhan vien lam viec tai nha, thu nhap 300k 1200k, nhan tien trong ngay. Lien he zalo 0912345678",
+    ] {
+        let v = c.check(text);
+        assert!(
+            v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+}
+
+/// Kinds found on the real tuning part rebuilt on 2026-12-07 (messages written here in those shapes).
+#[test]
+fn real_inbox_kinds_of_the_rebuilt_set() {
+    let c = checker();
+    for text in [
+        // A carrier's renewal notice asks you to top up your own balance.
+        "Gia han goi cuoc MAX90 cua quy khach khong thanh cong do tai khoan khong du tien. Hay nap tien toi thieu 90.000 dong de duoc gia han. Quy khach khong nap them tien se khong duoc gia han. LH 9090.",
+        // A wallet's transfer OTP names the payee by phone number; that is not its hotline.
+        "VIETTELPAY: Nhap ma OTP 5521 de xac nhan chuyen 1.500.000 VND cho NGUYEN THI HONG NHUNG, so dien thoai 0987654321, phi GD 0 VND.",
+        // A dossier number with a dot is not a link.
+        "BHXH Viet Nam da nhan to khai cua ma so 0123456789 voi so ho so la 223344.GD/2025/00017. Lien he 19009068 de duoc ho tro.",
+        // A partner's paid content on the carrier's channel: price after the free day, opt-out "TC QC".
+        "(QC) Thue bao duoc tang 10.000 dong vao TKC khi soan OK gui 1356 va dung dich vu tai http://hoctienganh.vn. Sau KM 5000d/ngay. TC QC soan TC gui 1356.",
+        "(QC) Mien 100% data khi soan DK1 gui 9316 (0d) va vao web hocky.vn. Cuoc sau KM 3k/ngay. Tu choi TC gui 9316",
+        // A notice pointing to a toll-free line.
+        "Giai chay marathon tinh se dien ra ngay 12/05. De biet them chi tiet, vui long truy cap website www.marathontinh2025.com hoac goi tong dai 18001234 (mien phi).",
+    ] {
+        let v = c.check(text);
+        assert!(
+            !v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+    for text in [
+        // The "free auction" premium-SMS bait.
+        "BAN LA NGUOI MAY MAN! Tang ban 3 Luot Dau Gia MIEN PHI 1 chiec iPhone 15 chi trong hom nay. Soan: DG IP gui 8752",
+        // A loan that "failed to disburse" and a fee to fix it.
+        "Ho so vay 50 trieu cua ban giai ngan that bai do sai so tai khoan. Vui long nop phi 2.000.000d de sua loi va nhan tien.",
     ] {
         let v = c.check(text);
         assert!(
