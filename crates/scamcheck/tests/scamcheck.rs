@@ -109,6 +109,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("warning_context", "cảnh giác thủ đoạn giả danh công an"),
     ("balance_notice", "So du 5,000,000 VND"),
     (
+        "romance_stranger",
+        "Hello dear, I am a US army doctor on a peacekeeping mission",
+    ),
+    (
         "topup_notice",
         "Gia han goi DATA30 khong thanh cong. Hay nap tien de duoc gia han goi",
     ),
@@ -593,6 +597,9 @@ fn real_inbox_kinds_of_the_rebuilt_set() {
         // A partner's paid content on the carrier's channel: price after the free day, opt-out "TC QC".
         "(QC) Thue bao duoc tang 10.000 dong vao TKC khi soan OK gui 1356 va dung dich vu tai http://hoctienganh.vn. Sau KM 5000d/ngay. TC QC soan TC gui 1356.",
         "(QC) Mien 100% data khi soan DK1 gui 9316 (0d) va vao web hocky.vn. Cuoc sau KM 3k/ngay. Tu choi TC gui 9316",
+        // A bank's own fee notice gives its 1900 line to cancel; a partner's sign-up has an opt-out line.
+        "Quy khach da dang ky dich vu SMS Banking, phi 11.000d/thang. Neu khong phai Quy khach dang ky, vui long lien he 1900 545413 de huy.",
+        "(QC) Quy khach da dang ky thanh cong goi nghe nhac, moi thang tru 30.000d. LH 0846930188. TCQC, soan TC gui 1067",
         // A notice pointing to a toll-free line.
         "Giai chay marathon tinh se dien ra ngay 12/05. De biet them chi tiet, vui long truy cap website www.marathontinh2025.com hoac goi tong dai 18001234 (mien phi).",
     ] {
@@ -607,6 +614,10 @@ fn real_inbox_kinds_of_the_rebuilt_set() {
     for text in [
         // The "free auction" premium-SMS bait.
         "BAN LA NGUOI MAY MAN! Tang ban 3 Luot Dau Gia MIEN PHI 1 chiec iPhone 15 chi trong hom nay. Soan: DG IP gui 8752",
+        // A charge never asked for, cancelled by calling a personal mobile.
+        "Ban da bi tru 2.500.000d phi dich vu hang thang. Neu khong phai ban dang ky, goi ngay 0987654321 de huy.",
+        // The romance opener in English.
+        "Hello, I saw your profile and I want to be your friend. I am a soldier in the US army on a peacekeeping mission.",
         // A loan that "failed to disburse" and a fee to fix it.
         "Ho so vay 50 trieu cua ban giai ngan that bai do sai so tai khoan. Vui long nop phi 2.000.000d de sua loi va nhan tien.",
     ] {

@@ -61,6 +61,19 @@ impl Checker {
                     self.reason(c.community_number, &fill(None)),
                 );
             }
+            // "Bạn đã bị trừ 2.500.000đ phí dịch vụ hằng tháng… gọi ngay 0987… để hủy": a charge you
+            // never asked for and a personal number to cancel it is the charge-then-cancel scam told
+            // by phone instead of by link. Banks and carriers give 1800/1900 lines; a partner's mobile
+            // hotline on the carrier's advertising channel is not this.
+            if p.is_mobile()
+                && let (Some(charge), Some(combo)) = (c.unrequested_charge, c.charge_cancel)
+                && found.has(charge)
+                && !found.has(combo)
+                && !relayed.contains(&p.normalized.as_str())
+                && !opt_out_line(&vntext::fold(&input.text))
+            {
+                found.add(combo, self.reason(combo, &fill(None)));
+            }
             if p.is_mobile()
                 && claim.is_some()
                 && !ad_claim
@@ -89,23 +102,6 @@ impl Checker {
     /// without this, each such advert read as a carrier impersonated with a foreign link.
     fn ad_channel(&self, input: &Input) -> bool {
         let folded = vntext::fold(&input.text);
-        let opt_out = [
-            "tu choi qc",
-            "tu choi quang cao",
-            "tu choi nhan",
-            "tu choi, soan",
-            "tu choi soan",
-            "de tu choi",
-            "tuchoi",
-            "tcqc",
-            // "TC QC soạn TC gửi 1356", "Từ chối TC gửi 9316", "Tu choi:TC gui 9466".
-            "tc qc",
-            "tu choi tc",
-            "tu choi:tc",
-            "tu choi: tc",
-            "tu choi,tc",
-            "tu choi, tc",
-        ];
         // Partners' paid-content adverts that carry no opt-out line still state the sign-up and the
         // price after the free period ("soạn A gửi 9078 (0đ) với giá cước 2.000đ/ngày. CSKH 18001091"),
         // which premium-SMS bait never does; the registry's short code is still required below.
@@ -113,7 +109,7 @@ impl Checker {
             && ["sau km", "gia cuoc", "cuoc sau"]
                 .iter()
                 .any(|w| folded.contains(w));
-        if !opt_out.iter().any(|w| folded.contains(w)) && !priced {
+        if !opt_out_line(&folded) && !priced {
             return false;
         }
         folded
@@ -121,7 +117,32 @@ impl Checker {
             .any(|d| (3..=11).contains(&d.len()) && self.rules.domains.senders.contains_key(d))
             || repeated_short_code(&folded)
     }
+}
 
+/// The advertising channel's opt-out line in any of its spellings ("Từ chối QC, soạn TC gửi 199",
+/// "TCQC soạn TC gửi 9022", "TC QC soạn TC gửi 1356", "Từ chối TC gửi 9316").
+fn opt_out_line(folded: &str) -> bool {
+    const OPT_OUT: &[&str] = &[
+        "tu choi qc",
+        "tu choi quang cao",
+        "tu choi nhan",
+        "tu choi, soan",
+        "tu choi soan",
+        "de tu choi",
+        "tuchoi",
+        "tcqc",
+        // "TC QC soạn TC gửi 1356", "Từ chối TC gửi 9316", "Tu choi:TC gui 9466".
+        "tc qc",
+        "tu choi tc",
+        "tu choi:tc",
+        "tu choi: tc",
+        "tu choi,tc",
+        "tu choi, tc",
+    ];
+    OPT_OUT.iter().any(|w| folded.contains(w))
+}
+
+impl Checker {
     pub(super) fn link_signals(&self, input: &Input, found: &mut Found) {
         let rules = &self.rules;
         let c = &rules.computed;
