@@ -109,6 +109,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("warning_context", "cảnh giác thủ đoạn giả danh công an"),
     ("balance_notice", "So du 5,000,000 VND"),
     (
+        "official_app_update",
+        "Vui long cap nhat sinh trac hoc tren ung dung VCB Digibank truoc 01/07",
+    ),
+    (
         "romance_stranger",
         "Hello dear, I am a US army doctor on a peacekeeping mission",
     ),
@@ -600,6 +604,18 @@ fn real_inbox_kinds_of_the_rebuilt_set() {
         // A bank's own fee notice gives its 1900 line to cancel; a partner's sign-up has an opt-out line.
         "Quy khach da dang ky dich vu SMS Banking, phi 11.000d/thang. Neu khong phai Quy khach dang ky, vui long lien he 1900 545413 de huy.",
         "(QC) Quy khach da dang ky thanh cong goi nghe nhac, moi thang tru 30.000d. LH 0846930188. TCQC, soan TC gui 1067",
+        // Subscriber-data and biometrics campaigns send you to the official app or a store.
+        "MobiFone: Quy khach vui long cap nhat anh chan dung va CCCD gan chip tren ung dung My MobiFone truoc 31/12 de tranh bi khoa 2 chieu theo quy dinh. LH 9090.",
+        "Viettel thong bao: Thue bao cua Quy khach se bi tam ngung dich vu 1 chieu do chua chuan hoa thong tin. Vui long den cua hang Viettel gan nhat mang theo CCCD de cap nhat. LH 198.",
+        "Agribank thong bao: Tu 1/1/2025, khach hang can xac thuc sinh trac hoc tren ung dung Agribank Plus khi chuyen tien tren 10 trieu.",
+        "VinaPhone: Tu 15/10/2024 mang 2G ngung hoat dong. Quy khach vui long doi SIM 4G mien phi tai diem giao dich VinaPhone. LH 18001091.",
+        // A fee's due date is not a fee asked in advance.
+        "Truong DH thong bao: sinh vien nop hoc phi HK2 truoc 15/01 qua tai khoan BIDV cua truong.",
+        // Real banks and finance companies one letter from a bigger bank's name are not look-alikes.
+        "GPBank: Lai suat tiet kiem online len den 6%/nam. Chi tiet tai https://gpbank.com.vn/lai-suat",
+        "CBBank uu dai phi chuyen tien 0d. Xem tai https://www.cbbank.vn/uu-dai",
+        "VRB: Mien phi chuyen khoan lien ngan hang den 31/12. Chi tiet: https://vrbank.com.vn",
+        "Shinhan Finance: Ky thanh toan thang 12 la 1.500.000d. Thanh toan tai https://shinhanfinance.com.vn",
         // A notice pointing to a toll-free line.
         "Giai chay marathon tinh se dien ra ngay 12/05. De biet them chi tiet, vui long truy cap website www.marathontinh2025.com hoac goi tong dai 18001234 (mien phi).",
     ] {
@@ -614,6 +630,13 @@ fn real_inbox_kinds_of_the_rebuilt_set() {
     for text in [
         // The "free auction" premium-SMS bait.
         "BAN LA NGUOI MAY MAN! Tang ban 3 Luot Dau Gia MIEN PHI 1 chiec iPhone 15 chi trong hom nay. Soan: DG IP gui 8752",
+        // The same campaigns told by a scam: a link or a chat instead of the app.
+        "MobiFone: Quy khach vui long cap nhat anh chan dung va CCCD tai mobifone-capnhat.com truoc 31/12 de tranh bi khoa 2 chieu.",
+        "Vietcombank: Tai khoan se bi tam khoa do chua cap nhat sinh trac hoc. Lien he Zalo 0912345678 de duoc ho tro cap nhat.",
+        // A debt collector's threat in street language; support money that needs your account and ID.
+        "Khong tra tien thi tao cho nguoi den tan nha, anh cua may se duoc dang khap facebook, vo con may cung biet.",
+        "Quy ho tro nguoi ngheo: ban duoc nhan 5.000.000d, vui long cung cap so tai khoan va CCCD de nhan tien.",
+        "Hi, I got your number from a friend. Can we chat on WhatsApp? I am a nurse working in Syria.",
         // A charge never asked for, cancelled by calling a personal mobile.
         "Ban da bi tru 2.500.000d phi dich vu hang thang. Neu khong phai ban dang ky, goi ngay 0987654321 de huy.",
         // The romance opener in English.
