@@ -172,6 +172,17 @@ fn parse_link(word: &str, tlds: &HashSet<String>) -> Option<(String, bool, bool)
         return Some((host.to_owned(), true, apk));
     }
     let tld = labels.last().copied().unwrap_or_default();
+    // A file or dossier number with a dot ("hồ sơ số 134446.GD/2021/00107") is not an address: a
+    // bare name of digits only is read as one under .vn, .com and .net alone ("1400.vn").
+    if !has_scheme
+        && !has_www
+        && labels[..labels.len() - 1]
+            .iter()
+            .all(|l| l.bytes().all(|b| b.is_ascii_digit()))
+        && !matches!(tld, "vn" | "com" | "net")
+    {
+        return None;
+    }
     let tld_ok = if has_scheme || has_www {
         tld.len() >= 2 && (tld.bytes().all(|b| b.is_ascii_alphabetic()) || tld.starts_with("xn--"))
     } else {
@@ -285,7 +296,7 @@ mod tests {
     use super::*;
 
     fn tlds() -> HashSet<String> {
-        ["com", "vn", "net", "top", "ly", "xyz"]
+        ["com", "vn", "net", "top", "ly", "xyz", "gd"]
             .iter()
             .map(|s| (*s).to_owned())
             .collect()
@@ -317,6 +328,8 @@ mod tests {
         assert!(hosts("Nộp 1.500.000đ. Xong.Cảm ơn, Tp.HCM, v.v. ST90.").is_empty());
         assert!(hosts("gửi về abc@gmail.com nhé").is_empty());
         assert!(hosts("ảnh.jpg").is_empty());
+        assert!(hosts("so ho so la 134446.GD/2021/00107. Vui long").is_empty());
+        assert_eq!(hosts("Website 1400.vn."), ["1400.vn"]);
     }
 
     #[test]

@@ -108,6 +108,18 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("pay_on_delivery", "thanh toán khi nhận hàng"),
     ("warning_context", "cảnh giác thủ đoạn giả danh công an"),
     ("balance_notice", "So du 5,000,000 VND"),
+    (
+        "official_app_update",
+        "Vui long cap nhat sinh trac hoc tren ung dung VCB Digibank truoc 01/07",
+    ),
+    (
+        "romance_stranger",
+        "Hello dear, I am a US army doctor on a peacekeeping mission",
+    ),
+    (
+        "topup_notice",
+        "Gia han goi DATA30 khong thanh cong. Hay nap tien de duoc gia han goi",
+    ),
     ("question", "mã OTP là gì vậy"),
     ("planned_work", "tạm ngừng cấp điện để bảo dưỡng lưới điện"),
     (
@@ -564,6 +576,73 @@ fn real_message_shapes_found_on_quoted_sms() {
         "Buu kien cua ban khong giao duoc, bam link cap nhat dia chi: giaohang-nhanh.top",
         "Ban co bien ban vi pham giao thong chua nop phat, xem loi tai csgt-vn.cc",
         "TIKI can tuyen nhan vien lam viec tai nha, thu nhap 300k 1200k, nhan tien trong ngay. Lien he zalo 0912345678",
+    ] {
+        let v = c.check(text);
+        assert!(
+            v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+}
+
+/// Kinds found on the real tuning part rebuilt on 2026-12-07 (messages written here in those shapes).
+#[test]
+fn real_inbox_kinds_of_the_rebuilt_set() {
+    let c = checker();
+    for text in [
+        // A carrier's renewal notice asks you to top up your own balance.
+        "Gia han goi cuoc MAX90 cua quy khach khong thanh cong do tai khoan khong du tien. Hay nap tien toi thieu 90.000 dong de duoc gia han. Quy khach khong nap them tien se khong duoc gia han. LH 9090.",
+        // A wallet's transfer OTP names the payee by phone number; that is not its hotline.
+        "VIETTELPAY: Nhap ma OTP 5521 de xac nhan chuyen 1.500.000 VND cho NGUYEN THI HONG NHUNG, so dien thoai 0987654321, phi GD 0 VND.",
+        // A dossier number with a dot is not a link.
+        "BHXH Viet Nam da nhan to khai cua ma so 0123456789 voi so ho so la 223344.GD/2025/00017. Lien he 19009068 de duoc ho tro.",
+        // A partner's paid content on the carrier's channel: price after the free day, opt-out "TC QC".
+        "(QC) Thue bao duoc tang 10.000 dong vao TKC khi soan OK gui 1356 va dung dich vu tai http://hoctienganh.vn. Sau KM 5000d/ngay. TC QC soan TC gui 1356.",
+        "(QC) Mien 100% data khi soan DK1 gui 9316 (0d) va vao web hocky.vn. Cuoc sau KM 3k/ngay. Tu choi TC gui 9316",
+        // A bank's own fee notice gives its 1900 line to cancel; a partner's sign-up has an opt-out line.
+        "Quy khach da dang ky dich vu SMS Banking, phi 11.000d/thang. Neu khong phai Quy khach dang ky, vui long lien he 1900 545413 de huy.",
+        "(QC) Quy khach da dang ky thanh cong goi nghe nhac, moi thang tru 30.000d. LH 0846930188. TCQC, soan TC gui 1067",
+        // Subscriber-data and biometrics campaigns send you to the official app or a store.
+        "MobiFone: Quy khach vui long cap nhat anh chan dung va CCCD gan chip tren ung dung My MobiFone truoc 31/12 de tranh bi khoa 2 chieu theo quy dinh. LH 9090.",
+        "Viettel thong bao: Thue bao cua Quy khach se bi tam ngung dich vu 1 chieu do chua chuan hoa thong tin. Vui long den cua hang Viettel gan nhat mang theo CCCD de cap nhat. LH 198.",
+        "Agribank thong bao: Tu 1/1/2025, khach hang can xac thuc sinh trac hoc tren ung dung Agribank Plus khi chuyen tien tren 10 trieu.",
+        "VinaPhone: Tu 15/10/2024 mang 2G ngung hoat dong. Quy khach vui long doi SIM 4G mien phi tai diem giao dich VinaPhone. LH 18001091.",
+        // A fee's due date is not a fee asked in advance.
+        "Truong DH thong bao: sinh vien nop hoc phi HK2 truoc 15/01 qua tai khoan BIDV cua truong.",
+        // Real banks and finance companies one letter from a bigger bank's name are not look-alikes.
+        "GPBank: Lai suat tiet kiem online len den 6%/nam. Chi tiet tai https://gpbank.com.vn/lai-suat",
+        "CBBank uu dai phi chuyen tien 0d. Xem tai https://www.cbbank.vn/uu-dai",
+        "VRB: Mien phi chuyen khoan lien ngan hang den 31/12. Chi tiet: https://vrbank.com.vn",
+        "Shinhan Finance: Ky thanh toan thang 12 la 1.500.000d. Thanh toan tai https://shinhanfinance.com.vn",
+        // A notice pointing to a toll-free line.
+        "Giai chay marathon tinh se dien ra ngay 12/05. De biet them chi tiet, vui long truy cap website www.marathontinh2025.com hoac goi tong dai 18001234 (mien phi).",
+    ] {
+        let v = c.check(text);
+        assert!(
+            !v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+    for text in [
+        // The "free auction" premium-SMS bait.
+        "BAN LA NGUOI MAY MAN! Tang ban 3 Luot Dau Gia MIEN PHI 1 chiec iPhone 15 chi trong hom nay. Soan: DG IP gui 8752",
+        // The same campaigns told by a scam: a link or a chat instead of the app.
+        "MobiFone: Quy khach vui long cap nhat anh chan dung va CCCD tai mobifone-capnhat.com truoc 31/12 de tranh bi khoa 2 chieu.",
+        "Vietcombank: Tai khoan se bi tam khoa do chua cap nhat sinh trac hoc. Lien he Zalo 0912345678 de duoc ho tro cap nhat.",
+        // A debt collector's threat in street language; support money that needs your account and ID.
+        "Khong tra tien thi tao cho nguoi den tan nha, anh cua may se duoc dang khap facebook, vo con may cung biet.",
+        "Quy ho tro nguoi ngheo: ban duoc nhan 5.000.000d, vui long cung cap so tai khoan va CCCD de nhan tien.",
+        "Hi, I got your number from a friend. Can we chat on WhatsApp? I am a nurse working in Syria.",
+        // A charge never asked for, cancelled by calling a personal mobile.
+        "Ban da bi tru 2.500.000d phi dich vu hang thang. Neu khong phai ban dang ky, goi ngay 0987654321 de huy.",
+        // The romance opener in English.
+        "Hello, I saw your profile and I want to be your friend. I am a soldier in the US army on a peacekeeping mission.",
+        // A loan that "failed to disburse" and a fee to fix it.
+        "Ho so vay 50 trieu cua ban giai ngan that bai do sai so tai khoan. Vui long nop phi 2.000.000d de sua loi va nhan tien.",
     ] {
         let v = c.check(text);
         assert!(

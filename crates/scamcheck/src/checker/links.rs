@@ -61,6 +61,19 @@ impl Checker {
                     self.reason(c.community_number, &fill(None)),
                 );
             }
+            // "Bạn đã bị trừ 2.500.000đ phí dịch vụ hằng tháng… gọi ngay 0987… để hủy": a charge you
+            // never asked for and a personal number to cancel it is the charge-then-cancel scam told
+            // by phone instead of by link. Banks and carriers give 1800/1900 lines; a partner's mobile
+            // hotline on the carrier's advertising channel is not this.
+            if p.is_mobile()
+                && let (Some(charge), Some(combo)) = (c.unrequested_charge, c.charge_cancel)
+                && found.has(charge)
+                && !found.has(combo)
+                && !relayed.contains(&p.normalized.as_str())
+                && !opt_out_line(&vntext::fold(&input.text))
+            {
+                found.add(combo, self.reason(combo, &fill(None)));
+            }
             if p.is_mobile()
                 && claim.is_some()
                 && !ad_claim
@@ -89,17 +102,14 @@ impl Checker {
     /// without this, each such advert read as a carrier impersonated with a foreign link.
     fn ad_channel(&self, input: &Input) -> bool {
         let folded = vntext::fold(&input.text);
-        let opt_out = [
-            "tu choi qc",
-            "tu choi quang cao",
-            "tu choi nhan",
-            "tu choi, soan",
-            "tu choi soan",
-            "de tu choi",
-            "tuchoi",
-            "tcqc",
-        ];
-        if !opt_out.iter().any(|w| folded.contains(w)) {
+        // Partners' paid-content adverts that carry no opt-out line still state the sign-up and the
+        // price after the free period ("soạn A gửi 9078 (0đ) với giá cước 2.000đ/ngày. CSKH 18001091"),
+        // which premium-SMS bait never does; the registry's short code is still required below.
+        let priced = folded.contains("soan ")
+            && ["sau km", "gia cuoc", "cuoc sau"]
+                .iter()
+                .any(|w| folded.contains(w));
+        if !opt_out_line(&folded) && !priced {
             return false;
         }
         folded
@@ -107,7 +117,32 @@ impl Checker {
             .any(|d| (3..=11).contains(&d.len()) && self.rules.domains.senders.contains_key(d))
             || repeated_short_code(&folded)
     }
+}
 
+/// The advertising channel's opt-out line in any of its spellings ("Từ chối QC, soạn TC gửi 199",
+/// "TCQC soạn TC gửi 9022", "TC QC soạn TC gửi 1356", "Từ chối TC gửi 9316").
+fn opt_out_line(folded: &str) -> bool {
+    const OPT_OUT: &[&str] = &[
+        "tu choi qc",
+        "tu choi quang cao",
+        "tu choi nhan",
+        "tu choi, soan",
+        "tu choi soan",
+        "de tu choi",
+        "tuchoi",
+        "tcqc",
+        // "TC QC soạn TC gửi 1356", "Từ chối TC gửi 9316", "Tu choi:TC gui 9466".
+        "tc qc",
+        "tu choi tc",
+        "tu choi:tc",
+        "tu choi: tc",
+        "tu choi,tc",
+        "tu choi, tc",
+    ];
+    OPT_OUT.iter().any(|w| folded.contains(w))
+}
+
+impl Checker {
     pub(super) fn link_signals(&self, input: &Input, found: &mut Found) {
         let rules = &self.rules;
         let c = &rules.computed;
@@ -229,7 +264,9 @@ fn repeated_short_code(folded: &str) -> bool {
 /// advert or notice is addressed to, the other side of a transfer, a login name or a transfer memo.
 fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
     let before = text.get(..span.start).unwrap_or_default();
-    let before = vntext::fold(&before[floor_char(before, before.len().saturating_sub(48))..]);
+    // Long enough for the amount and the name before "số điện thoại" in a wallet's transfer OTP
+    // ("chuyển 2.000.000 VND cho LU MANH THANG, số điện thoại 0918…").
+    let before = vntext::fold(&before[floor_char(before, before.len().saturating_sub(80))..]);
     let after = text.get(span.end..).unwrap_or_default();
     let after = vntext::fold(&after[..floor_char(after, after.len().min(32))]);
     let before: Vec<&str> = before
@@ -259,7 +296,7 @@ fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
         // The other side of a transfer in a wallet or bank notice: "từ khách hàng NGUYỄN VĂN A, số
         // điện thoại 0336…", "chuyển 47.000 VND cho TRẦN B, số điện thoại 0379…".
         || ((ends(&["so", "dien", "thoai"]) || ends(&["sdt"]))
-            && (near(8, &["khach"]) || (near(10, &["chuyen"]) && near(8, &["cho", "tu"]))))
+            && (near(8, &["khach"]) || (near(14, &["chuyen"]) && near(8, &["cho", "tu"]))))
         // A login name or a transfer memo: "Tên đăng nhập của QK là 0918…", "Ndung CK: …-0918…".
         || (ends(&["la"]) && near(6, &["nhap"]))
         || near(4, &["ndung"])
@@ -269,6 +306,13 @@ fn relayed_caller(text: &str, span: &std::ops::Range<usize>) -> bool {
         || ends(&["sang", "sdt", "moi"])
         || ends(&["sang", "so", "moi"])
         || ends(&["noi", "dung"])
+        // The courier carrying a parcel, introduced as such: "Bưu tá 0987… sẽ gọi cho bạn", "LH
+        // nhân viên giao hàng 0986…", "shipper Nguyễn Văn A 0912…". A delivery notice from Viettel
+        // Post names the company, which is not the carrier giving a personal hotline.
+        || near(5, &["shipper", "shiper"])
+        || (near(5, &["buu"]) && near(5, &["ta"]))
+        || (near(5, &["tai"]) && near(5, &["xe"]))
+        || (near(6, &["giao"]) && near(6, &["hang"]) && near(6, &["vien"]))
 }
 
 /// The largest char boundary of `s` at or below `i`.
@@ -316,6 +360,9 @@ mod tests {
         assert!(relayed(
             "Quy khach da duoc nhan 30.000 VND tu khach hang NGUYEN VAN DE, so dien thoai 0936255682."
         ));
+        assert!(relayed(
+            "Nhap ma OTP 1234 de xac nhan chuyen 2.000.000 VND cho NGUYEN VAN MANH, so dien thoai 0936255682, phi GD 0 VND"
+        ));
         assert!(relayed("Ten dang nhap cua QK la 0918474158."));
         assert!(!relayed(
             "Vietcombank: vui long lien he so dien thoai 0912345678"
@@ -323,5 +370,10 @@ mod tests {
         assert!(!relayed(
             "Chuyen khoan phi ho so cho nhan vien 0912345678 de giai ngan"
         ));
+        assert!(relayed(
+            "Viettel Post: Buu pham 123 dang duoc giao. Buu ta 0912345678 se goi cho ban."
+        ));
+        assert!(relayed("LH nhan vien giao hang 0912345678"));
+        assert!(!relayed("Vietcombank: nhan vien 0912345678 se ho tro ban"));
     }
 }

@@ -109,6 +109,10 @@ pub(crate) struct Computed {
     /// or lure, a mobile number is the counterpart in the record ("Ref MB… - 0909…", "ND: CK tu
     /// 0912…"), not a personal number given as the bank's contact.
     pub balance_notice: Option<usize>,
+    /// Optional "unrequested_charge" (a fee you never asked for) and its combination "charge_cancel":
+    /// a charge story that gives a personal mobile number to call and cancel is that combination too.
+    pub unrequested_charge: Option<usize>,
+    pub charge_cancel: Option<usize>,
 }
 
 /// Computed codes every `signals.toml` must define, with the kind each must have.

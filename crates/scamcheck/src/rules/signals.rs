@@ -233,6 +233,12 @@ pub(super) fn computed(
         balance_notice: signals
             .iter()
             .position(|s| s.code == "balance_notice" && s.kind == SignalKind::Safe),
+        unrequested_charge: signals
+            .iter()
+            .position(|s| s.code == "unrequested_charge" && s.kind == SignalKind::Lure),
+        charge_cancel: signals
+            .iter()
+            .position(|s| s.code == "charge_cancel" && !s.requires.is_empty()),
     })
 }
 
