@@ -82,7 +82,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let n = t.answerable + t.offtopic;
             println!(
                 "{:<14} {n:>4}  {:.3}  {:>19}  {:>11}",
-                file.trim_start_matches("eval/assistant-").trim_end_matches(".toml"),
+                file.trim_start_matches("eval/assistant-")
+                    .trim_end_matches(".toml"),
                 (t.top1 + t.refused) as f64 / n.max(1) as f64,
                 t.offtopic - t.refused,
                 t.answerable - t.top1 - t.wrongly_refused
