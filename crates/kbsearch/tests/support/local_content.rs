@@ -150,7 +150,12 @@ fn plain_text(md: &str) -> String {
 }
 
 pub fn load_cases(dir: &Path) -> Result<Vec<EvalCase>, Error> {
-    let path = dir.join("eval/assistant.toml");
+    load_part(dir, "eval/assistant.toml")
+}
+
+/// The cases of one evaluation part (`eval/assistant-real3.toml`, …).
+pub fn load_part(dir: &Path, file: &str) -> Result<Vec<EvalCase>, Error> {
+    let path = dir.join(file);
     let file: EvalFile = parse(&path, &read(&path)?)?;
     Ok(file
         .case
