@@ -3,7 +3,7 @@
 //! exported as TOML to move into content/faq/ for good) or dismiss it; rebuild the knowledge base now.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::engine::Knowledge;
@@ -461,20 +461,11 @@ pub async fn export(State(state): State<AppState>, _: ProvinceAdmin) -> AppResul
         }
         out.push_str(&toml_entry(d));
     }
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/toml; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"faq-hocvuso.toml\""),
-            ),
-        ],
+    Ok(crate::web::download(
         out,
-    )
-        .into_response())
+        "application/toml; charset=utf-8",
+        "faq-hocvuso.toml",
+    ))
 }
 
 #[cfg(test)]

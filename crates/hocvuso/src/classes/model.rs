@@ -195,17 +195,7 @@ pub(crate) fn valid_meeting_url(s: &str) -> bool {
 
 pub(crate) fn validate_class(f: &ClassForm) -> Result<NewClass, Vec<FieldError>> {
     let mut errors = Vec::new();
-    if !crate::units::model::valid_code(f.commune.trim()) {
-        errors.push(FieldError::new("commune", "field-choose"));
-    }
-    let village = match f.village.trim() {
-        "" => None,
-        v if crate::units::model::valid_code(v) => Some(v.to_owned()),
-        _ => {
-            errors.push(FieldError::new("village", "field-choose"));
-            None
-        }
-    };
+    let village = crate::units::model::picked_place(&f.commune, &f.village, &mut errors);
     let title = required_line("title", &f.title, 150, &mut errors);
     let slugs: Vec<&str> = f
         .courses

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 
 use super::catalogue::published_course;
 use super::lesson::record_quiz;
@@ -199,19 +199,7 @@ pub struct ProgressResponse {
 }
 
 fn require_json_write(headers: &HeaderMap) -> AppResult<()> {
-    if !crate::web::csrf::same_origin(headers) {
-        return Err(AppError::Csrf);
-    }
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if is_json {
-        Ok(())
-    } else {
-        Err(AppError::BadRequest("learn-json-required"))
-    }
+    crate::web::api::require_json_write(headers, "learn-json-required")
 }
 
 fn device_time(at: Option<i64>) -> i64 {

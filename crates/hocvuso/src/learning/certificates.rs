@@ -2,7 +2,7 @@
 //! QR code opens (valid or revoked, with name and course only), and the admins' list and revoke.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::model::normalize_code;
@@ -87,26 +87,11 @@ pub(crate) async fn download(
         }
     }
     let bytes = render_pdf(&state, page.lang, &cert)?;
-    let disposition = format!("attachment; filename=\"chung-chi-{}.pdf\"", cert.code);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition)
-                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
+    Ok(crate::web::download(
         bytes,
-    )
-        .into_response())
+        "application/pdf",
+        &format!("chung-chi-{}.pdf", cert.code),
+    ))
 }
 
 #[derive(Template)]

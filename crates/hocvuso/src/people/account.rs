@@ -1,8 +1,8 @@
 //! A person's own page: their data, who looked at it, change password, download, delete.
 use askama::Template;
-use axum::Json;
+
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::model::{display_phone, password_problem};
@@ -150,14 +150,12 @@ pub(crate) async fn my_data(
         "facts": facts,
         "exported_at": crate::db::now(),
     });
-    Ok((
-        [(
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"hocvuso-du-lieu-cua-toi.json\"",
-        )],
-        Json(body),
-    )
-        .into_response())
+    let json = serde_json::to_vec_pretty(&body).map_err(|e| AppError::internal("own data", e))?;
+    Ok(crate::web::download(
+        json,
+        "application/json",
+        "hocvuso-du-lieu-cua-toi.json",
+    ))
 }
 
 #[derive(Template)]

@@ -170,19 +170,7 @@ pub(crate) fn may_merge(
 mod tests {
     use super::*;
 
-    use crate::web::auth::test_role as role;
-
-    fn user(id: &str, roles: Vec<RoleScope>) -> SessionUser {
-        SessionUser {
-            id: id.into(),
-            full_name: String::new(),
-            phone: None,
-            unit_code: String::new(),
-            roles,
-            must_change_password: false,
-            teaches: false,
-        }
-    }
+    use crate::web::auth::{test_role as role, test_user as user};
 
     const A: &str = "44/100/";
     const V: &str = "44/100/100-001/";

@@ -146,17 +146,7 @@ pub(crate) fn validate_person_fields(
     if !is_ethnic_group(&ethnic) {
         errors.push(FieldError::new("ethnic_group", "field-choose"));
     }
-    if !crate::units::model::valid_code(f.commune.trim()) {
-        errors.push(FieldError::new("commune", "field-choose"));
-    }
-    let village = match f.village.trim() {
-        "" => None,
-        v if crate::units::model::valid_code(v) => Some(v.to_owned()),
-        _ => {
-            errors.push(FieldError::new("village", "field-choose"));
-            None
-        }
-    };
+    let village = crate::units::model::picked_place(&f.commune, &f.village, errors);
     if !TARGET_GROUPS.contains(&f.target_group.as_str()) {
         errors.push(FieldError::new("target_group", "field-choose"));
     }
@@ -178,17 +168,7 @@ pub(crate) fn validate_sign_up(
     this_year: i64,
 ) -> Result<NewPerson, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let phone = normalize_phone(&f.phone);
-    if phone.is_none() {
-        errors.push(FieldError::new(
-            "phone",
-            if f.phone.trim().is_empty() {
-                "field-required"
-            } else {
-                "phone-invalid"
-            },
-        ));
-    }
+    let phone = phone_field(&f.phone, &mut errors);
     if let Some(p) = password_problem(&f.password, phone.as_deref()) {
         errors.push(FieldError::new("password", p));
     } else if f.password != f.password2 {
@@ -205,6 +185,20 @@ pub(crate) fn validate_sign_up(
         }
         _ => Err(errors),
     }
+}
+
+/// A phone number field: required, and a Vietnamese number (normalised to +84…).
+pub(crate) fn phone_field(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let phone = normalize_phone(raw);
+    if phone.is_none() {
+        let reason = if raw.trim().is_empty() {
+            "field-required"
+        } else {
+            "phone-invalid"
+        };
+        errors.push(FieldError::new("phone", reason));
+    }
+    phone
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 
 use super::charts::{HBarChart, VBarChart};
 use super::export;
@@ -277,7 +277,7 @@ pub(crate) async fn xlsx_report(
     let period = parse_period(&q.period)?;
     let r = export::Report::load(&state, page.lang, unit, period).await?;
     let bytes = r.xlsx().map_err(|e| AppError::internal("xlsx", e))?;
-    Ok(download(
+    Ok(crate::web::download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &r.file_name("xlsx"),
@@ -295,29 +295,9 @@ pub(crate) async fn csv_report(
     let period = parse_period(&q.period)?;
     let r = export::Report::load(&state, page.lang, unit, period).await?;
     let bytes = r.csv().map_err(|e| AppError::internal("csv", e))?;
-    Ok(download(
+    Ok(crate::web::download(
         bytes,
         "text/csv; charset=utf-8",
         &r.file_name("csv"),
     ))
-}
-
-fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{name}\"");
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition)
-                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }

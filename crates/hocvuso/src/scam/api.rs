@@ -1,7 +1,7 @@
 //! JSON: check a message; report one.
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 
 use super::model::{ReasonView, ResultView, clean_message, clean_sender};
 use crate::web::api::{ApiError, JsonObject};
@@ -156,17 +156,7 @@ pub(crate) async fn report(
     headers: HeaderMap,
     body: JsonObject,
 ) -> AppResult<(StatusCode, Json<ReportFiled>)> {
-    if !crate::web::csrf::same_origin(&headers) {
-        return Err(AppError::Csrf);
-    }
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
-        return Err(AppError::BadRequest("scam-json-required"));
-    }
+    crate::web::api::require_json_write(&headers, "scam-json-required")?;
     let text = body.text("text", true)?;
     let commune = body.text("commune", false)?;
     let filed = super::report::file(&state, user.as_ref(), &ip, &text, &commune).await?;

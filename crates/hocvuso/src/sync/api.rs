@@ -2,7 +2,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 
 use super::model::{MAX_ITEMS, SyncFieldError, SyncRequest, SyncResponse, SyncResult};
 use crate::db::now;
@@ -29,21 +29,7 @@ pub async fn sync(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Json<SyncResponse>> {
-    // JSON cannot be sent cross-site without a preflight, and the origin check stops the rest.
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !crate::web::csrf::same_origin(&headers) {
-        return Err(AppError::Csrf);
-    }
-    if !json {
-        return Err(AppError::BadRequest("sync-json-required"));
-    }
+    crate::web::api::require_json_write(&headers, "sync-json-required")?;
     let req: SyncRequest =
         serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("sync-body"))?;
     if req

@@ -6,8 +6,10 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::model::{MEMBER_ROLES, household_key, validate_household, yes};
-use super::pages::{MemberForm, NewMember, enrol_member, validate_member};
+use super::model::{
+    MEMBER_ROLES, MemberForm, NewMember, household_key, validate_household, validate_member, yes,
+};
+use super::pages::enrol_member;
 use super::store;
 use crate::db::Db;
 use crate::units::import::{ImportError, RowError};

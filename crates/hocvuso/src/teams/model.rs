@@ -1,5 +1,7 @@
 //! Community digital teams, households and activities: the lists of kinds and what valid input is.
 use crate::error::FieldError;
+use crate::people::model::{SEXES, phone_field};
+use crate::units::reference::is_ethnic_group;
 use crate::web::fields::Fields;
 use crate::web::text::{clean_line, clean_text};
 
@@ -239,6 +241,62 @@ pub(crate) fn yes(v: &str) -> Option<bool> {
         "yes" | "true" | "1" | "on" => Some(true),
         "no" | "false" | "0" | "off" => Some(false),
         _ => None,
+    }
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct MemberForm {
+    /// The form's client id (see `web::once`).
+    pub client_id: String,
+    pub phone: String,
+    pub full_name: String,
+    pub sex: String,
+    pub ethnic_group: String,
+    pub role: String,
+    pub joined_on: String,
+}
+
+pub struct NewMember {
+    pub phone: String,
+    pub full_name: String,
+    pub sex: String,
+    pub ethnic_group: String,
+    pub role: String,
+    pub joined_on: String,
+}
+
+/// A member as typed; name, sex and ethnic group matter only when the phone has no record yet.
+pub(crate) fn validate_member(f: &MemberForm) -> Result<NewMember, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let phone = phone_field(&f.phone, &mut errors);
+    let full_name = clean_line(&f.full_name).unwrap_or_else(|r| {
+        errors.push(FieldError::new("full_name", r));
+        String::new()
+    });
+    if !MEMBER_ROLES.contains(&f.role.as_str()) {
+        errors.push(FieldError::new("role", "field-choose"));
+    }
+    if crate::i18n::parse_date(&f.joined_on).is_none() {
+        errors.push(FieldError::new("joined_on", "value-date-invalid"));
+    }
+    if !f.sex.is_empty() && !SEXES.contains(&f.sex.as_str()) {
+        errors.push(FieldError::new("sex", "field-choose"));
+    }
+    let ethnic = vntext::nfc(f.ethnic_group.trim());
+    if !ethnic.is_empty() && !is_ethnic_group(&ethnic) {
+        errors.push(FieldError::new("ethnic_group", "field-choose"));
+    }
+    match phone {
+        Some(phone) if errors.is_empty() => Ok(NewMember {
+            phone,
+            full_name,
+            sex: f.sex.clone(),
+            ethnic_group: ethnic,
+            role: f.role.clone(),
+            joined_on: f.joined_on.trim().to_owned(),
+        }),
+        _ => Err(errors),
     }
 }
 

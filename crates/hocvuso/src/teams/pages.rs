@@ -5,14 +5,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::model::{CHECK_ITEMS, MEMBER_ROLES, name_line, yes};
+use super::model::{
+    CHECK_ITEMS, MEMBER_ROLES, MemberForm, NewMember, name_line, validate_member, yes,
+};
 use super::store::{self, Coverage, Member, Team};
 use super::{team_for, villages_of_team};
 use crate::classes::venues::commune_in_scope;
 use crate::error::FieldError;
-use crate::people::model::{SEXES, normalize_phone};
+use crate::people::model::SEXES;
 use crate::units::model::{LEVEL_COMMUNE, Unit};
-use crate::units::reference::{ethnic_groups, is_ethnic_group};
+use crate::units::reference::ethnic_groups;
 use crate::units::store as units;
 use crate::web::auth::{CurrentUser, SessionUser};
 use crate::web::csrf::CsrfForm;
@@ -229,72 +231,6 @@ pub(crate) async fn team_page(
     form.values.insert("role", "volunteer".into());
     form.values.insert("joined_on", crate::i18n::today_vn());
     team_page_with(&state, &user, page, &id, form, StatusCode::OK, &nq.kq).await
-}
-
-#[derive(serde::Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct MemberForm {
-    /// The form's client id (see `web::once`).
-    pub client_id: String,
-    pub phone: String,
-    pub full_name: String,
-    pub sex: String,
-    pub ethnic_group: String,
-    pub role: String,
-    pub joined_on: String,
-}
-
-pub struct NewMember {
-    pub phone: String,
-    pub full_name: String,
-    pub sex: String,
-    pub ethnic_group: String,
-    pub role: String,
-    pub joined_on: String,
-}
-
-/// A member as typed; name, sex and ethnic group matter only when the phone has no record yet.
-pub(crate) fn validate_member(f: &MemberForm) -> Result<NewMember, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let phone = normalize_phone(&f.phone);
-    if phone.is_none() {
-        errors.push(FieldError::new(
-            "phone",
-            if f.phone.trim().is_empty() {
-                "field-required"
-            } else {
-                "phone-invalid"
-            },
-        ));
-    }
-    let full_name = crate::web::text::clean_line(&f.full_name).unwrap_or_else(|r| {
-        errors.push(FieldError::new("full_name", r));
-        String::new()
-    });
-    if !MEMBER_ROLES.contains(&f.role.as_str()) {
-        errors.push(FieldError::new("role", "field-choose"));
-    }
-    if crate::i18n::parse_date(&f.joined_on).is_none() {
-        errors.push(FieldError::new("joined_on", "value-date-invalid"));
-    }
-    if !f.sex.is_empty() && !SEXES.contains(&f.sex.as_str()) {
-        errors.push(FieldError::new("sex", "field-choose"));
-    }
-    let ethnic = vntext::nfc(f.ethnic_group.trim());
-    if !ethnic.is_empty() && !is_ethnic_group(&ethnic) {
-        errors.push(FieldError::new("ethnic_group", "field-choose"));
-    }
-    match phone {
-        Some(phone) if errors.is_empty() => Ok(NewMember {
-            phone,
-            full_name,
-            sex: f.sex.clone(),
-            ethnic_group: ethnic,
-            role: f.role.clone(),
-            joined_on: f.joined_on.trim().to_owned(),
-        }),
-        _ => Err(errors),
-    }
 }
 
 /// Find the member's person by phone, or create a minimal record (no password; consent to hold their

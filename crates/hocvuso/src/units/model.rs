@@ -86,6 +86,26 @@ pub(crate) fn name_key(name: &str) -> String {
     vntext::normalize(name)
 }
 
+/// A place picker's answer: the commune (required) and the village (optional) as codes, each refused
+/// with "choose" when it is not a code; the village, when one was chosen.
+pub(crate) fn picked_place(
+    commune: &str,
+    village: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    if !valid_code(commune.trim()) {
+        errors.push(FieldError::new("commune", "field-choose"));
+    }
+    match village.trim() {
+        "" => None,
+        v if valid_code(v) => Some(v.to_owned()),
+        _ => {
+            errors.push(FieldError::new("village", "field-choose"));
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,3 +74,28 @@ impl JsonObject {
         }
     }
 }
+
+/// Is the body declared JSON (`Content-Type: application/json`, parameters aside)?
+pub(crate) fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// A JSON write must come from this site (403) and be declared JSON (400 with `reason`): a browser
+/// cannot send JSON cross-site without a preflight, and the origin check stops the rest.
+pub(crate) fn require_json_write(
+    headers: &axum::http::HeaderMap,
+    reason: &'static str,
+) -> crate::AppResult<()> {
+    if !super::csrf::same_origin(headers) {
+        return Err(crate::AppError::Csrf);
+    }
+    if is_json(headers) {
+        Ok(())
+    } else {
+        Err(crate::AppError::BadRequest(reason))
+    }
+}

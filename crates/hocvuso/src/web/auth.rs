@@ -410,6 +410,20 @@ impl FromRequestParts<AppState> for ProvinceAdmin {
     }
 }
 
+/// A signed-in person with these roles and nothing else, for the tests of every capability.
+#[cfg(test)]
+pub(crate) fn test_user(id: &str, roles: Vec<RoleScope>) -> SessionUser {
+    SessionUser {
+        id: id.into(),
+        full_name: String::new(),
+        phone: None,
+        unit_code: String::new(),
+        roles,
+        must_change_password: false,
+        teaches: false,
+    }
+}
+
 /// A role at the unit whose path is `path` ("/44/19360/"), for the tests of every capability.
 #[cfg(test)]
 pub(crate) fn test_role(role: &str, path: &str) -> RoleScope {
@@ -458,15 +472,7 @@ mod tests {
     }
 
     fn admin(roles: Vec<RoleScope>) -> SessionUser {
-        SessionUser {
-            id: "me".into(),
-            full_name: String::new(),
-            phone: None,
-            unit_code: String::new(),
-            roles,
-            must_change_password: false,
-            teaches: false,
-        }
+        super::test_user("me", roles)
     }
 
     const P: &str = "44/";

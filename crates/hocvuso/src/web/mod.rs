@@ -155,6 +155,32 @@ pub(crate) async fn preferences(State(state): State<AppState>, Query(p): Query<P
     resp
 }
 
+/// A file to save (an export, a certificate, a person's own data): `attachment` under its name, and
+/// never kept by a cache on the way (`private, no-store`), since these hold personal or unpublished data.
+pub(crate) fn download(
+    body: impl Into<axum::body::Body>,
+    mime: &'static str,
+    name: &str,
+) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        body.into(),
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
