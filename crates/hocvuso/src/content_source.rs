@@ -100,6 +100,37 @@ fn add<E: rust_embed::RustEmbed>(files: &mut Files) {
     }
 }
 
+/// When a process looks again for changed content (files, or edits another app server committed):
+/// at most once per period, by whichever request comes first; of the requests that find a look due,
+/// exactly one wins it. No scheduler, no messaging.
+pub(crate) struct PollClock {
+    started: std::time::Instant,
+    next_ms: std::sync::atomic::AtomicI64,
+    every_ms: i64,
+}
+
+impl PollClock {
+    pub(crate) fn new(every_ms: i64) -> PollClock {
+        PollClock {
+            started: std::time::Instant::now(),
+            next_ms: std::sync::atomic::AtomicI64::new(every_ms),
+            every_ms,
+        }
+    }
+
+    /// Is a look due now, and is it this caller's?
+    pub(crate) fn due(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = self.started.elapsed().as_millis() as i64;
+        let due = self.next_ms.load(Relaxed);
+        now >= due
+            && self
+                .next_ms
+                .compare_exchange(due, now + self.every_ms, Relaxed, Relaxed)
+                .is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

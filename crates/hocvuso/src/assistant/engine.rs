@@ -6,7 +6,7 @@
 //! request comes first: no scheduler, no messaging, and a request never waits for a rebuild.
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -275,8 +275,7 @@ fn name_hash(p: &Path) -> u64 {
 pub struct Assistant {
     content: ContentSource,
     current: RwLock<Arc<Knowledge>>,
-    started: Instant,
-    next_poll: AtomicI64,
+    poll: crate::content_source::PollClock,
     rebuilding: AtomicBool,
     failed: Mutex<Option<(Fingerprint, String)>>,
     pub llm: Option<Llm>,
@@ -313,8 +312,7 @@ impl Assistant {
         Ok(Assistant {
             content: content.clone(),
             current: RwLock::new(Arc::new(knowledge)),
-            started: Instant::now(),
-            next_poll: AtomicI64::new(POLL_MS),
+            poll: crate::content_source::PollClock::new(POLL_MS),
             rebuilding: AtomicBool::new(false),
             failed: Mutex::new(None),
             llm: Llm::from_settings(settings),
@@ -334,14 +332,7 @@ impl Assistant {
     /// The knowledge in force; when a look for changes is due, one is started in the background (the
     /// caller is answered from what is built now).
     pub fn knowledge(self: &Arc<Self>, db: &Db) -> Arc<Knowledge> {
-        let now = self.started.elapsed().as_millis() as i64;
-        let due = self.next_poll.load(Ordering::Relaxed);
-        if now >= due
-            && self
-                .next_poll
-                .compare_exchange(due, now + POLL_MS, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
+        if self.poll.due() {
             let this = self.clone();
             let db = db.clone();
             tokio::spawn(async move {

@@ -55,11 +55,7 @@ pub(crate) async fn find(
     page: Page,
     Query(fq): Query<FindQuery>,
 ) -> AppResult<Response> {
-    let communes = state
-        .units
-        .children(&state.db, &state.province.code)
-        .await?
-        .to_vec();
+    let communes = state.units.communes(&state.db).await?;
     let (mut commune, mut village) = (None, fq.thon.clone());
     if valid_code(&fq.xa) {
         commune = communes.iter().find(|c| c.code == fq.xa).cloned();

@@ -57,11 +57,7 @@ async fn sign_up_page(
     form: FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let communes = state
-        .units
-        .children(&state.db, &state.province.code)
-        .await?
-        .to_vec();
+    let communes = state.units.communes(&state.db).await?;
     let commune = form.value("commune");
     let villages = if communes.iter().any(|c| c.code == commune) {
         units::villages_of(&state.db, commune).await?

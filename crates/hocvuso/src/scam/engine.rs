@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use content::Files;
-use std::sync::atomic::{AtomicI64, Ordering};
+
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
 
 use scamcheck::model::{MODEL_FILE, NgramModel};
 use scamcheck::{Checker, CommunityData, DOMAINS_FILE, Rules, RulesError, SIGNALS_FILE};
@@ -64,8 +63,7 @@ pub struct ScamEngine {
     /// "course/lesson" → lesson title, for the "read the lesson" links.
     lessons: BTreeMap<String, String>,
     current: RwLock<Arc<Snapshot>>,
-    started: Instant,
-    next_poll: AtomicI64,
+    poll: crate::content_source::PollClock,
     rebuilding: tokio::sync::Mutex<()>,
 }
 
@@ -169,8 +167,7 @@ impl ScamEngine {
             content_dir: content.dir().to_owned(),
             lessons,
             current: RwLock::new(Arc::new(placeholder)),
-            started: Instant::now(),
-            next_poll: AtomicI64::new(POLL_MS),
+            poll: crate::content_source::PollClock::new(POLL_MS),
             rebuilding: tokio::sync::Mutex::new(()),
         };
         engine.refresh(db).await?;
@@ -180,13 +177,7 @@ impl ScamEngine {
     /// The checker in force, after a cheap poll of the versions when one is due. A database hiccup
     /// keeps the current checker: checking a message must not fail because a poll did.
     pub async fn snapshot(&self, db: &Db) -> Arc<Snapshot> {
-        let now = self.started.elapsed().as_millis() as i64;
-        let due = self.next_poll.load(Ordering::Relaxed);
-        if now >= due
-            && self
-                .next_poll
-                .compare_exchange(due, now + POLL_MS, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
+        if self.poll.due()
             && let Err(e) = self.refresh(db).await
         {
             tracing::warn!(error = %e, "scam rules: could not poll for changes");

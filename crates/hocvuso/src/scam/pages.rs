@@ -70,11 +70,7 @@ async fn check_page(
     };
     let ask_commune = home.is_none();
     let communes = if ask_commune && result.is_some() {
-        state
-            .units
-            .children(&state.db, &state.province.code)
-            .await?
-            .to_vec()
+        state.units.communes(&state.db).await?
     } else {
         Vec::new()
     };

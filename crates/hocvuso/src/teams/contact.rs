@@ -35,11 +35,7 @@ pub(crate) async fn page(
     page: Page,
     Query(cq): Query<ContactQuery>,
 ) -> AppResult<Response> {
-    let communes = state
-        .units
-        .children(&state.db, &state.province.code)
-        .await?
-        .to_vec();
+    let communes = state.units.communes(&state.db).await?;
     let (mut commune, mut village) = (None, None);
     if let Some(c) = communes.iter().find(|c| c.code == cq.xa) {
         commune = Some(c.clone());

@@ -37,6 +37,12 @@ impl UnitsCache {
         }
     }
 
+    /// The province's communes, in Vietnamese order: what the citizen-facing pickers list.
+    pub(crate) async fn communes(&self, db: &Db) -> DbResult<Vec<Unit>> {
+        let province = self.province.clone();
+        Ok(self.children(db, &province).await?.to_vec())
+    }
+
     /// The units directly below `code`, in Vietnamese order ([`store::children`]).
     pub(crate) async fn children(&self, db: &Db, code: &str) -> DbResult<Arc<[Unit]>> {
         if code != self.province {
