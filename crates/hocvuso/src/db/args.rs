@@ -150,8 +150,9 @@ pub fn for_sqlite(sql: std::borrow::Cow<'static, str>, args: usize) -> String {
                     .take_while(|b| b.is_ascii_digit())
                     .count();
                 if digits > 0 {
-                    let n: usize = sql[i + 1..i + 1 + digits].parse().unwrap_or(0);
-                    if n != expected {
+                    // Compared as text: `$03` names placeholder 3 too, and a `?` put in its place
+                    // would be read back as `$3`; such text is left as it is.
+                    if sql[i + 1..i + 1 + digits] != *expected.to_string() {
                         return sql.into_owned();
                     }
                     expected += 1;
