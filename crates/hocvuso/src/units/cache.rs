@@ -39,8 +39,7 @@ impl UnitsCache {
 
     /// The province's communes, in Vietnamese order: what the citizen-facing pickers list.
     pub(crate) async fn communes(&self, db: &Db) -> DbResult<Vec<Unit>> {
-        let province = self.province.clone();
-        Ok(self.children(db, &province).await?.to_vec())
+        Ok(self.children(db, &self.province).await?.to_vec())
     }
 
     /// The units directly below `code`, in Vietnamese order ([`store::children`]).
