@@ -88,8 +88,8 @@ pub fn evaluate_at(kb: &KnowledgeBase, cases: &[EvalCase], threshold: f32) -> Ev
     for case in cases {
         let mut answer = kb.ask(&case.q);
         // The same margin over the threshold as the real one asked for this question.
-        answer.confident =
-            answer.coverage >= threshold + (answer.required - crate::CONFIDENCE_THRESHOLD);
+        answer.confident = answer.story
+            || answer.coverage >= threshold + (answer.required - crate::CONFIDENCE_THRESHOLD);
         let got: Vec<String> = answer.hits.iter().map(|h| h.id.clone()).collect();
         let rank = got.iter().position(|id| case.expect.contains(id));
         let stats = if case.expect.is_empty() {

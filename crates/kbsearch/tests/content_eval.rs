@@ -32,3 +32,35 @@ fn real_content_meets_the_targets() {
     assert!(report.top3() >= 0.9, "\n{report}");
     assert!(report.refusals() >= 0.9, "\n{report}");
 }
+
+fn real_kb() -> KnowledgeBase {
+    let dir = local_content::content_dir();
+    KnowledgeBase::build(local_content::load_docs(&dir).expect("content loads")).expect("builds")
+}
+
+/// A citizen telling what happened explains little of the story with any entry; when one entry leads
+/// every other by far, that entry is the answer. Written for the kind, not copied from a real part.
+#[test]
+fn a_told_scam_story_that_points_at_one_entry_is_answered_and_a_long_off_topic_one_is_not() {
+    let kb = real_kb();
+    let story = "Hôm trước có người kết bạn Zalo tự giới thiệu là chuyên gia chứng khoán, kéo tôi vào \
+                 nhóm kín hàng trăm người, ai cũng khoe lãi mấy chục phần trăm một tuần, tôi nạp thử \
+                 năm triệu thì thấy lãi ngay nhưng không rút ra được";
+    let a = kb.ask(story);
+    assert!(a.confident && a.story, "{a:?}");
+    assert!(a.coverage < a.required, "{a:?}");
+    assert_eq!(a.hits[0].id, "ld-dau-tu-lai-cao");
+
+    for off_topic in [
+        "Ông bà nội tôi ở quê ruộng vườn nhiều, năm nay giá lúa xuống thấp quá, tôi muốn hỏi nên \
+         chuyển sang trồng cây gì cho có lãi mà không phải vay vốn ngân hàng",
+        "Tháng trước tôi đi khám ở bệnh viện huyện, bác sĩ bảo bị cao huyết áp, kê đơn thuốc uống \
+         một tháng, giờ hết thuốc rồi tôi muốn hỏi có cần đi khám lại không hay mua thêm ở hiệu thuốc",
+    ] {
+        let a = kb.ask(off_topic);
+        assert!(!a.confident, "{off_topic}: {a:?}");
+    }
+    // A short question never answers on a lead alone, however far ahead one entry is.
+    let short = kb.ask("giá lúa hôm nay");
+    assert!(!short.confident && !short.story, "{short:?}");
+}
