@@ -94,6 +94,22 @@ pub fn is_stop_folded(term: &str) -> bool {
     STOP_FOLDED.contains(&term)
 }
 
+/// Folded forms of the accented function words that are not stop words when typed bare, because the
+/// same letters are a content word too ("dang": "đang" or "đăng ký"; "la": "là" or "lạ").
+static MAYBE_STOP: LazyLock<std::collections::HashSet<String>> = LazyLock::new(|| {
+    STOP_EXACT
+        .iter()
+        .map(|w| vntext::fold(w))
+        .filter(|f| !STOP_FOLDED.contains(&f.as_str()))
+        .collect()
+});
+
+/// A term typed bare that may be a function word: it counts when a document has it, and is not held
+/// against one that lacks it.
+pub fn maybe_stop(t: &QueryTerm) -> bool {
+    t.exact.is_none() && MAYBE_STOP.contains(&t.folded)
+}
+
 /// The three term streams of one document text, in order, for the index.
 pub struct Analyzed {
     pub exact: Vec<String>,

@@ -9,7 +9,7 @@
 //! or pair no document has ("giá vàng", "xổ số", "ly hôn"); a short or misspelt on-topic question is
 //! mostly explained by the title of one document.
 
-use crate::analysis::{QueryTerm, QueryTerms, TermSets, Vocabulary};
+use crate::analysis::{QueryTerm, QueryTerms, TermSets, Vocabulary, maybe_stop};
 
 /// Credit for a match only in the body, relative to one in the title/question: a lesson that mentions a
 /// word in passing is weaker evidence than a FAQ question that asks about it.
@@ -81,8 +81,14 @@ pub fn coverage_of(q: &QueryTerms, docs: &[DocSets], vocab: &Vocabulary) -> Cove
             w = w.min(NUMBER_WEIGHT);
         }
         let known = vocab.knows_term(&t.folded);
+        let c = credit(&|s| term_credit(t, known, s));
+        // "dang" typed bare may be "đang" (a function word) or "đăng"; the documents that say it get
+        // the credit, the others are not blamed for a word that was likely never asked about.
+        if c == 0.0 && maybe_stop(t) {
+            continue;
+        }
         total += w;
-        got += w * credit(&|s| term_credit(t, known, s));
+        got += w * c;
     }
     let terms = if total > 0.0 { got / total } else { 0.0 };
 
@@ -280,6 +286,41 @@ mod tests {
         let doc = DocSets { head: &h, all: &a };
         assert!(coverage(&analyze_query("giá cước internet"), &doc, &vocab).score() > 0.99);
         assert!(coverage(&analyze_query("giá vàng hôm nay"), &doc, &vocab).score() < 0.3);
+    }
+
+    #[test]
+    fn a_bare_word_that_may_be_a_function_word_counts_only_where_it_is_found() {
+        let (h, a) = sets(
+            "Hồ sơ nộp trực tuyến xem ở đâu",
+            "Tra cứu hồ sơ bằng mã hồ sơ.",
+        );
+        let (h2, a2) = sets("Đăng ký tài khoản", "Đăng ký bằng số điện thoại.");
+        let all = [a, a2];
+        let vocab = Vocabulary::new(&all);
+        let doc = DocSets {
+            head: &h,
+            all: &all[0],
+        };
+        // "dang" bare: "đang" (nothing to explain) or "đăng"; the document lacking it keeps full credit.
+        let bare = coverage(
+            &analyze_query("ho so nop truc tuyen dang o dau"),
+            &doc,
+            &vocab,
+        );
+        assert!(bare.terms > 0.99, "{bare:?}");
+        // Typed with its marks, "đăng" is a content word this document does not explain.
+        let marked = coverage(
+            &analyze_query("hồ sơ nộp trực tuyến đăng ở đâu"),
+            &doc,
+            &vocab,
+        );
+        assert!(marked.terms < 0.95, "{marked:?}");
+        // And the document that does say it gets the credit.
+        let other = DocSets {
+            head: &h2,
+            all: &all[1],
+        };
+        assert!(coverage(&analyze_query("dang ky"), &other, &vocab).terms > 0.99);
     }
 
     #[test]

@@ -1,0 +1,98 @@
+//! Robustness of the search to how citizens type: every case of the tuning part that the assistant
+//! answers right is asked again without diacritics, in teen code, and lower-cased without
+//! punctuation; the variants it no longer answers right are listed. Only the tuning part is used.
+//!
+//! `cargo run --release -p kbsearch --example kb_variants [content-dir]`
+
+#[path = "../tests/support/local_content.rs"]
+mod local_content;
+
+use std::path::PathBuf;
+
+use kbsearch::KnowledgeBase;
+
+/// Teen-code spellings citizens use for common words (folded form → what they type). "vay" is both
+/// "vậy" and "vay" (borrow) once folded, so it becomes "z", which only "vậy" is typed as.
+const TEEN: &[(&str, &str)] = &[
+    ("khong", "ko"),
+    ("duoc", "dc"),
+    ("gi", "j"),
+    ("the nao", "tn"),
+    ("nhu the nao", "ntn"),
+    ("bao nhieu", "bn"),
+    ("vay", "z"),
+    ("roi", "r"),
+    ("chuyen khoan", "ck"),
+    ("dien thoai", "dt"),
+    ("tai khoan", "tk"),
+    ("mat khau", "mk"),
+    ("biet", "bit"),
+];
+
+fn teen(folded: &str) -> String {
+    let mut words: Vec<String> = folded.split_whitespace().map(str::to_owned).collect();
+    for (from, to) in TEEN {
+        let pat: Vec<&str> = from.split(' ').collect();
+        let mut i = 0;
+        while i + pat.len() <= words.len() {
+            if words[i..i + pat.len()]
+                .iter()
+                .zip(&pat)
+                .all(|(w, p)| w == p)
+            {
+                words.splice(i..i + pat.len(), [to.to_string()]);
+            }
+            i += 1;
+        }
+    }
+    words.join(" ")
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::args()
+        .nth(1)
+        .map_or_else(local_content::content_dir, PathBuf::from);
+    let kb = KnowledgeBase::build(local_content::load_docs(&dir)?)?;
+    let right = |q: &str, expect: &[String]| {
+        let a = kb.ask(q);
+        a.confident && a.hits.first().is_some_and(|h| expect.contains(&h.id))
+    };
+    let (mut base, mut lost) = (0, [0usize; 3]);
+    for c in local_content::load_cases(&dir)? {
+        if c.expect.is_empty() || !right(&c.q, &c.expect) {
+            continue;
+        }
+        base += 1;
+        let bare: String = vntext::fold(&c.q)
+            .chars()
+            .map(|ch| if ch.is_alphanumeric() { ch } else { ' ' })
+            .collect();
+        let bare = bare.split_whitespace().collect::<Vec<_>>().join(" ");
+        let variants = [
+            ("bare", vntext::fold(&c.q)),
+            ("teen", teen(&bare)),
+            (
+                "plain",
+                c.q.to_lowercase().replace(['?', ',', '.', '!'], " "),
+            ),
+        ];
+        for (i, (name, v)) in variants.iter().enumerate() {
+            if !right(v, &c.expect) {
+                lost[i] += 1;
+                let a = kb.ask(v);
+                println!(
+                    "  [{name}] {v:?} cov {:.2} {} got {:?} expect {:?}",
+                    a.coverage,
+                    if a.confident { "answered" } else { "refused" },
+                    a.hits.first().map(|h| h.id.as_str()),
+                    c.expect
+                );
+            }
+        }
+    }
+    println!(
+        "\n{base} tuning cases answered right; lost without diacritics {}, in teen code {}, plain {}",
+        lost[0], lost[1], lost[2]
+    );
+    Ok(())
+}
