@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 use kbsearch::KnowledgeBase;
 
-/// Teen-code spellings citizens use for common words (folded form → what they type). "vay" is both
-/// "vậy" and "vay" (borrow) once folded, so it becomes "z", which only "vậy" is typed as.
+/// Teen-code spellings citizens use for common words (folded form → what they type). "vay" is left
+/// alone: folded, it is both "vậy" (typed "z") and "vay" (borrow).
 const TEEN: &[(&str, &str)] = &[
     ("khong", "ko"),
     ("duoc", "dc"),
@@ -20,7 +20,6 @@ const TEEN: &[(&str, &str)] = &[
     ("the nao", "tn"),
     ("nhu the nao", "ntn"),
     ("bao nhieu", "bn"),
-    ("vay", "z"),
     ("roi", "r"),
     ("chuyen khoan", "ck"),
     ("dien thoai", "dt"),

@@ -39,7 +39,7 @@ const STOP_FOLDED: &[&str] = &[
     "neu", "nghia", "nhe", "nhieu", "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi",
     "sao", "se", "ta", "the", "thi", "toi", "tren", "va", "vao", "ve", "voi", "xin", "cha", "me",
     "con", "chau", "vo", "gai", "trai", "rat", "gium", "dum", "chao", "ak", "ah", "ad", "admin",
-    "ui", "ik", "nhen", "nghen", "zay", "dzay", "zi", "mot", "chut",
+    "ui", "ik", "nhen", "nghen", "zay", "dzay", "zi", "z", "mot", "chut",
 ];
 
 /// Framing phrases: how a question is narrated ("thực chất", "băn khoăn", "cho em hỏi trường hợp",

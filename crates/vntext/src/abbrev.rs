@@ -13,6 +13,7 @@ const TABLE: &[(&str, &str)] = &[
     ("bhxh", "bao hiem xa hoi"),
     ("bhyt", "bao hiem y te"),
     ("bik", "biet"),
+    ("bit", "biet"),
     ("bn", "bao nhieu"),
     ("bt", "biet"),
     ("cccd", "can cuoc cong dan"),

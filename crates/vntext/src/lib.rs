@@ -233,6 +233,7 @@ mod tests {
             ["lam", "can", "cuoc", "cong", "dan", "nhu", "the", "nao"]
         );
         assert_eq!(search_terms("dvc"), ["dich", "vu", "cong"]);
+        assert_eq!(search_terms("sao bit"), ["sao", "biet"]);
     }
 
     #[test]
