@@ -32,10 +32,10 @@ const STOP_EXACT: &[&str] = &[
 /// The same words typed without diacritics, minus every folded form that is also a content word people
 /// type bare: `ma` (mã), `vay` (vay tiền), `vi` (ví), `dang` (đăng ký), `ho` (hồ sơ), `la` (lạ), `muon`
 /// (mượn), `minh` (xác minh), `no` (nợ), `anh` (ảnh), `ban` (bản), `tai` (tài khoản), `hoi` (xã hội),
-/// `bo` (bộ), `chong` (phòng chống) …
+/// `bo` (bộ), `chong` (phòng chống), `cai` (cài ứng dụng), `dau` (đau, dấu hiệu) …
 const STOP_FOLDED: &[&str] = &[
-    "a", "bi", "boi", "cac", "cach", "cai", "cho", "chua", "co", "cua", "cung", "da", "de", "den",
-    "di", "dau", "duoc", "em", "gi", "gio", "hay", "khi", "kieu", "khong", "lam", "nao", "nay",
+    "a", "bi", "boi", "cac", "cach", "cho", "chua", "co", "cua", "cung", "da", "de", "den",
+    "di", "duoc", "em", "gi", "gio", "hay", "khi", "kieu", "khong", "lam", "nao", "nay",
     "neu", "nghia", "nhe", "nhieu", "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi",
     "sao", "se", "ta", "the", "thi", "toi", "tren", "va", "vao", "ve", "voi", "xin", "cha", "me",
     "con", "chau", "vo", "gai", "trai", "rat", "gium", "dum", "chao", "ak", "ah", "ad", "admin",
