@@ -25,8 +25,8 @@ const STOP_EXACT: &[&str] = &[
     // ("dạ cho em hỏi ạ", "hãy", "rất lo lắm", "liệu … chăng"), and their teen-code forms.
     "nhỉ", "nha", "nhá", "hở", "ấy", "vâng", "dạ", "ừ", "hãy", "rằng", "lắm", "rất", "quá", "chăng",
     "giùm", "dùm", "chứ", "nhưng", "chào", "hông", "ạk", "ak", "ah", "ad", "admin", "ui", "ik",
-    "nhen", "nghen", "zậy", "dzậy", "zị", "zay", "dzay", "zi", "chút", "lỡ", "sợ", "một", "nhiều",
-    "thấy", "mot", "chut",
+    "nhen", "nghen", "zậy", "dzậy", "zị", "zay", "dzay", "zi", "z", "chút", "lỡ", "sợ", "một",
+    "nhiều", "thấy", "mot", "chut",
 ];
 
 /// The same words typed without diacritics, minus every folded form that is also a content word people
@@ -34,12 +34,12 @@ const STOP_EXACT: &[&str] = &[
 /// (mượn), `minh` (xác minh), `no` (nợ), `anh` (ảnh), `ban` (bản), `tai` (tài khoản), `hoi` (xã hội),
 /// `bo` (bộ), `chong` (phòng chống), `cai` (cài ứng dụng), `dau` (đau, dấu hiệu) …
 const STOP_FOLDED: &[&str] = &[
-    "a", "bi", "boi", "cac", "cach", "cho", "chua", "co", "cua", "cung", "da", "de", "den",
-    "di", "duoc", "em", "gi", "gio", "hay", "khi", "kieu", "khong", "lam", "nao", "nay",
-    "neu", "nghia", "nhe", "nhieu", "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi",
-    "sao", "se", "ta", "the", "thi", "toi", "tren", "va", "vao", "ve", "voi", "xin", "cha", "me",
-    "con", "chau", "vo", "gai", "trai", "rat", "gium", "dum", "chao", "ak", "ah", "ad", "admin",
-    "ui", "ik", "nhen", "nghen", "zay", "dzay", "zi", "z", "mot", "chut",
+    "a", "bi", "boi", "cac", "cach", "cho", "chua", "co", "cua", "cung", "da", "de", "den", "di",
+    "duoc", "em", "gi", "gio", "hay", "khi", "kieu", "khong", "lam", "nao", "nay", "neu", "nghia",
+    "nhe", "nhieu", "nhu", "nhung", "nua", "o", "oi", "ong", "phai", "ra", "roi", "sao", "se",
+    "ta", "the", "thi", "toi", "tren", "va", "vao", "ve", "voi", "xin", "cha", "me", "con", "chau",
+    "vo", "gai", "trai", "rat", "gium", "dum", "chao", "ak", "ah", "ad", "admin", "ui", "ik",
+    "nhen", "nghen", "zay", "dzay", "zi", "z", "mot", "chut",
 ];
 
 /// Framing phrases: how a question is narrated ("thực chất", "băn khoăn", "cho em hỏi trường hợp",
