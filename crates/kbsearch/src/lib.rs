@@ -52,13 +52,14 @@ pub const UNKNOWN_WORD_MARGIN: f32 = 0.1;
 pub const FACET_GAIN: f32 = 0.15;
 
 /// How much more coverage a question needs when its best entry has a subject ([`Doc::subject`]) the
-/// question never names. Chosen on the tuning part: "thẻ bảo hiểm y tế hết hạn gia hạn ở đâu" explains
-/// 0.46 of itself with the health-card-in-VNeID entry and "Đổi giấy phép lái xe quốc tế" 0.43 with the
-/// licence-in-VNeID one, while "thẻ bảo hiểm y tế của mẹ tôi hết hạn khi nào", which that entry does
-/// answer (the wallet shows the card's dates), explains 0.71; "bao lâu thì nhận được thẻ căn cước gắn
-/// chip", which the no-chip-card-yet entry does not answer (it is about VNeID), explains 0.69. 0.4
-/// would refer the first; 0.2 answers the second.
-pub const SUBJECT_MARGIN: f32 = 0.3;
+/// question never names. Chosen on the tuning part and the real parts tuned on: "thẻ bảo hiểm y tế hết
+/// hạn gia hạn ở đâu" explains 0.46 of itself with the health-card-in-VNeID entry, "Đổi giấy phép lái
+/// xe quốc tế" 0.43 with the licence-in-VNeID one, and "bảo hiểm xã hội một lần thế nào" (a
+/// social-insurance payout, not ours) 0.88 with the entry on people posing as social-insurance staff,
+/// whose head says "bảo hiểm xã hội" throughout. 0.5 refers all three; the price is "thẻ bảo hiểm y tế
+/// của mẹ tôi hết hạn khi nào" (0.71), now referred too: a referral costs less than a confident answer
+/// about something else.
+pub const SUBJECT_MARGIN: f32 = 0.5;
 
 /// A question of at least this many words is a told story, answered when one entry leads the next by
 /// [`STORY_LEAD`] and explains [`STORY_COVERAGE`] of it (plus the margins a shorter question would
