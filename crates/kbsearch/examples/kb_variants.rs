@@ -1,6 +1,6 @@
 //! Robustness of the search to how citizens type: every case of the tuning part that the assistant
-//! answers right is asked again without diacritics, in teen code, and lower-cased without
-//! punctuation; the variants it no longer answers right are listed. Only the tuning part is used.
+//! answers right is asked again without diacritics, in teen code, lower-cased without punctuation,
+//! and bare with a typo in its longest word; the variants it no longer answers right are listed. Only the tuning part is used.
 //!
 //! `cargo run --release -p kbsearch --example kb_variants [content-dir]`
 
@@ -47,6 +47,22 @@ fn teen(folded: &str) -> String {
     words.join(" ")
 }
 
+/// The bare question with its longest word's two middle letters swapped: the slip a thumb makes.
+fn typo(bare: &str) -> String {
+    let longest = bare
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .unwrap_or_default();
+    if longest.len() < 5 {
+        return bare.to_owned();
+    }
+    let mut b = longest.as_bytes().to_vec();
+    let m = b.len() / 2;
+    b.swap(m - 1, m);
+    let slipped = String::from_utf8(b).unwrap_or_else(|_| longest.to_owned());
+    bare.replacen(longest, &slipped, 1)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
         .nth(1)
@@ -56,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let a = kb.ask(q);
         a.confident && a.hits.first().is_some_and(|h| expect.contains(&h.id))
     };
-    let (mut base, mut lost) = (0, [0usize; 3]);
+    let (mut base, mut lost) = (0, [0usize; 4]);
     for c in local_content::load_cases(&dir)? {
         if c.expect.is_empty() || !right(&c.q, &c.expect) {
             continue;
@@ -74,6 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "plain",
                 c.q.to_lowercase().replace(['?', ',', '.', '!'], " "),
             ),
+            ("typo", typo(&bare)),
         ];
         for (i, (name, v)) in variants.iter().enumerate() {
             if !right(v, &c.expect) {
@@ -90,8 +107,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!(
-        "\n{base} tuning cases answered right; lost without diacritics {}, in teen code {}, plain {}",
-        lost[0], lost[1], lost[2]
+        "\n{base} tuning cases answered right; lost without diacritics {}, in teen code {}, plain {}, \
+         with a typo {}",
+        lost[0], lost[1], lost[2], lost[3]
     );
     Ok(())
 }

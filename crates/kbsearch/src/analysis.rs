@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use crate::confidence::{FUZZY_MIN_LEN, max_edits, within_edits};
 use crate::termset::TermSet;
 
 /// Accented function words: question words, pronouns, particles, and the kinship words Vietnamese uses
@@ -256,6 +257,30 @@ impl Vocabulary {
         self.idf(self.terms.position(folded).map(|i| self.term_docs[i]))
     }
 
+    /// The known term `word` is most likely a slip for, when `word` is not known itself: the nearest
+    /// within [`max_edits`], the one more documents use on a tie. Short words are never corrected
+    /// (one edit turns most syllables into another real one), nor glued pairs the knowledge base
+    /// has ("matkhau"), nor abbreviations.
+    pub fn nearest_term(&self, word: &str) -> Option<String> {
+        if word.len() < FUZZY_MIN_LEN
+            || !word.bytes().all(|b| b.is_ascii_lowercase())
+            || self.knows_term(word)
+            || self.knows_bigram(word)
+            || vntext::expand_abbreviations(&[word.to_owned()]) != [word]
+        {
+            return None;
+        }
+        (1..=max_edits(word)).find_map(|edits| {
+            self.terms
+                .iter()
+                .zip(&self.term_docs)
+                .filter(|(t, _)| t.len() >= FUZZY_MIN_LEN - 1)
+                .filter(|(t, _)| within_edits(word.as_bytes(), t.as_bytes(), edits))
+                .max_by_key(|&(_, &df)| df)
+                .map(|(t, _)| t.to_owned())
+        })
+    }
+
     pub fn bigram_weight(&self, bigram: &str) -> f32 {
         self.idf(self.bigrams.position(bigram).map(|i| self.bigram_docs[i]))
     }
@@ -272,6 +297,8 @@ pub struct QueryTerm {
     /// The accented syllable when the asker typed diacritics; `None` when typed bare or expanded.
     pub exact: Option<String>,
     pub folded: String,
+    /// Put right from a typo by [`analyze_query_corrected`].
+    pub corrected: bool,
 }
 
 /// A question reduced to content terms and the bigrams between them.
@@ -285,9 +312,36 @@ pub struct QueryTerms {
 }
 
 pub fn analyze_query(q: &str) -> QueryTerms {
+    analyze_query_with(q, |_| None)
+}
+
+/// [`analyze_query`] with typos put right: a word typed bare that the knowledge base does not know
+/// becomes the known word it is one slip from (two for long words), the more common one on a tie
+/// ("venid" → "vneid", "chtagpt" → "chatgpt", "kohng" → "khong", a stop word then). Such a term is
+/// marked `corrected`, so it ranks like the word meant but explains only [`crate::confidence::FUZZY`] of itself.
+pub fn analyze_query_corrected(q: &str, vocab: &Vocabulary) -> QueryTerms {
+    analyze_query_with(q, |folded| vocab.nearest_term(folded))
+}
+
+fn analyze_query_with(q: &str, correct: impl Fn(&str) -> Option<String>) -> QueryTerms {
     let mut all: Vec<(QueryTerm, bool)> = Vec::new();
     for token in tokens(q) {
         let folded = vntext::fold(&token);
+        // Only words typed bare: one typed with its marks is seldom a slip (see has_unknown_word).
+        if folded == token
+            && let Some(meant) = correct(&folded)
+        {
+            let stop = is_stop_folded(&meant);
+            all.push((
+                QueryTerm {
+                    exact: None,
+                    folded: meant,
+                    corrected: true,
+                },
+                stop,
+            ));
+            continue;
+        }
         let expanded = vntext::expand_abbreviations(std::slice::from_ref(&folded));
         if expanded.len() == 1 && expanded[0] == folded {
             let accented = folded != token;
@@ -297,7 +351,14 @@ pub fn analyze_query(q: &str) -> QueryTerms {
                 is_stop_folded(&folded)
             };
             let exact = accented.then_some(token);
-            all.push((QueryTerm { exact, folded }, stop));
+            all.push((
+                QueryTerm {
+                    exact,
+                    folded,
+                    corrected: false,
+                },
+                stop,
+            ));
         } else {
             for term in expanded {
                 let stop = is_stop_folded(&term);
@@ -305,6 +366,7 @@ pub fn analyze_query(q: &str) -> QueryTerms {
                     QueryTerm {
                         exact: None,
                         folded: term,
+                        corrected: false,
                     },
                     stop,
                 ));
@@ -403,6 +465,41 @@ mod tests {
         {
             assert_eq!(vntext::normalize(w), *w);
         }
+    }
+
+    #[test]
+    fn a_bare_unknown_word_is_put_right_to_the_nearest_known_one() {
+        let docs = [
+            analyze("Khóa Zalo, đặt mật khẩu VNeID, tài khoản ChatGPT"),
+            analyze("Mật khẩu ngân hàng, không cho ai biết"),
+        ];
+        let sets: Vec<TermSets> = docs.iter().map(|a| TermSets::from_texts(&[a])).collect();
+        let vocab = Vocabulary::new(&sets);
+        assert_eq!(vocab.nearest_term("venid").as_deref(), Some("vneid"));
+        assert_eq!(vocab.nearest_term("chtagpt").as_deref(), Some("chatgpt"));
+        // Known words, short words and abbreviations stay as they are.
+        for w in ["zalo", "mat", "ck", "otp", "xyzw"] {
+            assert_eq!(vocab.nearest_term(w), None, "{w}");
+        }
+        let q = analyze_query_corrected("quen mat khau venid kohng", &vocab);
+        let terms: Vec<(&str, bool)> = q
+            .terms
+            .iter()
+            .map(|t| (t.folded.as_str(), t.corrected))
+            .collect();
+        // "kohng" became "khong", a stop word, and left the content terms.
+        assert_eq!(
+            terms,
+            [
+                ("quen", false),
+                ("mat", false),
+                ("khau", false),
+                ("vneid", true)
+            ]
+        );
+        // Typed with its marks, an unknown word is not a slip.
+        let marked = analyze_query_corrected("vénid", &vocab);
+        assert!(marked.terms.iter().all(|t| !t.corrected));
     }
 
     fn content(q: &str) -> (Vec<String>, Vec<String>) {

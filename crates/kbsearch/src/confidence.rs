@@ -18,7 +18,7 @@ const BODY_CREDIT: f32 = 0.5;
 /// a slip in the marks, sometimes a different word.
 const FOLDED_ONLY: f32 = 0.7;
 /// Credit for an unknown term within typo distance of one the document has.
-const FUZZY: f32 = 0.6;
+pub const FUZZY: f32 = 0.6;
 /// Terms shorter than this are never matched as typos: one edit turns most 2–3 letter syllables into
 /// another real syllable.
 pub const FUZZY_MIN_LEN: usize = 4;
@@ -81,7 +81,10 @@ pub fn coverage_of(q: &QueryTerms, docs: &[DocSets], vocab: &Vocabulary) -> Cove
             w = w.min(NUMBER_WEIGHT);
         }
         let known = vocab.knows_term(&t.folded);
-        let c = credit(&|s| term_credit(t, known, s));
+        let mut c = credit(&|s| term_credit(t, known, s));
+        if t.corrected {
+            c *= FUZZY;
+        }
         // "dang" typed bare may be "đang" (a function word) or "đăng"; the documents that say it get
         // the credit, the others are not blamed for a word that was likely never asked about.
         if c == 0.0 && maybe_stop(t) {

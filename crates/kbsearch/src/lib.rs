@@ -14,7 +14,9 @@ pub mod eval;
 mod index;
 mod termset;
 
-use analysis::{Analyzed, QueryTerm, TermSets, Vocabulary, analyze, analyze_query};
+use analysis::{
+    Analyzed, QueryTerm, TermSets, Vocabulary, analyze, analyze_query, analyze_query_corrected,
+};
 use confidence::{Coverage, DocSets, coverage, coverage_of, has_unknown_word, same_subject};
 use index::SearchIndex;
 
@@ -235,7 +237,7 @@ impl KnowledgeBase {
 
     /// The `k` best documents for `q`, best first; empty when nothing matches at all.
     pub fn search(&self, q: &str, k: usize) -> Vec<Hit> {
-        self.ranked(&analyze_query(q), k)
+        self.ranked(&analyze_query_corrected(q, &self.vocab), k)
             .into_iter()
             .map(|(ord, score)| self.hit(ord, score))
             .collect()
@@ -243,7 +245,7 @@ impl KnowledgeBase {
 
     /// The best documents for a citizen's question and whether the first one answers it.
     pub fn ask(&self, q: &str) -> Answer {
-        let query = analyze_query(q);
+        let query = analyze_query_corrected(q, &self.vocab);
         let mut ranked = self.ranked(&query, RERANK);
         let lead = self.lead(&ranked);
         ranked.truncate(ASK_HITS);
@@ -254,7 +256,11 @@ impl KnowledgeBase {
             _ => Coverage::NONE,
         };
         let score = coverage.score();
-        let words = vntext::search_terms(q);
+        // Typos put right here too, so "venid" names the subject "vneid".
+        let words: Vec<String> = vntext::search_terms(q)
+            .into_iter()
+            .map(|w| self.vocab.nearest_term(&w).unwrap_or(w))
+            .collect();
         let mut needed = CONFIDENCE_THRESHOLD;
         if let Some(&(ord, _)) = ranked.first() {
             if has_unknown_word(&query, &self.sets(ord), &self.vocab) {

@@ -64,3 +64,28 @@ fn a_told_scam_story_that_points_at_one_entry_is_answered_and_a_long_off_topic_o
     let short = kb.ask("giá lúa hôm nay");
     assert!(!short.confident && !short.story, "{short:?}");
 }
+
+/// A slip in the word that says what a question is about must not hand it to an entry that matches
+/// only its common words. Before typos were put right, each of these went confidently to another
+/// entry: the Gmail password one, the Facebook two-step one, the VNeID fee one.
+#[test]
+fn a_typo_in_the_subject_is_put_right_before_ranking() {
+    let kb = real_kb();
+    for (q, want) in [
+        (
+            "me toi quen mat khau venid gio lay lai the nao",
+            "vneid-quen-mat-khau",
+        ),
+        (
+            "cach bat xac thuc 2 lop gamil ntn",
+            "xac-thuc-hai-lop-gmail",
+        ),
+        ("tai khoan facbeook bi chiem mat roi", "zf-facebook-bi-hack"),
+    ] {
+        let a = kb.ask(q);
+        assert!(a.confident, "{q}: {a:?}");
+        assert_eq!(a.hits[0].id, want, "{q}");
+    }
+    let fee = kb.ask("chtagpt co mat phi ko");
+    assert_eq!(fee.hits[0].id, "ai-tai-chatgpt", "{fee:?}");
+}
