@@ -49,7 +49,7 @@ const OTHER_PARTS: [(&str, &str, bool); 6] = [
     (REAL_FILE, "real", false),
     (REAL2_FILE, "real2", false),
     (REAL3_FILE, "real3", true),
-    (REAL4_FILE, "real4", false),
+    (REAL4_FILE, "real4", true),
     (REAL5_FILE, "unseen real5", false),
 ];
 
