@@ -67,6 +67,8 @@ fn assistant_eval_set_is_valid() {
         "assistant-real",
         "assistant-real2",
         "assistant-real3",
+        "assistant-real4",
+        "assistant-real5",
     ]
     .map(|name| root.join(format!("eval/{name}.toml")))
     .into_iter()
