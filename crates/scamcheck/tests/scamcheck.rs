@@ -668,6 +668,10 @@ fn kinds_of_recent_inboxes() {
         "ePass: So du tai khoan giao thong con 30.000d, vui long nap them de qua tram khong dung.",
         // "Don't" splits at its apostrophe and still negates.
         "Your Telegram code: 51234. Don't give this code to others.",
+        // A bank's advice about a slip already made asks for nothing.
+        "Agribank: Trường hợp Quý khách lỡ cung cấp mã OTP cho người lạ, vui lòng gọi ngay 1900558818 để được hỗ trợ khóa tài khoản.",
+        // An apology for a wrong call names no code.
+        "Xin loi em bam nham so chi, em dinh goi cho me.",
     ] {
         let v = c.check(text);
         assert!(
