@@ -654,6 +654,54 @@ fn real_inbox_kinds_of_the_rebuilt_set() {
     }
 }
 
+/// Kinds that 2024–2025 inboxes hold and the 2012–2022 real sources lack (fourth round).
+#[test]
+fn kinds_of_recent_inboxes() {
+    let c = checker();
+    for text in [
+        // Banks renamed after the 2024–2025 transfers, and foreign and digital banks, on their domains.
+        "Vikki Bank thong bao: ung dung moi da co tren CH Play va App Store, Vikki khong gui link tai ung dung. Chi tiet https://vikkibank.vn",
+        "MBV: Quy khach da mo tai khoan thanh toan thanh cong. Xem huong dan tai https://www.mbv.com.vn",
+        "Woori Bank: Ma xac thuc cua Quy khach la 551203, khong cung cap cho bat ky ai. Chi tiet https://www.woori.com.vn",
+        // A wallet's voucher is not a betting bonus; a toll account's top-up reminder is not a task.
+        "ZaloPay: Tang 30K cho lan dau thanh toan hoa don internet. Chi tiet https://zalopay.vn",
+        "ePass: So du tai khoan giao thong con 30.000d, vui long nap them de qua tram khong dung.",
+        // "Don't" splits at its apostrophe and still negates.
+        "Your Telegram code: 51234. Don't give this code to others.",
+        // A bank's advice about a slip already made asks for nothing.
+        "Agribank: Trường hợp Quý khách lỡ cung cấp mã OTP cho người lạ, vui lòng gọi ngay 1900558818 để được hỗ trợ khóa tài khoản.",
+        // An apology for a wrong call names no code.
+        "Xin loi em bam nham so chi, em dinh goi cho me.",
+    ] {
+        let v = c.check(text);
+        assert!(
+            !v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+    for text in [
+        // The same banks' names on look-alike domains.
+        "Woori Bank: tai khoan cua ban bi tam khoa, mo khoa ngay tai https://wooribank-vn.com",
+        "Vikki Bank: Cap nhat sinh trac hoc truoc 24h tai vikkibank-xacthuc.com de tranh bi khoa tai khoan.",
+        // The wrong-number slip worded as "texted by mistake".
+        "Anh oi em lo gui ma xac nhan vao may anh, anh doc lai giup em ma do voi.",
+        // A deposit multiplied is a betting site's bonus.
+        "X3 nap lan dau cho tai khoan moi, lien he zalo de nhan them 100k.",
+        // A task scam says what the extra money unlocks.
+        "Don cua ban bi ket, can nap them 2.000.000d de rut toan bo tien goc va hoa hong.",
+    ] {
+        let v = c.check(text);
+        assert!(
+            v.verdict.is_flagged(),
+            "{text}: {} {:?}",
+            v.verdict,
+            codes(&v)
+        );
+    }
+}
+
 #[test]
 fn quoted_real_messages_parse_and_name_their_source() {
     let set = EvalSet::from_toml(&content(scamcheck::eval::CORPUS_QUOTED_FILE))
