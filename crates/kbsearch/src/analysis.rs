@@ -323,7 +323,8 @@ pub fn analyze_query_corrected(q: &str, vocab: &Vocabulary) -> QueryTerms {
     analyze_query_with(q, |folded| vocab.nearest_term(folded))
 }
 
-fn analyze_query_with(q: &str, correct: impl Fn(&str) -> Option<String>) -> QueryTerms {
+/// [`analyze_query`] with the words `correct` puts right (see [`analyze_query_corrected`]).
+pub fn analyze_query_with(q: &str, correct: impl Fn(&str) -> Option<String>) -> QueryTerms {
     let mut all: Vec<(QueryTerm, bool)> = Vec::new();
     for token in tokens(q) {
         let folded = vntext::fold(&token);

@@ -16,6 +16,7 @@ mod termset;
 
 use analysis::{
     Analyzed, QueryTerm, TermSets, Vocabulary, analyze, analyze_query, analyze_query_corrected,
+    analyze_query_with,
 };
 use confidence::{Coverage, DocSets, coverage, coverage_of, has_unknown_word, same_subject};
 use index::SearchIndex;
@@ -245,7 +246,25 @@ impl KnowledgeBase {
 
     /// The best documents for a citizen's question and whether the first one answers it.
     pub fn ask(&self, q: &str) -> Answer {
-        let query = analyze_query_corrected(q, &self.vocab);
+        // Typos are put right once, for the subject check's words and for the query alike ("venid"
+        // names the subject "vneid"): finding the nearest known word scans the vocabulary.
+        let mut corrections: Vec<(String, String)> = Vec::new();
+        let words: Vec<String> = vntext::search_terms(q)
+            .into_iter()
+            .map(|w| match self.vocab.nearest_term(&w) {
+                Some(meant) => {
+                    corrections.push((w, meant.clone()));
+                    meant
+                }
+                None => w,
+            })
+            .collect();
+        let query = analyze_query_with(q, |folded| {
+            corrections
+                .iter()
+                .find(|(typed, _)| typed == folded)
+                .map(|(_, meant)| meant.clone())
+        });
         let mut ranked = self.ranked(&query, RERANK);
         let lead = self.lead(&ranked);
         ranked.truncate(ASK_HITS);
@@ -256,11 +275,6 @@ impl KnowledgeBase {
             _ => Coverage::NONE,
         };
         let score = coverage.score();
-        // Typos put right here too, so "venid" names the subject "vneid".
-        let words: Vec<String> = vntext::search_terms(q)
-            .into_iter()
-            .map(|w| self.vocab.nearest_term(&w).unwrap_or(w))
-            .collect();
         let mut needed = CONFIDENCE_THRESHOLD;
         if let Some(&(ord, _)) = ranked.first() {
             if has_unknown_word(&query, &self.sets(ord), &self.vocab) {
