@@ -316,13 +316,15 @@ pub(crate) fn session_token(parts: &Parts) -> Option<String> {
     super::cookies::get(&parts.headers, SESSION_COOKIE)
 }
 
+/// The request's signed-in person once loaded, so extractors after the first read no database.
+#[derive(Clone)]
+struct Cached(Arc<Option<SessionUser>>);
+
 /// The signed-in person, loaded once per request and cached in the request's extensions.
 pub(crate) async fn current_user(
     parts: &mut Parts,
     state: &AppState,
 ) -> Result<Option<SessionUser>, AppError> {
-    #[derive(Clone)]
-    struct Cached(Arc<Option<SessionUser>>);
     if let Some(Cached(u)) = parts.extensions.get::<Cached>() {
         return Ok((**u).clone());
     }
@@ -369,18 +371,31 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// The signed-in person if `allowed`: 401 (a sign-in redirect on pages) for nobody, 403 for anyone else.
+///
+/// A refusal is decided on the database, never on this server's short-lived copy: a role granted on
+/// another server (a new commune administrator opening Administration a second after the grant) acts
+/// at once, and only refusals, which are rare, pay for the second read.
 async fn signed_in_as(
     parts: &mut Parts,
     state: &AppState,
-    allowed: impl FnOnce(&SessionUser) -> bool,
+    allowed: impl Fn(&SessionUser) -> bool,
 ) -> Result<SessionUser, AppError> {
     let user = current_user(parts, state)
         .await?
         .ok_or(AppError::Unauthorized)?;
     if allowed(&user) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
+        return Ok(user);
+    }
+    let Some(token) = session_token(parts) else {
+        return Err(AppError::Forbidden);
+    };
+    state.sessions.remove(&hash_token(&token));
+    let fresh = load_user(state, &token).await?;
+    parts.extensions.insert(Cached(Arc::new(fresh.clone())));
+    match fresh {
+        Some(u) if allowed(&u) => Ok(u),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthorized),
     }
 }
 

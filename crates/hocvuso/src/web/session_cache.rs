@@ -8,6 +8,10 @@
 //!   against (after the commit, so a reader cannot cache the old state again in between);
 //! - on the other app servers, within [`TTL`]: each entry is trusted that long, then read again.
 //!
+//! Powers granted elsewhere act at once everywhere: a request the cached copy would refuse is decided
+//! again on the database (`auth::signed_in_as`), so a new commune administrator is never told "not
+//! allowed" by a server that has not yet heard of the grant.
+//!
 //! Administrators are never cached: their idle and absolute limits, and the removal of their powers,
 //! act at once on every server.
 use crate::web::bounded::BoundedLru;

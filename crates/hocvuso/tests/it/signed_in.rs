@@ -181,6 +181,29 @@ both!(
             403,
             "an admin role removed elsewhere acts at once"
         );
+        // Granted again elsewhere while the other server holds them as a learner: Administration opens
+        // at once, because a refusal is checked against the database.
+        assert_eq!(status("/tai-khoan").await, 200, "cached as a learner now");
+        app.state
+            .db
+            .execute(
+                q("INSERT INTO roles (person_id, role, unit_code, granted_at) VALUES ($1, 'commune_admin', $2, 0)")
+                    .bind(&a_id)
+                    .bind(QT_COMMUNE_A),
+            )
+            .await
+            .expect("grant elsewhere");
+        assert_eq!(
+            status("/quan-ly").await,
+            200,
+            "a role granted elsewhere acts at once"
+        );
+        app.state
+            .db
+            .execute(q("DELETE FROM roles WHERE person_id = $1").bind(&a_id))
+            .await
+            .expect("revoke again");
+        assert_eq!(status("/quan-ly").await, 403);
         // Now a learner, cached on the other server: a session ended elsewhere stops within the bound.
         assert_eq!(status("/tai-khoan").await, 200);
         app.state
