@@ -1224,3 +1224,16 @@ fn a_utility_debt_notice_is_no_threat_and_openers_are_flagged() {
         assert_ne!(c.check(text).verdict, Level::Safe, "{text}");
     }
 }
+
+#[test]
+fn shopees_short_link_domain_is_shopees() {
+    let c = checker();
+    let v = c.check(
+        "Shopee: Sieu sale 12.12, voucher giam 100K da ve vi. San ngay: https://shope.ee/8zYx1AbC",
+    );
+    assert!(!codes(&v).contains(&"link_lookalike"), "{:?}", codes(&v));
+    assert_ne!(v.verdict, Level::Scam, "{v:?}");
+    // A look-alike of the brand on another domain is still one.
+    let v = c.check("Shopee tri an: nhan qua 500K tai https://shopee-triank.top");
+    assert!(v.verdict.is_flagged(), "{v:?}");
+}
