@@ -1237,3 +1237,19 @@ fn shopees_short_link_domain_is_shopees() {
     let v = c.check("Shopee tri an: nhan qua 500K tai https://shopee-triank.top");
     assert!(v.verdict.is_flagged(), "{v:?}");
 }
+
+#[test]
+fn a_news_site_and_a_carriers_money_site_are_no_look_alikes() {
+    let c = checker();
+    for text in [
+        "Canh bao lua dao moi, xem chi tiet tai https://vnexpress.net/canh-bao",
+        "MobiFone Money: Thanh toan hoa don nhan qua, chi tiet tai https://mobifonemoney.vn/tin-tuc",
+    ] {
+        let v = c.check(text);
+        assert!(
+            !codes(&v).contains(&"link_lookalike"),
+            "{text}: {:?}",
+            codes(&v)
+        );
+    }
+}
