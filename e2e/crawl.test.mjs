@@ -140,7 +140,8 @@ async function crawl(phone, starts, who) {
   return { problems, pages };
 }
 
-// Behind the balancer the pages are the same servers' pages: the SQLite and PostgreSQL runs have read them.
+// Behind the balancer (HV_AXE=0 there) every page is still walked for dead links, words and weight on
+// PostgreSQL; the axe-core scan of the same templates' pages is the SQLite run's.
 test(`no page any role can reach shows a code, an ISO date or a technical word; all light and accessible [${BACKEND}]`, async () => {
   const admin = requireAdmin();
   const tag = Math.random().toString(36).slice(2, 7);

@@ -8,20 +8,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { AXE, AXE_TAGS } from './lib.mjs';
 
 const BASE = (process.env.HV_BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const ADMIN_PHONE = process.env.HV_ADMIN_PHONE || '';
 const ADMIN_PASSWORD = process.env.HV_ADMIN_PASSWORD || '';
 const COMMUNE = '19360'; // Phường Quảng Trị
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'vi-VN', baseURL: BASE };
 
 async function axe(page) {
-  const r = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  const report = r.violations
-    .map((v) => `${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`)
-    .join('\n');
-  assert.equal(r.violations.length, 0, `axe on ${page.url()}:\n${report}`);
+  if (AXE) {
+    const r = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+    const report = r.violations
+      .map((v) => `${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`)
+      .join('\n');
+    assert.equal(r.violations.length, 0, `axe on ${page.url()}:\n${report}`);
+  }
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${page.url()} scrolls sideways by ${overflow}px`);
 }

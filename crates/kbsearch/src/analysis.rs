@@ -309,6 +309,9 @@ pub struct QueryTerms {
     pub bigrams: Vec<String>,
     /// Bigrams of adjacent content terms only (for the confidence check).
     pub content_bigrams: Vec<String>,
+    /// Every adjacent pair of terms in order, and whether both are content terms typed without
+    /// diacritics (and not put right as typos): pairs whose marks the asker left for the reader to guess.
+    pub pairs: Vec<(String, bool)>,
 }
 
 pub fn analyze_query(q: &str) -> QueryTerms {
@@ -386,6 +389,16 @@ pub fn analyze_query_with(q: &str, correct: impl Fn(&str) -> Option<String>) -> 
         .filter(|w| !w[0].1 && !w[1].1)
         .map(glue)
         .collect();
+    let bare = |t: &QueryTerm| t.exact.is_none() && !t.corrected;
+    let pairs = all
+        .windows(2)
+        .map(|w| {
+            (
+                glue(w),
+                !w[0].1 && !w[1].1 && bare(&w[0].0) && bare(&w[1].0),
+            )
+        })
+        .collect();
     let terms = all
         .into_iter()
         .filter(|(_, stop)| !stop)
@@ -395,6 +408,7 @@ pub fn analyze_query_with(q: &str, correct: impl Fn(&str) -> Option<String>) -> 
         terms,
         bigrams,
         content_bigrams,
+        pairs,
     }
 }
 

@@ -139,6 +139,45 @@ pub fn has_unknown_word(q: &QueryTerms, doc: &DocSets, vocab: &Vocabulary) -> bo
     })
 }
 
+/// Whether two adjacent content words typed bare form a Vietnamese word ([`crate::lexicon`]) that no
+/// document uses: like an unknown marked word, it is likely what the question is about ("dang ky ket
+/// hon can giay to gi": "kết hôn"; "cach chua dau lung tai nha": "đau lưng").
+pub fn has_unknown_compound(q: &QueryTerms, vocab: &Vocabulary) -> bool {
+    // Read the question as a reader would: split it into two-syllable words, the most words possible,
+    // pairs the knowledge base uses first; "nop tien le phi" is "nộp tiền" + "lệ phí", never "tiền lệ".
+    let pairs = &q.pairs;
+    let n = pairs.len();
+    let worth = |i: usize| {
+        let (b, _) = &pairs[i];
+        if vocab.knows_bigram(b) {
+            1.01
+        } else if crate::lexicon::is_compound(b) {
+            1.0
+        } else {
+            0.0
+        }
+    };
+    // best[i]: the most words in pairs[i..]; pair i joins terms i and i+1, so the next pair is i+2.
+    let mut best = vec![0.0f32; n + 2];
+    for i in (0..n).rev() {
+        let w = worth(i);
+        best[i] = best[i + 1].max(if w > 0.0 { w + best[i + 2] } else { 0.0 });
+    }
+    let mut i = 0;
+    while i < n {
+        let w = worth(i);
+        if w > 0.0 && w + best[i + 2] >= best[i + 1] {
+            if pairs[i].1 && w == 1.0 {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 /// Typo matching only for terms the knowledge base does not know: a known word missing from this
 /// document is a different word, not a misspelling of one it has.
 fn term_credit(t: &QueryTerm, known: bool, s: &TermSets) -> f32 {

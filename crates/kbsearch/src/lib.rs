@@ -12,13 +12,16 @@ mod analysis;
 mod confidence;
 pub mod eval;
 mod index;
+mod lexicon;
 mod termset;
 
 use analysis::{
     Analyzed, QueryTerm, TermSets, Vocabulary, analyze, analyze_query, analyze_query_corrected,
     analyze_query_with,
 };
-use confidence::{Coverage, DocSets, coverage, coverage_of, has_unknown_word, same_subject};
+use confidence::{
+    Coverage, DocSets, coverage, coverage_of, has_unknown_compound, has_unknown_word, same_subject,
+};
 use index::SearchIndex;
 
 /// Share of the question the best document must explain before the assistant answers from it.
@@ -44,7 +47,8 @@ const SHORT_QUESTION: usize = 3;
 const ASK_HITS: usize = 3;
 
 /// How much more coverage a question needs when it has a word the knowledge base never uses, typed
-/// with its diacritics. Chosen on the tuning part: it turns "đăng ký kết hôn cần giấy tờ gì" (0.45)
+/// with its diacritics, or, in a question shorter than a story, two bare syllables that make such a
+/// word ("dang ky ket hon can giay to gi"; see `lexicon`). Chosen on the tuning part: it turns "đăng ký kết hôn cần giấy tờ gì" (0.45)
 /// into a referral while long narrated questions with one stray word ("cháu bị ngã") still clear it.
 pub const UNKNOWN_WORD_MARGIN: f32 = 0.1;
 
@@ -128,6 +132,30 @@ pub struct Answer {
     /// A FAQ entry that answers the part of the question the first hit leaves out, to be shown after
     /// it; only when the first is confident.
     pub also: Option<Hit>,
+    /// What `confident` was decided on, for studying the decision (`kb_features`).
+    pub signals: Signals,
+}
+
+/// The measurements behind [`Answer::confident`], about the first hit.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Signals {
+    /// Share of the question's content terms the first hit explains.
+    pub terms: f32,
+    /// The same over adjacent term pairs, if the question has any.
+    pub bigrams: Option<f32>,
+    /// The question has a marked word no entry uses, which the first hit does not match as a typo.
+    pub unknown_word: bool,
+    /// The question names the first hit's subject (or it has none).
+    pub names_subject: bool,
+    /// How many times the next comparable entry's score the first hit's is.
+    pub lead: f32,
+    /// Search words in the question.
+    pub words: usize,
+    /// Words put right as typos.
+    pub corrected: usize,
+    pub top_is_faq: bool,
+    /// The first hit's ranking score.
+    pub top_score: f32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,6 +222,8 @@ impl KnowledgeBase {
             .map(|(h, b)| TermSets::from_texts(&[h, b]))
             .collect();
         let vocab = Vocabulary::new(&terms);
+        // Read the word list now rather than on the first question asked.
+        lexicon::is_compound("");
         let index = SearchIndex::build(&analyzed)?;
         let subjects = docs
             .iter()
@@ -276,11 +306,25 @@ impl KnowledgeBase {
         };
         let score = coverage.score();
         let mut needed = CONFIDENCE_THRESHOLD;
-        if let Some(&(ord, _)) = ranked.first() {
-            if has_unknown_word(&query, &self.sets(ord), &self.vocab) {
+        let mut signals = Signals {
+            terms: coverage.terms,
+            bigrams: coverage.bigrams,
+            lead,
+            words: words.len(),
+            corrected: corrections.len(),
+            ..Signals::default()
+        };
+        if let Some(&(ord, top_score)) = ranked.first() {
+            // A told story carries words of its own ("mắt kém", "món hàng") that no entry needs.
+            signals.unknown_word = has_unknown_word(&query, &self.sets(ord), &self.vocab)
+                || (words.len() < STORY_WORDS && has_unknown_compound(&query, &self.vocab));
+            signals.names_subject = self.names_subject(ord, &words);
+            signals.top_is_faq = self.docs[ord].kind == DocKind::Faq;
+            signals.top_score = top_score;
+            if signals.unknown_word {
                 needed += UNKNOWN_WORD_MARGIN;
             }
-            if !self.names_subject(ord, &words) {
+            if !signals.names_subject {
                 needed += SUBJECT_MARGIN;
             }
         }
@@ -288,9 +332,7 @@ impl KnowledgeBase {
             && words.len() >= STORY_WORDS
             && score >= STORY_COVERAGE + (needed - CONFIDENCE_THRESHOLD)
             && lead >= STORY_LEAD
-            && ranked
-                .first()
-                .is_some_and(|&(first, _)| self.names_subject(first, &words));
+            && signals.names_subject;
         let confident = score >= needed || story;
         let also = if confident {
             self.complement(&query, &words, &ranked, score)
@@ -307,6 +349,7 @@ impl KnowledgeBase {
             required: needed,
             story,
             also,
+            signals,
         }
     }
 
