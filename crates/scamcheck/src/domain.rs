@@ -151,10 +151,14 @@ impl DomainRules {
         let labels: Vec<&str> = display.split('.').collect();
         let suffix_len = self.suffix_len(&labels);
         let registrable = labels[labels.len().saturating_sub(suffix_len + 1)..].join(".");
+        let app_label = self.app_link_label(&ascii);
         let official = self
             .official_of(&ascii)
-            .or_else(|| self.brand_app_link(&ascii));
-        let lookalike = if official.is_some() {
+            .or_else(|| app_label.and_then(|l| self.brand_app_link(l)));
+        // A brand's own name under an app-link service is not a look-alike, even when the brand is
+        // too short to be vouched for: the name is issued by the service, not bought by a stranger.
+        let brand_label = app_label.is_some_and(|l| self.exact_brand(l).is_some());
+        let lookalike = if official.is_some() || brand_label {
             None
         } else {
             self.lookalike(&labels[..labels.len().saturating_sub(suffix_len)])
@@ -162,7 +166,8 @@ impl DomainRules {
         let tld = ascii.rsplit('.').next().unwrap_or_default();
         HostInfo {
             shortener: self.shorteners.iter().any(|s| host_matches(&ascii, s)),
-            risky_tld: self.risky.contains(tld),
+            // "page.link", "go.link": the ending is the service's, not a throwaway domain's.
+            risky_tld: self.risky.contains(tld) && app_label.is_none(),
             display,
             registrable,
             official,
@@ -182,26 +187,36 @@ impl DomainRules {
         1
     }
 
-    /// `<brand>.onelink.me`, `<brand>.go.link`: an app-link service's subdomain named exactly after a
-    /// brand of at least five letters. Such subdomains are issued to the app's publisher account, so
-    /// carriers, banks and e-wallets use them for deep links in genuine promotions; short brands are
-    /// left out because a three-letter name is easy to take first. The brand must be the whole label:
-    /// `vietcombank-hotro.onelink.me` is not the bank's (and is judged as an unknown host).
-    fn brand_app_link(&self, ascii: &str) -> Option<usize> {
+    /// The one label of a host directly under an app-link service ("momo" of `momo.onelink.me`).
+    fn app_link_label<'a>(&self, ascii: &'a str) -> Option<&'a str> {
         let service = self.app_links.iter().find(|s| {
             ascii
                 .strip_suffix(s.as_str())
                 .is_some_and(|p| p.ends_with('.'))
         })?;
         let label = ascii.strip_suffix(service.as_str())?.strip_suffix('.')?;
-        if label.contains('.') {
-            return None;
-        }
+        (!label.is_empty() && !label.contains('.')).then_some(label)
+    }
+
+    /// The brand whose word is exactly this label, and its length in letters.
+    fn exact_brand(&self, label: &str) -> Option<(usize, usize)> {
         let sk = self.skeleton(label);
         self.brands
             .iter()
-            .find(|b| b.skeleton.chars().count() >= 5 && b.skeleton == sk)
-            .map(|b| b.official)
+            .find(|b| b.skeleton == sk)
+            .map(|b| (b.official, b.skeleton.chars().count()))
+    }
+
+    /// `<brand>.onelink.me`, `<brand>.go.link`: an app-link service's subdomain named exactly after a
+    /// brand of at least four letters (momo, tiki, vnpt, viettel). Such subdomains are issued to the
+    /// app's publisher account, so carriers, banks and e-wallets use them for deep links in genuine
+    /// promotions; three-letter names are left out because an acronym (acb, vib, shb) is shared by
+    /// many publishers and easy to take first. The brand must be the whole label:
+    /// `vietcombank-hotro.onelink.me` is not the bank's.
+    fn brand_app_link(&self, label: &str) -> Option<usize> {
+        self.exact_brand(label)
+            .filter(|&(_, len)| len >= 4)
+            .map(|(official, _)| official)
     }
 
     /// The official entry whose domain matches most specifically.
@@ -325,7 +340,7 @@ mod tests {
                 &["vietcombank.com.vn"],
                 &["vietcombank", "vcb"],
             ),
-            official("VietinBank", &["vietinbank.vn"], &["vietinbank"]),
+            official("VietinBank", &["vietinbank.vn"], &["vietinbank", "ipay"]),
             official("Gov", &["gov.vn"], &["gov"]),
             official("DVC", &["dichvucong.gov.vn"], &["dichvucong"]),
         ];
@@ -339,7 +354,7 @@ mod tests {
             DomainLists {
                 two_level: strings(&["com.vn", "gov.vn"]),
                 tlds: strings(&["com", "vn"]),
-                risky: strings(&["top"]),
+                risky: strings(&["top", "link"]),
                 shorteners: strings(&["bit.ly"]),
                 app_links: strings(&["onelink.me", "go.link"]),
                 extra: strings(&["vn", "online"]),
@@ -361,11 +376,18 @@ mod tests {
         let r = rules();
         assert_eq!(r.analyze("vietcombank.onelink.me").official, Some(0));
         assert_eq!(r.analyze("vietinbank.go.link").official, Some(1));
-        // Not the whole label, a short brand, or a deeper name: not vouched for.
+        // Not the whole label, a three-letter brand, or a deeper name: not vouched for.
         assert_eq!(r.analyze("vietcombank-hotro.onelink.me").official, None);
         assert_eq!(r.analyze("vcb.onelink.me").official, None);
         assert_eq!(r.analyze("x.vietcombank.onelink.me").official, None);
         assert_eq!(r.analyze("onelink.me").official, None);
+        // A four-letter brand is the brand's; a three-letter one is no look-alike either, only unknown.
+        assert_eq!(r.analyze("ipay.onelink.me").official, Some(1));
+        assert_eq!(r.analyze("vcb.onelink.me").lookalike, None);
+        assert_eq!(r.analyze("vcb-hotro.onelink.me").lookalike, Some(0));
+        // The service's own ending is not a throwaway domain's.
+        assert!(!r.analyze("vcb.go.link").risky_tld);
+        assert!(r.analyze("evil.link").risky_tld);
     }
 
     #[test]

@@ -117,6 +117,18 @@ const EXAMPLES: &[(&str, &str)] = &[
         "Hello dear, I am a US army doctor on a peacekeeping mission",
     ),
     (
+        "stranger_opener",
+        "Chị Hoa giới thiệu số em cho anh để làm quen, em có rảnh nói chuyện không?",
+    ),
+    (
+        "press_key_operator",
+        "Thuê bao của quý khách đang nợ cước, bấm phím 9 để gặp tổng đài viên",
+    ),
+    (
+        "adult_sms",
+        "Chat sex miễn phí với em gái xinh, soạn CHAT gửi 8779",
+    ),
+    (
         "topup_notice",
         "Gia han goi DATA30 khong thanh cong. Hay nap tien de duoc gia han goi",
     ),
@@ -1173,4 +1185,71 @@ fn an_otp_written_after_a_colon_is_a_delivery_not_a_request() {
     // Asking for the code is still a request, digits or not.
     let v = c.check("Minh gui nham ma xac thuc gom 6 so vao may ban, doc lai giup minh nhe");
     assert!(v.verdict.is_flagged(), "{} {:?}", v.verdict, codes(&v));
+}
+
+#[test]
+fn a_short_brand_under_an_app_link_service_is_no_look_alike() {
+    let c = checker();
+    // Brands of four letters (momo, vnpt) on their app-link hosts; "page.link" ends in ".link" but
+    // is the service's own domain, not a throwaway one.
+    for text in [
+        "MoMo: Uu dai thang 12 danh cho ban, giam den 30% khi thanh toan tren ung dung. Mo ngay: https://momo.onelink.me/abc123",
+        "VNPT: Uu dai thang 12 danh cho ban, giam den 30% khi thanh toan tren ung dung. Mo ngay: https://vnpt.page.link/abc123",
+    ] {
+        let v = c.check(text);
+        assert!(
+            !codes(&v).contains(&"link_lookalike") && !codes(&v).contains(&"link_risky_tld"),
+            "{text}: {:?}",
+            codes(&v)
+        );
+        assert_ne!(v.verdict, Level::Scam, "{text}: {v:?}");
+    }
+    // The brand glued to other words on the same service is still a look-alike.
+    let v = c.check("MoMo tang ban 500K, nhan ngay tai https://momo-quatang.onelink.me/x");
+    assert_ne!(v.verdict, Level::Safe, "{v:?}");
+}
+
+#[test]
+fn a_utility_debt_notice_is_no_threat_and_openers_are_flagged() {
+    let c = checker();
+    let v = c.check("EVN SPC thong bao hien tai quy khach hang dang no tien dien. Tien phat sinh: 65432, thue phat sinh: 6543. Cam on quy khach hang da su dung dich vu cua chung toi.");
+    assert_eq!(v.verdict, Level::Safe, "{v:?}");
+    let v =
+        c.check("Viettel Post thong bao: Buu gui 123456789 se duoc phat trong ngay. LH 19008095.");
+    assert!(!codes(&v).contains(&"threat"), "{:?}", codes(&v));
+    for text in [
+        "Anh tên Long, bạn của cô Mai. Hôm trước cô Mai bảo nhà có cháu gái muốn giới thiệu nên đưa số này của em cho anh để tiện làm quen.",
+        "Phòng khám em mở cửa đến mấy giờ. Để anh sắp xếp công việc mai anh chở mẹ anh qua khám",
+    ] {
+        assert_ne!(c.check(text).verdict, Level::Safe, "{text}");
+    }
+}
+
+#[test]
+fn shopees_short_link_domain_is_shopees() {
+    let c = checker();
+    let v = c.check(
+        "Shopee: Sieu sale 12.12, voucher giam 100K da ve vi. San ngay: https://shope.ee/8zYx1AbC",
+    );
+    assert!(!codes(&v).contains(&"link_lookalike"), "{:?}", codes(&v));
+    assert_ne!(v.verdict, Level::Scam, "{v:?}");
+    // A look-alike of the brand on another domain is still one.
+    let v = c.check("Shopee tri an: nhan qua 500K tai https://shopee-triank.top");
+    assert!(v.verdict.is_flagged(), "{v:?}");
+}
+
+#[test]
+fn a_news_site_and_a_carriers_money_site_are_no_look_alikes() {
+    let c = checker();
+    for text in [
+        "Canh bao lua dao moi, xem chi tiet tai https://vnexpress.net/canh-bao",
+        "MobiFone Money: Thanh toan hoa don nhan qua, chi tiet tai https://mobifonemoney.vn/tin-tuc",
+    ] {
+        let v = c.check(text);
+        assert!(
+            !codes(&v).contains(&"link_lookalike"),
+            "{text}: {:?}",
+            codes(&v)
+        );
+    }
 }
