@@ -87,7 +87,7 @@ pub fn coverage_of(q: &QueryTerms, docs: &[DocSets], vocab: &Vocabulary) -> Cove
         }
         // "dang" typed bare may be "đang" (a function word) or "đăng"; the documents that say it get
         // the credit, the others are not blamed for a word that was likely never asked about.
-        if c == 0.0 && maybe_stop(t) {
+        if c == 0.0 && (maybe_stop(t) || unknown_shorthand(t, known)) {
             continue;
         }
         total += w;
@@ -106,6 +106,18 @@ pub fn coverage_of(q: &QueryTerms, docs: &[DocSets], vocab: &Vocabulary) -> Cove
         got / total
     });
     Coverage { terms, bigrams }
+}
+
+/// A word typed bare with no vowel that no entry uses: teen code this reader does not know ("tn" is
+/// "thế nào" as often as "tin nhắn") or a person's initial ("chị L.", "anh H."). Every Vietnamese
+/// syllable has a vowel, so it is no word, and too short to put right as a typo; weighed as the rarest
+/// term it would sink the question, so it is left out like a word that may be a function word. A real
+/// syllable stays ("xo so": "xổ số" is what the question is about).
+fn unknown_shorthand(t: &QueryTerm, known: bool) -> bool {
+    !known
+        && t.exact.is_none()
+        && t.folded.bytes().all(|b| b.is_ascii_lowercase())
+        && !t.folded.bytes().any(|b| b"aeiouy".contains(&b))
 }
 
 /// Whether `second` is about what `first` is about: it matches the heaviest question term `first`
@@ -363,6 +375,32 @@ mod tests {
             all: &all[1],
         };
         assert!(coverage(&analyze_query("dang ky"), &other, &vocab).terms > 0.99);
+    }
+
+    #[test]
+    fn teen_code_and_initials_without_a_vowel_are_not_held_against_a_question() {
+        let (h, a) = sets(
+            "Mật khẩu thế nào thì an toàn",
+            "Dài, khó đoán, không dùng lại.",
+        );
+        let (_, a2) = sets("Cài ứng dụng", "Tải từ kho chính thức.");
+        let all = [a, a2];
+        let vocab = Vocabulary::new(&all);
+        let doc = DocSets {
+            head: &h,
+            all: &all[0],
+        };
+        let plain = coverage(&analyze_query("mat khau an toan"), &doc, &vocab);
+        for q in ["mk tn thi an toan", "chi L. hoi mat khau an toan"] {
+            let c = coverage(&analyze_query(q), &doc, &vocab);
+            assert!(
+                (c.terms - plain.terms).abs() < 1e-6,
+                "{q}: {c:?} vs {plain:?}"
+            );
+        }
+        // "xo" is a syllable ("xổ"): a word this document lacks, held against it.
+        let lottery = coverage(&analyze_query("xo mat khau an toan"), &doc, &vocab);
+        assert!(lottery.terms < plain.terms - 0.1, "{lottery:?}");
     }
 
     #[test]
