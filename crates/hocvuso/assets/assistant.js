@@ -44,6 +44,7 @@
     bubble.appendChild(p);
     if (r.note) bubble.appendChild(el("p", "note", r.note));
     links(bubble, chat.dataset.sources, r.sources);
+    links(bubble, chat.dataset.related, r.related);
     links(bubble, chat.dataset.help, r.help);
   }
 

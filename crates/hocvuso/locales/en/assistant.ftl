@@ -5,6 +5,7 @@ assistant-you = You asked
 assistant-bot = The assistant answered
 assistant-sources = Sources
 assistant-help = Where to ask
+assistant-related = May be related
 assistant-thinking = Looking for an answer…
 assistant-failed = The question could not be sent. Check the connection and try again.
 assistant-empty = No questions yet. Type one below, or pick a suggestion.

@@ -5,6 +5,7 @@ assistant-you = Bạn hỏi
 assistant-bot = Trợ lý trả lời
 assistant-sources = Nguồn
 assistant-help = Hỏi ở đâu
+assistant-related = Bài có thể liên quan
 assistant-thinking = Đang tìm câu trả lời…
 assistant-failed = Chưa gửi được câu hỏi. Kiểm tra mạng rồi thử lại.
 assistant-empty = Chưa có câu hỏi nào. Gõ câu hỏi vào ô bên dưới, hoặc chọn một câu gợi ý.

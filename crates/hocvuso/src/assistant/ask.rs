@@ -23,6 +23,10 @@ pub struct Reply {
     /// Where to get help instead: the commune's digital team, the province hotline, the official portal.
     /// Empty when confident.
     pub help: Vec<Source>,
+    /// With a referral, the entry that came closest, when the question names its subject and the entry
+    /// explains at least 0.30 of the question: offered as "may be related", never as the answer. Empty
+    /// when confident.
+    pub related: Vec<Source>,
     /// Language the answer is written in (`vi` or `en`). FAQ and lessons are written in Vietnamese, so
     /// a confident answer without a language model is Vietnamese even on the English interface.
     pub answer_lang: String,
@@ -31,6 +35,11 @@ pub struct Reply {
     /// Whether a language model worded the answer from the sources.
     pub generated: bool,
 }
+
+/// The least share of a question the closest entry must explain to be offered after a referral. On the
+/// tuning part and the real parts tuned on, 0.30 offers the right entry for a third of the answerable
+/// questions referred, and something for one off-topic referral in seventeen.
+const RELATED_COVERAGE: f32 = 0.30;
 
 /// How a question is being asked.
 pub struct AskOptions {
@@ -74,7 +83,20 @@ pub async fn ask(
                     near.to_owned(),
                 );
             }
-            refusal(state, user, question, opts.lang).await
+            let mut reply = refusal(state, user, question, opts.lang).await?;
+            let s = &found.signals;
+            if found.coverage >= RELATED_COVERAGE && s.names_subject && !s.unknown_word {
+                reply.related = found
+                    .hits
+                    .first()
+                    .map(|h| Source {
+                        title: h.title.clone(),
+                        url: h.url.clone(),
+                    })
+                    .into_iter()
+                    .collect();
+            }
+            Ok(reply)
         }
     }
 }
@@ -120,6 +142,7 @@ async fn answer(
                     confident: true,
                     sources,
                     help: Vec::new(),
+                    related: Vec::new(),
                     answer_lang: opts.lang.code().to_owned(),
                     note: Some(opts.lang.t("assistant-note-generated")),
                     generated: true,
@@ -142,6 +165,7 @@ async fn answer(
         confident: true,
         sources,
         help: Vec::new(),
+        related: Vec::new(),
         answer_lang: "vi".to_owned(),
         note: (opts.lang == Lang::En).then(|| opts.lang.t("assistant-note-vietnamese")),
         generated: false,
@@ -243,6 +267,7 @@ async fn refusal(
         confident: false,
         sources: Vec::new(),
         help,
+        related: Vec::new(),
         answer_lang: lang.code().to_owned(),
         note: None,
         generated: false,

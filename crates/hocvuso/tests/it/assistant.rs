@@ -34,6 +34,46 @@ fn source_urls(v: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+// A referral still points at the entry that came close, labelled as such, when the question names its
+// subject; an off-topic question gets no such link.
+both!(
+    a_referral_offers_the_closest_entry_only_when_it_is_near,
+    |app: TestApp| async move {
+        let (status, v) = ask(&app, "mat khau facebook dung may nam roi co can doi khong").await;
+        assert_eq!(status, 200);
+        assert_eq!(v["confident"], false, "{v}");
+        let related = source_urls(&v, "related");
+        assert!(
+            related.len() == 1 && related[0].contains("mk-doi-dinh-ky"),
+            "{v}"
+        );
+        assert!(
+            !source_urls(&v, "help").is_empty(),
+            "still says where to ask: {v}"
+        );
+        for off_topic in ["thời tiết mai thế nào", "đăng ký kết hôn cần giấy tờ gì"]
+        {
+            let (_, v) = ask(&app, off_topic).await;
+            assert_eq!(v["confident"], false, "{off_topic}: {v}");
+            assert!(source_urls(&v, "related").is_empty(), "{off_topic}: {v}");
+        }
+        // The page without JavaScript shows it under its own heading.
+        let page = app
+            .post_raw(
+                "/hoi-tro-ly",
+                &[(
+                    "question",
+                    "mat khau facebook dung may nam roi co can doi khong",
+                )],
+            )
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(page.contains("Bài có thể liên quan"), "{page}");
+    }
+);
+
 both!(done_when_questions, |app: TestApp| async move {
     for question in [
         "lam sao kich hoat vneid muc 2",
