@@ -80,3 +80,5 @@ assistant-draft-toml = A copy for the shared content collection
 assistant-slug-invalid = Only lowercase ASCII letters, digits and dashes.
 assistant-slug-taken = This id is already in the knowledge base.
 assistant-lesson-unknown = A lesson does not exist; write it as course/lesson.
+assistant-looks-like-scam = What you sent shows signs of a scam: { $reason } { $advice }
+assistant-check-message = Check a suspicious message

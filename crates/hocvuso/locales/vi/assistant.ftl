@@ -80,3 +80,5 @@ assistant-draft-toml = Bản để chép vào kho nội dung chung
 assistant-slug-invalid = Mã chỉ gồm chữ thường không dấu, số và gạch ngang.
 assistant-slug-taken = Mã này đã có trong kho.
 assistant-lesson-unknown = Có bài học không tồn tại; ghi đúng dạng khoa-hoc/bai-hoc.
+assistant-looks-like-scam = Nội dung bạn gửi có dấu hiệu lừa đảo: { $reason } { $advice }
+assistant-check-message = Kiểm tra tin nhắn đáng ngờ

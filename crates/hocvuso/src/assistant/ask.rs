@@ -84,6 +84,7 @@ pub async fn ask(
                 );
             }
             let mut reply = refusal(state, user, question, opts.lang).await?;
+            warn_if_scam(state, question, opts.lang, &mut reply).await;
             let s = &found.signals;
             if found.coverage >= RELATED_COVERAGE && s.names_subject && !s.unknown_word {
                 reply.related = found
@@ -170,6 +171,43 @@ async fn answer(
         note: (opts.lang == Lang::En).then(|| opts.lang.t("assistant-note-vietnamese")),
         generated: false,
     }
+}
+
+/// People paste the message they received into the assistant as often as into the scam check. When the
+/// assistant has no entry for it and the scam check flags it, the referral leads with the warning and
+/// its strongest reason, and offers the scam check first; still a referral, never a confident answer.
+async fn warn_if_scam(state: &AppState, question: &str, lang: Lang, reply: &mut Reply) {
+    let verdict = state.scam.snapshot(&state.db).await.checker.check(question);
+    if !verdict.verdict.is_flagged() {
+        return;
+    }
+    let reason = verdict
+        .reasons
+        .iter()
+        .find(|r| r.weight > 0.0)
+        .map(|r| match lang {
+            Lang::En => r.message_en.clone(),
+            _ => r.message_vi.clone(),
+        })
+        .unwrap_or_default();
+    let advice = match lang {
+        Lang::En => &verdict.advice_en,
+        _ => &verdict.advice_vi,
+    };
+    reply.answer = lang.t_args(
+        "assistant-looks-like-scam",
+        &[
+            ("reason", FluentValue::from(reason)),
+            ("advice", FluentValue::from(advice.clone())),
+        ],
+    );
+    reply.help.insert(
+        0,
+        Source {
+            title: lang.t("assistant-check-message"),
+            url: "/kiem-tra".to_owned(),
+        },
+    );
 }
 
 /// The commune a signed-in person lives in, if any.

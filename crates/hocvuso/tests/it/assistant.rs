@@ -74,6 +74,38 @@ both!(
     }
 );
 
+// A message pasted into the assistant that it has no entry for, but the scam check flags: the referral
+// leads with the warning and offers the scam check first. A plain off-topic question gets neither.
+both!(
+    a_pasted_scam_message_is_warned_about_and_sent_to_the_scam_check,
+    |app: TestApp| async move {
+        let pasted = "VNPost: Your parcel could not be delivered because the address is incomplete. \
+                  Update your details within 24 hours at https://vnpost-giaohang.top/vn";
+        let (status, v) = ask(&app, pasted).await;
+        assert_eq!(status, 200);
+        assert_eq!(v["confident"], false, "{v}");
+        let answer = v["answer"].as_str().unwrap_or_default();
+        assert!(
+            answer.starts_with("Nội dung bạn gửi có dấu hiệu lừa đảo"),
+            "{v}"
+        );
+        assert_eq!(
+            source_urls(&v, "help").first().map(String::as_str),
+            Some("/kiem-tra"),
+            "{v}"
+        );
+        let (_, v) = ask(&app, "thời tiết mai thế nào").await;
+        assert!(
+            !v["answer"].as_str().unwrap_or_default().contains("lừa đảo"),
+            "{v}"
+        );
+        assert!(
+            !source_urls(&v, "help").contains(&"/kiem-tra".to_owned()),
+            "{v}"
+        );
+    }
+);
+
 both!(done_when_questions, |app: TestApp| async move {
     for question in [
         "lam sao kich hoat vneid muc 2",
