@@ -378,26 +378,29 @@ pub fn analyze_query_with(q: &str, correct: impl Fn(&str) -> Option<String>) -> 
         }
     }
     mark_framing(&mut all);
-    let glue = |w: &[(QueryTerm, bool)]| format!("{}{}", w[0].0.folded, w[1].0.folded);
-    let bigrams = all
-        .windows(2)
-        .filter(|w| !(w[0].1 && w[1].1))
-        .map(glue)
-        .collect();
-    let content_bigrams = all
-        .windows(2)
-        .filter(|w| !w[0].1 && !w[1].1)
-        .map(glue)
-        .collect();
+    // Each adjacent pair glued once; the three lists below are views of it.
     let bare = |t: &QueryTerm| t.exact.is_none() && !t.corrected;
-    let pairs = all
+    let glued: Vec<(String, bool, bool, bool)> = all
         .windows(2)
         .map(|w| {
-            (
-                glue(w),
-                !w[0].1 && !w[1].1 && bare(&w[0].0) && bare(&w[1].0),
-            )
+            let (a, b) = (&w[0], &w[1]);
+            let bare_pair = bare(&a.0) && bare(&b.0);
+            (format!("{}{}", a.0.folded, b.0.folded), a.1, b.1, bare_pair)
         })
+        .collect();
+    let bigrams = glued
+        .iter()
+        .filter(|(_, a, b, _)| !(*a && *b))
+        .map(|(g, ..)| g.clone())
+        .collect();
+    let content_bigrams = glued
+        .iter()
+        .filter(|(_, a, b, _)| !a && !b)
+        .map(|(g, ..)| g.clone())
+        .collect();
+    let pairs = glued
+        .into_iter()
+        .map(|(g, a, b, bare_pair)| (g, !a && !b && bare_pair))
         .collect();
     let terms = all
         .into_iter()

@@ -157,29 +157,46 @@ pub fn has_unknown_word(q: &QueryTerms, doc: &DocSets, vocab: &Vocabulary) -> bo
 pub fn has_unknown_compound(q: &QueryTerms, vocab: &Vocabulary) -> bool {
     // Read the question as a reader would: split it into two-syllable words, the most words possible,
     // pairs the knowledge base uses first; "nop tien le phi" is "nộp tiền" + "lệ phí", never "tiền lệ".
-    let pairs = &q.pairs;
-    let n = pairs.len();
-    let worth = |i: usize| {
-        let (b, _) = &pairs[i];
-        if vocab.knows_bigram(b) {
-            1.01
-        } else if crate::lexicon::is_compound(b) {
-            1.0
-        } else {
-            0.0
-        }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Pair {
+        Nothing,
+        Known,
+        Word,
+    }
+    let kinds: Vec<Pair> = q
+        .pairs
+        .iter()
+        .map(|(b, _)| {
+            if vocab.knows_bigram(b) {
+                Pair::Known
+            } else if crate::lexicon::is_compound(b) {
+                Pair::Word
+            } else {
+                Pair::Nothing
+            }
+        })
+        .collect();
+    // A pair the knowledge base uses counts a hair more, so it wins a tie with a dictionary word.
+    let worth = |k: Pair| match k {
+        Pair::Known => 1.01,
+        Pair::Word => 1.0,
+        Pair::Nothing => 0.0,
     };
     // best[i]: the most words in pairs[i..]; pair i joins terms i and i+1, so the next pair is i+2.
+    let n = kinds.len();
     let mut best = vec![0.0f32; n + 2];
     for i in (0..n).rev() {
-        let w = worth(i);
-        best[i] = best[i + 1].max(if w > 0.0 { w + best[i + 2] } else { 0.0 });
+        let take = if kinds[i] == Pair::Nothing {
+            0.0
+        } else {
+            worth(kinds[i]) + best[i + 2]
+        };
+        best[i] = best[i + 1].max(take);
     }
     let mut i = 0;
     while i < n {
-        let w = worth(i);
-        if w > 0.0 && w + best[i + 2] >= best[i + 1] {
-            if pairs[i].1 && w == 1.0 {
+        if kinds[i] != Pair::Nothing && worth(kinds[i]) + best[i + 2] >= best[i + 1] {
+            if kinds[i] == Pair::Word && q.pairs[i].1 {
                 return true;
             }
             i += 2;

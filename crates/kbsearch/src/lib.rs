@@ -48,8 +48,9 @@ const ASK_HITS: usize = 3;
 
 /// How much more coverage a question needs when it has a word the knowledge base never uses, typed
 /// with its diacritics, or, in a question shorter than a story, two bare syllables that make such a
-/// word ("dang ky ket hon can giay to gi"; see `lexicon`). Chosen on the tuning part: it turns "đăng ký kết hôn cần giấy tờ gì" (0.45)
-/// into a referral while long narrated questions with one stray word ("cháu bị ngã") still clear it.
+/// word ("dang ky ket hon can giay to gi"; see `lexicon`). Chosen on the tuning part: it turns "đăng
+/// ký kết hôn cần giấy tờ gì" (0.45) into a referral while long narrated questions with one stray
+/// word ("cháu bị ngã") still clear it.
 pub const UNKNOWN_WORD_MARGIN: f32 = 0.1;
 
 /// How much more of the question a second FAQ entry must explain, shown with the first, before both
